@@ -1,0 +1,63 @@
+"""The one error hierarchy of egress.
+
+Library code raises these; only the CLI turns them into output and exit codes
+(0 ok, 1 a device or check failed, 2 bad input).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a problem is: a file, a line (1-based, when known), a host and a field path."""
+
+    file: Path | None = None
+    line: int | None = None
+    host: str | None = None
+    field: str | None = None
+
+    def describe(self) -> str:
+        parts: list[str] = []
+        if self.file is not None:
+            parts.append(f"{self.file}:{self.line}" if self.line else str(self.file))
+        if self.host:
+            parts.append(f"host {self.host}")
+        if self.field:
+            parts.append(f"field {self.field}")
+        return ", ".join(parts)
+
+
+class EgressError(Exception):
+    """Base of every error egress raises on purpose."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, location: Location | None = None, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.location = location or Location()
+        self.hint = hint
+
+    def __str__(self) -> str:
+        where = self.location.describe()
+        text = f"{where}: {self.message}" if where else self.message
+        return f"{text}\n  hint: {self.hint}" if self.hint else text
+
+
+class InputError(EgressError):
+    """Bad input: inventory, template, playbook or CLI argument. Nothing was sent to a device."""
+
+    exit_code = 2
+
+
+class UnsupportedIntent(InputError):
+    """The platform cannot express what the design asks for."""
+
+
+class DeviceError(EgressError):
+    """A device refused, timed out or answered something unexpected."""
+
+    exit_code = 1

@@ -1,0 +1,156 @@
+"""What every emulated device shares: SSH serving, credentials, faults, clock and state on disk.
+
+A platform emulator subclasses :class:`LabDevice` and says, through
+:meth:`LabDevice.server_options`, how asyncssh serves it (a shell, the ``netconf``
+subsystem, SCP). Faults and link states are files in the lab's state directory, so
+``egress lab fault`` in another process changes a running device without a control channel.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+import asyncssh
+
+
+@dataclass(frozen=True)
+class LabCredentials:
+    """Lab credentials are not secrets: they exist only inside the lab."""
+
+    username: str = "egress"
+    password: str = "egress-lab"
+
+
+@dataclass
+class Faults:
+    """Misbehaviour a test or operator switches on at run time (``state/faults/<device>.json``)."""
+
+    refuse_auth: bool = False
+    refuse_connect: bool = False
+    reject_pattern: str | None = None  # config lines matching this regex are rejected
+    drop_on_commit: bool = False  # close the session when a commit starts
+    hang: bool = False  # accept the connection, then never answer
+    slow_ms: int = 0  # delay before every answer
+
+    @classmethod
+    def from_file(cls, path: Path) -> Faults:
+        try:
+            data = json.loads(path.read_text())
+        except FileNotFoundError:
+            return cls()
+        return cls(**data)
+
+    def write(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(asdict(self), indent=2))
+        tmp.replace(path)
+
+
+@dataclass(frozen=True)
+class LabClock:
+    """Device timers (commit-confirm, revert) run ``scale`` times faster than wall time."""
+
+    scale: float = 1.0
+
+    def seconds(self, device_seconds: float) -> float:
+        return device_seconds / self.scale
+
+    async def sleep(self, device_seconds: float) -> None:
+        await asyncio.sleep(self.seconds(device_seconds))
+
+
+@dataclass
+class LabDevice:
+    """One emulated device: its identity, where it keeps state, and its faults."""
+
+    platform: ClassVar[str] = ""
+
+    name: str
+    state_dir: Path
+    credentials: LabCredentials = field(default_factory=LabCredentials)
+    clock: LabClock = field(default_factory=LabClock)
+
+    # -- state on disk -----------------------------------------------------------------
+    @property
+    def device_dir(self) -> Path:
+        path = self.state_dir / "devices" / self.name
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    @property
+    def faults_path(self) -> Path:
+        return self.state_dir / "faults" / f"{self.name}.json"
+
+    @property
+    def faults(self) -> Faults:
+        return Faults.from_file(self.faults_path)
+
+    def save_text(self, name: str, text: str) -> None:
+        """Write a state file atomically, so a killed lab never leaves half a config."""
+        path = self.device_dir / name
+        tmp = path.with_suffix(path.suffix + ".tmp")
+        tmp.write_text(text)
+        os.replace(tmp, path)
+
+    def load_text(self, name: str) -> str | None:
+        try:
+            return (self.device_dir / name).read_text()
+        except FileNotFoundError:
+            return None
+
+    # -- serving ------------------------------------------------------------------------
+    def server_options(self) -> dict[str, Any]:
+        """asyncssh.create_server keyword arguments that serve this platform."""
+        raise NotImplementedError
+
+    async def answer_delay(self) -> None:
+        """Honour the ``slow`` and ``hang`` faults before an answer."""
+        faults = self.faults
+        if faults.hang:
+            await asyncio.Event().wait()
+        if faults.slow_ms:
+            await asyncio.sleep(faults.slow_ms / 1000)
+
+
+class _LabSSHServer(asyncssh.SSHServer):
+    def __init__(self, device: LabDevice) -> None:
+        self._device = device
+
+    def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
+        if self._device.faults.refuse_connect:
+            conn.abort()
+
+    def begin_auth(self, username: str) -> bool:
+        return True
+
+    def password_auth_supported(self) -> bool:
+        return True
+
+    def kbdint_auth_supported(self) -> bool:
+        return False
+
+    def validate_password(self, username: str, password: str) -> bool:
+        if self._device.faults.refuse_auth:
+            return False
+        creds = self._device.credentials
+        return username == creds.username and password == creds.password
+
+
+async def serve_device(
+    device: LabDevice, *, host: str, port: int, host_key: asyncssh.SSHKey
+) -> asyncssh.SSHAcceptor:
+    """Start serving ``device`` on ``host:port``; returns the acceptor (close() to stop)."""
+    return await asyncssh.create_server(
+        lambda: _LabSSHServer(device),
+        host,
+        port,
+        server_host_keys=[host_key],
+        reuse_address=True,
+        **device.server_options(),
+    )
