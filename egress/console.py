@@ -1,0 +1,39 @@
+"""Terminal output of the CLI layer: rich consoles and the one way errors are shown."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from egress.errors import EgressError
+
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+
+def show_error(exc: EgressError) -> None:
+    """One screen: what failed, where (file:line, host, field), and what to do."""
+    err.print(f"[bold red]error:[/] {escape(exc.message)}")
+    loc = exc.location
+    if loc.file is not None:
+        err.print(f"  file:  {escape(str(loc.file))}" + (f":{loc.line}" if loc.line else ""))
+    if loc.host:
+        err.print(f"  host:  {escape(loc.host)}")
+    if loc.field:
+        err.print(f"  field: {escape(loc.field)}")
+    if exc.hint:
+        err.print(f"  hint:  {escape(exc.hint)}")
+
+
+@contextmanager
+def cli_errors() -> Iterator[None]:
+    """Map egress errors to their exit code (2 bad input, 1 device/check failure)."""
+    try:
+        yield
+    except EgressError as exc:
+        show_error(exc)
+        raise typer.Exit(code=exc.exit_code) from None

@@ -1,0 +1,661 @@
+"""The per-device intent: everything a template needs, derived once, in Python.
+
+``build_site_intents`` takes one site's design and its two members and returns one
+:class:`DeviceIntent` per member. Every derived value (priorities from roles, distances,
+track ids, VRRP decrements, peer addresses, names of policies) is computed here, so the
+templates hold only loops and vendor syntax. Intents are plain frozen dataclasses: they are
+built from already-validated input, and rendering 10,000 of them must stay cheap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from ipaddress import IPv4Address, IPv4Network
+
+from egress.design import (
+    DSCP_NAMES,
+    HaForm,
+    HostDesign,
+    Mode,
+    ProbeType,
+    Role,
+    Site,
+)
+from egress.errors import InputError, Location, UnsupportedIntent
+from egress.platforms import NEAREST_HA_FORM, PLATFORMS, PlatformProfile, nearest_hashing
+
+LAN = "lan"
+HA = "ha"
+# Every feature a platform renders, in the order a device needs them: an object (interface,
+# probe/track) is defined before a later feature refers to it.
+FEATURES = ("interfaces", "probes", "bfd", "routing", "vrrp", "ecmp", "pbr", "ha_sync")
+
+
+@dataclass(frozen=True, slots=True)
+class FieldRef:
+    """Which input a problem is in: the host's own data or its site's design, and where."""
+
+    host: str
+    source: str  # "host" (hosts.yaml data) or "site" (the site group's `site` block)
+    path: tuple[str | int, ...]
+
+
+class DesignError(InputError):
+    """A design problem found while deriving intents; the loader adds file and line."""
+
+    def __init__(self, message: str, *, ref: FieldRef, hint: str = "") -> None:
+        dotted = ".".join(str(p) for p in ref.path)
+        field_name = f"site.{dotted}" if ref.source == "site" else dotted
+        super().__init__(message, location=Location(host=ref.host, field=field_name), hint=hint)
+        self.ref = ref
+
+
+@dataclass(frozen=True, slots=True)
+class Interface:
+    role: str  # "lan", a link name, or "ha"
+    name: str
+    description: str
+    address: str | None = None
+    prefix_length: int | None = None
+    netmask: str | None = None
+    # shared-config clusters: the physical member port of each node, in node order
+    members: tuple[str, ...] = ()
+    redundancy_group: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Uplink:
+    route_id: int  # a stable id for the route entry (FortiOS `config router static` edit)
+    link: str
+    provider: str
+    interface: str
+    address: str | None
+    gateway: str
+    distance: int
+    primary: bool
+    track_id: int | None  # the probe this link's default route follows
+    probe_name: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class VrrpTrack:
+    track_id: int
+    probe_name: str
+    target: str
+    interface: str
+    decrement: int
+
+
+@dataclass(frozen=True, slots=True)
+class VrrpGroup:
+    interface: str
+    address: str  # the interface's own address (Junos hangs the group under it)
+    prefix_length: int
+    group: int
+    vip: str
+    priority: int
+    preempt: bool
+    preempt_delay_s: int
+    tracks: tuple[VrrpTrack, ...]
+
+    @property
+    def failed_priority(self) -> int:
+        """Priority once every tracked object is down (FortiOS vrdst-priority)."""
+        return max(1, self.priority - sum(t.decrement for t in self.tracks))
+
+
+@dataclass(frozen=True, slots=True)
+class BfdPeer:
+    link: str
+    interface: str
+    address: str
+
+
+@dataclass(frozen=True, slots=True)
+class Bfd:
+    interval_ms: int
+    multiplier: int
+    peers: tuple[BfdPeer, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Ecmp:
+    hashing: str
+    paths: tuple[Uplink, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PbrRule:
+    name: str
+    seq: int
+    acl_name: str  # also the Junos forwarding instance the rule steers into
+    dscp: int | None
+    dscp_name: str | None
+    tos: str | None  # the ToS byte FortiOS matches: DSCP << 2, as hex
+    source: str | None
+    source_network: str | None
+    source_netmask: str | None
+    source_wildcard: str | None
+    link: str
+    next_hop: str
+    out_interface: str
+    track_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Pbr:
+    policy_name: str
+    in_interface: str
+    rules: tuple[PbrRule, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Probe:
+    id: int
+    name: str
+    type: str
+    target: str
+    port: int | None
+    path: str | None
+    url: str | None
+    interval_s: int
+    timeout_ms: int
+    threshold_ms: int
+    failures: int
+    link: str
+    source_interface: str
+    source_address: str | None
+    gateway: str
+    follows_route: bool  # the default route via this link is withdrawn when it fails
+    failover_gateway: str | None  # where the default goes while it fails (Junos ip-monitoring)
+    owner: str  # the group of tests one link's health is judged by (Junos RPM owner)
+
+    @property
+    def interval_ms(self) -> int:
+        return self.interval_s * 1000
+
+    @property
+    def threshold_us(self) -> int:
+        return self.threshold_ms * 1000
+
+
+@dataclass(frozen=True, slots=True)
+class HaMember:
+    node_id: int
+    name: str
+    role: str
+    priority: int
+    ha_interface: str
+
+
+@dataclass(frozen=True, slots=True)
+class HaSync:
+    form: str
+    group_id: int
+    name: str
+    mode: str  # "a-p" or "a-a"
+    node_id: int
+    priority: int
+    preempt: bool
+    session_sync: bool
+    interface: str
+    local_address: str | None
+    peer_address: str | None
+    prefix_length: int | None
+    monitored: tuple[str, ...]  # physical ports whose failure moves the cluster
+    members: tuple[HaMember, ...]
+    cluster_interface_count: int  # logical interfaces a shared-config cluster spans (reth-count)
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceIntent:
+    host: str
+    platform: str
+    site: str
+    site_description: str
+    role: str
+    mode: str
+    hashing: str
+    interfaces: tuple[Interface, ...]
+    uplinks: tuple[Uplink, ...]
+    vrrp: tuple[VrrpGroup, ...]
+    bfd: Bfd
+    ecmp: Ecmp | None
+    pbr: Pbr | None
+    probes: tuple[Probe, ...]
+    ha_sync: HaSync | None
+    peer: str
+    features: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """One host of a site as the inventory gives it."""
+
+    name: str
+    platform: str
+    design: HostDesign
+
+
+def build_site_intents(site: Site, members: Sequence[Member]) -> dict[str, DeviceIntent]:
+    """Derive the intent of both members of ``site``; raise DesignError naming host and field."""
+    pair = _check_pair(site, members)
+    return {m.name: _device_intent(site, m, pair) for m in pair}
+
+
+def _check_pair(site: Site, members: Sequence[Member]) -> tuple[Member, Member]:
+    first = members[0].name if members else site.name
+    if len(members) != 2:
+        names = ", ".join(m.name for m in members) or "none"
+        raise DesignError(
+            f"site {site.name!r} needs exactly two members (an HA pair), has {names}",
+            ref=FieldRef(first, "site", ("name",)),
+        )
+    platforms = {m.platform for m in members}
+    if len(platforms) != 1:
+        raise DesignError(
+            f"both members of site {site.name!r} must be one platform, got {sorted(platforms)}",
+            ref=FieldRef(members[1].name, "host", ("platform",)),
+        )
+    by_role = {m.design.role: m for m in members}
+    if set(by_role) != {Role.PRIMARY, Role.SECONDARY}:
+        raise DesignError(
+            f"site {site.name!r} needs one primary and one secondary member",
+            ref=FieldRef(members[1].name, "host", ("data", "role")),
+            hint="set `role: primary` on one member and `role: secondary` on the other",
+        )
+    primary, secondary = by_role[Role.PRIMARY], by_role[Role.SECONDARY]
+    profile = PLATFORMS[primary.platform]
+    if site.ha_sync is not None and site.ha_sync.form not in profile.ha_forms:
+        raise UnsupportedIntent(
+            f"{profile.vendor} cannot do ha_sync form {site.ha_sync.form.value!r}",
+            location=Location(host=primary.name, field="site.ha_sync.form"),
+            hint=f"use form {NEAREST_HA_FORM[site.ha_sync.form].value!r}",
+        )
+    if site.hashing not in profile.hashing:
+        nearest = nearest_hashing(profile, site.hashing)
+        raise UnsupportedIntent(
+            f"{profile.vendor} cannot hash ECMP by {site.hashing.value}",
+            location=Location(host=primary.name, field="site.hashing"),
+            hint=f"the nearest {profile.slug} supports is `hashing: {nearest.value}`",
+        )
+    needed = [LAN, *(link.name for link in site.links)]
+    if site.ha_sync is not None:
+        needed.append(HA)
+    for member in (primary, secondary):
+        for role in needed:
+            if role not in member.design.interfaces:
+                raise DesignError(
+                    f"no interface assigned to {role!r}",
+                    ref=FieldRef(member.name, "host", ("data", "interfaces")),
+                    hint=f"add `{role}: {{name: ..., address: ...}}` under interfaces",
+                )
+        _check_addresses(site, member, needed)
+    if not _is_cluster(site):
+        prio = {m.name: _vrrp_priority(m, profile) for m in (primary, secondary)}
+        if prio[primary.name] == prio[secondary.name]:
+            raise DesignError(
+                f"both members of site {site.name!r} have VRRP priority {prio[primary.name]}; "
+                "the master would be chosen by address, not by design",
+                ref=FieldRef(secondary.name, "host", ("data", "vrrp_priority")),
+                hint="give the primary the higher priority, or drop the override",
+            )
+    return primary, secondary
+
+
+def _segment(site: Site, role: str) -> IPv4Network | None:
+    if role == LAN:
+        return site.lan.prefix
+    if role == HA:
+        return site.ha_sync.prefix if site.ha_sync else None
+    return next(link.prefix for link in site.links if link.name == role)
+
+
+def _check_addresses(site: Site, member: Member, roles: Sequence[str]) -> None:
+    cluster = _is_cluster(site)
+    for role in roles:
+        assigned = member.design.interfaces[role]
+        segment = _segment(site, role)
+        ref = FieldRef(member.name, "host", ("data", "interfaces", role, "address"))
+        if cluster and (role == LAN or role == HA):
+            if assigned.address is not None:
+                raise DesignError(
+                    f"a {site.ha_sync.form.value if site.ha_sync else ''} cluster owns its "
+                    f"{role} address; do not set one per member",
+                    ref=ref,
+                )
+            continue
+        if cluster and member.design.role is Role.SECONDARY:
+            if assigned.address is not None:
+                raise DesignError(
+                    "a cluster shares the primary's addresses; the secondary sets none",
+                    ref=ref,
+                )
+            continue
+        if assigned.address is None:
+            raise DesignError(f"interface {role!r} needs an address", ref=ref)
+        if segment is None:
+            continue
+        if assigned.address not in segment or assigned.address in (
+            segment.network_address,
+            segment.broadcast_address,
+        ):
+            raise DesignError(
+                f"address {assigned.address} is not a usable address in {role} subnet {segment}",
+                ref=ref,
+            )
+        if role == LAN and assigned.address == site.lan.vip:
+            raise DesignError(
+                f"address {assigned.address} is the VRRP virtual address", ref=ref
+            )
+
+
+def _is_cluster(site: Site) -> bool:
+    return site.ha_sync is not None and site.ha_sync.form is HaForm.CLUSTER
+
+
+def _vrrp_priority(member: Member, profile: PlatformProfile) -> int:
+    if member.design.vrrp_priority is not None:
+        return member.design.vrrp_priority
+    if member.design.role is Role.PRIMARY:
+        return profile.vrrp_priority_primary
+    return profile.vrrp_priority_secondary
+
+
+def _device_intent(site: Site, member: Member, pair: tuple[Member, Member]) -> DeviceIntent:
+    profile = PLATFORMS[member.platform]
+    primary, secondary = pair
+    peer = secondary if member is primary else primary
+    cluster = _is_cluster(site)
+    # A shared-config cluster renders one config: the primary's addresses, both nodes' ports.
+    source = primary if cluster else member
+
+    roles = [LAN, *(link.name for link in site.links)] + ([HA] if site.ha_sync else [])
+    all_interfaces = tuple(
+        _interface(site, role, index, source, pair, profile, cluster)
+        for index, role in enumerate(roles)
+    )
+    by_role = {i.role: i for i in all_interfaces}
+    # a cluster's HA link is the cluster's own fabric/heartbeat: no address, no L3 config
+    interfaces = tuple(i for i in all_interfaces if not (cluster and i.role == HA))
+
+    probes = _probes(site, by_role)
+    route_probe = {p.link: p for p in probes if p.follows_route}
+    uplinks = tuple(
+        Uplink(
+            route_id=900 + index,
+            link=link.name,
+            provider=link.provider,
+            interface=by_role[link.name].name,
+            address=by_role[link.name].address,
+            gateway=str(link.gateway),
+            distance=(
+                profile.route_distance
+                if site.mode is Mode.LOAD_SHARING or link.name == site.primary
+                else profile.backup_route_distance
+            ),
+            primary=link.name == site.primary,
+            track_id=route_probe[link.name].id if link.name in route_probe else None,
+            probe_name=route_probe[link.name].name if link.name in route_probe else None,
+        )
+        for index, link in enumerate(site.links, start=1)
+    )
+
+    vrrp: tuple[VrrpGroup, ...] = ()
+    if not cluster:
+        vrrp = (_vrrp(site, member, profile, by_role, route_probe),)
+
+    bfd = Bfd(
+        interval_ms=site.bfd.interval_ms,
+        multiplier=site.bfd.multiplier,
+        peers=tuple(BfdPeer(u.link, u.interface, u.gateway) for u in uplinks),
+    )
+    ecmp = Ecmp(site.hashing.value, uplinks) if site.mode is Mode.LOAD_SHARING else None
+    pbr = _pbr(site, by_role, uplinks)
+    ha = _ha_sync(site, member, peer, pair, profile, by_role, uplinks) if site.ha_sync else None
+
+    present = {
+        "interfaces": True,
+        "probes": bool(probes),
+        "bfd": True,
+        "routing": True,
+        "vrrp": bool(vrrp),
+        "ecmp": ecmp is not None,
+        "pbr": pbr is not None,
+        "ha_sync": ha is not None,
+    }
+    features = [f for f in FEATURES if present[f]]
+    return DeviceIntent(
+        host=member.name,
+        platform=member.platform,
+        site=site.name,
+        site_description=site.description,
+        role=member.design.role.value,
+        mode=site.mode.value,
+        hashing=site.hashing.value,
+        interfaces=interfaces,
+        uplinks=uplinks,
+        vrrp=vrrp,
+        bfd=bfd,
+        ecmp=ecmp,
+        pbr=pbr,
+        probes=probes,
+        ha_sync=ha,
+        peer=peer.name,
+        features=tuple(features),
+    )
+
+
+def _interface(
+    site: Site,
+    role: str,
+    index: int,
+    source: Member,
+    pair: tuple[Member, Member],
+    profile: PlatformProfile,
+    cluster: bool,
+) -> Interface:
+    assigned = source.design.interfaces[role]
+    segment = _segment(site, role)
+    address: IPv4Address | None = assigned.address
+    if cluster and role == LAN:
+        address = site.lan.vip  # the cluster itself is the LAN gateway
+    description = assigned.description or _description(site, role)
+    name = assigned.name
+    members: tuple[str, ...] = ()
+    redundancy_group = None
+    if cluster and profile.cluster_interface_format and role != HA:
+        members = tuple(m.design.interfaces[role].name for m in pair)
+        name = profile.cluster_interface_format.format(index=index)
+        redundancy_group = 1
+    elif cluster and role == HA:
+        members = tuple(m.design.interfaces[role].name for m in pair)
+    return Interface(
+        role=role,
+        name=name,
+        description=description,
+        address=str(address) if address is not None else None,
+        prefix_length=segment.prefixlen if segment and address is not None else None,
+        netmask=str(segment.netmask) if segment and address is not None else None,
+        members=members,
+        redundancy_group=redundancy_group,
+    )
+
+
+def _description(site: Site, role: str) -> str:
+    if role == LAN:
+        return f"EGRESS {site.name} LAN"
+    if role == HA:
+        return f"EGRESS {site.name} HA sync"
+    link = next(link for link in site.links if link.name == role)
+    provider = f" {link.provider}" if link.provider else ""
+    return f"EGRESS {site.name} uplink {link.name}{provider}"
+
+
+def _probes(site: Site, by_role: dict[str, Interface]) -> tuple[Probe, ...]:
+    gateways = {link.name: str(link.gateway) for link in site.links}
+    seen_links: set[str] = set()
+    probes = []
+    for number, spec in enumerate(site.probes, start=1):
+        follows = spec.link not in seen_links  # the first probe of a link steers its route
+        seen_links.add(spec.link)
+        others = [g for name, g in gateways.items() if name != spec.link]
+        port = spec.port
+        url = None
+        if spec.type is ProbeType.HTTP:
+            port = port or 80
+            path = spec.path or "/"
+            url = f"http://{spec.target}{'' if port == 80 else f':{port}'}{path}"
+        iface = by_role[spec.link]
+        probes.append(
+            Probe(
+                id=number,
+                name=spec.name,
+                type=spec.type.value,
+                target=str(spec.target),
+                port=port,
+                path=spec.path or ("/" if spec.type is ProbeType.HTTP else None),
+                url=url,
+                interval_s=spec.interval_s,
+                timeout_ms=spec.timeout_ms,
+                threshold_ms=spec.threshold_ms,
+                failures=spec.failures,
+                link=spec.link,
+                source_interface=iface.name,
+                source_address=iface.address,
+                gateway=gateways[spec.link],
+                follows_route=follows,
+                failover_gateway=others[0] if others else None,
+                owner=f"EGRESS-{spec.link.upper()}",
+            )
+        )
+    return tuple(probes)
+
+
+def _vrrp(
+    site: Site,
+    member: Member,
+    profile: PlatformProfile,
+    by_role: dict[str, Interface],
+    route_probe: dict[str, Probe],
+) -> VrrpGroup:
+    priority = _vrrp_priority(member, profile)
+    gap = profile.vrrp_priority_primary - profile.vrrp_priority_secondary
+    if site.mode is Mode.ACTIVE_STANDBY:
+        # losing the primary link alone must hand the gateway to the peer
+        tracked = [site.primary]
+        decrement = gap + 10
+    else:
+        # losing one link keeps the master; losing every link hands it over
+        tracked = [link.name for link in site.links]
+        decrement = gap // len(tracked) + 1
+    tracks = tuple(
+        VrrpTrack(
+            track_id=route_probe[name].id,
+            probe_name=route_probe[name].name,
+            target=route_probe[name].target,
+            interface=by_role[name].name,
+            decrement=decrement,
+        )
+        for name in tracked
+        if name in route_probe
+    )
+    lan = by_role[LAN]
+    assert lan.address is not None and lan.prefix_length is not None
+    return VrrpGroup(
+        interface=lan.name,
+        address=lan.address,
+        prefix_length=lan.prefix_length,
+        group=site.lan.vrrp_group,
+        vip=str(site.lan.vip),
+        priority=priority,
+        preempt=True,
+        preempt_delay_s=30,
+        tracks=tracks,
+    )
+
+
+def _pbr(site: Site, by_role: dict[str, Interface], uplinks: tuple[Uplink, ...]) -> Pbr | None:
+    if not site.pbr:
+        return None
+    by_link = {u.link: u for u in uplinks}
+    rules = []
+    for seq, spec in enumerate(site.pbr, start=1):
+        uplink = by_link[spec.via]
+        dscp = DSCP_NAMES[spec.match.dscp] if spec.match.dscp else None
+        source = spec.match.source
+        rules.append(
+            PbrRule(
+                name=spec.name,
+                seq=seq * 10,
+                acl_name=f"EGRESS-PBR-{spec.name.upper()}",
+                dscp=dscp,
+                dscp_name=spec.match.dscp,
+                tos=f"0x{dscp << 2:02x}" if dscp is not None else None,
+                source=str(source) if source else None,
+                source_network=str(source.network_address) if source else None,
+                source_netmask=str(source.netmask) if source else None,
+                source_wildcard=str(source.hostmask) if source else None,
+                link=spec.via,
+                next_hop=uplink.gateway,
+                out_interface=uplink.interface,
+                track_id=uplink.track_id,
+            )
+        )
+    return Pbr(policy_name="EGRESS-PBR", in_interface=by_role[LAN].name, rules=tuple(rules))
+
+
+def _ha_sync(
+    site: Site,
+    member: Member,
+    peer: Member,
+    pair: tuple[Member, Member],
+    profile: PlatformProfile,
+    by_role: dict[str, Interface],
+    uplinks: tuple[Uplink, ...],
+) -> HaSync:
+    assert site.ha_sync is not None
+    spec = site.ha_sync
+
+    def node_id(m: Member) -> int:
+        return 0 if m.design.role is Role.PRIMARY else 1
+
+    def priority(m: Member) -> int:
+        if m.design.role is Role.PRIMARY:
+            return profile.ha_priority_primary
+        return profile.ha_priority_secondary
+
+    members = tuple(
+        HaMember(
+            node_id=node_id(m),
+            name=m.name,
+            role=m.design.role.value,
+            priority=priority(m),
+            ha_interface=m.design.interfaces[HA].name,
+        )
+        for m in pair
+    )
+    own = member.design.interfaces[HA]
+    peer_address = peer.design.interfaces[HA].address
+    uplink_ports = [by_role[u.link] for u in uplinks]
+    monitored = tuple(
+        port for iface in uplink_ports for port in (iface.members or (iface.name,))
+    )
+    return HaSync(
+        form=spec.form.value,
+        group_id=spec.group_id,
+        name=f"EGRESS-{site.name.upper()}",
+        mode="a-a" if site.mode is Mode.LOAD_SHARING else "a-p",
+        node_id=node_id(member),
+        priority=priority(member),
+        preempt=True,
+        session_sync=spec.session_sync,
+        interface=own.name,
+        local_address=str(own.address) if own.address else None,
+        peer_address=str(peer_address) if peer_address else None,
+        prefix_length=spec.prefix.prefixlen if spec.prefix else None,
+        monitored=monitored,
+        members=members,
+        cluster_interface_count=sum(1 for i in by_role.values() if i.redundancy_group),
+    )

@@ -1,0 +1,79 @@
+"""What each platform can express and its defaults, as data (never `if platform == ...`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from egress.design import HaForm, Hashing
+
+
+@dataclass(frozen=True, slots=True)
+class PlatformProfile:
+    slug: str
+    vendor: str
+    napalm_driver: str
+    hashing: frozenset[Hashing]
+    ha_forms: frozenset[HaForm]
+    # administrative distance / preference of the default route on the primary (or every
+    # load-sharing) link, and on a backup link in active-standby
+    route_distance: int
+    backup_route_distance: int
+    bfd_min_interval_ms: int
+    vrrp_priority_primary: int = 110
+    vrrp_priority_secondary: int = 100
+    ha_priority_primary: int = 200
+    ha_priority_secondary: int = 100
+    # how a shared-config cluster names its logical interface number N (SRX reth)
+    cluster_interface_format: str | None = None
+
+
+PLATFORMS: dict[str, PlatformProfile] = {
+    "ios": PlatformProfile(
+        slug="ios",
+        vendor="Cisco IOS-XE",
+        napalm_driver="ios",
+        hashing=frozenset({Hashing.FIVE_TUPLE, Hashing.SOURCE_DESTINATION_IP}),
+        ha_forms=frozenset({HaForm.SYNC_PAIR}),
+        route_distance=1,
+        backup_route_distance=10,
+        bfd_min_interval_ms=50,
+        ha_priority_primary=150,
+    ),
+    "junos": PlatformProfile(
+        slug="junos",
+        vendor="Juniper Junos",
+        napalm_driver="junos",
+        hashing=frozenset({Hashing.FIVE_TUPLE, Hashing.SOURCE_DESTINATION_IP}),
+        ha_forms=frozenset({HaForm.CLUSTER}),
+        route_distance=5,
+        backup_route_distance=10,
+        bfd_min_interval_ms=10,
+        cluster_interface_format="reth{index}",
+    ),
+    "fortios": PlatformProfile(
+        slug="fortios",
+        vendor="Fortinet FortiOS",
+        napalm_driver="fortios",
+        hashing=frozenset({Hashing.SOURCE_IP, Hashing.SOURCE_DESTINATION_IP}),
+        ha_forms=frozenset({HaForm.CLUSTER, HaForm.SYNC_PAIR}),
+        route_distance=10,
+        backup_route_distance=20,
+        bfd_min_interval_ms=50,
+    ),
+}
+
+# When a platform lacks a hashing mode, the one that keeps the most of its intent.
+NEAREST_HASHING: dict[Hashing, tuple[Hashing, ...]] = {
+    Hashing.SOURCE_IP: (Hashing.SOURCE_DESTINATION_IP, Hashing.FIVE_TUPLE),
+    Hashing.FIVE_TUPLE: (Hashing.SOURCE_DESTINATION_IP, Hashing.SOURCE_IP),
+    Hashing.SOURCE_DESTINATION_IP: (Hashing.FIVE_TUPLE, Hashing.SOURCE_IP),
+}
+
+NEAREST_HA_FORM: dict[HaForm, HaForm] = {
+    HaForm.CLUSTER: HaForm.SYNC_PAIR,
+    HaForm.SYNC_PAIR: HaForm.CLUSTER,
+}
+
+
+def nearest_hashing(profile: PlatformProfile, wanted: Hashing) -> Hashing:
+    return next(h for h in NEAREST_HASHING[wanted] if h in profile.hashing)
