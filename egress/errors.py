@@ -41,10 +41,22 @@ class EgressError(Exception):
         self.location = location or Location()
         self.hint = hint
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # keep location and hint when an error crosses a process boundary
+        return (_rebuild, (type(self), self.message, self.location, self.hint))
+
     def __str__(self) -> str:
         where = self.location.describe()
         text = f"{where}: {self.message}" if where else self.message
         return f"{text}\n  hint: {self.hint}" if self.hint else text
+
+
+def _rebuild(
+    cls: type[EgressError], message: str, location: Location, hint: str
+) -> EgressError:
+    error = cls.__new__(cls)
+    EgressError.__init__(error, message, location=location, hint=hint)
+    return error
 
 
 class InputError(EgressError):

@@ -24,7 +24,7 @@ from nornir.plugins.inventory.simple import _get_defaults, _get_inventory_elemen
 
 from egress.errors import InputError, Location
 from egress.platforms import PLATFORMS
-from egress.yamlfile import line_of, load_yaml
+from egress.yamlfile import line_of, load_yaml, load_yaml_files
 
 USERNAME_ENV = "EGRESS_USERNAME"
 PASSWORD_ENV = "EGRESS_PASSWORD"
@@ -56,19 +56,16 @@ class EgressInventory:
         self.defaults_file = base / defaults_file
 
     def load(self) -> Inventory:
-        defaults_dict = (
-            _mapping(load_yaml(self.defaults_file), self.defaults_file, "defaults")
-            if self.defaults_file.exists()
-            else {}
-        )
+        if not self.host_file.exists():
+            raise InputError("no hosts file", location=Location(file=self.host_file))
+        present = [p for p in (self.defaults_file, self.group_file) if p.exists()]
+        loaded = dict(zip([*present, self.host_file],
+                          load_yaml_files([*present, self.host_file]), strict=True))
+        defaults_dict = _mapping(loaded.get(self.defaults_file), self.defaults_file, "defaults")
         _refuse_secrets(defaults_dict, self.defaults_file, [])
         defaults: Defaults = _get_defaults(defaults_dict)
-        groups_dict = (
-            _mapping(load_yaml(self.group_file), self.group_file, "groups")
-            if self.group_file.exists()
-            else {}
-        )
-        hosts_dict = _mapping(load_yaml(self.host_file), self.host_file, "hosts")
+        groups_dict = _mapping(loaded.get(self.group_file), self.group_file, "groups")
+        hosts_dict = _mapping(loaded[self.host_file], self.host_file, "hosts")
 
         groups = Groups()
         for name, data in groups_dict.items():

@@ -6,21 +6,22 @@ import gc
 from pathlib import Path
 
 import typer
-from nornir.plugins.runners import SerialRunner
 from rich.table import Table
 
-from egress.console import cli_errors, out, show_error
+from egress.batch import HostOutcome, default_workers, render_hosts
+from egress.console import cli_errors, err, out, show_error
 from egress.errors import EgressError, InputError
 from egress.inventory import load_nornir
 from egress.render import default_templates_dir
 from egress.selection import select_hosts
 from egress.sites import InventoryFiles, build_intents
-from tasks.render import RenderedConfig, render_config
 
 InventoryOpt = typer.Option(Path("inventory"), "--inventory", "-i", help="Nornir inventory dir")
 HostsOpt = typer.Option(None, "--hosts", help="comma-separated host names")
 GroupOpt = typer.Option(None, "--group", help="only hosts in this group")
 PlatformOpt = typer.Option(None, "--platform", help="only hosts of this platform")
+# Past this many hosts a per-host table is noise; the summary line says it all.
+TABLE_MAX_HOSTS = 100
 
 
 def render_command(
@@ -30,22 +31,25 @@ def render_command(
     group: str | None = GroupOpt,
     platform: str | None = PlatformOpt,
     templates: Path | None = typer.Option(None, "--templates", help="templates directory"),
+    workers: int | None = typer.Option(
+        None, "--workers", min=1, help="processes (default: one per core from 400 hosts)"
+    ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="no table, only the summary line"),
 ) -> None:
-    """Render the design into one configuration file per host."""
+    """Render the design into one configuration file per host (exit 0 ok, 1 a host failed,
+    2 bad input)."""
     with cli_errors():
-        failed = render_inventory(
+        code = render_inventory(
             inventory=inventory, out_dir=out_dir, hosts=hosts, group=group, platform=platform,
-            templates_dir=templates or default_templates_dir(), quiet=quiet,
+            templates_dir=templates or default_templates_dir(), workers=workers, quiet=quiet,
         )
-    raise typer.Exit(code=failed)
+    raise typer.Exit(code=code)
 
 
 def render_inventory(
     *, inventory: Path, out_dir: Path, hosts: str | None, group: str | None,
-    platform: str | None, templates_dir: Path, quiet: bool,
+    platform: str | None, templates_dir: Path, workers: int | None, quiet: bool,
 ) -> int:
-    """Render the selected hosts; returns the exit code (0 ok, 1 a host failed, 2 bad input)."""
     # Loading and rendering allocate millions of small objects that all live to the end:
     # the cyclic GC would rescan them again and again for nothing (see PERF-FACTS).
     gc.disable()
@@ -57,36 +61,50 @@ def render_inventory(
             nr.inventory, files=InventoryFiles.in_dir(inventory), hosts=nr.inventory.hosts
         )
         out_dir.mkdir(parents=True, exist_ok=True)
-        results = nr.with_runner(SerialRunner()).run(
-            task=render_config, intents=intents, out_dir=out_dir, templates_dir=templates_dir
+        outcomes = render_hosts(
+            nr, intents=intents, out_dir=out_dir, templates_dir=templates_dir,
+            workers=workers or default_workers(len(nr.inventory.hosts)),
         )
     finally:
         gc.enable()
-
-    table = Table(title=f"egress render → {out_dir}", show_lines=False)
-    for column in ("host", "platform", "site", "role", "features", "lines", "status"):
-        table.add_column(column)
-    code = 0
-    for name, multi in results.items():
-        intent = intents[name]
-        if multi.failed:
-            exc = multi[0].exception
-            if isinstance(exc, EgressError):
-                show_error(exc)
-                code = max(code, exc.exit_code)
-            else:
-                out.print(f"[red]{name}: {exc!r}[/]")
-                code = max(code, 1)
-            status = "[red]failed[/]"
-            lines = "-"
-        else:
-            rendered: RenderedConfig = multi[0].result
-            status = "[green]changed[/]" if rendered.changed else "unchanged"
-            lines = str(rendered.lines)
-        table.add_row(name, intent.platform, intent.site, intent.role,
-                      " ".join(intent.features), lines, status)
-    if not quiet:
-        out.print(table)
-    ok = sum(1 for m in results.values() if not m.failed)
-    out.print(f"rendered {ok}/{len(results)} hosts into {out_dir}")
+    errors = [o.error for o in outcomes if o.error is not None]
+    if not quiet and not errors and len(outcomes) <= TABLE_MAX_HOSTS:
+        out.print(_table(outcomes, intents, out_dir))
+    code = max((e.exit_code for e in errors), default=0)
+    for error, hosts_alike in _distinct(errors):
+        show_error(error)
+        if hosts_alike:
+            err.print(f"  (the same for {hosts_alike} more host(s))")
+    for outcome in outcomes:
+        if outcome.crash is not None:
+            err.print(f"{outcome.host}: unexpected error {outcome.crash}")
+            code = max(code, 1)
+    ok = sum(1 for o in outcomes if not o.failed)
+    changed = sum(1 for o in outcomes if o.changed)
+    out.print(f"rendered {ok}/{len(outcomes)} hosts ({changed} changed) into {out_dir}")
     return code
+
+
+def _distinct(errors: list[EgressError]) -> list[tuple[EgressError, int]]:
+    """One template bug fails every host of a platform: show it once, with a count."""
+    seen: dict[tuple[object, ...], list[EgressError]] = {}
+    for error in errors:
+        loc = error.location
+        seen.setdefault((error.message, loc.file, loc.line, loc.field), []).append(error)
+    return [(alike[0], len(alike) - 1) for alike in seen.values()]
+
+
+def _table(outcomes: list[HostOutcome], intents: dict, out_dir: Path) -> Table:  # type: ignore[type-arg]
+    table = Table(title=f"egress render → {out_dir}")
+    for column in ("host", "platform", "site", "role", "features", "lines", "status"):
+        table.add_column(column, no_wrap=column != "features")
+    for outcome in outcomes:
+        intent = intents[outcome.host]
+        if outcome.failed:
+            status, lines = "[red]failed[/]", "-"
+        else:
+            status = "[green]changed[/]" if outcome.changed else "unchanged"
+            lines = str(outcome.lines)
+        table.add_row(outcome.host, intent.platform, intent.site, intent.role,
+                      " ".join(intent.features), lines, status)
+    return table

@@ -1,0 +1,155 @@
+"""The derived intent: values computed once in Python, and designs a platform cannot express."""
+
+from __future__ import annotations
+
+import copy
+from ipaddress import IPv4Address
+from typing import Any
+
+import pytest
+import yaml
+
+from egress.design import HostDesign, Site
+from egress.errors import InputError, UnsupportedIntent
+from egress.intent import DesignError, DeviceIntent, Member, build_site_intents
+from tests.conftest import EXAMPLE_INVENTORY
+
+GROUPS = yaml.safe_load((EXAMPLE_INVENTORY / "groups.yaml").read_text())
+HOSTS = yaml.safe_load((EXAMPLE_INVENTORY / "hosts.yaml").read_text())
+
+
+def _site(name: str, **changes: Any) -> dict[str, Any]:
+    data = copy.deepcopy(GROUPS[f"site_{name}"]["data"]["site"])
+    data.update(changes)
+    return data
+
+
+def _members(prefix: str, platform: str) -> list[Member]:
+    return [
+        Member(name=h, platform=platform, design=HostDesign.model_validate(HOSTS[h]["data"]))
+        for h in HOSTS
+        if h.startswith(prefix)
+    ]
+
+
+def _intents(site: str, platform: str, **changes: Any) -> dict[str, DeviceIntent]:
+    prefix = {"ams": "ams-", "fra": "fra-", "lon": "lon-", "nyc": "nyc-", "sin": "sin-",
+              "syd": "syd-"}[site]
+    return build_site_intents(Site.model_validate(_site(site, **changes)),
+                              _members(prefix, platform))
+
+
+def test_vrrp_priorities_come_from_the_ha_role() -> None:
+    intents = _intents("ams", "ios")
+    assert intents["ams-edge-01"].vrrp[0].priority == 110
+    assert intents["ams-edge-02"].vrrp[0].priority == 100
+
+
+def test_active_standby_hands_over_when_the_primary_link_fails() -> None:
+    (group,) = _intents("fra", "ios")["fra-edge-01"].vrrp
+    assert [t.probe_name for t in group.tracks] == ["isp1-tcp"]
+    assert group.failed_priority < 100  # below the secondary: the peer takes the gateway
+
+
+def test_load_sharing_keeps_the_master_until_every_link_fails() -> None:
+    (group,) = _intents("ams", "ios")["ams-edge-01"].vrrp
+    decrements = [t.decrement for t in group.tracks]
+    assert len(decrements) == 2
+    assert group.priority - decrements[0] > 100  # one link down: still master
+    assert group.failed_priority < 100  # both down: the peer takes over
+
+
+def test_route_distances_follow_the_mode() -> None:
+    standby = _intents("fra", "ios")["fra-edge-01"].uplinks
+    assert standby[0].distance < standby[1].distance and standby[0].primary
+    sharing = _intents("ams", "ios")["ams-edge-01"].uplinks
+    assert sharing[0].distance == sharing[1].distance
+    assert _intents("ams", "ios")["ams-edge-01"].ecmp is not None
+    assert _intents("fra", "ios")["fra-edge-01"].ecmp is None
+
+
+def test_routes_and_pbr_follow_their_links_probe() -> None:
+    intent = _intents("ams", "ios")["ams-edge-01"]
+    assert [(u.link, u.track_id) for u in intent.uplinks] == [("isp1", 1), ("isp2", 2)]
+    (voice,) = intent.pbr.rules if intent.pbr else ()
+    assert (voice.next_hop, voice.track_id, voice.tos) == ("203.0.113.1", 2, "0xb8")
+
+
+def test_srx_cluster_shares_one_config_with_reth_interfaces_and_no_vrrp() -> None:
+    intents = _intents("lon", "junos")
+    primary, secondary = intents["lon-srx-01"], intents["lon-srx-02"]
+    assert primary.vrrp == () and "vrrp" not in primary.features
+    assert [i.name for i in primary.interfaces] == ["reth0", "reth1", "reth2"]
+    assert primary.interfaces[1].members == ("ge-0/0/4", "ge-5/0/4")
+    assert primary.interfaces[0].address == "10.20.0.1"  # the cluster is the gateway
+    assert secondary.interfaces == primary.interfaces
+    assert primary.ha_sync and primary.ha_sync.monitored == (
+        "ge-0/0/4", "ge-5/0/4", "ge-0/0/5", "ge-5/0/5")
+
+
+def test_fgsp_members_point_at_each_other() -> None:
+    intents = _intents("syd", "fortios")
+    one, two = intents["syd-fgt-01"].ha_sync, intents["syd-fgt-02"].ha_sync
+    assert one and two
+    assert (one.peer_address, two.peer_address) == ("169.254.31.2", "169.254.31.1")
+    assert (one.node_id, two.node_id) == (0, 1)
+
+
+def test_five_tuple_on_fortios_is_refused_naming_the_nearest() -> None:
+    with pytest.raises(UnsupportedIntent) as info:
+        _intents("syd", "fortios", hashing="five-tuple")
+    error = info.value
+    assert error.location.host == "syd-fgt-01" and error.location.field == "site.hashing"
+    assert "five-tuple" in error.message
+    assert "hashing: source-destination-ip" in error.hint
+
+
+def test_cluster_form_on_ios_is_refused_naming_the_nearest() -> None:
+    with pytest.raises(UnsupportedIntent) as info:
+        _intents("ams", "ios", ha_sync={"form": "cluster", "group_id": 1})
+    assert "'sync-pair'" in info.value.hint
+
+
+def test_a_site_needs_exactly_one_primary_and_one_secondary() -> None:
+    members = _members("ams-", "ios")
+    both_primary = [members[0], Member(members[1].name, "ios",
+                                       members[1].design.model_copy(update={"role": "primary"}))]
+    with pytest.raises(DesignError, match="one primary and one secondary"):
+        build_site_intents(Site.model_validate(_site("ams")), both_primary)
+    with pytest.raises(DesignError, match="exactly two members"):
+        build_site_intents(Site.model_validate(_site("ams")), members[:1])
+
+
+def test_address_outside_its_segment_is_refused() -> None:
+    members = _members("ams-", "ios")
+    moved = members[0].design.model_copy(update={"interfaces": {
+        **members[0].design.interfaces,
+        "isp1": members[0].design.interfaces["isp1"].model_copy(
+            update={"address": IPv4Address("198.51.100.9")})}})
+    with pytest.raises(DesignError, match="not a usable address in isp1 subnet") as info:
+        build_site_intents(Site.model_validate(_site("ams")),
+                           [Member(members[0].name, "ios", moved), members[1]])
+    assert info.value.location.field == "data.interfaces.isp1.address"
+
+
+@pytest.mark.parametrize("bad", [
+    {"probes": [{"name": "p", "type": "tcp", "link": "isp1", "target": "192.0.2.1"}]},
+    {"probes": [{"name": "p", "type": "icmp", "link": "isp9", "target": "192.0.2.1"}]},
+    {"pbr": [{"name": "voice", "match": {"dscp": "ef"}, "via": "isp9"}]},
+    {"pbr": [{"name": "voice", "match": {}, "via": "isp1"}]},
+    {"ha_sync": {"form": "sync-pair", "group_id": 1}},
+    {"mode": "hot-potato"},
+])
+def test_inconsistent_site_designs_are_refused(bad: dict[str, Any]) -> None:
+    with pytest.raises(ValueError):  # pydantic ValidationError is a ValueError
+        Site.model_validate(_site("ams", **bad))
+
+
+def test_errors_keep_their_location_across_processes() -> None:
+    import pickle
+
+    from egress.errors import Location
+
+    error = InputError("boom", location=Location(host="h", field="f", line=3), hint="fix")
+    again = pickle.loads(pickle.dumps(error))
+    assert (again.location, again.hint, again.exit_code) == (error.location, "fix", 2)
