@@ -98,11 +98,7 @@ class VrrpGroup:
     preempt: bool
     preempt_delay_s: int
     tracks: tuple[VrrpTrack, ...]
-
-    @property
-    def failed_priority(self) -> int:
-        """Priority once every tracked object is down (FortiOS vrdst-priority)."""
-        return max(1, self.priority - sum(t.decrement for t in self.tracks))
+    failed_priority: int  # once every tracked object is down (FortiOS vrdst-priority)
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,14 +166,8 @@ class Probe:
     follows_route: bool  # the default route via this link is withdrawn when it fails
     failover_gateway: str | None  # where the default goes while it fails (Junos ip-monitoring)
     owner: str  # the group of tests one link's health is judged by (Junos RPM owner)
-
-    @property
-    def interval_ms(self) -> int:
-        return self.interval_s * 1000
-
-    @property
-    def threshold_us(self) -> int:
-        return self.threshold_ms * 1000
+    interval_ms: int  # FortiOS link-monitor counts in ms
+    threshold_us: int  # Junos RPM rtt thresholds count in microseconds
 
 
 @dataclass(frozen=True, slots=True)
@@ -528,6 +518,8 @@ def _probes(site: Site, by_role: dict[str, Interface]) -> tuple[Probe, ...]:
                 follows_route=follows,
                 failover_gateway=others[0] if others else None,
                 owner=f"EGRESS-{spec.link.upper()}",
+                interval_ms=spec.interval_s * 1000,
+                threshold_us=spec.threshold_ms * 1000,
             )
         )
     return tuple(probes)
@@ -573,6 +565,7 @@ def _vrrp(
         preempt=True,
         preempt_delay_s=30,
         tracks=tracks,
+        failed_priority=max(1, priority - sum(t.decrement for t in tracks)),
     )
 
 
