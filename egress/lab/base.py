@@ -13,9 +13,20 @@ import json
 import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 import asyncssh
+
+if TYPE_CHECKING:
+    from egress.lab.world import OpState
+
+
+class LabWorld(Protocol):
+    """What a device may ask the lab about the network around it."""
+
+    def op_state(self, device: str) -> OpState: ...
+
+    def link_up(self, device: str, interface: str) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -75,6 +86,8 @@ class LabDevice:
     state_dir: Path
     credentials: LabCredentials = field(default_factory=LabCredentials)
     clock: LabClock = field(default_factory=LabClock)
+    # the lab-wide network simulation this device's show commands read (None: standalone)
+    world: LabWorld | None = field(default=None, repr=False, compare=False)
 
     # -- state on disk -----------------------------------------------------------------
     @property

@@ -1,0 +1,107 @@
+"""`egress lab up|status|down|fault|link`: the embedded lab of emulated devices."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from egress.console import cli_errors, out
+from egress.lab.control import (
+    DEFAULT_STATE,
+    FAULT_KINDS,
+    lab_down,
+    lab_status,
+    lab_up,
+    set_fault,
+    set_link,
+)
+from egress.lab.spec import KNOWN_HOSTS, LabSpec
+
+lab_app = typer.Typer(help="The lab: IOS-XE, Junos and FortiOS emulators on 127.0.0.1.",
+                      no_args_is_help=True)
+StateOpt = typer.Option(DEFAULT_STATE, "--state", help="the lab's state directory")
+
+
+@lab_app.command("up")
+def up_command(
+    inventory: Path = typer.Option(Path("inventory"), "--inventory", "-i"),
+    state: Path = StateOpt,
+    time_scale: float = typer.Option(
+        1.0, "--time-scale", min=0.001, help="device timers run this many times faster"),
+) -> None:
+    """Start a lab serving every inventory host (state persists across restarts)."""
+    with cli_errors():
+        started = time.perf_counter()
+        spec = lab_up(inventory=inventory, state_dir=state, time_scale=time_scale)
+        elapsed = time.perf_counter() - started
+    out.print(f"lab up: {len(spec.devices)} devices on 127.0.0.1 in {elapsed:.1f} s "
+              f"(state {state}, known hosts {state / KNOWN_HOSTS})")
+
+
+@lab_app.command("status")
+def status_command(
+    state: Path = StateOpt,
+    as_json: bool = typer.Option(False, "--json", help="one object per device"),
+) -> None:
+    """Where each lab device listens, and whether it answers."""
+    with cli_errors():
+        spec = LabSpec.read(state)
+        statuses = lab_status(state)
+    if as_json:
+        known_hosts = str((state / KNOWN_HOSTS).resolve())
+        print(json.dumps([
+            {"name": s.name, "platform": s.platform, "address": s.address, "port": s.port,
+             "username": spec.username, "password": spec.password, "up": s.reachable,
+             "known_hosts": known_hosts}
+            for s in statuses
+        ], indent=2))
+        return
+    table = Table(title=f"lab {state}")
+    for column in ("device", "platform", "address", "port", "state"):
+        table.add_column(column)
+    for s in statuses:
+        table.add_row(s.name, s.platform, s.address, str(s.port),
+                      "[green]up[/]" if s.reachable else "[red]down[/]")
+    out.print(table)
+
+
+@lab_app.command("down")
+def down_command(state: Path = StateOpt) -> None:
+    """Stop the lab; its device state stays on disk for the next `lab up`."""
+    stopped = lab_down(state)
+    out.print("lab stopped" if stopped else f"no lab running from {state}")
+
+
+@lab_app.command("fault")
+def fault_command(
+    host: str = typer.Argument(..., help="lab device"),
+    kind: str = typer.Argument(..., help=" | ".join(FAULT_KINDS)),
+    argument: str | None = typer.Argument(None, help="reject-line: regex; slow: ms"),
+    state: Path = StateOpt,
+) -> None:
+    """Make one device misbehave (or `clear` its faults)."""
+    with cli_errors():
+        faults = set_fault(state, host=host, kind=kind, argument=argument)
+    out.print(f"{host}: {faults}")
+
+
+@lab_app.command("link")
+def link_command(
+    host: str = typer.Argument(...),
+    interface: str = typer.Argument(...),
+    direction: str = typer.Argument(..., help="down | up"),
+    state: Path = StateOpt,
+) -> None:
+    """Cut or restore one port in the lab's wiring (BFD, probes, VRRP and ECMP react)."""
+    with cli_errors():
+        if direction not in ("down", "up"):
+            from egress.errors import InputError
+
+            raise InputError(f"direction must be down or up, got {direction!r}")
+        down = set_link(state, host=host, interface=interface, up=direction == "up")
+    out.print(f"{host} {interface} {direction}; cut links: "
+              f"{', '.join(f'{h}:{i}' for h, i in sorted(down)) or 'none'}")

@@ -1,0 +1,205 @@
+"""Starting, inspecting and steering the lab from other processes (the `egress lab` verbs)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from egress.errors import DeviceError, InputError, Location
+from egress.inventory import load_nornir
+from egress.lab.base import Faults
+from egress.lab.server import LINKS_FILE, PID_FILE, READY_FILE, host_key
+from egress.lab.spec import KNOWN_HOSTS, LOCALHOST, LabDeviceSpec, LabSpec, SegmentSpec, cluster_mirrors
+from egress.lab.topology import topology_from_intents
+from egress.sites import InventoryFiles, build_intents
+
+DEFAULT_STATE = Path(".lab")
+START_TIMEOUT_S = 30.0
+
+FAULT_KINDS = {
+    "refuse-auth": "refuse_auth",
+    "refuse-connect": "refuse_connect",
+    "reject-line": "reject_pattern",
+    "drop-on-commit": "drop_on_commit",
+    "hang": "hang",
+    "slow": "slow_ms",
+    "clear": "",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceStatus:
+    name: str
+    platform: str
+    address: str
+    port: int
+    reachable: bool
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((LOCALHOST, 0))
+        return int(sock.getsockname()[1])
+
+
+def pid_of(state_dir: Path) -> int | None:
+    try:
+        pid = int((state_dir / PID_FILE).read_text())
+    except (FileNotFoundError, ValueError):
+        return None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return None
+    return pid
+
+
+def lab_up(*, inventory: Path, state_dir: Path, time_scale: float = 1.0) -> LabSpec:
+    """Serve every inventory host on 127.0.0.1 from a background process; wait until ready."""
+    if pid_of(state_dir) is not None:
+        raise InputError(f"a lab is already running from {state_dir}",
+                         hint="`egress lab down` first, or use another --state")
+    intents = build_intents(load_nornir(inventory).inventory,
+                            files=InventoryFiles.in_dir(inventory))
+    previous = {d.name: d.port for d in _previous_devices(state_dir)}
+    mirrors = cluster_mirrors(intents)
+    devices = [
+        LabDeviceSpec(name=name, platform=intent.platform,
+                      port=previous.get(name) or _free_port(), mirror_of=mirrors.get(name))
+        for name, intent in sorted(intents.items())
+    ]
+    topology = topology_from_intents(intents)
+    spec = LabSpec(
+        inventory=str(inventory.resolve()),
+        time_scale=time_scale,
+        devices=devices,
+        segments=[SegmentSpec(name=s.name, kind=s.kind, members=list(s.members),
+                              gateway=str(s.gateway) if s.gateway else None)
+                  for s in topology.segments],
+    )
+    spec.write(state_dir)
+    _write_known_hosts(spec, state_dir)
+    (state_dir / READY_FILE).unlink(missing_ok=True)
+    log = (state_dir / "lab.log").open("ab")
+    subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "egress.lab.server", str(state_dir)],
+        stdout=log, stderr=log, stdin=subprocess.DEVNULL, start_new_session=True,
+    )
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while not (state_dir / READY_FILE).exists():
+        if time.monotonic() > deadline:
+            raise DeviceError(f"the lab did not start within {START_TIMEOUT_S:.0f} s",
+                              location=Location(file=state_dir / "lab.log"),
+                              hint="read the log named above")
+        time.sleep(0.05)
+    return spec
+
+
+def _previous_devices(state_dir: Path) -> list[LabDeviceSpec]:
+    try:
+        return LabSpec.read(state_dir).devices
+    except InputError:
+        return []
+
+
+def _write_known_hosts(spec: LabSpec, state_dir: Path) -> None:
+    lines = []
+    for device in spec.devices:
+        public = host_key(state_dir, device.name).export_public_key().decode().strip()
+        key_type, key_b64 = public.split()[:2]
+        lines.append(f"[{LOCALHOST}]:{device.port} {key_type} {key_b64}")
+    (state_dir / KNOWN_HOSTS).write_text("\n".join(lines) + "\n")
+
+
+def lab_down(state_dir: Path) -> bool:
+    """Stop the server (state stays on disk for the next `lab up`); False if none ran."""
+    pid = pid_of(state_dir)
+    if pid is None:
+        return False
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.05)
+    else:
+        os.kill(pid, signal.SIGKILL)
+    (state_dir / PID_FILE).unlink(missing_ok=True)
+    (state_dir / READY_FILE).unlink(missing_ok=True)
+    return True
+
+
+def lab_status(state_dir: Path) -> list[DeviceStatus]:
+    spec = LabSpec.read(state_dir)
+    return [DeviceStatus(d.name, d.platform, LOCALHOST, d.port, _answers(d.port))
+            for d in spec.devices]
+
+
+def _answers(port: int) -> bool:
+    try:
+        with socket.create_connection((LOCALHOST, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def set_fault(state_dir: Path, *, host: str, kind: str, argument: str | None = None) -> Faults:
+    """Switch a fault on (or `clear` them all) for one device of the running lab."""
+    spec = LabSpec.read(state_dir)
+    spec.device(host)
+    if kind not in FAULT_KINDS:
+        raise InputError(f"unknown fault {kind!r}", location=Location(host=host, field="KIND"),
+                         hint=f"one of: {', '.join(FAULT_KINDS)}")
+    path = state_dir / "faults" / f"{host}.json"
+    faults = Faults() if kind == "clear" else Faults.from_file(path)
+    attribute = FAULT_KINDS[kind]
+    if kind == "reject-line":
+        if not argument:
+            raise InputError("reject-line needs a regular expression",
+                             location=Location(host=host, field="ARGS"),
+                             hint="egress lab fault HOST reject-line 'bfd interval'")
+        faults.reject_pattern = argument
+    elif kind == "slow":
+        try:
+            faults.slow_ms = int(argument or "2000")
+        except ValueError:
+            raise InputError("slow takes milliseconds", location=Location(host=host,
+                                                                          field="ARGS")) from None
+    elif attribute:
+        setattr(faults, attribute, True)
+    faults.write(path)
+    return faults
+
+
+def set_link(state_dir: Path, *, host: str, interface: str, up: bool) -> frozenset[tuple[str, str]]:
+    """Cut (or restore) one device port in the lab's wiring."""
+    spec = LabSpec.read(state_dir)
+    spec.device(host)
+    ports = {port for s in spec.segments for port in s.members}
+    if (host, interface) not in ports:
+        known = sorted(i for h, i in ports if h == host)
+        raise InputError(f"{host} has no lab link on {interface!r}",
+                         location=Location(host=host, field="IFACE"),
+                         hint=f"wired ports of {host}: {', '.join(known)}")
+    path = state_dir / LINKS_FILE
+    try:
+        down = {tuple(x) for x in json.loads(path.read_text()).get("down", [])}
+    except FileNotFoundError:
+        down = set()
+    if up:
+        down.discard((host, interface))
+    else:
+        down.add((host, interface))
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"down": sorted(down)}, indent=2))
+    tmp.replace(path)
+    return frozenset((str(d), str(i)) for d, i in down)

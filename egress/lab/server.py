@@ -1,0 +1,130 @@
+"""The lab server: every device of ``<state>/lab.json`` served from one asyncio process.
+
+Started in the background by ``egress lab up``; stopped by SIGTERM (``egress lab down``).
+Device state lives under ``<state>/devices``; faults and cut links are files the server
+watches, so other processes change a running lab without a control channel.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+import asyncssh
+
+from egress.lab.base import LabClock, LabDevice, serve_device
+from egress.lab.fortios.device import FortiOSDevice
+from egress.lab.ios.device import IosDevice
+from egress.lab.junos.device import JunosDevice
+from egress.lab.spec import LOCALHOST, LabSpec
+from egress.lab.world import DeviceFacts, OpState, simulate
+
+DEVICE_CLASSES: dict[str, type[LabDevice]] = {
+    "ios": IosDevice,
+    "junos": JunosDevice,
+    "fortios": FortiOSDevice,
+}
+LINKS_FILE = "links.json"
+READY_FILE = "ready"
+PID_FILE = "lab.pid"
+
+
+def host_key(state_dir: Path, name: str) -> asyncssh.SSHKey:
+    """The device's persistent host key (made by `egress lab up`, which writes known_hosts)."""
+    path = state_dir / "keys" / name
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = asyncssh.generate_private_key("ssh-ed25519")
+        key.write_private_key(str(path))
+        os.chmod(path, 0o600)
+    return asyncssh.read_private_key(str(path))
+
+
+def read_links_down(state_dir: Path) -> frozenset[tuple[str, str]]:
+    try:
+        data = json.loads((state_dir / LINKS_FILE).read_text())
+    except FileNotFoundError:
+        return frozenset()
+    return frozenset((d, i) for d, i in data.get("down", []))
+
+
+class LabNetwork:
+    """The :class:`~egress.lab.base.LabWorld` the devices of this server share."""
+
+    def __init__(self, spec: LabSpec, state_dir: Path) -> None:
+        self._spec = spec
+        self._state_dir = state_dir
+        self._topology = spec.topology()
+        self.devices: dict[str, LabDevice] = {}
+
+    def links_down(self) -> frozenset[tuple[str, str]]:
+        return read_links_down(self._state_dir)
+
+    def link_up(self, device: str, interface: str) -> bool:
+        return (device, interface) not in self.links_down()
+
+    def op_state(self, device: str) -> OpState:
+        facts = {name: _facts(dev) for name, dev in self.devices.items()}
+        return simulate(facts, self._topology, links_down=self.links_down())[device]
+
+
+def _facts(device: LabDevice) -> DeviceFacts:
+    # platforms report what they have configured; one without a reducer yet reports nothing
+    reducer: Any = getattr(device, "facts", None)
+    return reducer() if callable(reducer) else DeviceFacts(device.name)
+
+
+async def _watch_refuse_connect(
+    device: LabDevice, *, port: int, key: asyncssh.SSHKey, acceptor: asyncssh.SSHAcceptor
+) -> None:
+    """`refuse-connect` closes the listening socket, so clients get a real ECONNREFUSED."""
+    current: asyncssh.SSHAcceptor | None = acceptor
+    while True:
+        await asyncio.sleep(0.2)
+        refuse = device.faults.refuse_connect
+        if refuse and current is not None:
+            current.close()
+            await current.wait_closed()
+            current = None
+        elif not refuse and current is None:
+            current = await serve_device(device, host=LOCALHOST, port=port, host_key=key)
+
+
+async def serve_lab(state_dir: Path) -> None:
+    spec = LabSpec.read(state_dir)
+    clock = LabClock(scale=spec.time_scale)
+    network = LabNetwork(spec, state_dir)
+    watchers = []
+    for entry in spec.devices:
+        cls = DEVICE_CLASSES[entry.platform]
+        device = cls(name=entry.name, state_dir=state_dir, credentials=spec.credentials,
+                     clock=clock, world=network)
+        network.devices[entry.name] = device
+        key = host_key(state_dir, entry.name)
+        acceptor = await serve_device(device, host=LOCALHOST, port=entry.port, host_key=key)
+        watchers.append(asyncio.create_task(
+            _watch_refuse_connect(device, port=entry.port, key=key, acceptor=acceptor)))
+    (state_dir / PID_FILE).write_text(str(os.getpid()))
+    (state_dir / READY_FILE).write_text(str(os.getpid()))
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+    for task in watchers:
+        task.cancel()
+    (state_dir / READY_FILE).unlink(missing_ok=True)
+    (state_dir / PID_FILE).unlink(missing_ok=True)
+
+
+def main() -> None:
+    asyncio.run(serve_lab(Path(sys.argv[1])))
+
+
+if __name__ == "__main__":
+    main()

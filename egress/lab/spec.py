@@ -1,0 +1,96 @@
+"""The lab's description on disk (``<state>/lab.json``): devices, ports, wiring.
+
+Written by ``egress lab up`` before the server starts, read by the server and by every verb
+that targets the lab with ``--lab``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from ipaddress import IPv4Address
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+from egress.errors import InputError, Location
+from egress.intent import DeviceIntent
+from egress.lab.base import LabCredentials
+from egress.lab.world import Segment, Topology
+
+SPEC_FILE = "lab.json"
+KNOWN_HOSTS = "known_hosts"
+LOCALHOST = "127.0.0.1"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class LabDeviceSpec(_Model):
+    name: str
+    platform: str
+    port: int
+    # a shared-config cluster: the member whose committed config the other mirrors
+    mirror_of: str | None = None
+
+
+class SegmentSpec(_Model):
+    name: str
+    kind: str
+    members: list[tuple[str, str]]
+    gateway: str | None = None
+
+
+class LabSpec(_Model):
+    inventory: str
+    time_scale: float = 1.0
+    username: str = LabCredentials().username
+    password: str = LabCredentials().password
+    devices: list[LabDeviceSpec]
+    segments: list[SegmentSpec]
+
+    @property
+    def credentials(self) -> LabCredentials:
+        return LabCredentials(username=self.username, password=self.password)
+
+    def topology(self) -> Topology:
+        return Topology(tuple(
+            Segment(s.name, s.kind, tuple(s.members),
+                    IPv4Address(s.gateway) if s.gateway else None)
+            for s in self.segments
+        ))
+
+    def device(self, name: str) -> LabDeviceSpec:
+        for device in self.devices:
+            if device.name == name:
+                return device
+        raise InputError(
+            f"{name!r} is not a lab device", location=Location(host=name),
+            hint=f"lab devices: {', '.join(d.name for d in self.devices)}",
+        )
+
+    def write(self, state_dir: Path) -> None:
+        state_dir.mkdir(parents=True, exist_ok=True)
+        tmp = state_dir / f"{SPEC_FILE}.tmp"
+        tmp.write_text(self.model_dump_json(indent=2))
+        tmp.replace(state_dir / SPEC_FILE)
+
+    @classmethod
+    def read(cls, state_dir: Path) -> LabSpec:
+        path = state_dir / SPEC_FILE
+        try:
+            return cls.model_validate_json(path.read_text())
+        except FileNotFoundError:
+            raise InputError(
+                f"no lab in {state_dir}", location=Location(file=path),
+                hint="start one with `egress lab up` (or pass --state DIR)",
+            ) from None
+
+
+def cluster_mirrors(intents: Mapping[str, DeviceIntent]) -> dict[str, str]:
+    """secondary -> primary for every shared-config cluster (SRX chassis cluster, FGCP)."""
+    mirrors = {}
+    for intent in intents.values():
+        if intent.ha_sync and intent.ha_sync.form == "cluster" and intent.role == "secondary":
+            mirrors[intent.host] = intent.peer
+    return mirrors
