@@ -54,11 +54,13 @@ def render_inventory(
     # the cyclic GC would rescan them again and again for nothing (see PERF-FACTS).
     gc.disable()
     try:
-        nr = select_hosts(load_nornir(inventory), hosts=hosts, group=group, platform=platform)
+        everything = load_nornir(inventory)
+        nr = select_hosts(everything, hosts=hosts, group=group, platform=platform)
         if not nr.inventory.hosts:
             raise InputError("no host matches the filters", hint="check --hosts/--group/--platform")
+        # a site's intent needs both members, whichever of them is selected
         intents = build_intents(
-            nr.inventory, files=InventoryFiles.in_dir(inventory), hosts=nr.inventory.hosts
+            everything.inventory, files=InventoryFiles.in_dir(inventory), hosts=nr.inventory.hosts
         )
         out_dir.mkdir(parents=True, exist_ok=True)
         outcomes = render_hosts(

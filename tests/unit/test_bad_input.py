@@ -146,3 +146,11 @@ def test_filters_render_only_the_selected_hosts(workspace: Path) -> None:
     assert result.exit_code == 0, result.output
     assert sorted(p.stem for p in out_dir.glob("*.cfg")) == [
         "lon-srx-01", "lon-srx-02", "nyc-srx-01", "nyc-srx-02"]
+
+
+def test_one_member_of_a_pair_renders_alone(workspace: Path) -> None:
+    out_dir = workspace / "out"
+    result = CliRunner().invoke(app, ["render", "-i", str(workspace / "inventory"),
+                                      "--hosts", "ams-edge-01", "--out", str(out_dir)])
+    assert result.exit_code == 0, result.output
+    assert [p.stem for p in out_dir.glob("*.cfg")] == ["ams-edge-01"]

@@ -1,0 +1,239 @@
+"""`egress diff | commit | rollback | backup`: the change window verbs."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import typer
+from nornir.core import Nornir
+from rich.syntax import Syntax
+from rich.table import Table
+
+from egress.changes import DIFF, ChangeDir
+from egress.commands.render import GroupOpt, HostsOpt, InventoryOpt, PlatformOpt
+from egress.connection import use_devices, use_lab
+from egress.console import cli_errors, err, out
+from egress.deploy import ChangeResult, DeployOptions, Outcome, plan_change, run_change
+from egress.errors import InputError, Location
+from egress.intent import DeviceIntent
+from egress.inventory import load_nornir
+from egress.lab.control import DEFAULT_STATE
+from egress.lock import change_lock
+from egress.render import default_templates_dir, render_device
+from egress.selection import select_hosts
+from egress.sites import InventoryFiles, build_intents
+from tasks.backup import backup_config
+from tasks.deploy import rollback_config
+
+LabOpt = typer.Option(False, "--lab", help="target the lab's emulators (never implied)")
+LabStateOpt = typer.Option(DEFAULT_STATE, "--lab-state", help="the lab's state directory")
+ChangesOpt = typer.Option(Path("changes"), "--changes-dir", help="where change records go")
+JsonOpt = typer.Option(False, "--json", help="a machine-readable summary as the last line")
+TimeoutOpt = typer.Option(60, "--timeout", min=1, help="seconds to wait for a device")
+
+# IOS-XE counts its revert timer in whole minutes (napalm: 60..7200 in steps of 60).
+_CONFIRM_RULES = {"ios": (60, 7200, 60), "junos": (60, 3600 * 24, 60), "fortios": (1, 86400, 1)}
+
+
+@dataclass
+class Target:
+    nr: Nornir
+    intents: dict[str, DeviceIntent]
+    configs: dict[str, str]
+
+
+def _target(*, inventory: Path, hosts: str | None, group: str | None, platform: str | None,
+            lab: bool, lab_state: Path, timeout: int) -> Target:
+    everything = load_nornir(inventory)
+    nr = select_hosts(everything, hosts=hosts, group=group, platform=platform)
+    if not nr.inventory.hosts:
+        raise InputError("no host matches the filters", hint="check --hosts/--group/--platform")
+    # a site's intent needs both members, whichever of them is selected
+    intents = build_intents(everything.inventory, files=InventoryFiles.in_dir(inventory),
+                            hosts=nr.inventory.hosts)
+    templates = default_templates_dir()
+    configs = {h: render_device(i, templates_dir=templates) for h, i in intents.items()}
+    if lab:
+        use_lab(nr, lab_state, timeout=timeout)
+    else:
+        use_devices(nr, timeout=timeout)
+    return Target(nr, intents, configs)
+
+
+def _check_confirm(seconds: int | None, target: Target) -> None:
+    if seconds is None:
+        return
+    for name, intent in target.intents.items():
+        low, high, step = _CONFIRM_RULES[intent.platform]
+        if not low <= seconds <= high or seconds % step:
+            raise InputError(
+                f"--confirm {seconds} is not possible on {intent.platform}",
+                location=Location(host=name, field="--confirm"),
+                hint=f"{intent.platform} needs {low}..{high} s in steps of {step}",
+            )
+
+
+def _progress(host: str, what: str) -> None:
+    out.print(f"[dim]{time.strftime('%H:%M:%S')}[/] {host}: {what}")
+
+
+def _show_plan(target: Target) -> None:
+    table = Table(title="plan (decided before anything is sent)")
+    for column in ("wave", "host", "site", "role", "action", "why"):
+        table.add_column(column)
+    for plan in sorted(plan_change(target.intents), key=lambda p: (p.wave, p.host)):
+        table.add_row(str(plan.wave), plan.host, plan.site, plan.role, plan.action, plan.why)
+    out.print(table)
+
+
+def _summary(result: ChangeResult, *, as_json: bool, show_diffs: bool) -> int:
+    if show_diffs:
+        for host, outcome in sorted(result.hosts.items()):
+            diff = (result.root / host / DIFF)
+            if diff.exists() and diff.read_text().strip():
+                out.rule(f"{host} ({outcome.outcome.value})")
+                out.print(Syntax(diff.read_text(), "diff", theme="ansi_dark",
+                                 background_color="default"))
+    table = Table(title=f"change {result.change_id}" + (" (dry-run)" if result.dry_run else ""))
+    for column in ("host", "outcome", "left at", "diff lines", "s", "detail"):
+        table.add_column(column)
+    for host, r in sorted(result.hosts.items()):
+        colour = "red" if r.outcome.failed else "green"
+        table.add_row(host, f"[{colour}]{r.outcome.value}[/]", r.outcome.config,
+                      str(r.diff_lines), f"{r.duration_s:.1f}", r.message)
+    out.print(table)
+    would = sum(1 for r in result.hosts.values()
+                if r.outcome in (Outcome.WOULD_CHANGE, Outcome.COMMITTED))
+    verb = "would change" if result.dry_run else "changed"
+    out.print(f"{would}/{len(result.hosts)} devices {verb}; {len(result.failed)} failed"
+              + ("; stopped by the failure budget" if result.stopped_by_budget else "")
+              + f"; record in {result.root}")
+    if as_json:
+        print(json.dumps({
+            "change_id": result.change_id, "dry_run": result.dry_run,
+            "stopped_by_budget": result.stopped_by_budget,
+            "hosts": {h: {"outcome": r.outcome.value, "config": r.outcome.config,
+                          "message": r.message} for h, r in sorted(result.hosts.items())},
+        }))
+    return 1 if result.failed else 0
+
+
+def diff_command(
+    inventory: Path = InventoryOpt, hosts: str | None = HostsOpt, group: str | None = GroupOpt,
+    platform: str | None = PlatformOpt, lab: bool = LabOpt, lab_state: Path = LabStateOpt,
+    changes_dir: Path = ChangesOpt, as_json: bool = JsonOpt, timeout: int = TimeoutOpt,
+    replace: bool = typer.Option(False, "--replace", help="diff as a full replace"),
+) -> None:
+    """Dry-run: load each rendered config, show the device's diff, discard. Changes nothing."""
+    with cli_errors():
+        target = _target(inventory=inventory, hosts=hosts, group=group, platform=platform,
+                         lab=lab, lab_state=lab_state, timeout=timeout)
+        change = ChangeDir.create(changes_dir)
+        result = run_change(target.nr, change=change, intents=target.intents,
+                            configs=target.configs, options=DeployOptions(replace=replace),
+                            progress=_progress)
+    raise typer.Exit(code=_summary(result, as_json=as_json, show_diffs=True))
+
+
+def commit_command(
+    inventory: Path = InventoryOpt, hosts: str | None = HostsOpt, group: str | None = GroupOpt,
+    platform: str | None = PlatformOpt, lab: bool = LabOpt, lab_state: Path = LabStateOpt,
+    changes_dir: Path = ChangesOpt, as_json: bool = JsonOpt, timeout: int = TimeoutOpt,
+    confirm: int = typer.Option(300, "--confirm", help="seconds of the device's confirm timer"),
+    replace: bool = typer.Option(False, "--replace", help="replace instead of merge"),
+    max_failures: int = typer.Option(0, "--max-failures", min=0,
+                                     help="failures tolerated before the rollout stops"),
+    yes: bool = typer.Option(False, "--yes", help="commit without asking"),
+) -> None:
+    """Commit with the confirm timer armed, check, then confirm; roll back on failure."""
+    with cli_errors():
+        target = _target(inventory=inventory, hosts=hosts, group=group, platform=platform,
+                         lab=lab, lab_state=lab_state, timeout=timeout)
+        _check_confirm(confirm, target)
+        _show_plan(target)
+        if not yes:
+            if not sys.stdin.isatty():
+                raise InputError("refusing to commit without --yes (no terminal to ask)",
+                                 location=Location(field="--yes"))
+            if not typer.confirm(f"commit to {len(target.intents)} devices?"):
+                raise typer.Exit(code=1)
+        change = ChangeDir.create(changes_dir)
+        with change_lock(inventory, change_id=change.change_id):
+            result = run_change(
+                target.nr, change=change, intents=target.intents, configs=target.configs,
+                options=DeployOptions(commit=True, replace=replace, confirm_s=confirm,
+                                      max_failures=max_failures),
+                progress=_progress,
+            )
+    raise typer.Exit(code=_summary(result, as_json=as_json, show_diffs=False))
+
+
+def rollback_command(
+    change_id: str = typer.Option(..., "--change", help="the change to undo"),
+    inventory: Path = InventoryOpt, hosts: str | None = HostsOpt, group: str | None = GroupOpt,
+    platform: str | None = PlatformOpt, lab: bool = LabOpt, lab_state: Path = LabStateOpt,
+    changes_dir: Path = ChangesOpt, as_json: bool = JsonOpt, timeout: int = TimeoutOpt,
+    yes: bool = typer.Option(False, "--yes", help="roll back without asking"),
+) -> None:
+    """Restore every device of a change to its backup (as a replace) and verify it."""
+    with cli_errors():
+        change = ChangeDir.open(changes_dir, change_id)
+        target = _target(inventory=inventory, hosts=hosts, group=group, platform=platform,
+                         lab=lab, lab_state=lab_state, timeout=timeout)
+        backed_up = {h for h in target.intents if change.verified_backup(h) is not None}
+        if not backed_up:
+            raise InputError(f"change {change_id} holds no backup of the selected hosts",
+                             location=Location(file=change.root))
+        if not yes and not sys.stdin.isatty():
+            raise InputError("refusing to roll back without --yes (no terminal to ask)",
+                             location=Location(field="--yes"))
+        if not yes and not typer.confirm(f"roll back {len(backed_up)} devices?"):
+            raise typer.Exit(code=1)
+        with change_lock(inventory, change_id=change_id):
+            results = target.nr.filter(filter_func=lambda h: h.name in backed_up).run(
+                task=rollback_config, change=change, use_device_rollback=False)
+    failed = 0
+    for host, multi in sorted(results.items()):
+        if multi.failed:
+            failed += 1
+            from egress.device_errors import describe
+
+            err.print(f"{host}: rollback failed: {describe(multi[0].exception).message}")
+        else:
+            left = multi[0].result.residue
+            failed += bool(left)
+            out.print(f"{host}: " + ("restored to its backup" if not left
+                                     else f"still differs: {'; '.join(left[:3])}"))
+    if as_json:
+        print(json.dumps({"change_id": change_id, "rolled_back": sorted(backed_up),
+                          "failed": failed}))
+    raise typer.Exit(code=1 if failed else 0)
+
+
+def backup_command(
+    inventory: Path = InventoryOpt, hosts: str | None = HostsOpt, group: str | None = GroupOpt,
+    platform: str | None = PlatformOpt, lab: bool = LabOpt, lab_state: Path = LabStateOpt,
+    changes_dir: Path = ChangesOpt, as_json: bool = JsonOpt, timeout: int = TimeoutOpt,
+) -> None:
+    """Fetch and keep every selected device's running config (with checksums)."""
+    with cli_errors():
+        target = _target(inventory=inventory, hosts=hosts, group=group, platform=platform,
+                         lab=lab, lab_state=lab_state, timeout=timeout)
+        change = ChangeDir.create(changes_dir)
+        results = target.nr.run(task=backup_config, change=change)
+    failed = [h for h, m in results.items() if m.failed]
+    for host, multi in sorted(results.items()):
+        if multi.failed:
+            from egress.device_errors import describe
+
+            err.print(f"{host}: backup failed: {describe(multi[0].exception).message}")
+        else:
+            out.print(f"{host}: {multi[0].result.lines} lines, sha256 {multi[0].result.sha256[:12]}")
+    out.print(f"backups in {change.root}")
+    if as_json:
+        print(json.dumps({"change_id": change.change_id, "failed": sorted(failed)}))
+    raise typer.Exit(code=1 if failed else 0)

@@ -1,0 +1,134 @@
+"""How egress reaches devices: the NAPALM connection plugin, host-key policy, lab overlay.
+
+``EgressNapalm`` is nornir_napalm's connection plugin with one addition: PyEZ verifies SSH
+host keys only when told (``hostkey_verify``), and napalm's junos driver never tells it, so
+the plugin sets it on the PyEZ Device napalm built, before ``open()``. Host keys are verified
+by default on every platform: against ``~/.ssh/known_hosts`` for real devices, against the
+lab's own known_hosts file with ``--lab``.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from napalm import get_network_driver
+from nornir.core import Nornir
+from nornir.core.configuration import Config
+from nornir.core.inventory import ConnectionOptions
+from nornir.core.plugins.connections import ConnectionPluginRegister
+
+from egress.errors import InputError, Location
+from egress.inventory import PASSWORD_ENV, USERNAME_ENV
+from egress.lab.spec import KNOWN_HOSTS, LOCALHOST, LabSpec
+
+CONNECTION = "egress_napalm"
+SSH_CONFIG = "ssh_config"
+
+# netmiko-based drivers (napalm ios, the project's fortios driver): strict host keys
+_NETMIKO_STRICT = {"ssh_strict": True}
+
+
+class EgressNapalm:
+    """A NAPALM connection whose host keys are checked on every platform."""
+
+    connection: Any
+
+    def open(
+        self,
+        hostname: str | None,
+        username: str | None,
+        password: str | None,
+        port: int | None,
+        platform: str | None,
+        extras: dict[str, Any] | None = None,
+        configuration: Config | None = None,
+    ) -> None:
+        extras = dict(extras or {})
+        optional_args = dict(extras.pop("optional_args", {}))
+        verify_pyez = optional_args.pop("hostkey_verify", True)
+        if port and "port" not in optional_args:
+            optional_args["port"] = port
+        driver = get_network_driver(platform)
+        connection = driver(hostname=hostname, username=username, password=password,
+                            optional_args=optional_args, **extras)
+        pyez = getattr(connection, "device", None)
+        if pyez is not None and hasattr(pyez, "_hostkey_verify"):
+            pyez._hostkey_verify = verify_pyez  # napalm junos does not forward it
+        connection.open()
+        self.connection = connection
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+ConnectionPluginRegister.register(CONNECTION, EgressNapalm)
+
+
+def platform_options(platform: str, *, known_hosts: Path | None, ssh_config: Path | None,
+                     timeout: int) -> dict[str, Any]:
+    """NAPALM optional_args that verify host keys (``known_hosts`` None: the user's own)."""
+    if platform == "junos":
+        args: dict[str, Any] = {"hostkey_verify": True}
+        if ssh_config is not None:
+            args["ssh_config_file"] = str(ssh_config)
+        return {"optional_args": args, "timeout": timeout}
+    args = dict(_NETMIKO_STRICT)
+    if known_hosts is not None:
+        args.update({"alt_host_keys": True, "alt_key_file": str(known_hosts),
+                     "system_host_keys": False})
+    else:
+        args["system_host_keys"] = True
+    args.update({"conn_timeout": min(timeout, 30), "auth_timeout": min(timeout, 30),
+                 "banner_timeout": min(timeout, 30), "read_timeout_override": timeout})
+    return {"optional_args": args, "timeout": timeout}
+
+
+def use_lab(nr: Nornir, state_dir: Path, *, timeout: int) -> None:
+    """Point every selected host at its lab emulator (address, port, lab credentials, keys)."""
+    spec = LabSpec.read(state_dir)
+    known_hosts = (state_dir / KNOWN_HOSTS).resolve()
+    ssh_config = (state_dir / SSH_CONFIG).resolve()
+    ssh_config.write_text(
+        f"Host {LOCALHOST}\n  UserKnownHostsFile {known_hosts}\n  StrictHostKeyChecking yes\n"
+    )
+    served = {d.name: d for d in spec.devices}
+    for name, host in nr.inventory.hosts.items():
+        device = served.get(name)
+        if device is None:
+            raise InputError(f"the lab in {state_dir} does not serve {name}",
+                             location=Location(host=name),
+                             hint="restart it from this inventory: egress lab down && egress lab up")
+        host.hostname = LOCALHOST
+        host.port = device.port
+        host.username = spec.username
+        host.password = spec.password
+        host.connection_options[CONNECTION] = ConnectionOptions(
+            platform=device.platform,
+            extras=platform_options(device.platform, known_hosts=known_hosts,
+                                    ssh_config=ssh_config, timeout=timeout),
+        )
+
+
+def use_devices(nr: Nornir, *, timeout: int) -> None:
+    """Real devices: credentials from the environment (or a prompt), the user's known_hosts."""
+    username = os.environ.get(USERNAME_ENV)
+    password = os.environ.get(PASSWORD_ENV)
+    if (not username or not password) and sys.stdin.isatty():
+        username = username or input("device username: ")
+        password = password or getpass.getpass("device password: ")
+    if not username or not password:
+        raise InputError(
+            f"no device credentials: set {USERNAME_ENV} and {PASSWORD_ENV}",
+            hint="or run interactively to be prompted; add --lab to target the lab instead",
+        )
+    for host in nr.inventory.hosts.values():
+        host.username, host.password = username, password
+        host.connection_options[CONNECTION] = ConnectionOptions(
+            platform=host.platform,
+            extras=platform_options(str(host.platform), known_hosts=None, ssh_config=None,
+                                    timeout=timeout),
+        )

@@ -1,0 +1,264 @@
+"""A change across the fleet: plan (HA-aware waves), then per device backup → load → diff →
+commit with the confirm timer → post-check → confirm, or roll back.
+
+Every device ends at its pre-change config or its intended config, and its outcome says
+which. Nothing here prints: progress goes to an optional callback, results to the change
+directory and the returned :class:`ChangeResult`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from nornir.core import Nornir
+from nornir.core.task import Result, Task
+
+from egress.changes import PLAN, SUMMARY, ChangeDir, record_step
+from egress.connection import CONNECTION
+from egress.device_errors import describe
+from egress.intent import DeviceIntent
+from tasks.backup import backup_config
+from tasks.deploy import Deployed, RolledBack, confirm_config, deploy_config, rollback_config, verify_applied
+
+
+class Outcome(StrEnum):
+    UNCHANGED = "unchanged"  # the device already held the intended config
+    WOULD_CHANGE = "would-change"  # dry-run: the diff is in the change directory
+    COMMITTED = "committed"  # intended config, confirmed
+    MIRRORED = "mirrored"  # a cluster member that took the primary's config
+    ROLLED_BACK = "rolled-back"  # pre-change config, verified
+    REVERTING = "reverting"  # contact lost after commit: the device's timer restores it
+    FAILED_UNTOUCHED = "failed-untouched"  # failed before any line was sent
+    FAILED_UNKNOWN = "failed-unknown"  # rollback could not be verified: look now
+    SKIPPED = "skipped"  # the failure budget stopped the rollout first
+
+    @property
+    def failed(self) -> bool:
+        return self not in (Outcome.UNCHANGED, Outcome.WOULD_CHANGE, Outcome.COMMITTED,
+                            Outcome.MIRRORED)
+
+    @property
+    def config(self) -> str:
+        """Which config the device is left at."""
+        return {
+            Outcome.COMMITTED: "intended", Outcome.MIRRORED: "intended",
+            Outcome.UNCHANGED: "intended", Outcome.FAILED_UNKNOWN: "UNKNOWN - check it",
+            Outcome.REVERTING: "pre-change (after its confirm timer)",
+        }.get(self, "pre-change")
+
+
+@dataclass(frozen=True, slots=True)
+class HostPlan:
+    host: str
+    site: str
+    role: str
+    wave: int  # 1: secondaries, 2: primaries and clusters
+    action: str  # "push" or "check-mirror" (a shared-config cluster's other member)
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
+class DeployOptions:
+    commit: bool = False
+    replace: bool = False
+    confirm_s: int | None = 300  # arms the device's own timer; None: commit without it
+    max_failures: int = 0
+
+
+@dataclass
+class HostResult:
+    host: str
+    outcome: Outcome
+    message: str = ""
+    diff_lines: int = 0
+    duration_s: float = 0.0
+
+
+@dataclass
+class ChangeResult:
+    change_id: str
+    root: Path
+    dry_run: bool
+    hosts: dict[str, HostResult] = field(default_factory=dict)
+    stopped_by_budget: bool = False
+
+    @property
+    def failed(self) -> list[HostResult]:
+        return [h for h in self.hosts.values() if h.outcome.failed]
+
+
+Progress = Callable[[str, str], None]  # (host, what is happening)
+
+
+def plan_change(intents: Mapping[str, DeviceIntent]) -> list[HostPlan]:
+    """Which device when, and why, decided before anything is sent."""
+    plans = []
+    for name, intent in sorted(intents.items()):
+        ha = intent.ha_sync
+        if ha is not None and ha.form == "cluster":
+            if intent.role == "primary":
+                plans.append(HostPlan(name, intent.site, intent.role, 2, "push",
+                                      f"shared-config cluster: commit once here; {intent.peer} "
+                                      "takes it by config sync"))
+            else:
+                plans.append(HostPlan(name, intent.site, intent.role, 2, "check-mirror",
+                                      f"shared-config cluster member: checked for sync with "
+                                      f"{intent.peer}, never pushed"))
+        elif intent.role == "secondary":
+            plans.append(HostPlan(name, intent.site, intent.role, 1, "push",
+                                  "own config: secondary first, while the primary carries traffic"))
+        else:
+            plans.append(HostPlan(name, intent.site, intent.role, 2, "push",
+                                  f"own config: after its secondary {intent.peer} is done"))
+    return plans
+
+
+def run_change(
+    nr: Nornir,
+    *,
+    change: ChangeDir,
+    intents: Mapping[str, DeviceIntent],
+    configs: Mapping[str, str],
+    options: DeployOptions,
+    progress: Progress | None = None,
+) -> ChangeResult:
+    plans = plan_change({h: intents[h] for h in nr.inventory.hosts})
+    change.write_json(PLAN, {"change_id": change.change_id, "dry_run": not options.commit,
+                             "options": options, "hosts": plans})
+    result = ChangeResult(change.change_id, change.root, dry_run=not options.commit)
+    say = progress or (lambda _host, _what: None)
+    for wave in sorted({p.wave for p in plans}):
+        members = [p for p in plans if p.wave == wave]
+        if len(result.failed) > options.max_failures:
+            for plan in members:
+                result.hosts[plan.host] = HostResult(plan.host, Outcome.SKIPPED,
+                                                     "failure budget exhausted")
+            result.stopped_by_budget = True
+            continue
+        push = {p.host for p in members if p.action == "push"}
+        if push:
+            outcomes = nr.filter(filter_func=lambda h, push=push: h.name in push).run(
+                task=_change_device, change=change, configs=configs, options=options, say=say,
+                on_failed=True,
+            )
+            for host, multi in outcomes.items():
+                result.hosts[host] = multi[0].result
+        checks = {p.host: intents[p.host].peer for p in members if p.action == "check-mirror"}
+        if checks:
+            outcomes = nr.filter(filter_func=lambda h, c=checks: h.name in c).run(
+                task=_check_mirror, change=change, configs=configs, primaries=checks,
+                pushed=result.hosts, options=options, say=say,
+            )
+            for host, multi in outcomes.items():
+                result.hosts[host] = multi[0].result
+    change.write_json(SUMMARY, {
+        "change_id": change.change_id,
+        "dry_run": result.dry_run,
+        "stopped_by_budget": result.stopped_by_budget,
+        "hosts": {h: {"outcome": r.outcome.value, "config": r.outcome.config,
+                      "message": r.message, "diff_lines": r.diff_lines,
+                      "duration_s": r.duration_s}
+                  for h, r in sorted(result.hosts.items())},
+    })
+    return result
+
+
+def _change_device(
+    task: Task, *, change: ChangeDir, configs: Mapping[str, str], options: DeployOptions,
+    say: Progress,
+) -> Result:
+    """One device's whole change; never raises: the outcome says where the device is left."""
+    name = task.host.name
+    started = time.time()
+
+    def done(outcome: Outcome, message: str = "", diff_lines: int = 0) -> Result:
+        say(name, outcome.value + (f": {message}" if message else ""))
+        return Result(host=task.host, result=HostResult(name, outcome, message, diff_lines,
+                                                        round(time.time() - started, 2)))
+
+    committed = False
+    try:
+        say(name, "backing up the running config")
+        task.run(task=backup_config, change=change)
+        say(name, "loading the candidate and diffing")
+        deployed: Deployed = task.run(
+            task=deploy_config, change=change, config=configs[name], replace=options.replace,
+            commit=options.commit, revert_in=options.confirm_s,
+        )[0].result
+        lines = len(deployed.diff.splitlines())
+        if not deployed.committed:
+            if not deployed.diff.strip():
+                return done(Outcome.UNCHANGED)
+            return done(Outcome.WOULD_CHANGE, f"{lines} diff lines", lines)
+        committed = True
+        say(name, "committed; checking before confirming")
+        task.run(task=verify_applied, change=change, config=configs[name])
+        task.run(task=confirm_config, change=change)
+        return done(Outcome.COMMITTED, diff_lines=lines)
+    except Exception as exc:  # every failure ends in a known state, never half-changed
+        failure = describe(exc)
+        record_step(change, host=name, step="failure", ok=False, started=started,
+                    kind=failure.kind, message=failure.message)
+        if not committed and failure.kind not in ("dropped", "timeout"):
+            return done(Outcome.FAILED_UNTOUCHED, failure.message)
+        return _recover(task, change=change, failure=failure.message, options=options,
+                        done=done, say=say)
+
+
+def _recover(task: Task, *, change: ChangeDir, failure: str, options: DeployOptions,
+             done: Callable[..., Result], say: Progress) -> Result:
+    """After a failed or interrupted commit: roll back on a fresh session and prove it."""
+    say(task.host.name, f"{failure}; rolling back")
+    try:
+        task.host.close_connection(CONNECTION)
+    except Exception:  # noqa: BLE001 - the old session may already be gone
+        pass
+    try:
+        rolled: RolledBack = task.run(task=rollback_config, change=change)[0].result
+    except Exception as exc:  # noqa: BLE001
+        reason = describe(exc).message
+        if options.confirm_s and options.commit:
+            return done(Outcome.REVERTING, f"{failure}; rollback failed ({reason}); its confirm "
+                                           f"timer restores the pre-change config within "
+                                           f"{options.confirm_s} s")
+        return done(Outcome.FAILED_UNKNOWN, f"{failure}; rollback failed: {reason}")
+    if rolled.residue:
+        return done(Outcome.FAILED_UNKNOWN, f"{failure}; after rollback still different: "
+                                            f"{'; '.join(rolled.residue[:5])}")
+    return done(Outcome.ROLLED_BACK, f"{failure}; restored by {rolled.method} rollback")
+
+
+def _check_mirror(
+    task: Task, *, change: ChangeDir, configs: Mapping[str, str], primaries: Mapping[str, str],
+    pushed: Mapping[str, HostResult], options: DeployOptions, say: Progress,
+) -> Result:
+    name = task.host.name
+    started = time.time()
+    primary = pushed.get(primaries[name])
+    if primary is None or primary.outcome is not Outcome.COMMITTED:
+        # the member follows its primary: whatever happened there happened here
+        follows = {Outcome.WOULD_CHANGE: Outcome.WOULD_CHANGE, Outcome.UNCHANGED: Outcome.UNCHANGED}
+        outcome = follows.get(primary.outcome, Outcome.SKIPPED) if primary else Outcome.SKIPPED
+        message = f"follows cluster primary {primaries[name]} " + (
+            f"({primary.outcome.value})" if primary else "(not run)")
+        say(name, message)
+        return Result(host=task.host, result=HostResult(
+            name, outcome, message, primary.diff_lines if primary else 0))
+    try:
+        task.run(task=backup_config, change=change)
+        task.run(task=verify_applied, change=change, config=configs[name])
+    except Exception as exc:  # noqa: BLE001
+        failure = describe(exc).message
+        record_step(change, host=name, step="mirror", ok=False, started=started, message=failure)
+        say(name, f"not in sync with {primaries[name]}: {failure}")
+        return Result(host=task.host, result=HostResult(name, Outcome.FAILED_UNKNOWN,
+                                                        f"not in sync with {primaries[name]}: "
+                                                        f"{failure}"))
+    record_step(change, host=name, step="mirror", ok=True, started=started)
+    say(name, f"in sync with {primaries[name]}")
+    return Result(host=task.host, result=HostResult(name, Outcome.MIRRORED,
+                                                    f"in sync with {primaries[name]}"))

@@ -1,0 +1,30 @@
+"""Fetch the running config and keep it (with a checksum) before anything is changed."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from nornir.core.task import Result, Task
+
+from egress.changes import PRE, ChangeDir, record_step
+from egress.connection import CONNECTION
+
+
+@dataclass(frozen=True, slots=True)
+class Backup:
+    path: str
+    sha256: str
+    lines: int
+
+
+def backup_config(task: Task, *, change: ChangeDir) -> Result:
+    started = time.time()
+    device = task.host.get_connection(CONNECTION, task.nornir.config)
+    running: str = device.get_config(retrieve="running")["running"]
+    digest = change.write_backup(task.host.name, running)
+    backup = Backup(path=str(change.root / task.host.name / PRE), sha256=digest,
+                    lines=running.count("\n"))
+    record_step(change, host=task.host.name, step="backup", ok=True, started=started,
+                sha256=digest, lines=backup.lines)
+    return Result(host=task.host, result=backup)

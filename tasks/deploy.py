@@ -1,0 +1,112 @@
+"""Load, compare, commit (with the device's confirm timer), confirm, and roll back."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from nornir.core.task import Result, Task
+
+from egress.changes import CANDIDATE, DIFF, POST, ChangeDir, record_step
+from egress.configtext import residue
+from egress.connection import CONNECTION
+from egress.errors import DeviceError, Location
+
+
+@dataclass(frozen=True, slots=True)
+class Deployed:
+    diff: str
+    committed: bool
+    revert_in: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class RolledBack:
+    method: str  # "device" (NAPALM rollback) or "backup" (replace with pre.cfg)
+    residue: tuple[str, ...]  # lines still differing from the backup afterwards
+
+
+def deploy_config(
+    task: Task, *, change: ChangeDir, config: str, replace: bool = False, commit: bool = False,
+    revert_in: int | None = None,
+) -> Result:
+    """Merge (or replace) ``config``; dry-run discards, commit arms the confirm timer."""
+    started = time.time()
+    name = task.host.name
+    device = task.host.get_connection(CONNECTION, task.nornir.config)
+    change.write_host_file(name, CANDIDATE, config)
+    if replace:
+        device.load_replace_candidate(config=config)
+    else:
+        device.load_merge_candidate(config=config)
+    diff: str = device.compare_config() or ""
+    change.write_host_file(name, DIFF, diff)
+    if not commit or not diff.strip():
+        device.discard_config()
+        record_step(change, host=name, step="diff", ok=True, started=started,
+                    changed=bool(diff.strip()), lines=len(diff.splitlines()))
+        return Result(host=task.host, result=Deployed(diff, False, None),
+                      changed=bool(diff.strip()), diff=diff)
+    device.commit_config(revert_in=revert_in)
+    record_step(change, host=name, step="commit", ok=True, started=started,
+                revert_in=revert_in, lines=len(diff.splitlines()))
+    return Result(host=task.host, result=Deployed(diff, True, revert_in), changed=True, diff=diff)
+
+
+def confirm_config(task: Task, *, change: ChangeDir) -> Result:
+    started = time.time()
+    device = task.host.get_connection(CONNECTION, task.nornir.config)
+    if device.has_pending_commit():
+        device.confirm_commit()
+    running: str = device.get_config(retrieve="running")["running"]
+    change.write_host_file(task.host.name, POST, running)
+    record_step(change, host=task.host.name, step="confirm", ok=True, started=started)
+    return Result(host=task.host, result=True)
+
+
+def verify_applied(task: Task, *, change: ChangeDir, config: str) -> Result:
+    """The intended config is all there: loading it again would change nothing."""
+    started = time.time()
+    device = task.host.get_connection(CONNECTION, task.nornir.config)
+    device.load_merge_candidate(config=config)
+    leftover: str = device.compare_config() or ""
+    device.discard_config()
+    ok = not leftover.strip()
+    record_step(change, host=task.host.name, step="verify", ok=ok, started=started,
+                leftover=leftover.splitlines()[:20])
+    if not ok:
+        raise DeviceError("the device does not hold the intended config after commit",
+                          location=Location(host=task.host.name),
+                          hint=f"still different:\n{leftover[:400]}")
+    return Result(host=task.host, result=True)
+
+
+def rollback_config(task: Task, *, change: ChangeDir, use_device_rollback: bool = True) -> Result:
+    """Back to the backup, then prove it by comparing the running config with the backup.
+
+    Right after our own commit the device's rollback (NAPALM ``rollback()``: IOS configure
+    replace of the archive it took, Junos rollback 1, a pending confirm reverted now) is the
+    exact inverse. Later, other commits may have happened, so the backup itself is loaded as
+    a replace (``use_device_rollback=False``).
+    """
+    started = time.time()
+    name = task.host.name
+    backup = change.verified_backup(name)
+    if backup is None:
+        raise DeviceError("no intact backup to roll back to", location=Location(host=name))
+    device = task.host.get_connection(CONNECTION, task.nornir.config)
+    method = "device"
+    try:
+        if not use_device_rollback:
+            raise NotImplementedError
+        device.rollback()
+    except NotImplementedError:
+        method = "backup"
+        device.load_replace_candidate(config=backup)
+        device.commit_config()
+    running: str = device.get_config(retrieve="running")["running"]
+    change.write_host_file(name, POST, running)
+    left = tuple(residue(str(task.host.platform), backup, running))
+    record_step(change, host=name, step="rollback", ok=not left, started=started,
+                method=method, residue=list(left[:40]))
+    return Result(host=task.host, result=RolledBack(method, left), changed=True)
