@@ -8,6 +8,7 @@ import typer
 
 from egress.commands.deploy import backup_command, commit_command, diff_command, rollback_command
 from egress.commands.lab import lab_app
+from egress.commands.parse import parse_command
 from egress.commands.render import render_command
 
 def quiet_libraries() -> None:
@@ -34,6 +35,7 @@ def main() -> None:
 
 app.command("render")(render_command)
 app.add_typer(lab_app, name="lab")
+app.command("parse")(parse_command)
 app.command("diff")(diff_command)
 app.command("commit")(commit_command)
 app.command("rollback")(rollback_command)

@@ -131,40 +131,52 @@ def run_change(
                              "options": options, "hosts": plans})
     result = ChangeResult(change.change_id, change.root, dry_run=not options.commit)
     say = progress or (lambda _host, _what: None)
-    for wave in sorted({p.wave for p in plans}):
-        members = [p for p in plans if p.wave == wave]
-        if len(result.failed) > options.max_failures:
-            for plan in members:
-                result.hosts[plan.host] = HostResult(plan.host, Outcome.SKIPPED,
-                                                     "failure budget exhausted")
-            result.stopped_by_budget = True
-            continue
-        push = {p.host for p in members if p.action == "push"}
-        if push:
-            outcomes = nr.filter(filter_func=lambda h, push=push: h.name in push).run(
-                task=_change_device, change=change, configs=configs, options=options, say=say,
-                on_failed=True,
-            )
-            for host, multi in outcomes.items():
-                result.hosts[host] = multi[0].result
-        checks = {p.host: intents[p.host].peer for p in members if p.action == "check-mirror"}
-        if checks:
-            outcomes = nr.filter(filter_func=lambda h, c=checks: h.name in c).run(
-                task=_check_mirror, change=change, configs=configs, primaries=checks,
-                pushed=result.hosts, options=options, say=say,
-            )
-            for host, multi in outcomes.items():
-                result.hosts[host] = multi[0].result
-    change.write_json(SUMMARY, {
-        "change_id": change.change_id,
-        "dry_run": result.dry_run,
-        "stopped_by_budget": result.stopped_by_budget,
-        "hosts": {h: {"outcome": r.outcome.value, "config": r.outcome.config,
-                      "message": r.message, "diff_lines": r.diff_lines,
-                      "duration_s": r.duration_s}
-                  for h, r in sorted(result.hosts.items())},
-    })
+    try:
+        for wave in sorted({p.wave for p in plans}):
+            _run_wave(nr, [p for p in plans if p.wave == wave], change=change, intents=intents,
+                      configs=configs, options=options, result=result, say=say)
+    finally:
+        # napalm restores session settings (IOS `no file prompt quiet`) only on close()
+        nr.close_connections(on_good=True, on_failed=True)
+        change.write_json(SUMMARY, {
+            "change_id": change.change_id,
+            "dry_run": result.dry_run,
+            "stopped_by_budget": result.stopped_by_budget,
+            "hosts": {h: {"outcome": r.outcome.value, "config": r.outcome.config,
+                          "message": r.message, "diff_lines": r.diff_lines,
+                          "duration_s": r.duration_s}
+                      for h, r in sorted(result.hosts.items())},
+        })
     return result
+
+
+def _run_wave(
+    nr: Nornir, members: list[HostPlan], *, change: ChangeDir,
+    intents: Mapping[str, DeviceIntent], configs: Mapping[str, str], options: DeployOptions,
+    result: ChangeResult, say: Progress,
+) -> None:
+    if len(result.failed) > options.max_failures:
+        for plan in members:
+            result.hosts[plan.host] = HostResult(plan.host, Outcome.SKIPPED,
+                                                 "failure budget exhausted")
+        result.stopped_by_budget = True
+        return
+    push = {p.host for p in members if p.action == "push"}
+    if push:
+        outcomes = nr.filter(filter_func=lambda h: h.name in push).run(
+            task=_change_device, change=change, configs=configs, options=options, say=say,
+            on_failed=True,
+        )
+        for host, multi in outcomes.items():
+            result.hosts[host] = multi[0].result
+    checks = {p.host: intents[p.host].peer for p in members if p.action == "check-mirror"}
+    if checks:
+        outcomes = nr.filter(filter_func=lambda h: h.name in checks).run(
+            task=_check_mirror, change=change, configs=configs, primaries=checks,
+            pushed=result.hosts, options=options, say=say, on_failed=True,
+        )
+        for host, multi in outcomes.items():
+            result.hosts[host] = multi[0].result
 
 
 def _change_device(

@@ -194,8 +194,11 @@ def rollback_command(
         if not yes and not typer.confirm(f"roll back {len(backed_up)} devices?"):
             raise typer.Exit(code=1)
         with change_lock(inventory, change_id=change_id):
-            results = target.nr.filter(filter_func=lambda h: h.name in backed_up).run(
-                task=rollback_config, change=change, use_device_rollback=False)
+            try:
+                results = target.nr.filter(filter_func=lambda h: h.name in backed_up).run(
+                    task=rollback_config, change=change, use_device_rollback=False)
+            finally:
+                target.nr.close_connections(on_good=True, on_failed=True)
     failed = 0
     for host, multi in sorted(results.items()):
         if multi.failed:
@@ -224,7 +227,10 @@ def backup_command(
         target = _target(inventory=inventory, hosts=hosts, group=group, platform=platform,
                          lab=lab, lab_state=lab_state, timeout=timeout)
         change = ChangeDir.create(changes_dir)
-        results = target.nr.run(task=backup_config, change=change)
+        try:
+            results = target.nr.run(task=backup_config, change=change)
+        finally:
+            target.nr.close_connections(on_good=True, on_failed=True)
     failed = [h for h, m in results.items() if m.failed]
     for host, multi in sorted(results.items()):
         if multi.failed:

@@ -1,0 +1,47 @@
+"""`egress parse`: saved show output in, the vendor-neutral records out, as JSON."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typer
+
+from egress.console import cli_errors
+from egress.errors import InputError, Location
+from egress.parse import lookup, parse_output
+from egress.parse.schema import BaseRecord
+
+FileArg = typer.Argument(..., help="file holding the command's output; '-' reads stdin")
+
+
+def parse_command(
+    file: Path = FileArg,
+    platform: str = typer.Option(..., "--platform", "-p", help="ios, junos or fortios"),
+    command: str = typer.Option(
+        ..., "--command", "-c", help='the command that printed it, e.g. "show vrrp brief"'
+    ),
+) -> None:
+    """Parse one device's show output into egress records, printed as JSON (exit 2 on an
+    unknown platform or command, or an unreadable file)."""
+    with cli_errors():
+        records = parse_file(file, platform=platform, command=command)
+    typer.echo(json.dumps([record.model_dump(mode="json") for record in records], indent=2))
+
+
+def parse_file(file: Path, *, platform: str, command: str) -> list[BaseRecord]:
+    """Read ``file`` (or stdin for '-') and parse it; library errors carry the file name."""
+    lookup(platform=platform, command=command)  # a typo in the command is reported first
+    if str(file) == "-":
+        text = sys.stdin.read()
+    else:
+        try:
+            text = file.read_text(encoding="utf-8", errors="replace")
+        except OSError as exc:
+            raise InputError(
+                f"cannot read {file}: {exc.strerror or exc}",
+                location=Location(file=file),
+                hint="give the path of a file holding the command's output",
+            ) from exc
+    return parse_output(platform=platform, command=command, text=text)

@@ -1,0 +1,224 @@
+"""Junos rows (from templates/junos/parse, or from the XML readers) to schema records."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from egress.parse import normalise as n
+from egress.parse.engine import Rows
+from egress.parse.rows import children, group, integer, number, text
+from egress.parse.schema import Bfd, Ha, HaMember, Interface, NextHop, Probe, Route, Vrrp
+
+
+def vrrp_summary(rows: Rows) -> list[Vrrp]:
+    """Fold the "show vrrp summary" stream: a group line, then its vip/mas lines."""
+    groups: list[dict[str, Any]] = []
+    for row in group(rows, "ev"):
+        if "interface" in row:
+            groups.append(
+                {
+                    "interface": text(row, "interface") or "",
+                    "group": integer(row, "group") or 0,
+                    "state": n.vrrp_state(text(row, "state") or ""),
+                    "vip": None,
+                }
+            )
+        elif groups and text(row, "type") == "vip" and groups[-1]["vip"] is None:
+            groups[-1]["vip"] = n.ip_or_none(text(row, "address"))
+    return [Vrrp(**item) for item in groups]
+
+
+def vrrp_detail(rows: Rows) -> list[Vrrp]:
+    records = []
+    for row in group(rows, "vrrp"):
+        vips = (text(row, "vips") or "").replace(",", " ").split()
+        preempt = text(row, "preempt")
+        records.append(
+            Vrrp(
+                interface=f"{text(row, 'interface')}.{text(row, 'unit') or 0}",
+                group=integer(row, "group") or 0,
+                state=n.vrrp_state(text(row, "state") or ""),
+                priority=integer(row, "priority"),
+                vip=n.ip_or_none(vips[0]) if vips else None,
+                preempt=n.yes_no(preempt) if preempt else None,
+            )
+        )
+    return records
+
+
+def bfd(rows: Rows) -> list[Bfd]:
+    records = []
+    for row in group(rows, "bfd"):
+        # the client's configured interval is what the design asked for; the transmit
+        # column is the negotiated one (slowed to 1 s or more while the session is down)
+        interval = text(row, "client_tx") or text(row, "tx")
+        records.append(
+            Bfd(
+                peer=n.ip_or_none(text(row, "peer")) or "",
+                interface=text(row, "interface"),
+                state=n.bfd_state(text(row, "state") or ""),
+                interval_ms=n.seconds_to_ms(interval) if interval else None,
+                multiplier=integer(row, "multiplier"),
+            )
+        )
+    return records
+
+
+def rpm(rows: Rows) -> list[Probe]:
+    records = []
+    for row in group(rows, "rpm"):
+        kind = text(row, "type")
+        rtt = number(row, "rtt_usec")
+        target = text(row, "target")
+        records.append(
+            Probe(
+                name=f"{text(row, 'owner')}/{text(row, 'test')}",
+                type=n.probe_type(kind) if kind else None,
+                target=n.ip_or_none(target) or target,
+                state=n.probe_state(text(row, "result") or ""),
+                rtt_ms=rtt / 1000 if rtt is not None else None,
+            )
+        )
+    return records
+
+
+def _unicast_vrf(table: str) -> tuple[bool, str | None]:
+    """(is a unicast table, its routing instance): inet.0 -> (True, None),
+    CUST.inet6.0 -> (True, "CUST"), inet.3 / mpls.0 -> (False, None)."""
+    match = re.fullmatch(r"(?:(.+)\.)?inet6?\.0", table)
+    if not match:
+        return False, None
+    return True, match.group(1)
+
+
+def route_table(rows: Rows) -> list[Route]:
+    """Fold the "show route" stream; keep each destination's active route (a "*" or "+")
+    with all its next hops, in unicast tables only (inet.3 / mpls.0 are not forwarding
+    tables for the egress design's prefixes)."""
+    records: list[Route] = []
+    include, vrf = True, None
+    prefix: str | None = None
+    route: dict[str, Any] | None = None
+
+    def close() -> None:
+        if route is not None and route["active"] and prefix is not None:
+            records.append(
+                Route(
+                    prefix=n.prefix(prefix),
+                    vrf=vrf,
+                    protocol=route["protocol"],
+                    next_hops=tuple(route["next_hops"]),
+                )
+            )
+
+    for row in group(rows, "ev"):
+        if "table" in row:
+            close()
+            route, prefix = None, None
+            include, vrf = _unicast_vrf(text(row, "table") or "")
+            continue
+        if not include:
+            continue
+        if "prefix" in row:
+            close()
+            route, prefix = None, text(row, "prefix")
+        if "protocol" in row:
+            if "prefix" not in row:
+                close()
+            route = {
+                "active": text(row, "active") in ("*", "+"),
+                "protocol": n.route_source((text(row, "protocol") or "").split("/")[0]),
+                "next_hops": [],
+            }
+        elif route is not None and ("nh" in row or "nh_if" in row):
+            route["next_hops"].append(
+                NextHop(
+                    address=n.ip_or_none(text(row, "nh")),
+                    interface=text(row, "nh_if"),
+                    selected=text(row, "selected") == ">",
+                )
+            )
+        elif route is not None and "local_if" in row:
+            route["next_hops"].append(NextHop(interface=text(row, "local_if")))
+    close()
+    return records
+
+
+_LOCAL_NODE = re.compile(r"\{[a-z\-]+:(node\d+)\}")
+
+
+def cluster_status(rows: Rows) -> list[Ha]:
+    banner = next((text(row, "banner") for row in group(rows, "cli") if "banner" in row), None)
+    match = _LOCAL_NODE.search(banner or "")
+    local_node = match.group(1) if match else None
+    records = []
+    for row in group(rows, "rg"):
+        nodes = children(row, "nodes")
+        members = tuple(
+            HaMember(
+                name=text(node, "node") or "",
+                role=n.ha_role(text(node, "status") or ""),
+                priority=integer(node, "priority"),
+            )
+            for node in nodes
+        )
+        local = next((m for m in members if m.name == local_node), None)
+        peer = next((m for m in members if local is not None and m.name != local_node), None)
+        # "CS" is cold-sync monitoring: the secondary has not finished copying state yet
+        cold_sync = any("CS" in (text(node, "monitor_failures") or "").split() for node in nodes)
+        healthy = len(members) >= 2 and all(m.role in ("Primary", "Secondary") for m in members)
+        records.append(
+            Ha(
+                group=integer(row, "group"),
+                mode="active-passive",  # each SRX redundancy group is active on one node
+                local_role=local.role if local else "Unknown",
+                peer_role=peer.role if peer else None,
+                in_sync=healthy and not cold_sync,
+                members=members,
+            )
+        )
+    return records
+
+
+def _pick_address(addresses: dict[str, list[str]]) -> tuple[str | None, int | None]:
+    """The first IPv4 address, else the first global IPv6 one."""
+    candidates = addresses.get("inet", []) + [
+        a for a in addresses.get("inet6", []) if not a.lower().startswith("fe80")
+    ]
+    for candidate in candidates:
+        address, length = n.split_prefix(candidate)
+        if address:
+            return address, length
+    return None, None
+
+
+def interfaces_terse(rows: Rows) -> list[Interface]:
+    """Fold the "show interfaces terse" stream: an interface line, then further families
+    and addresses of that interface on the lines below it."""
+    found: list[dict[str, Any]] = []
+    family = ""
+    for row in group(rows, "ev"):
+        if "name" in row:
+            found.append({"row": row, "addresses": {}})
+            family = ""
+        if not found:
+            continue
+        family = text(row, "proto") or family
+        local = text(row, "local")
+        if local:
+            found[-1]["addresses"].setdefault(family, []).append(local)
+    records = []
+    for item in found:
+        row = item["row"]
+        address, length = _pick_address(item["addresses"])
+        records.append(
+            Interface(
+                name=text(row, "name") or "",
+                address=address,
+                prefix_length=length,
+                status=n.link_status(text(row, "link") or "down"),
+                admin_status=n.link_status(text(row, "admin") or "down"),
+            )
+        )
+    return records

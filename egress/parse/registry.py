@@ -1,0 +1,205 @@
+"""Which parser reads which (platform, command): data, looked up, never an if-chain.
+
+Each entry names the record kind it yields, how the text is read (a TTP template in
+``templates/<platform>/parse/<slug>.ttp``, or for Junos "| display xml" / "| display json"
+forms a reader giving the same rows as the text template) and the converter from rows to
+records. Aliases are other commands
+printing the same layout (``show vrrp all`` prints what ``show vrrp`` prints).
+
+Template and fixture names follow one slug rule, :func:`command_slug`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from egress.errors import InputError
+from egress.parse import fortios, ios, junos, junos_json, junos_xml
+from egress.parse.engine import Rows
+from egress.parse.schema import BaseRecord, RecordKind
+
+Converter = Callable[[Rows], Sequence[BaseRecord]]
+Reader = Callable[[str], Rows]
+
+
+def command_slug(command: str) -> str:
+    """The file-name form of a command: lower case, ``|`` spelled ``pipe``, and every run
+    of spaces or slashes one ``_`` (ttp_templates' convention for pipes).
+
+    >>> command_slug("show vrrp summary | display xml")
+    'show_vrrp_summary_pipe_display_xml'
+    >>> command_slug("show route 0.0.0.0/0"), command_slug("get router info routing-table all")
+    ('show_route_0.0.0.0_0', 'get_router_info_routing-table_all')
+    """
+    text = normalise_command(command).replace("|", " pipe ")
+    return re.sub(r"[\s/]+", "_", text.strip())
+
+
+def normalise_command(command: str) -> str:
+    """Commands are matched case-insensitively and whitespace-insensitively.
+
+    >>> normalise_command("  show  IP route ")
+    'show ip route'
+    """
+    return " ".join(command.lower().split())
+
+
+@dataclass(frozen=True, slots=True)
+class ParserSpec:
+    platform: str
+    command: str
+    kind: RecordKind
+    convert: Converter
+    # None: the text is read by ``reader`` (XML) instead of a TTP template
+    reader: Reader | None = None
+    aliases: tuple[str, ...] = ()
+    # False where a template relies on indentation (none does today; see engine.dedent_lines)
+    dedent: bool = True
+
+    @property
+    def slug(self) -> str:
+        return command_slug(self.command)
+
+    def template_path(self, root: Path) -> Path | None:
+        if self.reader is not None:
+            return None
+        return root / self.platform / "parse" / f"{self.slug}.ttp"
+
+
+_SPECS: tuple[ParserSpec, ...] = (
+    # --- Cisco IOS / IOS-XE -------------------------------------------------------------
+    ParserSpec("ios", "show vrrp brief", "vrrp", ios.vrrp, aliases=("show vrrp brief all",)),
+    ParserSpec("ios", "show vrrp", "vrrp", ios.vrrp, aliases=("show vrrp all", "show vrrp detail")),
+    ParserSpec("ios", "show bfd neighbors details", "bfd", ios.bfd),
+    ParserSpec("ios", "show ip sla statistics", "probe", ios.sla_statistics),
+    ParserSpec("ios", "show ip sla summary", "probe", ios.sla_summary),
+    ParserSpec("ios", "show track", "track", ios.track),
+    ParserSpec("ios", "show ip route", "route", ios.route_table, aliases=("show ip route static",)),
+    ParserSpec(
+        "ios",
+        "show ip route 0.0.0.0",
+        "route",
+        ios.route_entry,
+        aliases=("show ip route 0.0.0.0 0.0.0.0",),
+    ),
+    ParserSpec("ios", "show route-map", "pbr", ios.route_map, aliases=("show route-map all",)),
+    ParserSpec("ios", "show ip policy", "pbr", ios.ip_policy),
+    ParserSpec(
+        "ios",
+        "show redundancy application group all",
+        "ha",
+        ios.redundancy_groups,
+        aliases=("show redundancy application group",),
+    ),
+    ParserSpec("ios", "show ip interface brief", "interface", ios.interface_brief),
+    # --- Juniper Junos ------------------------------------------------------------------
+    ParserSpec("junos", "show vrrp summary", "vrrp", junos.vrrp_summary, aliases=("show vrrp",)),
+    ParserSpec(
+        "junos", "show vrrp detail", "vrrp", junos.vrrp_detail, aliases=("show vrrp extensive",)
+    ),
+    ParserSpec(
+        "junos",
+        "show bfd session detail",
+        "bfd",
+        junos.bfd,
+        aliases=("show bfd session extensive",),
+    ),
+    ParserSpec(
+        "junos",
+        "show bfd session detail | display xml",
+        "bfd",
+        junos.bfd,
+        reader=junos_xml.bfd_sessions,
+        aliases=("show bfd session extensive | display xml",),
+    ),
+    ParserSpec("junos", "show services rpm probe-results", "probe", junos.rpm),
+    ParserSpec(
+        "junos",
+        "show services rpm probe-results | display xml",
+        "probe",
+        junos.rpm,
+        reader=junos_xml.rpm_results,
+    ),
+    ParserSpec(
+        "junos",
+        "show route",
+        "route",
+        junos.route_table,
+        aliases=("show route 0.0.0.0/0", "show route 0.0.0.0/0 exact", "show route table inet.0"),
+    ),
+    ParserSpec(
+        "junos",
+        "show route | display xml",
+        "route",
+        junos.route_table,
+        reader=junos_xml.route_information,
+        aliases=("show route 0.0.0.0/0 | display xml", "show route 0.0.0.0/0 exact | display xml"),
+    ),
+    ParserSpec("junos", "show chassis cluster status", "ha", junos.cluster_status),
+    ParserSpec(
+        "junos",
+        "show chassis cluster status | display xml",
+        "ha",
+        junos.cluster_status,
+        reader=junos_xml.cluster_status,
+    ),
+    ParserSpec("junos", "show interfaces terse", "interface", junos.interfaces_terse),
+    ParserSpec(
+        "junos",
+        "show interfaces terse | display json",
+        "interface",
+        junos.interfaces_terse,
+        reader=junos_json.interfaces_terse,
+    ),
+    # --- Fortinet FortiOS ---------------------------------------------------------------
+    ParserSpec("fortios", "get router info vrrp", "vrrp", fortios.vrrp),
+    ParserSpec("fortios", "get router info bfd neighbor", "bfd", fortios.bfd),
+    ParserSpec("fortios", "diagnose sys link-monitor status", "probe", fortios.link_monitor),
+    ParserSpec("fortios", "get router info routing-table all", "route", fortios.route_table),
+    ParserSpec("fortios", "get system ha status", "ha", fortios.ha_status),
+    ParserSpec("fortios", "diagnose sys ha checksum cluster", "ha", fortios.ha_checksum),
+    ParserSpec("fortios", "diagnose firewall proute list", "pbr", fortios.proute),
+    ParserSpec("fortios", "get system interface", "interface", fortios.interfaces),
+)
+
+
+def _index(specs: Sequence[ParserSpec]) -> dict[tuple[str, str], ParserSpec]:
+    index: dict[tuple[str, str], ParserSpec] = {}
+    for spec in specs:
+        for command in (spec.command, *spec.aliases):
+            key = (spec.platform, normalise_command(command))
+            if key in index:
+                raise RuntimeError(f"two parsers registered for {key}")  # a registry typo
+            index[key] = spec
+    return index
+
+
+SPECS: tuple[ParserSpec, ...] = _SPECS
+_BY_COMMAND = _index(_SPECS)
+PLATFORMS: tuple[str, ...] = tuple(dict.fromkeys(spec.platform for spec in _SPECS))
+
+
+def known_commands(platform: str) -> list[str]:
+    """Every command (aliases included) a platform's output can be parsed for."""
+    return sorted(cmd for (plat, cmd) in _BY_COMMAND if plat == platform)
+
+
+def lookup(*, platform: str, command: str) -> ParserSpec:
+    """The parser for ``command`` on ``platform``; an :class:`InputError` listing what is
+    known otherwise."""
+    if platform not in PLATFORMS:
+        raise InputError(
+            f"unknown platform {platform!r}",
+            hint=f"use one of: {', '.join(PLATFORMS)}",
+        )
+    spec = _BY_COMMAND.get((platform, normalise_command(command)))
+    if spec is None:
+        known = "\n    ".join(known_commands(platform))
+        raise InputError(
+            f"no parser for {command!r} on {platform}",
+            hint=f"commands {platform} output can be parsed for:\n    {known}",
+        )
+    return spec

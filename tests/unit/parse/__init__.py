@@ -1,0 +1,1 @@
+"""Tests of the parsing layer (egress.parse)."""
