@@ -23,10 +23,9 @@ from nornir.core.plugins.connections import ConnectionPluginRegister
 
 from egress.errors import InputError, Location
 from egress.inventory import PASSWORD_ENV, USERNAME_ENV
-from egress.lab.spec import KNOWN_HOSTS, LOCALHOST, LabSpec
+from egress.lab.spec import KNOWN_HOSTS, LOCALHOST, SSH_CONFIG, LabSpec
 
 CONNECTION = "egress_napalm"
-SSH_CONFIG = "ssh_config"
 
 # netmiko-based drivers (napalm ios, the project's fortios driver): strict host keys
 _NETMIKO_STRICT = {"ssh_strict": True}
@@ -92,9 +91,6 @@ def use_lab(nr: Nornir, state_dir: Path, *, timeout: int) -> None:
     spec = LabSpec.read(state_dir)
     known_hosts = (state_dir / KNOWN_HOSTS).resolve()
     ssh_config = (state_dir / SSH_CONFIG).resolve()
-    ssh_config.write_text(
-        f"Host {LOCALHOST}\n  UserKnownHostsFile {known_hosts}\n  StrictHostKeyChecking yes\n"
-    )
     served = {d.name: d for d in spec.devices}
     for name, host in nr.inventory.hosts.items():
         device = served.get(name)

@@ -28,6 +28,10 @@ class LabWorld(Protocol):
 
     def link_up(self, device: str, interface: str) -> bool: ...
 
+    def config_committed(self, device: str) -> None:
+        """Call after every change of the running/committed config (cluster mirroring)."""
+        ...
+
 
 @dataclass(frozen=True)
 class LabCredentials:

@@ -16,7 +16,15 @@ from egress.errors import DeviceError, InputError, Location
 from egress.inventory import load_nornir
 from egress.lab.base import Faults
 from egress.lab.server import LINKS_FILE, PID_FILE, READY_FILE, host_key
-from egress.lab.spec import KNOWN_HOSTS, LOCALHOST, LabDeviceSpec, LabSpec, SegmentSpec, cluster_mirrors
+from egress.lab.spec import (
+    KNOWN_HOSTS,
+    LOCALHOST,
+    SSH_CONFIG,
+    LabDeviceSpec,
+    LabSpec,
+    SegmentSpec,
+    cluster_mirrors,
+)
 from egress.lab.topology import topology_from_intents
 from egress.sites import InventoryFiles, build_intents
 
@@ -115,7 +123,11 @@ def _write_known_hosts(spec: LabSpec, state_dir: Path) -> None:
         public = host_key(state_dir, device.name).export_public_key().decode().strip()
         key_type, key_b64 = public.split()[:2]
         lines.append(f"[{LOCALHOST}]:{device.port} {key_type} {key_b64}")
-    (state_dir / KNOWN_HOSTS).write_text("\n".join(lines) + "\n")
+    known_hosts = (state_dir / KNOWN_HOSTS).resolve()
+    known_hosts.write_text("\n".join(lines) + "\n")
+    (state_dir / SSH_CONFIG).write_text(
+        f"Host {LOCALHOST}\n  UserKnownHostsFile {known_hosts}\n  StrictHostKeyChecking yes\n"
+    )
 
 
 def lab_down(state_dir: Path) -> bool:

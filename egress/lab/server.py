@@ -68,6 +68,23 @@ class LabNetwork:
     def link_up(self, device: str, interface: str) -> bool:
         return (device, interface) not in self.links_down()
 
+    def config_committed(self, device: str) -> None:
+        """A device committed: members of its shared-config cluster take the config, as SRX
+        chassis cluster and FGCP synchronise it. Platforms that can mirror implement
+        ``export_cluster_config() -> str`` and ``import_cluster_config(text)`` (the latter
+        keeps what the real cluster keeps per member: hostname, HA priority/node)."""
+        source = self.devices.get(device)
+        exporter: Any = getattr(source, "export_cluster_config", None)
+        if source is None or not callable(exporter):
+            return
+        for entry in self._spec.devices:
+            if entry.mirror_of != device:
+                continue
+            target = self.devices.get(entry.name)
+            importer: Any = getattr(target, "import_cluster_config", None)
+            if callable(importer):
+                importer(exporter())
+
     def op_state(self, device: str) -> OpState:
         facts = {name: _facts(dev) for name, dev in self.devices.items()}
         return simulate(facts, self._topology, links_down=self.links_down())[device]

@@ -19,6 +19,7 @@ from egress.lab.world import Segment, Topology
 
 SPEC_FILE = "lab.json"
 KNOWN_HOSTS = "known_hosts"
+SSH_CONFIG = "ssh_config"  # points OpenSSH-config readers (ncclient/PyEZ) at KNOWN_HOSTS
 LOCALHOST = "127.0.0.1"
 
 
