@@ -10,6 +10,7 @@ from egress.commands.deploy import backup_command, commit_command, diff_command,
 from egress.commands.lab import lab_app
 from egress.commands.parse import parse_command
 from egress.commands.render import render_command
+from egress.commands.validate import validate_command
 
 def quiet_libraries() -> None:
     """Driver libraries log tracebacks for failures egress already reports in one line and
@@ -40,6 +41,7 @@ app.command("diff")(diff_command)
 app.command("commit")(commit_command)
 app.command("rollback")(rollback_command)
 app.command("backup")(backup_command)
+app.command("validate")(validate_command)
 
 
 if __name__ == "__main__":  # pragma: no cover

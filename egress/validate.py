@@ -1,0 +1,232 @@
+"""What must be true on each device, derived from the intent, and the comparison with what
+its show output (parsed into egress.parse.schema) says.
+
+Expectations are never typed per device: the intended VRRP master is the site's primary
+(or its peer in a failover drill), every BFD peer is an uplink gateway, the default route's
+next hops are the uplinks (all of them when load-sharing, the primary link when
+active-standby), and so on. ``scope="local"`` limits the checks to what one device proves on
+its own (used between the members of a pair during a rollout); ``"pair"`` adds the roles
+that need both members (VRRP master/backup, HA in sync).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from egress.intent import DeviceIntent
+from egress.parse.schema import BaseRecord, Bfd, Ha, Pbr, Probe, Route, Vrrp
+
+# The show command that proves each feature, per platform (None: no command proves it).
+COMMANDS: dict[str, dict[str, str | None]] = {
+    "ios": {
+        "vrrp": "show vrrp brief",
+        "bfd": "show bfd neighbors details",
+        "probes": "show ip sla summary",
+        "routing": "show ip route 0.0.0.0",
+        "pbr": "show ip policy",
+        "ha_sync": "show redundancy application group all",
+    },
+    "junos": {
+        "vrrp": "show vrrp detail",
+        "bfd": "show bfd session detail",
+        "probes": "show services rpm probe-results",
+        "routing": "show route 0.0.0.0/0 exact",
+        "pbr": None,  # filter-based forwarding has no show command that names the filter
+        "ha_sync": "show chassis cluster status",
+    },
+    "fortios": {
+        "vrrp": "get router info vrrp",
+        "bfd": "get router info bfd neighbor",
+        "probes": "diagnose sys link-monitor status",
+        "routing": "get router info routing-table all",
+        "pbr": "diagnose firewall proute list",
+        "ha_sync": "get system ha status",
+    },
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    host: str
+    feature: str
+    subject: str
+    expected: str
+    observed: str
+    passed: bool
+
+
+def commands_for(intent: DeviceIntent) -> dict[str, str]:
+    """feature -> the show command to run on this device."""
+    table = COMMANDS[intent.platform]
+    return {f: c for f, c in table.items() if c is not None and f in (*intent.features,)}
+
+
+def evaluate(
+    intent: DeviceIntent,
+    parsed: Mapping[str, Sequence[BaseRecord]],
+    *,
+    scope: str = "pair",
+    failover: frozenset[str] = frozenset(),
+    unparsed: Mapping[str, str] | None = None,
+) -> list[Check]:
+    """Every check for one device. ``failover``: hosts expected to have lost mastership."""
+    checks: list[Check] = []
+    problems = unparsed or {}
+    for feature, command in commands_for(intent).items():
+        if feature in problems:
+            checks.append(Check(intent.host, feature, command, "parsable output",
+                                problems[feature], False))
+            continue
+        records = parsed.get(feature, ())
+        checker = _CHECKERS[feature]
+        checks.extend(checker(intent, records, scope, failover))
+    if intent.pbr is not None and COMMANDS[intent.platform].get("pbr") is None:
+        checks.append(Check(intent.host, "pbr", intent.pbr.policy_name,
+                            "attached (not provable by a show command on this platform)",
+                            "not checked", True))
+    return checks
+
+
+def _vrrp(intent: DeviceIntent, records: Sequence[BaseRecord], scope: str,
+          failover: frozenset[str]) -> list[Check]:
+    checks = []
+    found = [r for r in records if isinstance(r, Vrrp)]
+    for group in intent.vrrp:
+        subject = f"vrrp {group.group} on {group.interface}"
+        record = next((r for r in found if r.group == group.group), None)
+        if record is None:
+            checks.append(Check(intent.host, "vrrp", subject, "group present", "absent", False))
+            continue
+        intended = intent.host if intent.role == "primary" else intent.peer
+        if intended in failover:  # a drill: the intended master has handed over
+            intended = intent.peer if intended == intent.host else intent.host
+        master = intended == intent.host
+        expected_state = "Master" if master else "Backup"
+        if scope == "local":
+            ok = record.state in ("Master", "Backup")
+            checks.append(Check(intent.host, "vrrp", subject, "Master or Backup", record.state, ok))
+        else:
+            checks.append(Check(intent.host, "vrrp", subject, expected_state, record.state,
+                                record.state == expected_state))
+        if record.vip is not None:
+            checks.append(Check(intent.host, "vrrp", f"{subject} vip", group.vip, record.vip,
+                                record.vip == group.vip))
+        if record.priority is not None:
+            checks.append(Check(intent.host, "vrrp", f"{subject} priority",
+                                str(group.priority), str(record.priority),
+                                record.priority == group.priority))
+    return checks
+
+
+def _bfd(intent: DeviceIntent, records: Sequence[BaseRecord], scope: str,
+         failover: frozenset[str]) -> list[Check]:
+    checks = []
+    found = {r.peer: r for r in records if isinstance(r, Bfd)}
+    for peer in intent.bfd.peers:
+        subject = f"bfd {peer.address} ({peer.link})"
+        record = found.get(peer.address)
+        if record is None:
+            checks.append(Check(intent.host, "bfd", subject, "Up", "no session", False))
+            continue
+        checks.append(Check(intent.host, "bfd", subject, "Up", record.state, record.state == "Up"))
+        if record.interval_ms is not None:
+            checks.append(Check(intent.host, "bfd", f"{subject} interval",
+                                f"{intent.bfd.interval_ms} ms", f"{record.interval_ms} ms",
+                                record.interval_ms == intent.bfd.interval_ms))
+        if record.multiplier is not None:
+            checks.append(Check(intent.host, "bfd", f"{subject} multiplier",
+                                str(intent.bfd.multiplier), str(record.multiplier),
+                                record.multiplier == intent.bfd.multiplier))
+    return checks
+
+
+def _probes(intent: DeviceIntent, records: Sequence[BaseRecord], scope: str,
+            failover: frozenset[str]) -> list[Check]:
+    checks = []
+    found = [r for r in records if isinstance(r, Probe)]
+    for probe in intent.probes:
+        subject = f"probe {probe.name} -> {probe.target}"
+        # IOS names an IP SLA by its number; others by name; the target disambiguates both
+        record = next((r for r in found if r.name in (probe.name, str(probe.id))), None) or next(
+            (r for r in found if r.target == probe.target), None)
+        if record is None:
+            checks.append(Check(intent.host, "probes", subject, "ok", "absent", False))
+            continue
+        rtt = f", rtt {record.rtt_ms:g} ms" if record.rtt_ms is not None else ""
+        checks.append(Check(intent.host, "probes", subject, "ok", record.state + rtt,
+                            record.state == "ok"))
+    return checks
+
+
+def _routing(intent: DeviceIntent, records: Sequence[BaseRecord], scope: str,
+             failover: frozenset[str]) -> list[Check]:
+    default = next((r for r in records if isinstance(r, Route) and r.prefix == "0.0.0.0/0"
+                    and r.vrf in (None, "default", "inet.0")), None)
+    if intent.ecmp is not None:
+        expected = sorted(u.gateway for u in intent.uplinks)
+        what = f"ECMP over {len(expected)} links"
+    else:
+        expected = sorted(u.gateway for u in intent.uplinks if u.primary)
+        what = "the primary link"
+    subject = f"default route ({what})"
+    if default is None:
+        return [Check(intent.host, "routing", subject, ", ".join(expected), "no default route",
+                      False)]
+    hops = sorted({h.address for h in default.next_hops
+                   if h.address and h.selected is not False})
+    return [Check(intent.host, "routing", subject, ", ".join(expected), ", ".join(hops) or "none",
+                  hops == expected)]
+
+
+def _pbr(intent: DeviceIntent, records: Sequence[BaseRecord], scope: str,
+         failover: frozenset[str]) -> list[Check]:
+    assert intent.pbr is not None
+    checks = []
+    found = [r for r in records if isinstance(r, Pbr)]
+    for rule in intent.pbr.rules:
+        subject = f"policy route {rule.name} on {intent.pbr.in_interface}"
+        attached = [p for p in found if not p.interfaces or intent.pbr.in_interface in p.interfaces
+                    or any(i.startswith(intent.pbr.in_interface) for i in p.interfaces)]
+        hops = {e.next_hop for p in attached for e in p.entries if e.next_hop}
+        hops |= {h for p in attached for e in p.entries for h in e.next_hop_fallbacks}
+        observed = (f"attached, next hop {', '.join(sorted(hops))}" if attached
+                    else "not attached")
+        checks.append(Check(intent.host, "pbr", subject, f"attached, next hop {rule.next_hop}",
+                            observed, bool(attached) and rule.next_hop in hops))
+    return checks
+
+
+def _ha(intent: DeviceIntent, records: Sequence[BaseRecord], scope: str,
+        failover: frozenset[str]) -> list[Check]:
+    assert intent.ha_sync is not None
+    record = next((r for r in records if isinstance(r, Ha)), None)
+    subject = f"ha group {intent.ha_sync.group_id} ({intent.ha_sync.form})"
+    if record is None:
+        return [Check(intent.host, "ha_sync", subject, "present", "absent", False)]
+    checks = []
+    if record.session_sync is not None:
+        checks.append(Check(intent.host, "ha_sync", f"{subject} session sync",
+                            "on" if intent.ha_sync.session_sync else "off",
+                            "on" if record.session_sync else "off",
+                            record.session_sync == intent.ha_sync.session_sync))
+    if scope == "pair":
+        checks.append(Check(intent.host, "ha_sync", f"{subject} in sync", "in sync",
+                            {True: "in sync", False: "NOT in sync", None: "unknown"}[
+                                record.in_sync], record.in_sync is True))
+        expected = "Primary" if (intent.role == "primary") != (intent.host in failover) else (
+            "Secondary")
+        if record.local_role != "Unknown":
+            checks.append(Check(intent.host, "ha_sync", f"{subject} role", expected,
+                                record.local_role, record.local_role == expected))
+    return checks
+
+
+_CHECKERS = {
+    "vrrp": _vrrp,
+    "bfd": _bfd,
+    "probes": _probes,
+    "routing": _routing,
+    "pbr": _pbr,
+    "ha_sync": _ha,
+}

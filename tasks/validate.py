@@ -1,0 +1,46 @@
+"""Run the show commands that prove the design, parse them, and compare with the intent."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from nornir.core.task import Result, Task
+
+from egress.changes import ChangeDir
+from egress.connection import CONNECTION
+from egress.errors import InputError
+from egress.intent import DeviceIntent
+from egress.parse import parse_output
+from egress.parse.schema import BaseRecord
+from egress.validate import Check, commands_for, evaluate
+
+
+def validate_state(
+    task: Task,
+    *,
+    intents: Mapping[str, DeviceIntent],
+    scope: str = "pair",
+    failover: frozenset[str] = frozenset(),
+    change: ChangeDir | None = None,
+    label: str = "validate",
+) -> Result:
+    """Pass/fail per check, with observed and expected values (the task itself fails only
+    when the device cannot be asked)."""
+    intent = intents[task.host.name]
+    device = task.host.get_connection(CONNECTION, task.nornir.config)
+    commands = commands_for(intent)
+    outputs: dict[str, str] = device.cli(sorted(set(commands.values())))
+    parsed: dict[str, list[BaseRecord]] = {}
+    unparsed: dict[str, str] = {}
+    for feature, command in commands.items():
+        text = outputs.get(command, "")
+        if change is not None:
+            slug = command.replace(" ", "_").replace("/", "_").replace("|", "pipe")
+            change.write_host_file(task.host.name, f"{label}.{slug}.txt", text)
+        try:
+            parsed[feature] = parse_output(platform=intent.platform, command=command, text=text)
+        except InputError as exc:
+            unparsed[feature] = f"unparsable: {exc.message}"
+    checks: list[Check] = evaluate(intent, parsed, scope=scope, failover=failover,
+                                   unparsed=unparsed)
+    return Result(host=task.host, result=checks)
