@@ -81,10 +81,6 @@ def evaluate(
         records = parsed.get(feature, ())
         checker = _CHECKERS[feature]
         checks.extend(checker(intent, records, scope, failover))
-    if intent.pbr is not None and COMMANDS[intent.platform].get("pbr") is None:
-        checks.append(Check(intent.host, "pbr", intent.pbr.policy_name,
-                            "attached (not provable by a show command on this platform)",
-                            "not checked", True))
     return checks
 
 

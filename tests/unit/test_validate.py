@@ -1,0 +1,92 @@
+"""Expectations come from the intent; observed records pass or fail them, naming the peer."""
+
+from __future__ import annotations
+
+from egress.inventory import load_nornir
+from egress.parse.schema import Bfd, Ha, NextHop, Pbr, PbrEntry, Probe, Route, Vrrp
+from egress.sites import InventoryFiles, build_intents
+from egress.validate import commands_for, evaluate
+from tests.conftest import EXAMPLE_INVENTORY
+
+INTENTS = build_intents(load_nornir(EXAMPLE_INVENTORY).inventory,
+                        files=InventoryFiles.in_dir(EXAMPLE_INVENTORY))
+
+
+def _healthy(host: str, *, state: str = "Master") -> dict[str, list]:  # type: ignore[type-arg]
+    intent = INTENTS[host]
+    return {
+        "vrrp": [Vrrp(interface=g.interface, group=g.group, state=state, priority=g.priority,
+                      vip=g.vip) for g in intent.vrrp],
+        "bfd": [Bfd(peer=p.address, state="Up", interval_ms=intent.bfd.interval_ms,
+                    multiplier=intent.bfd.multiplier) for p in intent.bfd.peers],
+        "probes": [Probe(name=str(p.id), target=p.target, state="ok", rtt_ms=4)
+                   for p in intent.probes],
+        "routing": [Route(prefix="0.0.0.0/0", next_hops=tuple(
+            NextHop(address=u.gateway) for u in intent.uplinks
+            if intent.ecmp is not None or u.primary))],
+        "pbr": [Pbr(name="EGRESS-PBR", interfaces=(intent.pbr.in_interface,) if intent.pbr else (),
+                    entries=tuple(PbrEntry(seq=r.seq, next_hop=r.next_hop)
+                                  for r in (intent.pbr.rules if intent.pbr else ())))],
+        "ha_sync": [Ha(in_sync=True, session_sync=True,
+                       local_role="Primary" if intent.role == "primary" else "Secondary")],
+    }
+
+
+def test_every_feature_of_a_healthy_device_passes() -> None:
+    checks = evaluate(INTENTS["ams-edge-01"], _healthy("ams-edge-01"))
+    assert {c.feature for c in checks} == {"vrrp", "bfd", "probes", "routing", "pbr", "ha_sync"}
+    assert all(c.passed for c in checks), [c for c in checks if not c.passed]
+
+
+def test_a_down_bfd_session_fails_naming_the_peer() -> None:
+    parsed = _healthy("ams-edge-01")
+    parsed["bfd"][0] = parsed["bfd"][0].model_copy(update={"state": "Down"})
+    failed = [c for c in evaluate(INTENTS["ams-edge-01"], parsed) if not c.passed]
+    assert [(c.feature, c.subject, c.observed) for c in failed] == [
+        ("bfd", "bfd 198.51.100.1 (isp1)", "Down")]
+
+
+def test_ecmp_needs_every_uplink_and_active_standby_only_the_primary() -> None:
+    parsed = _healthy("ams-edge-01")
+    parsed["routing"] = [Route(prefix="0.0.0.0/0", next_hops=(NextHop(address="203.0.113.1"),))]
+    (failed,) = [c for c in evaluate(INTENTS["ams-edge-01"], parsed) if not c.passed]
+    assert (failed.expected, failed.observed) == ("198.51.100.1, 203.0.113.1", "203.0.113.1")
+    standby = evaluate(INTENTS["fra-edge-01"], _healthy("fra-edge-01"))
+    (route,) = [c for c in standby if c.feature == "routing"]
+    assert route.passed and route.expected == "198.51.100.9"
+
+
+def test_the_secondary_is_expected_backup_until_a_failover_drill() -> None:
+    backup = evaluate(INTENTS["ams-edge-02"], _healthy("ams-edge-02", state="Backup"))
+    assert all(c.passed for c in backup if c.feature == "vrrp")
+    master = evaluate(INTENTS["ams-edge-02"], _healthy("ams-edge-02", state="Master"))
+    assert not all(c.passed for c in master if c.feature == "vrrp")
+    drill = evaluate(INTENTS["ams-edge-02"], _healthy("ams-edge-02", state="Master"),
+                     failover=frozenset({"ams-edge-01"}))
+    assert all(c.passed for c in drill if c.feature == "vrrp")
+
+
+def test_local_scope_accepts_either_vrrp_role_and_skips_pair_sync() -> None:
+    parsed = _healthy("ams-edge-02", state="Master")
+    parsed["ha_sync"] = [Ha(in_sync=False, session_sync=True)]
+    checks = evaluate(INTENTS["ams-edge-02"], parsed, scope="local")
+    assert all(c.passed for c in checks)
+    assert not all(c.passed for c in evaluate(INTENTS["ams-edge-02"], parsed))
+
+
+def test_missing_probe_and_unparsable_output_fail() -> None:
+    parsed = _healthy("syd-fgt-01")
+    parsed["probes"] = parsed["probes"][:1]
+    checks = evaluate(INTENTS["syd-fgt-01"], parsed, unparsed={"bfd": "unparsable: boom"})
+    failed = {(c.feature, c.observed) for c in checks if not c.passed}
+    assert failed == {("probes", "absent"), ("bfd", "unparsable: boom")}
+
+
+def test_commands_follow_the_platform_and_the_features() -> None:
+    assert commands_for(INTENTS["lon-srx-01"]) == {
+        "bfd": "show bfd session detail",
+        "probes": "show services rpm probe-results",
+        "routing": "show route 0.0.0.0/0 exact",
+        "ha_sync": "show chassis cluster status",
+    }
+    assert "vrrp" in commands_for(INTENTS["syd-fgt-01"])
