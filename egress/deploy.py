@@ -8,9 +8,10 @@ directory and the returned :class:`ChangeResult`.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
@@ -18,11 +19,18 @@ from nornir.core import Nornir
 from nornir.core.task import Result, Task
 
 from egress.changes import PLAN, SUMMARY, ChangeDir, record_step
+from egress.errors import DeviceError, Location
+from egress.validate import Check
 from egress.connection import CONNECTION
 from egress.device_errors import describe
 from egress.intent import DeviceIntent
 from tasks.backup import backup_config
+from tasks.validate import validate_state
 from tasks.deploy import Deployed, RolledBack, confirm_config, deploy_config, rollback_config, verify_applied
+
+
+class PostCheckFailed(DeviceError):
+    """The device took the config but does not do what the design says."""
 
 
 class Outcome(StrEnum):
@@ -59,6 +67,8 @@ class HostPlan:
     wave: int  # 1: secondaries, 2: primaries and clusters
     action: str  # "push" or "check-mirror" (a shared-config cluster's other member)
     why: str
+    # post-checks: "local" while the peer still runs the old config, "pair" once both do
+    scope: str = "pair"
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +77,8 @@ class DeployOptions:
     replace: bool = False
     confirm_s: int | None = 300  # arms the device's own timer; None: commit without it
     max_failures: int = 0
+    validate: bool = True  # post-checks gate the confirm
+    settle_s: float = 20.0  # how long post-checks may take to pass (BFD, probes converge)
 
 
 @dataclass
@@ -110,7 +122,8 @@ def plan_change(intents: Mapping[str, DeviceIntent]) -> list[HostPlan]:
                                       f"{intent.peer}, never pushed"))
         elif intent.role == "secondary":
             plans.append(HostPlan(name, intent.site, intent.role, 1, "push",
-                                  "own config: secondary first, while the primary carries traffic"))
+                                  "own config: secondary first, while the primary carries traffic",
+                                  scope="local"))
         else:
             plans.append(HostPlan(name, intent.site, intent.role, 2, "push",
                                   f"own config: after its secondary {intent.peer} is done"))
@@ -163,9 +176,10 @@ def _run_wave(
         return
     push = {p.host for p in members if p.action == "push"}
     if push:
+        scopes = {p.host: p.scope for p in members}
         outcomes = nr.filter(filter_func=lambda h: h.name in push).run(
-            task=_change_device, change=change, configs=configs, options=options, say=say,
-            on_failed=True,
+            task=_change_device, change=change, intents=intents, configs=configs,
+            options=options, scopes=scopes, say=say, on_failed=True,
         )
         for host, multi in outcomes.items():
             result.hosts[host] = multi[0].result
@@ -180,7 +194,8 @@ def _run_wave(
 
 
 def _change_device(
-    task: Task, *, change: ChangeDir, configs: Mapping[str, str], options: DeployOptions,
+    task: Task, *, change: ChangeDir, intents: Mapping[str, DeviceIntent],
+    configs: Mapping[str, str], options: DeployOptions, scopes: Mapping[str, str],
     say: Progress,
 ) -> Result:
     """One device's whole change; never raises: the outcome says where the device is left."""
@@ -196,6 +211,10 @@ def _change_device(
     try:
         say(name, "backing up the running config")
         task.run(task=backup_config, change=change)
+        if options.commit and options.validate:
+            pre = task.run(task=validate_state, intents=intents, scope=scopes[name],
+                           change=change, label="pre")[0].result
+            change.write_host_file(name, "pre-validate.json", _checks_json(pre))
         say(name, "loading the candidate and diffing")
         deployed: Deployed = task.run(
             task=deploy_config, change=change, config=configs[name], replace=options.replace,
@@ -209,6 +228,9 @@ def _change_device(
         committed = True
         say(name, "committed; checking before confirming")
         task.run(task=verify_applied, change=change, config=configs[name])
+        if options.validate:
+            _post_check(task, change=change, intents=intents, scope=scopes[name],
+                        settle_s=options.settle_s, say=say)
         task.run(task=confirm_config, change=change)
         return done(Outcome.COMMITTED, diff_lines=lines)
     except Exception as exc:  # every failure ends in a known state, never half-changed
@@ -219,6 +241,36 @@ def _change_device(
             return done(Outcome.FAILED_UNTOUCHED, failure.message)
         return _recover(task, change=change, failure=failure.message, options=options,
                         done=done, say=say)
+
+
+def _post_check(task: Task, *, change: ChangeDir, intents: Mapping[str, DeviceIntent],
+                scope: str, settle_s: float, say: Progress) -> None:
+    """Validate until every check passes or ``settle_s`` runs out; fail with what failed."""
+    name = task.host.name
+    started = time.time()
+    deadline = time.monotonic() + settle_s
+    while True:
+        checks: list[Check] = task.run(task=validate_state, intents=intents, scope=scope,
+                                       change=change, label="post")[0].result
+        failed = [c for c in checks if not c.passed]
+        if not failed or time.monotonic() >= deadline:
+            break
+        time.sleep(min(2.0, max(0.0, deadline - time.monotonic())))
+    change.write_host_file(name, "post-validate.json", _checks_json(checks))
+    record_step(change, host=name, step="validate", ok=not failed, started=started,
+                scope=scope, failed=[f"{c.subject}: expected {c.expected}, got {c.observed}"
+                                     for c in failed])
+    if failed:
+        first = failed[0]
+        raise PostCheckFailed(
+            f"post-check failed: {first.subject}: expected {first.expected}, observed "
+            f"{first.observed}" + (f" (+{len(failed) - 1} more)" if len(failed) > 1 else ""),
+            location=Location(host=name))
+    say(name, f"{len(checks)} post-checks passed ({scope})")
+
+
+def _checks_json(checks: list[Check]) -> str:
+    return json.dumps([asdict(c) for c in checks], indent=2) + "\n"
 
 
 def _recover(task: Task, *, change: ChangeDir, failure: str, options: DeployOptions,

@@ -31,6 +31,8 @@ _KINDS: tuple[tuple[str, frozenset[str], str], ...] = (
      "the session dropped"),
     ("confirm", frozenset({"CommitConfirmException"}), "commit-confirm is not possible"),
 )
+# egress's own failures already carry their one line
+_OWN = frozenset({"PostCheckFailed", "DeviceError"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +46,8 @@ def describe(exc: BaseException) -> DeviceFailure:
     chain = _chain(exc)
     for error in chain:
         names = {cls.__name__ for cls in type(error).__mro__}
+        if names & _OWN:
+            return DeviceFailure("check", getattr(error, "message", str(error)))
         text = " ".join(str(error).split())
         if "known_hosts" in text or "not found in known" in text.lower():
             return DeviceFailure("hostkey", "SSH host key unknown: refusing to connect")

@@ -148,6 +148,10 @@ def commit_command(
     max_failures: int = typer.Option(0, "--max-failures", min=0,
                                      help="failures tolerated before the rollout stops"),
     yes: bool = typer.Option(False, "--yes", help="commit without asking"),
+    post_check: bool = typer.Option(True, "--post-check/--no-post-check",
+                                    help="validate before confirming (roll back on failure)"),
+    settle: float = typer.Option(20.0, "--settle", min=0,
+                                 help="seconds the post-checks may take to pass"),
 ) -> None:
     """Commit with the confirm timer armed, check, then confirm; roll back on failure."""
     with cli_errors():
@@ -166,7 +170,8 @@ def commit_command(
             result = run_change(
                 target.nr, change=change, intents=target.intents, configs=target.configs,
                 options=DeployOptions(commit=True, replace=replace, confirm_s=confirm,
-                                      max_failures=max_failures),
+                                      max_failures=max_failures, validate=post_check,
+                                      settle_s=settle),
                 progress=_progress,
             )
     raise typer.Exit(code=_summary(result, as_json=as_json, show_diffs=False))
