@@ -8,8 +8,11 @@ import typer
 
 from egress.commands.deploy import backup_command, commit_command, diff_command, rollback_command
 from egress.commands.lab import lab_app
+from egress.commands.lint import lint_command
 from egress.commands.parse import parse_command
 from egress.commands.render import render_command
+from egress.commands.report import report_command
+from egress.commands.run import run_command
 from egress.commands.validate import validate_command
 
 def quiet_libraries() -> None:
@@ -23,6 +26,7 @@ def quiet_libraries() -> None:
 
 app = typer.Typer(
     name="egress",
+    help="Design, render, lint, push and prove the egress edge (IOS-XE, Junos, FortiOS).",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
@@ -31,6 +35,7 @@ app = typer.Typer(
 
 @app.callback()
 def main() -> None:
+    """egress: one vendor-neutral egress design, rendered, linted, pushed and proven."""
     quiet_libraries()
 
 
@@ -42,6 +47,9 @@ app.command("commit")(commit_command)
 app.command("rollback")(rollback_command)
 app.command("backup")(backup_command)
 app.command("validate")(validate_command)
+app.command("lint")(lint_command)
+app.command("run")(run_command)
+app.command("report")(report_command)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from egress.lab.junos import JunosDevice
 from egress.lab.junos.config import parse_text
 from egress.lab.junos.show import (
     LogicalInterface,
@@ -89,3 +90,13 @@ def test_show_version_and_configuration() -> None:
 )
 def test_pipes(pipes: list[str], expected: str) -> None:
     assert apply_pipes("ge-0/0/0\nge-0/0/1\nlo0\n", pipes) == expected
+
+
+def test_device_cli_without_a_session(tmp_path: Path) -> None:
+    device = JunosDevice(name="edge-j9", state_dir=tmp_path)
+    assert device.cli("show version").startswith("Hostname: edge-j9\n")
+    assert device.cli("show configuration system | match host-name").strip() == (
+        "host-name edge-j9;"
+    )
+    terse = device.cli("show interfaces terse | match fxp0")
+    assert terse.splitlines()[-1].split() == ["fxp0.0", "up", "up", "inet", "192.168.255.1/24"]

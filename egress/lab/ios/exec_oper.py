@@ -1,0 +1,110 @@
+"""Exec handlers of the operational show commands (the validation step's commands).
+
+Each reads the device's facts and the network simulation's state for it, then renders with
+the pure functions of :mod:`.oper` and :mod:`.oper_routing`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
+
+from egress.lab.ios import oper, oper_routing
+
+if TYPE_CHECKING:
+    from egress.lab.ios.cli import IosSession
+
+Handler = Callable[["IosSession", list[str]], Awaitable[str]]
+_SLA_RUNS = 60  # successes/failures counted since boot: a stable, plausible number
+
+
+def _uptime(session: IosSession) -> float:
+    device = session.device
+    return (device.now() - device.boot_time).total_seconds()
+
+
+async def _vrrp_brief(session: IosSession, args: list[str]) -> str:
+    facts, op = session.device.network_state()
+    return oper.show_vrrp_brief(facts, op)
+
+
+async def _vrrp(session: IosSession, args: list[str]) -> str:
+    facts, op = session.device.network_state()
+    return oper.show_vrrp(facts, op, uptime_s=_uptime(session))
+
+
+async def _bfd(session: IosSession, args: list[str]) -> str:
+    facts, op = session.device.network_state()
+    return oper.show_bfd_neighbors_details(facts, op, uptime_s=_uptime(session))
+
+
+async def _sla_statistics(session: IosSession, args: list[str]) -> str:
+    facts, op = session.device.network_state()
+    if args and args[0].isdigit():
+        only = tuple(p for p in facts.probes if p.id == int(args[0]))
+        facts = dataclasses.replace(facts, probes=only)
+    return oper.show_ip_sla_statistics(facts, op, now=session.device.now(), runs=_SLA_RUNS)
+
+
+async def _sla_summary(session: IosSession, args: list[str]) -> str:
+    facts, op = session.device.network_state()
+    return oper.show_ip_sla_summary(facts, op)
+
+
+async def _track(session: IosSession, args: list[str]) -> str:
+    facts, op = session.device.network_state()
+    return oper.show_track(facts, op, uptime_s=_uptime(session))
+
+
+async def _ip_route(session: IosSession, args: list[str]) -> str:
+    facts, op = session.device.network_state()
+    words = [a for a in args if a.lower() != "static"]
+    if words:
+        return oper_routing.show_ip_route_prefix(facts, op, " ".join(words[:2]))
+    return oper_routing.show_ip_route(facts, op)
+
+
+def _policy_name(session: IosSession) -> str:
+    running = session.device.running
+    for iface in running.top("interface "):
+        for child in iface.top("ip policy route-map "):
+            return child.text.split()[3]
+    return next((c.text.split()[1] for c in running.top("route-map ")), "")
+
+
+async def _route_map(session: IosSession, args: list[str]) -> str:
+    facts, op = session.device.network_state()
+    return oper_routing.show_route_map(facts, op, policy=_policy_name(session))
+
+
+async def _ip_policy(session: IosSession, args: list[str]) -> str:
+    facts, _ = session.device.network_state()
+    return oper_routing.show_ip_policy(facts, policy=_policy_name(session))
+
+
+async def _redundancy_group(session: IosSession, args: list[str]) -> str:
+    facts, op = session.device.network_state()
+    running = session.device.running
+    name = ""
+    redundancy = running.child("redundancy")
+    app = redundancy.child("application redundancy") if redundancy else None
+    for group in app.top("group ") if app else []:
+        name = next((c.text.split(None, 1)[1] for c in group.top("name ")), "")
+    return oper_routing.show_redundancy_application_group(facts, op, name=name)
+
+
+HANDLERS: dict[tuple[str, ...], Handler] = {
+    ("show", "vrrp"): _vrrp,
+    ("show", "vrrp", "all"): _vrrp,
+    ("show", "vrrp", "detail"): _vrrp,
+    ("show", "vrrp", "brief"): _vrrp_brief,
+    ("show", "bfd", "neighbors"): _bfd,
+    ("show", "ip", "sla", "statistics"): _sla_statistics,
+    ("show", "ip", "sla", "summary"): _sla_summary,
+    ("show", "track"): _track,
+    ("show", "ip", "route"): _ip_route,
+    ("show", "route-map"): _route_map,
+    ("show", "ip", "policy"): _ip_policy,
+    ("show", "redundancy", "application", "group"): _redundancy_group,
+}

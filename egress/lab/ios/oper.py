@@ -1,0 +1,217 @@
+"""Operational show commands (VRRP, BFD, IP SLA, track, routes, PBR, redundancy groups).
+
+Pure functions of what the router has configured (:class:`~egress.lab.world.DeviceFacts`)
+and what the lab's network simulation says is happening (:class:`~egress.lab.world.OpState`).
+Layouts follow real IOS-XE 17 output (VRRPv3, the IOS-XE BFD detail layout); counters and
+timers that the simulation does not model are fixed, plausible numbers so outputs are stable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from ipaddress import IPv4Address
+
+from netutils.interface import abbreviated_interface_name
+
+from egress.lab.world import DeviceFacts, OpState, ProbeFacts, ProbeState
+
+_SLA_TYPES = {"icmp": "icmp-echo", "tcp": "tcp-connect", "http": "http"}
+
+
+def _hms(seconds: float) -> str:
+    total = int(seconds)
+    hours, rest = divmod(total, 3600)
+    if hours >= 24:
+        return f"{hours // 24}d{hours % 24:02d}h"
+    return f"{hours:02d}:{rest // 60:02d}:{rest % 60:02d}"
+
+
+def _own_address(facts: DeviceFacts, interface: str | None) -> IPv4Address | None:
+    iface = facts.interface(interface)
+    return iface.address.ip if iface is not None and iface.address is not None else None
+
+
+def _probe_state(op: OpState, name: str | None) -> ProbeState | None:
+    return next((p for p in op.probes if p.name == name), None)
+
+
+def _track_of(facts: DeviceFacts, probe_name: str | None) -> ProbeFacts | None:
+    return next((p for p in facts.probes if p.name == probe_name), None)
+
+
+# -- VRRP (VRRPv3) ----------------------------------------------------------------------
+def show_vrrp_brief(facts: DeviceFacts, op: OpState) -> str:
+    lines = ["  Interface          Grp  A-F Pri  Time Own Pre State   Master addr/Group addr"]
+    for state in op.vrrp:
+        own = _own_address(facts, state.interface)
+        local = state.master_address is not None and state.master_address == own
+        master = (
+            f"{state.master_address}(local)" if local else str(state.master_address or "0.0.0.0")
+        )
+        skew = 0 if state.state == "Master" else 3570
+        lines.append(
+            f"  {abbreviated_interface_name(state.interface):<18}{state.group:>5} IPv4 "
+            f"{state.effective_priority:<4}{skew:>5}  N   {'Y' if state.preempt else 'N'}  "
+            f"{state.state.upper():<7} {master} {state.vip}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def show_vrrp(facts: DeviceFacts, op: OpState, *, uptime_s: float) -> str:
+    blocks = []
+    for state in op.vrrp:
+        group = next(
+            (g for g in facts.vrrp if (g.interface, g.group) == (state.interface, state.group)),
+            None,
+        )
+        own = _own_address(facts, state.interface)
+        priority = f"Priority is {state.effective_priority}"
+        if state.effective_priority != state.priority:
+            priority += f" (configured {state.priority})"
+        lines = [
+            f"{state.interface} - Group {state.group} - Address-Family IPv4",
+            f"  State is {state.state.upper()}",
+            f"  State duration {int(uptime_s // 60)} mins {uptime_s % 60:.3f} secs",
+            f"  Virtual IP address is {state.vip}",
+            f"  Virtual MAC address is 0000.5E00.01{state.group:02X}",
+            "  Advertisement interval is 1000 msec",
+            f"  Preemption {'enabled' if state.preempt else 'disabled'}",
+            f"  {priority}",
+        ]
+        for track in group.tracks if group else ():
+            probe = _track_of(facts, track.probe)
+            probe_state = _probe_state(op, track.probe)
+            up = "UP" if probe_state is not None and probe_state.ok else "DOWN"
+            number = probe.track_id if probe is not None and probe.track_id else track.probe
+            lines.append(f"    Track object {number} state {up} decrement {track.decrement}")
+        if state.master_address is None:
+            lines.append("  Master Router is unknown, priority is unknown")
+        elif state.master_address == own:
+            lines.append(
+                f"  Master Router is {own} (local), priority is {state.effective_priority}"
+            )
+        else:
+            lines.append(f"  Master Router is {state.master_address}")
+        lines += [
+            "  Master Advertisement interval is 1000 msec (expires in 620 msec)",
+            "  Master Down interval is unknown",
+            "  FLAGS: 1/1",
+        ]
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks) + ("\n" if blocks else "")
+
+
+# -- BFD ----------------------------------------------------------------------------------
+def show_bfd_neighbors_details(facts: DeviceFacts, op: OpState, *, uptime_s: float) -> str:
+    blocks = []
+    for index, session in enumerate(op.bfd, start=1):
+        up = session.state == "Up"
+        us = session.interval_ms * 1000
+        remote = index if up else 0
+        iface = abbreviated_interface_name(session.interface or "")
+        head = f"{session.peer!s:<40}{f'{index}/{remote}':<14}{session.state:<10}"
+        hits = f"{session.interval_ms}(0)"
+        blocks.append(
+            "\n".join(
+                [
+                    "IPv4 Sessions",
+                    "NeighAddr                              LD/RD         RH/RS     State     Int",
+                    f"{head}{session.state:<10}{iface}",
+                    f"Session state is {session.state.upper()} and not using echo function.",
+                    "Session Host: Software",
+                    f"OurAddr: {_own_address(facts, session.interface) or '0.0.0.0'}",
+                    f"Handle: {index}",
+                    "Local Diag: 0, Demand mode: 0, Poll bit: 0",
+                    f"MinTxInt: {us}, MinRxInt: {us}, Multiplier: {session.multiplier}",
+                    f"Received MinRxInt: {us if up else 0}, "
+                    f"Received Multiplier: {session.multiplier if up else 0}",
+                    f"Holddown (hits): 0(0), Hello (hits): {hits}",
+                    "Rx Count: 0, Rx Interval (ms) min/max/avg: 0/0/0",
+                    "Tx Count: 0, Tx Interval (ms) min/max/avg: 0/0/0",
+                    "Elapsed time watermarks: 0 0 (last: 0)",
+                    "Registered protocols: IPv4 Static CEF",
+                    f"Uptime: {_hms(uptime_s) if up else '00:00:00'}",
+                ]
+            )
+        )
+    return "\n\n".join(blocks) + ("\n" if blocks else "")
+
+
+# -- IP SLA and track ---------------------------------------------------------------------
+def _probes(facts: DeviceFacts, op: OpState) -> Iterable[tuple[ProbeFacts, ProbeState | None]]:
+    for probe in facts.probes:
+        yield probe, _probe_state(op, probe.name)
+
+
+def show_ip_sla_statistics(facts: DeviceFacts, op: OpState, *, now: datetime, runs: int) -> str:
+    stamp = now.strftime("%H:%M:%S UTC %a %b %-d %Y")
+    out = ["IPSLAs Latest Operation Statistics", ""]
+    for probe, state in _probes(facts, op):
+        ok = state is not None and state.ok
+        rtt = state.rtt_ms if state is not None and state.rtt_ms is not None else 0
+        out.append(f"IPSLA operation id: {probe.id}")
+        out.append(f"Latest RTT: {rtt} milliseconds" if ok else
+                   "Latest RTT: NoConnection/Busy/Timeout")  # fmt: skip
+        out.append(f"Latest operation start time: {stamp}")
+        out.append(f"Latest operation return code: {'OK' if ok else 'Timeout'}")
+        if probe.type == "http":
+            out += [
+                "Latest DNS RTT: 0 ms",
+                f"Latest TCP Connection RTT: {rtt // 3 if ok else 0} ms",
+                f"Latest HTTP Transaction RTT: {rtt - rtt // 3 if ok else 0} ms",
+            ]
+        out += [
+            f"Number of successes: {runs if ok else 0}",
+            f"Number of failures: {0 if ok else runs}",
+            "Operation time to live: Forever",
+            "",
+            "",
+        ]
+    return "\n".join(out) + "\n"
+
+
+def show_ip_sla_summary(facts: DeviceFacts, op: OpState) -> str:
+    out = [
+        "IPSLAs Latest Operation Summary",
+        "Codes: * active, ^ inactive, ~ pending",
+        "All Stats are in milliseconds. Stats with u are in microseconds",
+        "",
+        "ID           Type        Destination       Stats       ReturnCode  LastRun",
+        "-----------------------------------------------------------------------",
+    ]
+    for probe, state in _probes(facts, op):
+        ok = state is not None and state.ok
+        stats = f"RTT={state.rtt_ms}" if ok and state is not None else "-"
+        out.append(
+            f"*{probe.id!s:<12}{_SLA_TYPES.get(probe.type, probe.type):<12}"
+            f"{probe.target!s:<18}{stats:<12}{'OK' if ok else 'Timeout':<12}3 seconds ago"
+        )
+    return "\n".join(out) + "\n"
+
+
+def show_track(facts: DeviceFacts, op: OpState, *, uptime_s: float) -> str:
+    blocks = []
+    for probe, state in sorted(_probes(facts, op), key=lambda p: p[0].track_id or 0):
+        if probe.track_id is None:
+            continue
+        ok = state is not None and state.ok
+        users = [
+            f"    VRRPv3 {g.interface} {g.group}"
+            for g in facts.vrrp
+            if any(t.probe == probe.name for t in g.tracks)
+        ]
+        users += ["    Static IP Routing 0" for r in facts.routes if r.probe == probe.name][:1]
+        lines = [
+            f"Track {probe.track_id}",
+            f"  IP SLA {probe.id} reachability",
+            f"  Reachability is {'Up' if ok else 'Down'}",
+            f"    1 change, last change {_hms(uptime_s)}",
+            f"  Latest operation return code: {'OK' if ok else 'Timeout'}",
+        ]
+        if ok and state is not None and state.rtt_ms is not None:
+            lines.append(f"  Latest RTT (millisecs) {state.rtt_ms}")
+        if users:
+            lines += ["  Tracked by:", *users]
+        blocks.append("\n".join(lines))
+    return "\n".join(blocks) + ("\n" if blocks else "")

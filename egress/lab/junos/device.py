@@ -1,0 +1,206 @@
+"""The emulated Junos device (SRX/MX): NETCONF over SSH for the unmodified napalm driver."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import itertools
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import asyncssh
+from lxml import etree
+
+from egress.lab.base import LabDevice
+from egress.lab.junos import config as cfg
+from egress.lab.junos.commit import ConfigDB, Revision
+from egress.lab.junos.netconf import NetconfSession
+from egress.lab.junos.oper import OPER_HANDLERS
+from egress.lab.junos.oper import command as oper_command
+from egress.lab.junos.rpc import CONFIG_HANDLERS, Handler, RpcContext
+from egress.lab.junos.show import PhysicalInterface, interfaces_from_config
+
+HANDLERS: dict[str, Handler] = {**CONFIG_HANDLERS, **OPER_HANDLERS}
+STATE_FILE = "junos-db.json"
+CONFIG_FILE = "juniper.conf"
+
+
+def base_config(*, hostname: str, username: str, ports: int) -> str:
+    """The factory-ish configuration a freshly racked lab box starts from."""
+    data_ports = "".join(
+        f"    ge-0/0/{index} {{\n        unit 0 {{\n            family inet;\n        }}\n    }}\n"
+        for index in range(min(ports, 4))
+    )
+    return (
+        "system {\n"
+        f"    host-name {hostname};\n"
+        "    root-authentication {\n"
+        '        encrypted-password "$6$lab$0000000000000000000000000000000000000000";\n'
+        "    }\n"
+        "    login {\n"
+        f"        user {username} {{\n"
+        "            uid 2000;\n"
+        "            class super-user;\n"
+        "            authentication {\n"
+        '                encrypted-password "$6$lab$1111111111111111111111111111111111111111";\n'
+        "            }\n"
+        "        }\n"
+        "    }\n"
+        "    services {\n"
+        "        ssh;\n"
+        "        netconf {\n"
+        "            ssh;\n"
+        "        }\n"
+        "    }\n"
+        "    syslog {\n"
+        "        file messages {\n"
+        "            any notice;\n"
+        "        }\n"
+        "    }\n"
+        "}\n"
+        "interfaces {\n"
+        f"{data_ports}"
+        "    fxp0 {\n"
+        "        unit 0 {\n"
+        "            family inet {\n"
+        "                address 192.168.255.1/24;\n"
+        "            }\n"
+        "        }\n"
+        "    }\n"
+        "}\n"
+    )
+
+
+@dataclass
+class JunosDevice(LabDevice):
+    """A single-RE SRX/MX answering the napalm ``junos`` driver over NETCONF."""
+
+    platform: ClassVar[str] = "junos"
+
+    model: str = "srx1500"
+    version: str = "21.4R3-S5.4"
+    ports: int = 8
+    netconf_base11: bool = True  # False: advertise only base:1.0 (``]]>]]>`` framing)
+    link_up: Callable[[str], bool] = field(default=lambda _name: True, repr=False)
+    booted: float = field(default_factory=time.time)
+
+    _db: ConfigDB | None = field(default=None, init=False, repr=False)
+    _timer: asyncio.Task[None] | None = field(default=None, init=False, repr=False)
+    _session_ids: itertools.count[int] = field(
+        default_factory=lambda: itertools.count(4000), init=False, repr=False
+    )
+
+    # -- state ----------------------------------------------------------------------------
+    @property
+    def db(self) -> ConfigDB:
+        if self._db is None:
+            saved = self.load_text(STATE_FILE)
+            if saved is not None:
+                self._db = ConfigDB.from_json(saved)
+            else:
+                text = base_config(
+                    hostname=self.name, username=self.credentials.username, ports=self.ports
+                )
+                tree, _ = cfg.parse_text(text)
+                self._db = ConfigDB.fresh(tree, user="root")
+                self.persist()
+        return self._db
+
+    def persist(self) -> None:
+        """Committed configuration and rollback history, so a restarted lab keeps them."""
+        db = self.db
+        self.save_text(STATE_FILE, db.to_json())
+        self.save_text(CONFIG_FILE, cfg.render_text(db.committed()))
+
+    @property
+    def hostname(self) -> str:
+        system = self.db.committed().children.get("system")
+        node = system.children.get("host-name") if system is not None else None
+        return node.values[0] if node is not None and node.values else self.name
+
+    @property
+    def serial(self) -> str:
+        digest = hashlib.sha256(self.name.encode()).hexdigest()[:8].upper()
+        return f"LAB{digest}"
+
+    @property
+    def handlers(self) -> dict[str, Handler]:
+        return HANDLERS
+
+    def committed_text(self) -> str:
+        return cfg.render_text(self.db.committed())
+
+    def candidate_text(self) -> str:
+        return cfg.render_text(self.db.candidate)
+
+    def cli(self, command: str) -> str:
+        """What ``<command format="text">`` answers, without a session (for tests, tools)."""
+        context = RpcContext(device=self, session_id=0, user="root")
+        request = etree.Element("command", {"format": "text"})
+        request.text = command
+        (element,) = oper_command(context, request)
+        return "".join(element.itertext())
+
+    def interfaces(self) -> list[PhysicalInterface]:
+        hardware = [f"ge-0/0/{index}" for index in range(self.ports)] + ["fxp0", "lo0"]
+        return interfaces_from_config(self.db.committed(), hardware=hardware, link_up=self.link_up)
+
+    # -- commits --------------------------------------------------------------------------
+    def commit(
+        self, *, user: str, confirm_minutes: int | None = None, log: str | None = None
+    ) -> Revision:
+        deadline = None
+        if confirm_minutes is not None:
+            deadline = time.time() + self.clock.seconds(confirm_minutes * 60)
+        revision = self.db.commit(
+            user=user, confirm_minutes=confirm_minutes, confirm_deadline=deadline, log=log
+        )
+        self.persist()
+        self._arm_timer()
+        return revision
+
+    def _arm_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        deadline = self.db.pending_deadline
+        if deadline is None:
+            return
+        self._timer = asyncio.get_running_loop().create_task(self._expire_at(deadline))
+
+    async def _expire_at(self, deadline: float) -> None:
+        await asyncio.sleep(max(0.0, deadline - time.time()))
+        if self.db.expire_if_due():
+            self.persist()
+
+    def catch_up_timers(self) -> None:
+        # A deadline that passed while the lab was down (or the timer was late) is due now.
+        if self.db.expire_if_due():
+            self.persist()
+        if self.db.pending_deadline is not None and (self._timer is None or self._timer.done()):
+            self._arm_timer()
+
+    def session_ended(self, session_id: int) -> None:
+        self.db.session_ended(session_id)
+
+    # -- serving --------------------------------------------------------------------------
+    def server_options(self) -> dict[str, Any]:
+        # serve_device calls this on the serving loop: a commit confirmed still pending from
+        # before a restart gets its timer back as soon as the device listens again.
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            pass
+        else:
+            self.catch_up_timers()
+        return {"process_factory": self._serve_process, "encoding": None}
+
+    async def _serve_process(self, process: asyncssh.SSHServerProcess[bytes]) -> None:
+        if process.subsystem != "netconf":
+            process.stderr.write(b"error: the lab serves only the netconf subsystem\n")
+            process.exit(1)
+            return
+        session = NetconfSession(self, process, next(self._session_ids))
+        await session.run()

@@ -1,0 +1,169 @@
+"""The vendor-neutral facts lint reads back out of a rendered configuration.
+
+Each platform module (``egress.lint.config.<platform>``) parses its grammar and fills one
+:class:`ConfigFacts`; the rules compare facts with the intent and with the peer's facts, so a
+rule is written once for three vendors. Every fact keeps the line it was read from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from ipaddress import IPv4Interface
+
+
+@dataclass(frozen=True, slots=True)
+class SyntaxProblem:
+    kind: str  # a key of the syntax rule that reports it, e.g. "ios.indent"
+    line: int
+    message: str
+    hint: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """A reference from one object to another (a track id, an interface, a probe name)."""
+
+    value: str
+    line: int
+
+
+@dataclass(slots=True)
+class IfaceFact:
+    name: str
+    line: int  # where the interface is first declared
+    address: IPv4Interface | None = None
+    address_line: int | None = None
+    allowaccess: tuple[str, ...] = ()
+    allowaccess_line: int | None = None
+    bfd: bool = False
+    bfd_line: int | None = None
+
+
+@dataclass(slots=True)
+class VrrpFact:
+    interface: str
+    group: int
+    line: int
+    vip: str | None = None
+    vip_line: int | None = None
+    priority: int | None = None
+    priority_line: int | None = None
+    preempt: str = "on"  # "on", "off" or "delay N": what must agree across the pair
+    preempt_line: int | None = None
+    tracks: list[Ref] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class BfdFact:
+    """BFD towards one peer (IOS/Junos), or on one interface (FortiOS: the peer is implied)."""
+
+    line: int
+    peer: str | None
+    interface: str | None
+    tx_ms: int | None = None
+    rx_ms: int | None = None
+    multiplier: int | None = None
+    timers_line: int | None = None
+
+
+@dataclass(slots=True)
+class RouteFact:
+    prefix: str
+    gateway: str
+    line: int
+    interface: str | None = None
+    distance: int | None = None
+    track: Ref | None = None
+    bfd: bool = False
+    instance: str | None = None  # a routing instance (Junos forwarding instance), else main
+
+
+@dataclass(slots=True)
+class EcmpFact:
+    knob: str  # the rendered hash setting, vendor words
+    line: int
+
+
+@dataclass(slots=True)
+class PbrRuleFact:
+    name: str
+    line: int
+    classes: list[Ref] = field(default_factory=list)
+    next_hop: Ref | None = None
+    out_interface: Ref | None = None
+
+
+@dataclass(slots=True)
+class PbrFact:
+    policies: dict[str, int] = field(default_factory=dict)  # policy name -> line
+    classes: dict[str, int] = field(default_factory=dict)  # class/ACL/instance -> line
+    rules: list[PbrRuleFact] = field(default_factory=list)
+    applied: list[tuple[str, str, int]] = field(default_factory=list)  # (interface, policy, line)
+
+
+@dataclass(slots=True)
+class ProbeFact:
+    key: str  # what references name (IOS sla id, Junos RPM owner, FortiOS monitor name)
+    name: str
+    line: int
+    type: str | None = None
+    target: str | None = None
+    source: str | None = None
+    gateway: str | None = None
+    threshold_ms: float | None = None
+    timeout_ms: float | None = None
+    interval_ms: float | None = None
+    timing_line: int | None = None
+    scheduled: bool = True
+    follows_route: bool | None = None  # FortiOS update-static-route
+    follows_line: int | None = None
+
+
+@dataclass(slots=True)
+class TrackFact:
+    """An object that follows a probe: IOS track, Junos ip-monitoring policy."""
+
+    key: str
+    probe: Ref
+    line: int
+    reroutes_to: str | None = None  # Junos preferred-route next hop while the probe fails
+
+
+@dataclass(slots=True)
+class HaFact:
+    line: int
+    form: str  # "sync-pair" or "cluster"
+    group_id: int | None = None
+    group_line: int | None = None
+    peer_address: str | None = None
+    peer_line: int | None = None
+    links: list[Ref] = field(default_factory=list)  # heartbeat/control/session-sync links
+    session_sync: bool | None = None
+    session_line: int | None = None
+    mode: str | None = None  # "a-p"/"a-a" where the platform states it
+    mode_line: int | None = None
+
+
+@dataclass(slots=True)
+class ConfigFacts:
+    problems: list[SyntaxProblem] = field(default_factory=list)
+    interfaces: dict[str, IfaceFact] = field(default_factory=dict)
+    vrrp: list[VrrpFact] = field(default_factory=list)
+    bfd: list[BfdFact] = field(default_factory=list)
+    routes: list[RouteFact] = field(default_factory=list)
+    ecmp: EcmpFact | None = None
+    pbr: PbrFact = field(default_factory=PbrFact)
+    probes: dict[str, ProbeFact] = field(default_factory=dict)
+    tracks: dict[str, TrackFact] = field(default_factory=dict)
+    ha: HaFact | None = None
+    secrets: list[tuple[str, int]] = field(default_factory=list)  # (what, line)
+    open_access: list[tuple[str, int]] = field(default_factory=list)  # (what, line)
+
+    def interface(self, name: str, line: int) -> IfaceFact:
+        found = self.interfaces.get(name)
+        if found is None:
+            found = self.interfaces[name] = IfaceFact(name=name, line=line)
+        return found
+
+    def default_routes(self) -> list[RouteFact]:
+        return [r for r in self.routes if r.prefix == "0.0.0.0/0" and r.instance is None]

@@ -1,0 +1,70 @@
+"""Lint rules as data: each rule is an object with an id, a severity, a title and a check.
+
+A rule's scope says what its check sees: one device, one HA pair, or the whole inventory.
+Rules register themselves with :func:`rule` when their module is imported; the engine runs
+whatever is registered, so adding a rule is adding a function, never editing a dispatcher.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from egress.lint.findings import Issue, Severity
+
+# What a check receives depends on its scope (DeviceView, Pair, or a sequence of
+# DeviceView): typed as Any here, precisely in each rule's signature.
+Check = Callable[[Any], Iterable[Issue]]
+
+
+class Scope(StrEnum):
+    DEVICE = "device"  # one device: its intent and its rendered config parsed back
+    PAIR = "pair"  # one HA pair: both members' intents and configs
+    INVENTORY = "inventory"  # every selected device's design (intent only, no config)
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    severity: Severity
+    title: str
+    scope: Scope
+    check: Check
+    platforms: frozenset[str] | None = None  # None: every platform
+
+    def applies_to(self, platform: str) -> bool:
+        return self.platforms is None or platform in self.platforms
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(
+    rule_id: str,
+    *,
+    severity: Severity = Severity.ERROR,
+    title: str,
+    scope: Scope = Scope.DEVICE,
+    platforms: frozenset[str] | None = None,
+) -> Callable[[Check], Check]:
+    """Register the decorated check under ``rule_id`` (ids are stable: never reuse one)."""
+
+    def register(check: Check) -> Check:
+        if rule_id in RULES:
+            raise ValueError(f"lint rule id {rule_id} registered twice")
+        prefix = "E" if severity is Severity.ERROR else "W"
+        if not rule_id.startswith(prefix):
+            raise ValueError(f"lint rule {rule_id}: a {severity.value} id starts with {prefix}")
+        RULES[rule_id] = Rule(rule_id, severity, title, scope, check, platforms)
+        return check
+
+    return register
+
+
+def all_rules() -> dict[str, Rule]:
+    """Every registered rule (importing the rule modules registers them)."""
+    import egress.lint.rules  # noqa: F401  - registration by import
+
+    return dict(sorted(RULES.items()))

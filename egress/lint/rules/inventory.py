@@ -1,0 +1,127 @@
+"""E9xx: checks over the whole inventory: addresses and subnets shared across devices."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from ipaddress import IPv4Address, IPv4Network
+
+from egress.intent import HA, LAN
+from egress.lint.findings import Issue
+from egress.lint.model import DeviceView, Pair
+from egress.lint.registry import Scope, rule
+
+# A pair's HA sync link is a cable between two boxes: link-local, reused by every site.
+_LINK_LOCAL = IPv4Network("169.254.0.0/16")
+
+
+@dataclass(frozen=True, slots=True)
+class _Origin:
+    """Where in the inventory an address or a prefix is written."""
+
+    view: DeviceView
+    keys: tuple[str | int, ...]
+    in_site: bool  # groups.yaml site design (else the host's entry in hosts.yaml)
+
+    def issue(self, message: str, hint: str) -> Issue:
+        if self.in_site:
+            return self.view.in_site(self.keys, message, hint)
+        return self.view.in_hosts(self.keys, message, hint)
+
+    @property
+    def key(self) -> tuple[str, tuple[str | int, ...]]:
+        return (self.view.site_group if self.in_site else self.view.host, self.keys)
+
+
+def _addresses(view: DeviceView) -> Iterable[tuple[IPv4Address, _Origin]]:
+    intent = view.intent
+    cluster = intent.ha_sync is not None and intent.ha_sync.form == "cluster"
+    for iface in intent.interfaces:
+        if iface.address is None:
+            continue
+        if cluster and iface.role == LAN:
+            yield IPv4Address(iface.address), _Origin(view, ("lan", "vip"), True)
+        elif not (cluster and intent.role == "secondary"):  # a cluster shares the primary's
+            keys = ("data", "interfaces", iface.role, "address")
+            yield IPv4Address(iface.address), _Origin(view, keys, False)
+    for group in intent.vrrp:
+        yield IPv4Address(group.vip), _Origin(view, ("lan", "vip"), True)
+
+
+@rule("E901", title="address used twice in the inventory", scope=Scope.INVENTORY)
+def duplicate_address(views: Sequence[DeviceView]) -> Iterable[Issue]:
+    seen: dict[IPv4Address, _Origin] = {}
+    for view in views:
+        for address, origin in _addresses(view):
+            if address in _LINK_LOCAL:
+                continue
+            first = seen.setdefault(address, origin)
+            if first.key != origin.key:
+                yield origin.issue(
+                    f"{address} is also used by {first.view.host} "
+                    f"({'site ' + first.view.intent.site if first.in_site else 'hosts.yaml'})",
+                    "every interface address and VIP must be unique across the inventory")
+
+
+def _segments(view: DeviceView) -> Iterable[tuple[IPv4Network, _Origin]]:
+    """The site's prefixes as written in its design (LAN, links, sync link)."""
+    intent = view.intent
+    yield_lan = next((i for i in intent.interfaces if i.role == LAN), None)
+    if yield_lan is not None and yield_lan.address and yield_lan.prefix_length:
+        yield (IPv4Network(f"{yield_lan.address}/{yield_lan.prefix_length}", strict=False),
+               _Origin(view, ("lan", "prefix"), True))
+    for index, uplink in enumerate(intent.uplinks):
+        iface = next((i for i in intent.interfaces if i.role == uplink.link), None)
+        if iface is not None and iface.address and iface.prefix_length:
+            yield (IPv4Network(f"{iface.address}/{iface.prefix_length}", strict=False),
+                   _Origin(view, ("links", index, "prefix"), True))
+    ha = next((i for i in intent.interfaces if i.role == HA), None)
+    if ha is not None and ha.address and ha.prefix_length:
+        yield (IPv4Network(f"{ha.address}/{ha.prefix_length}", strict=False),
+               _Origin(view, ("ha_sync", "prefix"), True))
+
+
+@rule("E902", title="subnets of different segments overlap", scope=Scope.INVENTORY)
+def overlapping_subnets(views: Sequence[DeviceView]) -> Iterable[Issue]:
+    # one entry per segment: both members of a pair sit on the same segments
+    segments: dict[tuple[str, tuple[str | int, ...]], tuple[IPv4Network, _Origin]] = {}
+    for view in views:
+        if view.intent.role != "primary":
+            continue
+        for network, origin in _segments(view):
+            if not network.subnet_of(_LINK_LOCAL):
+                segments.setdefault(origin.key, (network, origin))
+    ordered = sorted(segments.values(), key=lambda item: (item[0].network_address,
+                                                          -item[0].prefixlen))
+    # sorted by start address: an overlap is always with an earlier, still-open segment
+    open_: list[tuple[IPv4Network, _Origin]] = []
+    for network, origin in ordered:
+        open_ = [(n, o) for n, o in open_ if n.broadcast_address >= network.network_address]
+        for other, other_origin in open_:
+            if network.overlaps(other):
+                where = ".".join(map(str, other_origin.keys))
+                yield origin.issue(
+                    f"{network} overlaps {other} (site {other_origin.view.intent.site} {where})",
+                    "segments of the inventory must not overlap: pick a free prefix")
+                break
+        open_.append((network, origin))
+
+
+@rule("E903", title="pair members address one segment with different subnets",
+      scope=Scope.PAIR)
+def segment_mismatch(pair: Pair) -> Iterable[Issue]:
+    if pair.cluster:
+        return  # one shared config: nothing to compare
+    theirs_by_role = {i.role: i.name for i in pair.secondary.intent.interfaces}
+    for iface in pair.primary.intent.interfaces:
+        ours = pair.primary.facts.interfaces.get(iface.name)
+        name = theirs_by_role.get(iface.role)
+        theirs = pair.secondary.facts.interfaces.get(name) if name else None
+        if ours is None or theirs is None or ours.address is None or theirs.address is None:
+            continue
+        if ours.address.network != theirs.address.network:
+            yield pair.secondary.at(
+                theirs.address_line or theirs.line,
+                f"{iface.role} segment: {theirs.name} is in {theirs.address.network}, the "
+                f"primary's {ours.name} in {ours.address.network}",
+                "both members of a segment use the same prefix and mask")

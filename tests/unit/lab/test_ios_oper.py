@@ -1,0 +1,157 @@
+"""Operational show output of the IOS-XE emulator: parsed by egress's own IOS parsers, it says
+what the network simulation decided (all up, then with the isp2 link cut)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from egress.lab.base import LabCredentials
+from egress.lab.ios import oper, oper_routing
+from egress.lab.ios.baseline import base_config
+from egress.lab.ios.config import ConfigEditor, parse_config
+from egress.lab.ios.facts import facts_from_config
+from egress.lab.world import DeviceFacts, OpState, Topology, simulate
+from egress.parse import parse_output
+
+GOLDEN = Path(__file__).resolve().parents[2] / "golden" / "ams-edge-01.cfg"
+NOW = datetime(2026, 11, 26, 16, 0, tzinfo=UTC)
+ISP2 = "GigabitEthernet4"
+
+
+@pytest.fixture(scope="module")
+def facts() -> DeviceFacts:
+    if not GOLDEN.exists():
+        pytest.skip("golden config not rendered yet")
+    root = parse_config(base_config("ams-edge-01", credentials=LabCredentials()))
+    editor = ConfigEditor(root)
+    for line in GOLDEN.read_text().splitlines():
+        editor.feed(line)
+    return facts_from_config("ams-edge-01", root)
+
+
+def state(facts: DeviceFacts, *down: str) -> OpState:
+    cut = frozenset((facts.name, interface) for interface in down)
+    return simulate({facts.name: facts}, Topology(segments=()), links_down=cut)[facts.name]
+
+
+def parsed(command: str, text: str) -> list[dict[str, Any]]:
+    return [r.model_dump() for r in parse_output(platform="ios", command=command, text=text)]
+
+
+def test_vrrp(facts: DeviceFacts) -> None:
+    (brief,) = parsed("show vrrp brief", oper.show_vrrp_brief(facts, state(facts)))
+    assert (brief["interface"], brief["group"], brief["state"]) == (
+        "GigabitEthernet2",
+        10,
+        "Master",
+    )
+    assert (brief["priority"], brief["vip"], brief["preempt"]) == (110, "10.10.0.1", True)
+    text = oper.show_vrrp(facts, state(facts, ISP2), uptime_s=75.0)
+    assert "Priority is 104 (configured 110)" in text
+    assert "Track object 2 state DOWN decrement 6" in text
+    (detail,) = parsed("show vrrp", text)
+    assert detail["priority"] == 104
+
+
+def test_bfd(facts: DeviceFacts) -> None:
+    sessions = parsed(
+        "show bfd neighbors details",
+        oper.show_bfd_neighbors_details(facts, state(facts, ISP2), uptime_s=3600.0),
+    )
+    assert [(s["peer"], s["interface"], s["state"]) for s in sessions] == [
+        ("198.51.100.1", "GigabitEthernet3", "Up"),
+        ("203.0.113.1", "GigabitEthernet4", "Down"),
+    ]
+    assert {(s["interval_ms"], s["multiplier"]) for s in sessions} == {(50, 3)}
+
+
+def test_ip_sla_and_track(facts: DeviceFacts) -> None:
+    op = state(facts, ISP2)
+    stats = parsed(
+        "show ip sla statistics", oper.show_ip_sla_statistics(facts, op, now=NOW, runs=5)
+    )
+    assert [(p["name"], p["state"]) for p in stats] == [("1", "ok"), ("2", "fail")]
+    summary = parsed("show ip sla summary", oper.show_ip_sla_summary(facts, op))
+    assert [(p["name"], p["type"], p["target"]) for p in summary] == [
+        ("1", "icmp", "192.0.2.10"),
+        ("2", "http", "192.0.2.20"),
+    ]
+    tracks = parsed("show track", oper.show_track(facts, op, uptime_s=60.0))
+    assert [(t["id"], t["object"], t["state"]) for t in tracks] == [
+        (1, "ip sla 1 reachability", "Up"),
+        (2, "ip sla 2 reachability", "Down"),
+    ]
+
+
+def test_routes_follow_the_probes(facts: DeviceFacts) -> None:
+    both = parsed("show ip route", oper_routing.show_ip_route(facts, state(facts)))
+    default = next(r for r in both if r["prefix"] == "0.0.0.0/0")
+    assert [h["address"] for h in default["next_hops"]] == ["198.51.100.1", "203.0.113.1"]
+    one = parsed("show ip route", oper_routing.show_ip_route(facts, state(facts, ISP2)))
+    default = next(r for r in one if r["prefix"] == "0.0.0.0/0")
+    assert [h["address"] for h in default["next_hops"]] == ["198.51.100.1"]
+    assert not any(r["prefix"] == "203.0.113.0/29" for r in one)  # the cut link's subnet
+    entry = oper_routing.show_ip_route_prefix(facts, state(facts), "0.0.0.0")
+    assert "  * 198.51.100.1, via GigabitEthernet3\n" in entry
+    assert "    203.0.113.1, via GigabitEthernet4\n" in entry
+    assert oper_routing.show_ip_route_prefix(facts, state(facts), "10.99.0.0 255.255.0.0") == (
+        "% Network not in table\n"
+    )
+
+
+def test_policy_routing(facts: DeviceFacts) -> None:
+    (route_map,) = parsed(
+        "show route-map", oper_routing.show_route_map(facts, state(facts), policy="EGRESS-PBR")
+    )
+    assert route_map["name"] == "EGRESS-PBR"
+    assert [(e["seq"], e["next_hop"]) for e in route_map["entries"]] == [(10, "203.0.113.1")]
+    down = oper_routing.show_route_map(facts, state(facts, ISP2), policy="EGRESS-PBR")
+    assert "track 2  [down]" in down
+    (policy,) = parsed("show ip policy", oper_routing.show_ip_policy(facts, policy="EGRESS-PBR"))
+    assert policy["interfaces"] == ("GigabitEthernet2",)
+
+
+def test_redundancy_group_alone(facts: DeviceFacts) -> None:
+    text = oper_routing.show_redundancy_application_group(facts, state(facts), name="EGRESS-AMS")
+    (group,) = parsed("show redundancy application group all", text)
+    assert (group["group"], group["local_role"], group["in_sync"]) == (1, "Primary", False)
+
+
+class _CutWorld:
+    """A lab world in which one link of the router is cut."""
+
+    def __init__(self, device: str, interface: str) -> None:
+        self.cut = (device, interface)
+        self.facts: DeviceFacts | None = None
+        self.commits = 0
+
+    def link_up(self, device: str, interface: str) -> bool:
+        return (device, interface) != self.cut
+
+    def config_committed(self, device: str) -> None:
+        self.commits += 1
+
+    def op_state(self, device: str) -> OpState:
+        assert self.facts is not None
+        return state(self.facts, self.cut[1])
+
+
+def test_the_device_reads_the_lab_world(tmp_path: Path) -> None:
+    from egress.lab.ios import IosDevice
+    from egress.lab.ios.show import show_ip_interface_brief
+
+    world = _CutWorld("ams-edge-01", ISP2)
+    device = IosDevice(name="ams-edge-01", state_dir=tmp_path, world=world)
+    if not GOLDEN.exists():
+        pytest.skip("golden config not rendered yet")
+    assert device.merge(GOLDEN.read_text(), user="test") == []
+    assert world.commits == 1  # the lab hears about every change of the running config
+    world.facts = device.facts()
+    brief = show_ip_interface_brief(device.running, device.op_state())
+    assert "GigabitEthernet4       203.0.113.2     YES manual down                  down" in brief
+    facts, op = device.network_state()
+    assert [b.state for b in op.bfd] == ["Up", "Down"]
