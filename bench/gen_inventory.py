@@ -19,19 +19,53 @@ _Dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 # (platform, mode, hashing, ha form or None, port names lan/isp1/isp2/ha for member 0 and 1)
 SHAPES: list[dict[str, Any]] = [
-    {"platform": "ios", "mode": "load-sharing", "hashing": "five-tuple", "ha": "sync-pair",
-     "ports": [["GigabitEthernet2", "GigabitEthernet3", "GigabitEthernet4", "GigabitEthernet5"]] * 2},
-    {"platform": "ios", "mode": "active-standby", "hashing": "five-tuple", "ha": "sync-pair",
-     "ports": [["GigabitEthernet2", "GigabitEthernet3", "GigabitEthernet4", "GigabitEthernet5"]] * 2},
-    {"platform": "junos", "mode": "active-standby", "hashing": "five-tuple", "ha": "cluster",
-     "ports": [["ge-0/0/3", "ge-0/0/4", "ge-0/0/5", "ge-0/0/2"],
-               ["ge-5/0/3", "ge-5/0/4", "ge-5/0/5", "ge-5/0/2"]]},
-    {"platform": "junos", "mode": "load-sharing", "hashing": "five-tuple", "ha": None,
-     "ports": [["ge-0/0/1", "ge-0/0/2", "ge-0/0/3", None]] * 2},
-    {"platform": "fortios", "mode": "active-standby", "hashing": "source-ip", "ha": "cluster",
-     "ports": [["port2", "port3", "port4", "port5"]] * 2},
-    {"platform": "fortios", "mode": "load-sharing", "hashing": "source-ip", "ha": "sync-pair",
-     "ports": [["port2", "port3", "port4", "port5"]] * 2},
+    {
+        "platform": "ios",
+        "mode": "load-sharing",
+        "hashing": "five-tuple",
+        "ha": "sync-pair",
+        "ports": [["GigabitEthernet2", "GigabitEthernet3", "GigabitEthernet4", "GigabitEthernet5"]]
+        * 2,
+    },
+    {
+        "platform": "ios",
+        "mode": "active-standby",
+        "hashing": "five-tuple",
+        "ha": "sync-pair",
+        "ports": [["GigabitEthernet2", "GigabitEthernet3", "GigabitEthernet4", "GigabitEthernet5"]]
+        * 2,
+    },
+    {
+        "platform": "junos",
+        "mode": "active-standby",
+        "hashing": "five-tuple",
+        "ha": "cluster",
+        "ports": [
+            ["ge-0/0/3", "ge-0/0/4", "ge-0/0/5", "ge-0/0/2"],
+            ["ge-5/0/3", "ge-5/0/4", "ge-5/0/5", "ge-5/0/2"],
+        ],
+    },
+    {
+        "platform": "junos",
+        "mode": "load-sharing",
+        "hashing": "five-tuple",
+        "ha": None,
+        "ports": [["ge-0/0/1", "ge-0/0/2", "ge-0/0/3", None]] * 2,
+    },
+    {
+        "platform": "fortios",
+        "mode": "active-standby",
+        "hashing": "source-ip",
+        "ha": "cluster",
+        "ports": [["port2", "port3", "port4", "port5"]] * 2,
+    },
+    {
+        "platform": "fortios",
+        "mode": "load-sharing",
+        "hashing": "source-ip",
+        "ha": "sync-pair",
+        "ports": [["port2", "port3", "port4", "port5"]] * 2,
+    },
 ]
 
 
@@ -53,10 +87,20 @@ def _site(index: int, shape: dict[str, Any]) -> tuple[dict[str, Any], list[dict[
         "bfd": {"interval_ms": 50, "multiplier": 3},
         "probes": [
             {"name": "isp1-icmp", "type": "icmp", "link": "isp1", "target": "192.0.2.10"},
-            {"name": "isp2-tcp", "type": "tcp", "link": "isp2", "target": "192.0.2.30",
-             "port": 443},
-            {"name": "isp2-http", "type": "http", "link": "isp2", "target": "192.0.2.20",
-             "path": "/health"},
+            {
+                "name": "isp2-tcp",
+                "type": "tcp",
+                "link": "isp2",
+                "target": "192.0.2.30",
+                "port": 443,
+            },
+            {
+                "name": "isp2-http",
+                "type": "http",
+                "link": "isp2",
+                "target": "192.0.2.20",
+                "path": "/health",
+            },
         ],
         "pbr": [{"name": "voice", "match": {"dscp": "ef"}, "via": "isp2"}],
     }
@@ -82,12 +126,16 @@ def _site(index: int, shape: dict[str, Any]) -> tuple[dict[str, Any], list[dict[
             interfaces["ha"] = {"name": ha_p}
             if shape["ha"] == "sync-pair":
                 interfaces["ha"]["address"] = str(ha_net + 1 + member)
-        hosts.append({
-            "hostname": str(IPv4Address("10.128.0.0") + index * 2 + member),
-            "groups": [f"site_s{index}", shape["platform"]],
-            "data": {"role": "primary" if member == 0 else "secondary",
-                     "interfaces": interfaces},
-        })
+        hosts.append(
+            {
+                "hostname": str(IPv4Address("10.128.0.0") + index * 2 + member),
+                "groups": [f"site_s{index}", shape["platform"]],
+                "data": {
+                    "role": "primary" if member == 0 else "secondary",
+                    "interfaces": interfaces,
+                },
+            }
+        )
     return site, hosts
 
 

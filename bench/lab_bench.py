@@ -32,7 +32,10 @@ async def _session(spec: LabSpec, state: Path, name: str) -> float:
     device = spec.device(name)
     started = time.perf_counter()
     async with asyncssh.connect(
-        LOCALHOST, device.port, username=spec.username, password=spec.password,
+        LOCALHOST,
+        device.port,
+        username=spec.username,
+        password=spec.password,
         known_hosts=str(state / KNOWN_HOSTS),
     ) as conn:
         if device.platform == "junos":
@@ -41,6 +44,7 @@ async def _session(spec: LabSpec, state: Path, name: str) -> float:
                 await proc.stdout.readuntil("]]>]]>")
         else:
             async with conn.create_process(term_type="vt100", encoding="utf-8") as proc:
+                proc.stdin.write("\n")  # what netmiko sends first to find the prompt
                 await proc.stdout.readuntil(PROMPT_END[device.platform])
                 proc.stdin.write(f"{COMMAND[device.platform]}\n")
                 await proc.stdout.readuntil(PROMPT_END[device.platform])
@@ -49,8 +53,9 @@ async def _session(spec: LabSpec, state: Path, name: str) -> float:
 
 async def _many(spec: LabSpec, state: Path, sessions: int) -> list[float]:
     names = [d.name for d in spec.devices]
-    return await asyncio.gather(*(_session(spec, state, names[i % len(names)])
-                                  for i in range(sessions)))
+    return await asyncio.gather(
+        *(_session(spec, state, names[i % len(names)]) for i in range(sessions))
+    )
 
 
 def main() -> None:
@@ -68,18 +73,24 @@ def main() -> None:
         pid = pid_of(state)
         try:
             rss = _rss_kib(pid) / 1024 if pid else float("nan")
-            platforms = {p: sum(1 for d in spec.devices if d.platform == p)
-                         for p in ("ios", "junos", "fortios")}
-            print(f"lab of {len(spec.devices)} devices {platforms}: up in {up_s:.2f} s "
-                  f"(every port answering), server RSS {rss:.0f} MiB")
+            platforms = {
+                p: sum(1 for d in spec.devices if d.platform == p)
+                for p in ("ios", "junos", "fortios")
+            }
+            print(
+                f"lab of {len(spec.devices)} devices {platforms}: up in {up_s:.2f} s "
+                f"(every port answering), server RSS {rss:.0f} MiB"
+            )
             started = time.perf_counter()
             latencies = asyncio.run(_many(spec, state, args.sessions))
             wall = time.perf_counter() - started
             peak = _rss_kib(pid) / 1024 if pid else float("nan")
             latencies.sort()
-            print(f"{args.sessions} concurrent SSH sessions: all served in {wall:.2f} s; "
-                  f"per session median {latencies[len(latencies) // 2]:.2f} s, "
-                  f"max {latencies[-1]:.2f} s; server RSS after {peak:.0f} MiB")
+            print(
+                f"{args.sessions} concurrent SSH sessions: all served in {wall:.2f} s; "
+                f"per session median {latencies[len(latencies) // 2]:.2f} s, "
+                f"max {latencies[-1]:.2f} s; server RSS after {peak:.0f} MiB"
+            )
         finally:
             lab_down(state)
 

@@ -28,16 +28,21 @@ EGRESS = [sys.executable, "-m", "egress.cli"]
 
 
 def _egress_render(inventory: Path, out: Path, cache: Path, *extra: str) -> Run:
-    result = run([*EGRESS, "render", "-i", str(inventory), "--out", str(out), "-q", *extra],
-                 env={"EGRESS_CACHE_DIR": str(cache)}, cwd=REPO)
+    result = run(
+        [*EGRESS, "render", "-i", str(inventory), "--out", str(out), "-q", *extra],
+        env={"EGRESS_CACHE_DIR": str(cache)},
+        cwd=REPO,
+    )
     if result.returncode != 0:
         raise SystemExit(f"egress render failed:\n{result.output[-2000:]}")
     return result
 
 
 def _row(label: str, devices: int, result: Run) -> str:
-    return (f"| {label} | {devices} | {result.wall_s:.2f} s | {devices / result.wall_s:,.0f} "
-            f"| {result.peak_rss_mib:.0f} MiB |")
+    return (
+        f"| {label} | {devices} | {result.wall_s:.2f} s | {devices / result.wall_s:,.0f} "
+        f"| {result.peak_rss_mib:.0f} MiB |"
+    )
 
 
 def _ansible_project(inventory: Path, work: Path) -> Path:
@@ -49,8 +54,11 @@ def _ansible_project(inventory: Path, work: Path) -> Path:
     nr = load_nornir(inventory)
     intents = build_intents(nr.inventory, files=InventoryFiles.in_dir(inventory))
     hosts = {
-        name: {"ansible_connection": "local", "ansible_python_interpreter": sys.executable,
-               "device": dataclasses.asdict(intent)}
+        name: {
+            "ansible_connection": "local",
+            "ansible_python_interpreter": sys.executable,
+            "device": dataclasses.asdict(intent),
+        }
         for name, intent in intents.items()
     }
     project = work / "ansible"
@@ -64,8 +72,8 @@ def _ansible_project(inventory: Path, work: Path) -> Path:
     (project / "render.yml").write_text(
         "- hosts: all\n  gather_facts: false\n  tasks:\n"
         "    - ansible.builtin.template:\n"
-        "        src: \"{{ device.platform }}/main.j2\"\n"
-        "        dest: \"{{ out_dir }}/{{ inventory_hostname }}.cfg\"\n"
+        '        src: "{{ device.platform }}/main.j2"\n'
+        '        dest: "{{ out_dir }}/{{ inventory_hostname }}.cfg"\n'
         "        lstrip_blocks: true\n        trim_blocks: true\n"
     )
     return project
@@ -98,8 +106,10 @@ def main() -> None:
 
         if args.skip_ansible:
             return
-        if shutil.which("ansible-playbook") is None and not (
-            Path(sys.executable).parent / "ansible-playbook").exists():
+        if (
+            shutil.which("ansible-playbook") is None
+            and not (Path(sys.executable).parent / "ansible-playbook").exists()
+        ):
             print("\nansible-playbook not installed: pip install ansible-core")
             return
         small = generate(work / "inv-small", devices=args.ansible_hosts)
@@ -108,10 +118,22 @@ def main() -> None:
         (work / "out-ansible").mkdir()
         playbook = str(Path(sys.executable).parent / "ansible-playbook")
         ansible = run(
-            [playbook, "-i", "inventory.json", "render.yml", "-f", str(args.forks),
-             "-e", f"out_dir={work / 'out-ansible'}"],
-            env={"ANSIBLE_HOST_KEY_CHECKING": "False", "ANSIBLE_NOCOLOR": "1",
-                 "ANSIBLE_LOCALHOST_WARNING": "False", "ANSIBLE_INVENTORY_UNPARSED_WARNING": "False"},
+            [
+                playbook,
+                "-i",
+                "inventory.json",
+                "render.yml",
+                "-f",
+                str(args.forks),
+                "-e",
+                f"out_dir={work / 'out-ansible'}",
+            ],
+            env={
+                "ANSIBLE_HOST_KEY_CHECKING": "False",
+                "ANSIBLE_NOCOLOR": "1",
+                "ANSIBLE_LOCALHOST_WARNING": "False",
+                "ANSIBLE_INVENTORY_UNPARSED_WARNING": "False",
+            },
             cwd=project,
         )
         if ansible.returncode != 0:
@@ -121,12 +143,20 @@ def main() -> None:
             (work / "out-egress" / p.name).read_text().rstrip("\n") == p.read_text().rstrip("\n")
             for p in (work / "out-ansible").glob("*.cfg")
         )
-        print(_row(f"egress render, cold, {args.ansible_hosts} hosts", args.ansible_hosts,
-                   egress_small))
-        print(_row(f"ansible-playbook template module, forks {args.forks}", args.ansible_hosts,
-                   ansible))
-        print(f"\nidentical outputs: {same}/{args.ansible_hosts}; "
-              f"egress is {ansible.wall_s / egress_small.wall_s:.0f}x faster on the same hosts")
+        print(
+            _row(
+                f"egress render, cold, {args.ansible_hosts} hosts", args.ansible_hosts, egress_small
+            )
+        )
+        print(
+            _row(
+                f"ansible-playbook template module, forks {args.forks}", args.ansible_hosts, ansible
+            )
+        )
+        print(
+            f"\nidentical outputs: {same}/{args.ansible_hosts}; "
+            f"egress is {ansible.wall_s / egress_small.wall_s:.0f}x faster on the same hosts"
+        )
 
 
 if __name__ == "__main__":

@@ -63,9 +63,11 @@ class ChangeDir:
         if not root.is_dir():
             from egress.errors import InputError, Location
 
-            raise InputError(f"no change {change_id!r} in {changes_dir}",
-                             location=Location(file=root),
-                             hint=f"ls {changes_dir} lists the change ids")
+            raise InputError(
+                f"no change {change_id!r} in {changes_dir}",
+                location=Location(file=root),
+                hint=f"ls {changes_dir} lists the change ids",
+            )
         return cls(root=root, change_id=change_id)
 
     def host_dir(self, host: str) -> Path:
@@ -117,8 +119,9 @@ class ChangeDir:
 _steps_lock = threading.Lock()
 
 
-def record_step(change: ChangeDir, *, host: str, step: str, ok: bool, started: float,
-                **details: Any) -> None:
+def record_step(
+    change: ChangeDir, *, host: str, step: str, ok: bool, started: float, **details: Any
+) -> None:
     """Append one step's outcome; called from worker threads, so appends are serialised."""
     entry = {
         "host": host,

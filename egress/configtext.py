@@ -9,7 +9,9 @@ _VOLATILE: dict[str, tuple[re.Pattern[str], ...]] = {
     "ios": (
         re.compile(r"^Building configuration"),
         re.compile(r"^Current configuration :"),
-        re.compile(r"^! (Last configuration change|NVRAM config last updated|No configuration change)"),
+        re.compile(
+            r"^! (Last configuration change|NVRAM config last updated|No configuration change)"
+        ),
         re.compile(r"^!\s*$"),
         re.compile(r"^ntp clock-period"),
         # napalm ios sets it for its session and removes it on close()
@@ -36,6 +38,7 @@ def residue(platform: str, expected: str, actual: str) -> list[str]:
     """Lines that differ between two configs (unified-diff style, without context)."""
     import difflib
 
-    diff = difflib.unified_diff(normalise(platform, expected), normalise(platform, actual),
-                                lineterm="", n=0)
+    diff = difflib.unified_diff(
+        normalise(platform, expected), normalise(platform, actual), lineterm="", n=0
+    )
     return [line for line in diff if line[:1] in "+-" and not line.startswith(("+++", "---"))]

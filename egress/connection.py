@@ -52,8 +52,13 @@ class EgressNapalm:
         if port and "port" not in optional_args:
             optional_args["port"] = port
         driver = get_network_driver(platform)
-        connection = driver(hostname=hostname, username=username, password=password,
-                            optional_args=optional_args, **extras)
+        connection = driver(
+            hostname=hostname,
+            username=username,
+            password=password,
+            optional_args=optional_args,
+            **extras,
+        )
         pyez = getattr(connection, "device", None)
         if pyez is not None and hasattr(pyez, "_hostkey_verify"):
             pyez._hostkey_verify = verify_pyez  # napalm junos does not forward it
@@ -67,8 +72,9 @@ class EgressNapalm:
 ConnectionPluginRegister.register(CONNECTION, EgressNapalm)
 
 
-def platform_options(platform: str, *, known_hosts: Path | None, ssh_config: Path | None,
-                     timeout: int) -> dict[str, Any]:
+def platform_options(
+    platform: str, *, known_hosts: Path | None, ssh_config: Path | None, timeout: int
+) -> dict[str, Any]:
     """NAPALM optional_args that verify host keys (``known_hosts`` None: the user's own)."""
     if platform == "junos":
         args: dict[str, Any] = {"hostkey_verify": True}
@@ -77,12 +83,19 @@ def platform_options(platform: str, *, known_hosts: Path | None, ssh_config: Pat
         return {"optional_args": args, "timeout": timeout}
     args = dict(_NETMIKO_STRICT)
     if known_hosts is not None:
-        args.update({"alt_host_keys": True, "alt_key_file": str(known_hosts),
-                     "system_host_keys": False})
+        args.update(
+            {"alt_host_keys": True, "alt_key_file": str(known_hosts), "system_host_keys": False}
+        )
     else:
         args["system_host_keys"] = True
-    args.update({"conn_timeout": min(timeout, 30), "auth_timeout": min(timeout, 30),
-                 "banner_timeout": min(timeout, 30), "read_timeout_override": timeout})
+    args.update(
+        {
+            "conn_timeout": min(timeout, 30),
+            "auth_timeout": min(timeout, 30),
+            "banner_timeout": min(timeout, 30),
+            "read_timeout_override": timeout,
+        }
+    )
     return {"optional_args": args, "timeout": timeout}
 
 
@@ -95,17 +108,20 @@ def use_lab(nr: Nornir, state_dir: Path, *, timeout: int) -> None:
     for name, host in nr.inventory.hosts.items():
         device = served.get(name)
         if device is None:
-            raise InputError(f"the lab in {state_dir} does not serve {name}",
-                             location=Location(host=name),
-                             hint="restart it from this inventory: egress lab down && egress lab up")
+            raise InputError(
+                f"the lab in {state_dir} does not serve {name}",
+                location=Location(host=name),
+                hint="restart it from this inventory: egress lab down && egress lab up",
+            )
         host.hostname = LOCALHOST
         host.port = device.port
         host.username = spec.username
         host.password = spec.password
         host.connection_options[CONNECTION] = ConnectionOptions(
             platform=device.platform,
-            extras=platform_options(device.platform, known_hosts=known_hosts,
-                                    ssh_config=ssh_config, timeout=timeout),
+            extras=platform_options(
+                device.platform, known_hosts=known_hosts, ssh_config=ssh_config, timeout=timeout
+            ),
         )
 
 
@@ -125,6 +141,7 @@ def use_devices(nr: Nornir, *, timeout: int) -> None:
         host.username, host.password = username, password
         host.connection_options[CONNECTION] = ConnectionOptions(
             platform=host.platform,
-            extras=platform_options(str(host.platform), known_hosts=None, ssh_config=None,
-                                    timeout=timeout),
+            extras=platform_options(
+                str(host.platform), known_hosts=None, ssh_config=None, timeout=timeout
+            ),
         )

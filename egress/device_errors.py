@@ -11,24 +11,69 @@ from dataclasses import dataclass
 
 # (kind, matching exception class names, message)
 _KINDS: tuple[tuple[str, frozenset[str], str], ...] = (
-    ("auth", frozenset({"NetmikoAuthenticationException", "AuthenticationException",
-                        "ConnectAuthError", "AuthenticationError"}),
-     "authentication refused"),
-    ("hostkey", frozenset({"BadHostKeyException", "HostKeyError"}),
-     "SSH host key unknown or changed: refusing to connect"),
-    ("refused", frozenset({"ConnectionRefusedError", "ConnectRefusedError"}),
-     "connection refused"),
-    ("timeout", frozenset({"NetmikoTimeoutException", "ConnectTimeoutError", "ReadTimeout",
-                           "RpcTimeoutError", "TimeoutError", "timeout", "SSHTimeout"}),
-     "no answer (timeout)"),
-    ("rejected", frozenset({"MergeConfigException", "ReplaceConfigException", "ConfigLoadError",
-                            "CommitError", "RpcError"}),
-     "the device rejected the configuration"),
+    (
+        "auth",
+        frozenset(
+            {
+                "NetmikoAuthenticationException",
+                "AuthenticationException",
+                "ConnectAuthError",
+                "AuthenticationError",
+            }
+        ),
+        "authentication refused",
+    ),
+    (
+        "hostkey",
+        frozenset({"BadHostKeyException", "HostKeyError"}),
+        "SSH host key unknown or changed: refusing to connect",
+    ),
+    ("refused", frozenset({"ConnectionRefusedError", "ConnectRefusedError"}), "connection refused"),
+    (
+        "timeout",
+        frozenset(
+            {
+                "NetmikoTimeoutException",
+                "ConnectTimeoutError",
+                "ReadTimeout",
+                "RpcTimeoutError",
+                "TimeoutError",
+                "timeout",
+                "SSHTimeout",
+            }
+        ),
+        "no answer (timeout)",
+    ),
+    (
+        "rejected",
+        frozenset(
+            {
+                "MergeConfigException",
+                "ReplaceConfigException",
+                "ConfigLoadError",
+                "CommitError",
+                "RpcError",
+            }
+        ),
+        "the device rejected the configuration",
+    ),
     ("lock", frozenset({"LockError"}), "the configuration is locked by another session"),
-    ("dropped", frozenset({"ConnectClosedError", "EOFError", "SessionCloseError",
-                           "ConnectionResetError", "BrokenPipeError", "OSError", "SSHException",
-                           "TransportError"}),
-     "the session dropped"),
+    (
+        "dropped",
+        frozenset(
+            {
+                "ConnectClosedError",
+                "EOFError",
+                "SessionCloseError",
+                "ConnectionResetError",
+                "BrokenPipeError",
+                "OSError",
+                "SSHException",
+                "TransportError",
+            }
+        ),
+        "the session dropped",
+    ),
     ("confirm", frozenset({"CommitConfirmException"}), "commit-confirm is not possible"),
 )
 # egress's own failures already carry their one line
@@ -41,8 +86,10 @@ class DeviceFailure:
     message: str
 
 
-def describe(exc: BaseException) -> DeviceFailure:
+def describe(exc: BaseException | None) -> DeviceFailure:
     """The kind of failure and one line saying it, with the device's own words if short."""
+    if exc is None:
+        return DeviceFailure("error", "failed without an exception (see the change record)")
     chain = _chain(exc)
     for error in chain:
         names = {cls.__name__ for cls in type(error).__mro__}

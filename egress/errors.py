@@ -51,9 +51,7 @@ class EgressError(Exception):
         return f"{text}\n  hint: {self.hint}" if self.hint else text
 
 
-def _rebuild(
-    cls: type[EgressError], message: str, location: Location, hint: str
-) -> EgressError:
+def _rebuild(cls: type[EgressError], message: str, location: Location, hint: str) -> EgressError:
     error = cls.__new__(cls)
     EgressError.__init__(error, message, location=location, hint=hint)
     return error

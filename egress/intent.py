@@ -308,7 +308,7 @@ def _check_addresses(site: Site, member: Member, roles: Sequence[str]) -> None:
         assigned = member.design.interfaces[role]
         segment = _segment(site, role)
         ref = FieldRef(member.name, "host", ("data", "interfaces", role, "address"))
-        if cluster and (role == LAN or role == HA):
+        if cluster and (role in (LAN, HA)):
             if assigned.address is not None:
                 raise DesignError(
                     f"a {site.ha_sync.form.value if site.ha_sync else ''} cluster owns its "
@@ -336,9 +336,7 @@ def _check_addresses(site: Site, member: Member, roles: Sequence[str]) -> None:
                 ref=ref,
             )
         if role == LAN and assigned.address == site.lan.vip:
-            raise DesignError(
-                f"address {assigned.address} is the VRRP virtual address", ref=ref
-            )
+            raise DesignError(f"address {assigned.address} is the VRRP virtual address", ref=ref)
 
 
 def _is_cluster(site: Site) -> bool:
@@ -632,9 +630,7 @@ def _ha_sync(
     own = member.design.interfaces[HA]
     peer_address = peer.design.interfaces[HA].address
     uplink_ports = [by_role[u.link] for u in uplinks]
-    monitored = tuple(
-        port for iface in uplink_ports for port in (iface.members or (iface.name,))
-    )
+    monitored = tuple(port for iface in uplink_ports for port in (iface.members or (iface.name,)))
     return HaSync(
         form=spec.form.value,
         group_id=spec.group_id,

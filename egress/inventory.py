@@ -10,6 +10,7 @@ function that fills them from the environment.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -59,8 +60,11 @@ class EgressInventory:
         if not self.host_file.exists():
             raise InputError("no hosts file", location=Location(file=self.host_file))
         present = [p for p in (self.defaults_file, self.group_file) if p.exists()]
-        loaded = dict(zip([*present, self.host_file],
-                          load_yaml_files([*present, self.host_file]), strict=True))
+        loaded = dict(
+            zip(
+                [*present, self.host_file], load_yaml_files([*present, self.host_file]), strict=True
+            )
+        )
         defaults_dict = _mapping(loaded.get(self.defaults_file), self.defaults_file, "defaults")
         _refuse_secrets(defaults_dict, self.defaults_file, [])
         defaults: Defaults = _get_defaults(defaults_dict)
@@ -80,8 +84,9 @@ class EgressInventory:
             if not isinstance(data, dict):
                 raise InputError(
                     "a host must be a mapping (hostname, platform, groups, data)",
-                    location=Location(file=self.host_file, line=line_of(self.host_file, [name]),
-                                      host=name),
+                    location=Location(
+                        file=self.host_file, line=line_of(self.host_file, [name]), host=name
+                    ),
                 )
             _refuse_secrets(data, self.host_file, [name])
             host = _get_inventory_element(Host, data, name, defaults)
@@ -91,14 +96,16 @@ class EgressInventory:
         return Inventory(hosts=hosts, groups=groups, defaults=defaults)
 
     def _parents(
-        self, names: list[str], groups: Groups, path: Path, owner: str
+        self, names: Sequence[Any], groups: Groups, path: Path, owner: str
     ) -> ParentGroups:
         for index, group in enumerate(names):
             if group not in groups:
                 raise InputError(
                     f"unknown group {group!r}",
                     location=Location(
-                        file=path, line=line_of(path, [owner, "groups", index]), host=owner,
+                        file=path,
+                        line=line_of(path, [owner, "groups", index]),
+                        host=owner,
                         field="groups",
                     ),
                     hint=f"define it in {self.group_file} or fix the name",
@@ -127,8 +134,12 @@ def _refuse_secrets(data: dict[str, Any], path: Path, keys: list[str]) -> None:
         if data.get(key):
             raise InputError(
                 f"{key} must not be stored in the inventory",
-                location=Location(file=path, line=line_of(path, [*keys, key]),
-                                  host=keys[0] if keys else None, field=key),
+                location=Location(
+                    file=path,
+                    line=line_of(path, [*keys, key]),
+                    host=keys[0] if keys else None,
+                    field=key,
+                ),
                 hint=f"remove it and export {PASSWORD_ENV} (or answer the prompt)",
             )
 

@@ -47,10 +47,17 @@ def change_lock(inventory: Path, *, change_id: str) -> Iterator[None]:
     try:
         handle.seek(0)
         handle.truncate()
-        handle.write(json.dumps({
-            "user": getpass.getuser(), "host": socket.gethostname(), "pid": os.getpid(),
-            "since": datetime.now(tz=UTC).isoformat(timespec="seconds"), "change": change_id,
-        }))
+        handle.write(
+            json.dumps(
+                {
+                    "user": getpass.getuser(),
+                    "host": socket.gethostname(),
+                    "pid": os.getpid(),
+                    "since": datetime.now(tz=UTC).isoformat(timespec="seconds"),
+                    "change": change_id,
+                }
+            )
+        )
         handle.flush()
         yield
     finally:

@@ -68,15 +68,16 @@ def render_device(intent: DeviceIntent, *, templates_dir: Path) -> str:
         file, line = _template_frame(exc)
         raise InputError(
             f"template references an undefined variable: {exc.message}",
-            location=Location(file=file, line=line, host=intent.host,
-                              field=_undefined_name(exc.message)),
+            location=Location(
+                file=file, line=line, host=intent.host, field=_undefined_name(exc.message)
+            ),
             hint="templates see only `device` (the DeviceIntent); fix the name or the intent",
         ) from None
     except TemplateError as exc:
         file, line = _template_frame(exc)
         raise InputError(
-            f"template error: {exc.message}", location=Location(file=file, line=line,
-                                                                 host=intent.host)
+            f"template error: {exc.message}",
+            location=Location(file=file, line=line, host=intent.host),
         ) from None
 
 

@@ -10,7 +10,10 @@ from egress.platforms import PLATFORMS
 
 
 def select_hosts(
-    nr: Nornir, *, hosts: str | None = None, group: str | None = None,
+    nr: Nornir,
+    *,
+    hosts: str | None = None,
+    group: str | None = None,
     platform: str | None = None,
 ) -> Nornir:
     """Narrow ``nr`` to the named hosts/group/platform; an unknown name is bad input."""
@@ -28,14 +31,16 @@ def select_hosts(
     if group:
         if group not in nr.inventory.groups:
             raise InputError(
-                f"unknown group {group!r}", location=Location(field="--group"),
+                f"unknown group {group!r}",
+                location=Location(field="--group"),
                 hint=f"groups: {', '.join(sorted(nr.inventory.groups))}",
             )
         selected = selected.filter(F(groups__contains=group))
     if platform:
         if platform not in PLATFORMS:
             raise InputError(
-                f"unknown platform {platform!r}", location=Location(field="--platform"),
+                f"unknown platform {platform!r}",
+                location=Location(field="--platform"),
                 hint=f"use one of: {', '.join(PLATFORMS)}",
             )
         selected = selected.filter(platform=platform)

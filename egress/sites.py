@@ -51,8 +51,13 @@ def build_intents(
     needed_sites = {site_group_of[h].name for h in wanted if h in site_group_of}
     for group_name in sorted(needed_sites):
         group = inventory.groups[group_name]
-        site = _validate(Site, group.data[SITE_KEY], files.groups, [group_name, "data", SITE_KEY],
-                         host=", ".join(h.name for h in members[group_name]))
+        site = _validate(
+            Site,
+            group.data[SITE_KEY],
+            files.groups,
+            [group_name, "data", SITE_KEY],
+            host=", ".join(h.name for h in members[group_name]),
+        )
         pair = [
             Member(
                 name=h.name,
@@ -70,8 +75,12 @@ def build_intents(
                 keys = [group_name, "data", SITE_KEY, *exc.location.field.split(".")[1:]]
                 raise InputError(
                     exc.message,
-                    location=Location(file=files.groups, line=line_of(files.groups, keys),
-                                      host=exc.location.host, field=exc.location.field),
+                    location=Location(
+                        file=files.groups,
+                        line=line_of(files.groups, keys),
+                        host=exc.location.host,
+                        field=exc.location.field,
+                    ),
                     hint=exc.hint,
                 ) from exc
             raise
@@ -85,15 +94,14 @@ def _site_group(host: Host, files: InventoryFiles) -> Group:
             return group
     raise InputError(
         "host belongs to no site",
-        location=Location(file=files.hosts, line=line_of(files.hosts, [host.name]),
-                          host=host.name, field="groups"),
+        location=Location(
+            file=files.hosts, line=line_of(files.hosts, [host.name]), host=host.name, field="groups"
+        ),
         hint="add the group that holds its site design (`data: {site: ...}`) to its groups",
     )
 
 
-def _validate(
-    model: type[M], data: Any, path: Path, keys: list[str], *, host: str
-) -> M:
+def _validate(model: type[M], data: Any, path: Path, keys: list[str], *, host: str) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -123,7 +131,7 @@ def _validate(
 def _friendly(err: Any) -> str:
     msg = str(err["msg"])
     if msg.startswith("Value error, "):
-        msg = msg[len("Value error, "):]
+        msg = msg[len("Value error, ") :]
     if err["type"] == "extra_forbidden":
         msg = "unknown key (a typo?)"
     if err["type"] == "missing":
@@ -142,7 +150,8 @@ def _located(exc: DesignError, files: InventoryFiles, group_name: str) -> InputE
         path, keys = files.hosts, [ref.host, *ref.path]
     return InputError(
         exc.message,
-        location=Location(file=path, line=line_of(path, keys), host=ref.host,
-                          field=exc.location.field),
+        location=Location(
+            file=path, line=line_of(path, keys), host=ref.host, field=exc.location.field
+        ),
         hint=exc.hint,
     )

@@ -75,8 +75,9 @@ def evaluate(
     problems = unparsed or {}
     for feature, command in commands_for(intent).items():
         if feature in problems:
-            checks.append(Check(intent.host, feature, command, "parsable output",
-                                problems[feature], False))
+            checks.append(
+                Check(intent.host, feature, command, "parsable output", problems[feature], False)
+            )
             continue
         records = parsed.get(feature, ())
         checker = _CHECKERS[feature]
@@ -84,8 +85,9 @@ def evaluate(
     return checks
 
 
-def _vrrp(intent: DeviceIntent, records: Sequence[BaseRecord], scope: str,
-          failover: frozenset[str]) -> list[Check]:
+def _vrrp(
+    intent: DeviceIntent, records: Sequence[BaseRecord], scope: str, failover: frozenset[str]
+) -> list[Check]:
     checks = []
     found = [r for r in records if isinstance(r, Vrrp)]
     for group in intent.vrrp:
@@ -103,20 +105,44 @@ def _vrrp(intent: DeviceIntent, records: Sequence[BaseRecord], scope: str,
             ok = record.state in ("Master", "Backup")
             checks.append(Check(intent.host, "vrrp", subject, "Master or Backup", record.state, ok))
         else:
-            checks.append(Check(intent.host, "vrrp", subject, expected_state, record.state,
-                                record.state == expected_state))
+            checks.append(
+                Check(
+                    intent.host,
+                    "vrrp",
+                    subject,
+                    expected_state,
+                    record.state,
+                    record.state == expected_state,
+                )
+            )
         if record.vip is not None:
-            checks.append(Check(intent.host, "vrrp", f"{subject} vip", group.vip, record.vip,
-                                record.vip == group.vip))
+            checks.append(
+                Check(
+                    intent.host,
+                    "vrrp",
+                    f"{subject} vip",
+                    group.vip,
+                    record.vip,
+                    record.vip == group.vip,
+                )
+            )
         if record.priority is not None:
-            checks.append(Check(intent.host, "vrrp", f"{subject} priority",
-                                str(group.priority), str(record.priority),
-                                record.priority == group.priority))
+            checks.append(
+                Check(
+                    intent.host,
+                    "vrrp",
+                    f"{subject} priority",
+                    str(group.priority),
+                    str(record.priority),
+                    record.priority == group.priority,
+                )
+            )
     return checks
 
 
-def _bfd(intent: DeviceIntent, records: Sequence[BaseRecord], scope: str,
-         failover: frozenset[str]) -> list[Check]:
+def _bfd(
+    intent: DeviceIntent, records: Sequence[BaseRecord], scope: str, failover: frozenset[str]
+) -> list[Check]:
     checks = []
     found = {r.peer: r for r in records if isinstance(r, Bfd)}
     for peer in intent.bfd.peers:
@@ -127,38 +153,64 @@ def _bfd(intent: DeviceIntent, records: Sequence[BaseRecord], scope: str,
             continue
         checks.append(Check(intent.host, "bfd", subject, "Up", record.state, record.state == "Up"))
         if record.interval_ms is not None:
-            checks.append(Check(intent.host, "bfd", f"{subject} interval",
-                                f"{intent.bfd.interval_ms} ms", f"{record.interval_ms} ms",
-                                record.interval_ms == intent.bfd.interval_ms))
+            checks.append(
+                Check(
+                    intent.host,
+                    "bfd",
+                    f"{subject} interval",
+                    f"{intent.bfd.interval_ms} ms",
+                    f"{record.interval_ms} ms",
+                    record.interval_ms == intent.bfd.interval_ms,
+                )
+            )
         if record.multiplier is not None:
-            checks.append(Check(intent.host, "bfd", f"{subject} multiplier",
-                                str(intent.bfd.multiplier), str(record.multiplier),
-                                record.multiplier == intent.bfd.multiplier))
+            checks.append(
+                Check(
+                    intent.host,
+                    "bfd",
+                    f"{subject} multiplier",
+                    str(intent.bfd.multiplier),
+                    str(record.multiplier),
+                    record.multiplier == intent.bfd.multiplier,
+                )
+            )
     return checks
 
 
-def _probes(intent: DeviceIntent, records: Sequence[BaseRecord], scope: str,
-            failover: frozenset[str]) -> list[Check]:
+def _probes(
+    intent: DeviceIntent, records: Sequence[BaseRecord], scope: str, failover: frozenset[str]
+) -> list[Check]:
     checks = []
     found = [r for r in records if isinstance(r, Probe)]
     for probe in intent.probes:
         subject = f"probe {probe.name} -> {probe.target}"
         # IOS names an IP SLA by its number; others by name; the target disambiguates both
         record = next((r for r in found if r.name in (probe.name, str(probe.id))), None) or next(
-            (r for r in found if r.target == probe.target), None)
+            (r for r in found if r.target == probe.target), None
+        )
         if record is None:
             checks.append(Check(intent.host, "probes", subject, "ok", "absent", False))
             continue
         rtt = f", rtt {record.rtt_ms:g} ms" if record.rtt_ms is not None else ""
-        checks.append(Check(intent.host, "probes", subject, "ok", record.state + rtt,
-                            record.state == "ok"))
+        checks.append(
+            Check(intent.host, "probes", subject, "ok", record.state + rtt, record.state == "ok")
+        )
     return checks
 
 
-def _routing(intent: DeviceIntent, records: Sequence[BaseRecord], scope: str,
-             failover: frozenset[str]) -> list[Check]:
-    default = next((r for r in records if isinstance(r, Route) and r.prefix == "0.0.0.0/0"
-                    and r.vrf in (None, "default", "inet.0")), None)
+def _routing(
+    intent: DeviceIntent, records: Sequence[BaseRecord], scope: str, failover: frozenset[str]
+) -> list[Check]:
+    default = next(
+        (
+            r
+            for r in records
+            if isinstance(r, Route)
+            and r.prefix == "0.0.0.0/0"
+            and r.vrf in (None, "default", "inet.0")
+        ),
+        None,
+    )
     if intent.ecmp is not None:
         expected = sorted(u.gateway for u in intent.uplinks)
         what = f"ECMP over {len(expected)} links"
@@ -167,34 +219,56 @@ def _routing(intent: DeviceIntent, records: Sequence[BaseRecord], scope: str,
         what = "the primary link"
     subject = f"default route ({what})"
     if default is None:
-        return [Check(intent.host, "routing", subject, ", ".join(expected), "no default route",
-                      False)]
-    hops = sorted({h.address for h in default.next_hops
-                   if h.address and h.selected is not False})
-    return [Check(intent.host, "routing", subject, ", ".join(expected), ", ".join(hops) or "none",
-                  hops == expected)]
+        return [
+            Check(intent.host, "routing", subject, ", ".join(expected), "no default route", False)
+        ]
+    hops = sorted({h.address for h in default.next_hops if h.address and h.selected is not False})
+    return [
+        Check(
+            intent.host,
+            "routing",
+            subject,
+            ", ".join(expected),
+            ", ".join(hops) or "none",
+            hops == expected,
+        )
+    ]
 
 
-def _pbr(intent: DeviceIntent, records: Sequence[BaseRecord], scope: str,
-         failover: frozenset[str]) -> list[Check]:
+def _pbr(
+    intent: DeviceIntent, records: Sequence[BaseRecord], scope: str, failover: frozenset[str]
+) -> list[Check]:
     assert intent.pbr is not None
     checks = []
     found = [r for r in records if isinstance(r, Pbr)]
     for rule in intent.pbr.rules:
         subject = f"policy route {rule.name} on {intent.pbr.in_interface}"
-        attached = [p for p in found if not p.interfaces or intent.pbr.in_interface in p.interfaces
-                    or any(i.startswith(intent.pbr.in_interface) for i in p.interfaces)]
+        attached = [
+            p
+            for p in found
+            if not p.interfaces
+            or intent.pbr.in_interface in p.interfaces
+            or any(i.startswith(intent.pbr.in_interface) for i in p.interfaces)
+        ]
         hops = {e.next_hop for p in attached for e in p.entries if e.next_hop}
         hops |= {h for p in attached for e in p.entries for h in e.next_hop_fallbacks}
-        observed = (f"attached, next hop {', '.join(sorted(hops))}" if attached
-                    else "not attached")
-        checks.append(Check(intent.host, "pbr", subject, f"attached, next hop {rule.next_hop}",
-                            observed, bool(attached) and rule.next_hop in hops))
+        observed = f"attached, next hop {', '.join(sorted(hops))}" if attached else "not attached"
+        checks.append(
+            Check(
+                intent.host,
+                "pbr",
+                subject,
+                f"attached, next hop {rule.next_hop}",
+                observed,
+                bool(attached) and rule.next_hop in hops,
+            )
+        )
     return checks
 
 
-def _ha(intent: DeviceIntent, records: Sequence[BaseRecord], scope: str,
-        failover: frozenset[str]) -> list[Check]:
+def _ha(
+    intent: DeviceIntent, records: Sequence[BaseRecord], scope: str, failover: frozenset[str]
+) -> list[Check]:
     assert intent.ha_sync is not None
     record = next((r for r in records if isinstance(r, Ha)), None)
     subject = f"ha group {intent.ha_sync.group_id} ({intent.ha_sync.form})"
@@ -202,19 +276,41 @@ def _ha(intent: DeviceIntent, records: Sequence[BaseRecord], scope: str,
         return [Check(intent.host, "ha_sync", subject, "present", "absent", False)]
     checks = []
     if record.session_sync is not None:
-        checks.append(Check(intent.host, "ha_sync", f"{subject} session sync",
-                            "on" if intent.ha_sync.session_sync else "off",
-                            "on" if record.session_sync else "off",
-                            record.session_sync == intent.ha_sync.session_sync))
+        checks.append(
+            Check(
+                intent.host,
+                "ha_sync",
+                f"{subject} session sync",
+                "on" if intent.ha_sync.session_sync else "off",
+                "on" if record.session_sync else "off",
+                record.session_sync == intent.ha_sync.session_sync,
+            )
+        )
     if scope == "pair":
-        checks.append(Check(intent.host, "ha_sync", f"{subject} in sync", "in sync",
-                            {True: "in sync", False: "NOT in sync", None: "unknown"}[
-                                record.in_sync], record.in_sync is True))
-        expected = "Primary" if (intent.role == "primary") != (intent.host in failover) else (
-            "Secondary")
+        checks.append(
+            Check(
+                intent.host,
+                "ha_sync",
+                f"{subject} in sync",
+                "in sync",
+                {True: "in sync", False: "NOT in sync", None: "unknown"}[record.in_sync],
+                record.in_sync is True,
+            )
+        )
+        expected = (
+            "Primary" if (intent.role == "primary") != (intent.host in failover) else ("Secondary")
+        )
         if record.local_role != "Unknown":
-            checks.append(Check(intent.host, "ha_sync", f"{subject} role", expected,
-                                record.local_role, record.local_role == expected))
+            checks.append(
+                Check(
+                    intent.host,
+                    "ha_sync",
+                    f"{subject} role",
+                    expected,
+                    record.local_role,
+                    record.local_role == expected,
+                )
+            )
     return checks
 
 

@@ -6,6 +6,7 @@ Only when something is wrong do we compose the file once more to point at the li
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import marshal
 import os
@@ -52,7 +53,9 @@ def load_yaml(path: Path) -> Any:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror}", location=Location(file=path)) from exc
+        raise InputError(
+            f"cannot read {path}: {exc.strerror}", location=Location(file=path)
+        ) from exc
     if len(raw) < _CACHE_MIN_BYTES:
         return _parse(path, raw.decode("utf-8"))
     cached = _cache_file(raw)
@@ -82,10 +85,9 @@ def load_yaml_files(paths: Sequence[Path]) -> list[Any]:
 
 
 def _warm_cache(path: Path) -> None:
-    try:
+    # an error is reported again, with its line, when the parent loads the file
+    with contextlib.suppress(InputError):
         load_yaml(path)
-    except InputError:
-        pass  # reported again, with its line, when the parent loads the file
 
 
 def _parse(path: Path, text: str) -> Any:
@@ -98,8 +100,9 @@ def _parse(path: Path, text: str) -> Any:
         entry = _entry_before(text, line) if line else None
         raise InputError(
             f"malformed YAML: {problem}",
-            location=Location(file=path, line=line,
-                              field=f"in top-level entry {entry!r}" if entry else None),
+            location=Location(
+                file=path, line=line, field=f"in top-level entry {entry!r}" if entry else None
+            ),
             hint="check indentation and quoting around this line",
         ) from exc
     except yaml.YAMLError as exc:

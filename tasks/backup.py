@@ -23,8 +23,16 @@ def backup_config(task: Task, *, change: ChangeDir) -> Result:
     device = task.host.get_connection(CONNECTION, task.nornir.config)
     running: str = device.get_config(retrieve="running")["running"]
     digest = change.write_backup(task.host.name, running)
-    backup = Backup(path=str(change.root / task.host.name / PRE), sha256=digest,
-                    lines=running.count("\n"))
-    record_step(change, host=task.host.name, step="backup", ok=True, started=started,
-                sha256=digest, lines=backup.lines)
+    backup = Backup(
+        path=str(change.root / task.host.name / PRE), sha256=digest, lines=running.count("\n")
+    )
+    record_step(
+        change,
+        host=task.host.name,
+        step="backup",
+        ok=True,
+        started=started,
+        sha256=digest,
+        lines=backup.lines,
+    )
     return Result(host=task.host, result=backup)

@@ -27,7 +27,12 @@ class RolledBack:
 
 
 def deploy_config(
-    task: Task, *, change: ChangeDir, config: str, replace: bool = False, commit: bool = False,
+    task: Task,
+    *,
+    change: ChangeDir,
+    config: str,
+    replace: bool = False,
+    commit: bool = False,
     revert_in: int | None = None,
 ) -> Result:
     """Merge (or replace) ``config``; dry-run discards, commit arms the confirm timer."""
@@ -43,13 +48,31 @@ def deploy_config(
     change.write_host_file(name, DIFF, diff)
     if not commit or not diff.strip():
         device.discard_config()
-        record_step(change, host=name, step="diff", ok=True, started=started,
-                    changed=bool(diff.strip()), lines=len(diff.splitlines()))
-        return Result(host=task.host, result=Deployed(diff, False, None),
-                      changed=bool(diff.strip()), diff=diff)
+        record_step(
+            change,
+            host=name,
+            step="diff",
+            ok=True,
+            started=started,
+            changed=bool(diff.strip()),
+            lines=len(diff.splitlines()),
+        )
+        return Result(
+            host=task.host,
+            result=Deployed(diff, False, None),
+            changed=bool(diff.strip()),
+            diff=diff,
+        )
     device.commit_config(revert_in=revert_in)
-    record_step(change, host=name, step="commit", ok=True, started=started,
-                revert_in=revert_in, lines=len(diff.splitlines()))
+    record_step(
+        change,
+        host=name,
+        step="commit",
+        ok=True,
+        started=started,
+        revert_in=revert_in,
+        lines=len(diff.splitlines()),
+    )
     return Result(host=task.host, result=Deployed(diff, True, revert_in), changed=True, diff=diff)
 
 
@@ -72,12 +95,20 @@ def verify_applied(task: Task, *, change: ChangeDir, config: str) -> Result:
     leftover: str = device.compare_config() or ""
     device.discard_config()
     ok = not leftover.strip()
-    record_step(change, host=task.host.name, step="verify", ok=ok, started=started,
-                leftover=leftover.splitlines()[:20])
+    record_step(
+        change,
+        host=task.host.name,
+        step="verify",
+        ok=ok,
+        started=started,
+        leftover=leftover.splitlines()[:20],
+    )
     if not ok:
-        raise DeviceError("the device does not hold the intended config after commit",
-                          location=Location(host=task.host.name),
-                          hint=f"still different:\n{leftover[:400]}")
+        raise DeviceError(
+            "the device does not hold the intended config after commit",
+            location=Location(host=task.host.name),
+            hint=f"still different:\n{leftover[:400]}",
+        )
     return Result(host=task.host, result=True)
 
 
@@ -107,6 +138,13 @@ def rollback_config(task: Task, *, change: ChangeDir, use_device_rollback: bool 
     running: str = device.get_config(retrieve="running")["running"]
     change.write_host_file(name, POST, running)
     left = tuple(residue(str(task.host.platform), backup, running))
-    record_step(change, host=name, step="rollback", ok=not left, started=started,
-                method=method, residue=list(left[:40]))
+    record_step(
+        change,
+        host=name,
+        step="rollback",
+        ok=not left,
+        started=started,
+        method=method,
+        residue=list(left[:40]),
+    )
     return Result(host=task.host, result=RolledBack(method, left), changed=True)

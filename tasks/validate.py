@@ -41,6 +41,7 @@ def validate_state(
             parsed[feature] = parse_output(platform=intent.platform, command=command, text=text)
         except InputError as exc:
             unparsed[feature] = f"unparsable: {exc.message}"
-    checks: list[Check] = evaluate(intent, parsed, scope=scope, failover=failover,
-                                   unparsed=unparsed)
+    checks: list[Check] = evaluate(
+        intent, parsed, scope=scope, failover=failover, unparsed=unparsed
+    )
     return Result(host=task.host, result=checks)

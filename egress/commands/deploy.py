@@ -46,15 +46,24 @@ class Target:
     configs: dict[str, str]
 
 
-def _target(*, inventory: Path, hosts: str | None, group: str | None, platform: str | None,
-            lab: bool, lab_state: Path, timeout: int) -> Target:
+def _target(
+    *,
+    inventory: Path,
+    hosts: str | None,
+    group: str | None,
+    platform: str | None,
+    lab: bool,
+    lab_state: Path,
+    timeout: int,
+) -> Target:
     everything = load_nornir(inventory)
     nr = select_hosts(everything, hosts=hosts, group=group, platform=platform)
     if not nr.inventory.hosts:
         raise InputError("no host matches the filters", hint="check --hosts/--group/--platform")
     # a site's intent needs both members, whichever of them is selected
-    intents = build_intents(everything.inventory, files=InventoryFiles.in_dir(inventory),
-                            hosts=nr.inventory.hosts)
+    intents = build_intents(
+        everything.inventory, files=InventoryFiles.in_dir(inventory), hosts=nr.inventory.hosts
+    )
     templates = default_templates_dir()
     configs = {h: render_device(i, templates_dir=templates) for h, i in intents.items()}
     if lab:
@@ -93,85 +102,152 @@ def _show_plan(target: Target) -> None:
 def _summary(result: ChangeResult, *, as_json: bool, show_diffs: bool) -> int:
     if show_diffs:
         for host, outcome in sorted(result.hosts.items()):
-            diff = (result.root / host / DIFF)
+            diff = result.root / host / DIFF
             if diff.exists() and diff.read_text().strip():
                 out.rule(f"{host} ({outcome.outcome.value})")
-                out.print(Syntax(diff.read_text(), "diff", theme="ansi_dark",
-                                 background_color="default"))
+                out.print(
+                    Syntax(diff.read_text(), "diff", theme="ansi_dark", background_color="default")
+                )
     table = Table(title=f"change {result.change_id}" + (" (dry-run)" if result.dry_run else ""))
     for column in ("host", "outcome", "left at", "diff lines", "s", "detail"):
         table.add_column(column)
     for host, r in sorted(result.hosts.items()):
         colour = "red" if r.outcome.failed else "green"
-        table.add_row(host, f"[{colour}]{r.outcome.value}[/]", r.outcome.config,
-                      str(r.diff_lines), f"{r.duration_s:.1f}", r.message)
+        table.add_row(
+            host,
+            f"[{colour}]{r.outcome.value}[/]",
+            r.outcome.config,
+            str(r.diff_lines),
+            f"{r.duration_s:.1f}",
+            r.message,
+        )
     out.print(table)
-    would = sum(1 for r in result.hosts.values()
-                if r.outcome in (Outcome.WOULD_CHANGE, Outcome.COMMITTED))
+    would = sum(
+        1 for r in result.hosts.values() if r.outcome in (Outcome.WOULD_CHANGE, Outcome.COMMITTED)
+    )
     verb = "would change" if result.dry_run else "changed"
-    out.print(f"{would}/{len(result.hosts)} devices {verb}; {len(result.failed)} failed"
-              + ("; stopped by the failure budget" if result.stopped_by_budget else "")
-              + f"; record in {result.root}")
+    out.print(
+        f"{would}/{len(result.hosts)} devices {verb}; {len(result.failed)} failed"
+        + ("; stopped by the failure budget" if result.stopped_by_budget else "")
+        + f"; record in {result.root}"
+    )
     if as_json:
-        print(json.dumps({
-            "change_id": result.change_id, "dry_run": result.dry_run,
-            "stopped_by_budget": result.stopped_by_budget,
-            "hosts": {h: {"outcome": r.outcome.value, "config": r.outcome.config,
-                          "message": r.message} for h, r in sorted(result.hosts.items())},
-        }))
+        print(
+            json.dumps(
+                {
+                    "change_id": result.change_id,
+                    "dry_run": result.dry_run,
+                    "stopped_by_budget": result.stopped_by_budget,
+                    "hosts": {
+                        h: {
+                            "outcome": r.outcome.value,
+                            "config": r.outcome.config,
+                            "message": r.message,
+                        }
+                        for h, r in sorted(result.hosts.items())
+                    },
+                }
+            )
+        )
     return 1 if result.failed else 0
 
 
 def diff_command(
-    inventory: Path = InventoryOpt, hosts: str | None = HostsOpt, group: str | None = GroupOpt,
-    platform: str | None = PlatformOpt, lab: bool = LabOpt, lab_state: Path = LabStateOpt,
-    changes_dir: Path = ChangesOpt, as_json: bool = JsonOpt, timeout: int = TimeoutOpt,
+    inventory: Path = InventoryOpt,
+    hosts: str | None = HostsOpt,
+    group: str | None = GroupOpt,
+    platform: str | None = PlatformOpt,
+    lab: bool = LabOpt,
+    lab_state: Path = LabStateOpt,
+    changes_dir: Path = ChangesOpt,
+    as_json: bool = JsonOpt,
+    timeout: int = TimeoutOpt,
     replace: bool = typer.Option(False, "--replace", help="diff as a full replace"),
 ) -> None:
     """Dry-run: load each rendered config, show the device's diff, discard. Changes nothing."""
     with cli_errors():
-        target = _target(inventory=inventory, hosts=hosts, group=group, platform=platform,
-                         lab=lab, lab_state=lab_state, timeout=timeout)
+        target = _target(
+            inventory=inventory,
+            hosts=hosts,
+            group=group,
+            platform=platform,
+            lab=lab,
+            lab_state=lab_state,
+            timeout=timeout,
+        )
         change = ChangeDir.create(changes_dir)
-        result = run_change(target.nr, change=change, intents=target.intents,
-                            configs=target.configs, options=DeployOptions(replace=replace),
-                            progress=_progress)
+        result = run_change(
+            target.nr,
+            change=change,
+            intents=target.intents,
+            configs=target.configs,
+            options=DeployOptions(replace=replace),
+            progress=_progress,
+        )
     raise typer.Exit(code=_summary(result, as_json=as_json, show_diffs=True))
 
 
 def commit_command(
-    inventory: Path = InventoryOpt, hosts: str | None = HostsOpt, group: str | None = GroupOpt,
-    platform: str | None = PlatformOpt, lab: bool = LabOpt, lab_state: Path = LabStateOpt,
-    changes_dir: Path = ChangesOpt, as_json: bool = JsonOpt, timeout: int = TimeoutOpt,
+    inventory: Path = InventoryOpt,
+    hosts: str | None = HostsOpt,
+    group: str | None = GroupOpt,
+    platform: str | None = PlatformOpt,
+    lab: bool = LabOpt,
+    lab_state: Path = LabStateOpt,
+    changes_dir: Path = ChangesOpt,
+    as_json: bool = JsonOpt,
+    timeout: int = TimeoutOpt,
     confirm: int = typer.Option(300, "--confirm", help="seconds of the device's confirm timer"),
     replace: bool = typer.Option(False, "--replace", help="replace instead of merge"),
-    max_failures: int = typer.Option(0, "--max-failures", min=0,
-                                     help="failures tolerated before the rollout stops"),
+    max_failures: int = typer.Option(
+        0, "--max-failures", min=0, help="failures tolerated before the rollout stops"
+    ),
     yes: bool = typer.Option(False, "--yes", help="commit without asking"),
-    post_check: bool = typer.Option(True, "--post-check/--no-post-check",
-                                    help="validate before confirming (roll back on failure)"),
-    settle: float = typer.Option(20.0, "--settle", min=0,
-                                 help="seconds the post-checks may take to pass"),
+    post_check: bool = typer.Option(
+        True,
+        "--post-check/--no-post-check",
+        help="validate before confirming (roll back on failure)",
+    ),
+    settle: float = typer.Option(
+        20.0, "--settle", min=0, help="seconds the post-checks may take to pass"
+    ),
 ) -> None:
     """Commit with the confirm timer armed, check, then confirm; roll back on failure."""
     with cli_errors():
-        target = _target(inventory=inventory, hosts=hosts, group=group, platform=platform,
-                         lab=lab, lab_state=lab_state, timeout=timeout)
+        target = _target(
+            inventory=inventory,
+            hosts=hosts,
+            group=group,
+            platform=platform,
+            lab=lab,
+            lab_state=lab_state,
+            timeout=timeout,
+        )
         _check_confirm(confirm, target)
         _show_plan(target)
         if not yes:
             if not sys.stdin.isatty():
-                raise InputError("refusing to commit without --yes (no terminal to ask)",
-                                 location=Location(field="--yes"))
+                raise InputError(
+                    "refusing to commit without --yes (no terminal to ask)",
+                    location=Location(field="--yes"),
+                )
             if not typer.confirm(f"commit to {len(target.intents)} devices?"):
                 raise typer.Exit(code=1)
         change = ChangeDir.create(changes_dir)
         with change_lock(inventory, change_id=change.change_id):
             result = run_change(
-                target.nr, change=change, intents=target.intents, configs=target.configs,
-                options=DeployOptions(commit=True, replace=replace, confirm_s=confirm,
-                                      max_failures=max_failures, validate=post_check,
-                                      settle_s=settle),
+                target.nr,
+                change=change,
+                intents=target.intents,
+                configs=target.configs,
+                options=DeployOptions(
+                    commit=True,
+                    replace=replace,
+                    confirm_s=confirm,
+                    max_failures=max_failures,
+                    validate=post_check,
+                    settle_s=settle,
+                ),
                 progress=_progress,
             )
     raise typer.Exit(code=_summary(result, as_json=as_json, show_diffs=False))
@@ -179,29 +255,47 @@ def commit_command(
 
 def rollback_command(
     change_id: str = typer.Option(..., "--change", help="the change to undo"),
-    inventory: Path = InventoryOpt, hosts: str | None = HostsOpt, group: str | None = GroupOpt,
-    platform: str | None = PlatformOpt, lab: bool = LabOpt, lab_state: Path = LabStateOpt,
-    changes_dir: Path = ChangesOpt, as_json: bool = JsonOpt, timeout: int = TimeoutOpt,
+    inventory: Path = InventoryOpt,
+    hosts: str | None = HostsOpt,
+    group: str | None = GroupOpt,
+    platform: str | None = PlatformOpt,
+    lab: bool = LabOpt,
+    lab_state: Path = LabStateOpt,
+    changes_dir: Path = ChangesOpt,
+    as_json: bool = JsonOpt,
+    timeout: int = TimeoutOpt,
     yes: bool = typer.Option(False, "--yes", help="roll back without asking"),
 ) -> None:
     """Restore every device of a change to its backup (as a replace) and verify it."""
     with cli_errors():
         change = ChangeDir.open(changes_dir, change_id)
-        target = _target(inventory=inventory, hosts=hosts, group=group, platform=platform,
-                         lab=lab, lab_state=lab_state, timeout=timeout)
+        target = _target(
+            inventory=inventory,
+            hosts=hosts,
+            group=group,
+            platform=platform,
+            lab=lab,
+            lab_state=lab_state,
+            timeout=timeout,
+        )
         backed_up = {h for h in target.intents if change.verified_backup(h) is not None}
         if not backed_up:
-            raise InputError(f"change {change_id} holds no backup of the selected hosts",
-                             location=Location(file=change.root))
+            raise InputError(
+                f"change {change_id} holds no backup of the selected hosts",
+                location=Location(file=change.root),
+            )
         if not yes and not sys.stdin.isatty():
-            raise InputError("refusing to roll back without --yes (no terminal to ask)",
-                             location=Location(field="--yes"))
+            raise InputError(
+                "refusing to roll back without --yes (no terminal to ask)",
+                location=Location(field="--yes"),
+            )
         if not yes and not typer.confirm(f"roll back {len(backed_up)} devices?"):
             raise typer.Exit(code=1)
         with change_lock(inventory, change_id=change_id):
             try:
                 results = target.nr.filter(filter_func=lambda h: h.name in backed_up).run(
-                    task=rollback_config, change=change, use_device_rollback=False)
+                    task=rollback_config, change=change, use_device_rollback=False
+                )
             finally:
                 target.nr.close_connections(on_good=True, on_failed=True)
     failed = 0
@@ -214,23 +308,43 @@ def rollback_command(
         else:
             left = multi[0].result.residue
             failed += bool(left)
-            out.print(f"{host}: " + ("restored to its backup" if not left
-                                     else f"still differs: {'; '.join(left[:3])}"))
+            out.print(
+                f"{host}: "
+                + (
+                    "restored to its backup"
+                    if not left
+                    else f"still differs: {'; '.join(left[:3])}"
+                )
+            )
     if as_json:
-        print(json.dumps({"change_id": change_id, "rolled_back": sorted(backed_up),
-                          "failed": failed}))
+        print(
+            json.dumps({"change_id": change_id, "rolled_back": sorted(backed_up), "failed": failed})
+        )
     raise typer.Exit(code=1 if failed else 0)
 
 
 def backup_command(
-    inventory: Path = InventoryOpt, hosts: str | None = HostsOpt, group: str | None = GroupOpt,
-    platform: str | None = PlatformOpt, lab: bool = LabOpt, lab_state: Path = LabStateOpt,
-    changes_dir: Path = ChangesOpt, as_json: bool = JsonOpt, timeout: int = TimeoutOpt,
+    inventory: Path = InventoryOpt,
+    hosts: str | None = HostsOpt,
+    group: str | None = GroupOpt,
+    platform: str | None = PlatformOpt,
+    lab: bool = LabOpt,
+    lab_state: Path = LabStateOpt,
+    changes_dir: Path = ChangesOpt,
+    as_json: bool = JsonOpt,
+    timeout: int = TimeoutOpt,
 ) -> None:
     """Fetch and keep every selected device's running config (with checksums)."""
     with cli_errors():
-        target = _target(inventory=inventory, hosts=hosts, group=group, platform=platform,
-                         lab=lab, lab_state=lab_state, timeout=timeout)
+        target = _target(
+            inventory=inventory,
+            hosts=hosts,
+            group=group,
+            platform=platform,
+            lab=lab,
+            lab_state=lab_state,
+            timeout=timeout,
+        )
         change = ChangeDir.create(changes_dir)
         try:
             results = target.nr.run(task=backup_config, change=change)
@@ -243,7 +357,9 @@ def backup_command(
 
             err.print(f"{host}: backup failed: {describe(multi[0].exception).message}")
         else:
-            out.print(f"{host}: {multi[0].result.lines} lines, sha256 {multi[0].result.sha256[:12]}")
+            out.print(
+                f"{host}: {multi[0].result.lines} lines, sha256 {multi[0].result.sha256[:12]}"
+            )
     out.print(f"backups in {change.root}")
     if as_json:
         print(json.dumps({"change_id": change.change_id, "failed": sorted(failed)}))

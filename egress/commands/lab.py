@@ -21,8 +21,9 @@ from egress.lab.control import (
 )
 from egress.lab.spec import KNOWN_HOSTS, LabSpec
 
-lab_app = typer.Typer(help="The lab: IOS-XE, Junos and FortiOS emulators on 127.0.0.1.",
-                      no_args_is_help=True)
+lab_app = typer.Typer(
+    help="The lab: IOS-XE, Junos and FortiOS emulators on 127.0.0.1.", no_args_is_help=True
+)
 StateOpt = typer.Option(DEFAULT_STATE, "--state", help="the lab's state directory")
 
 
@@ -31,15 +32,18 @@ def up_command(
     inventory: Path = typer.Option(Path("inventory"), "--inventory", "-i"),
     state: Path = StateOpt,
     time_scale: float = typer.Option(
-        1.0, "--time-scale", min=0.001, help="device timers run this many times faster"),
+        1.0, "--time-scale", min=0.001, help="device timers run this many times faster"
+    ),
 ) -> None:
     """Start a lab serving every inventory host (state persists across restarts)."""
     with cli_errors():
         started = time.perf_counter()
         spec = lab_up(inventory=inventory, state_dir=state, time_scale=time_scale)
         elapsed = time.perf_counter() - started
-    out.print(f"lab up: {len(spec.devices)} devices on 127.0.0.1 in {elapsed:.1f} s "
-              f"(state {state}, known hosts {state / KNOWN_HOSTS})")
+    out.print(
+        f"lab up: {len(spec.devices)} devices on 127.0.0.1 in {elapsed:.1f} s "
+        f"(state {state}, known hosts {state / KNOWN_HOSTS})"
+    )
 
 
 @lab_app.command("status")
@@ -53,19 +57,36 @@ def status_command(
         statuses = lab_status(state)
     if as_json:
         known_hosts = str((state / KNOWN_HOSTS).resolve())
-        print(json.dumps([
-            {"name": s.name, "platform": s.platform, "address": s.address, "port": s.port,
-             "username": spec.username, "password": spec.password, "up": s.reachable,
-             "known_hosts": known_hosts}
-            for s in statuses
-        ], indent=2))
+        print(
+            json.dumps(
+                [
+                    {
+                        "name": s.name,
+                        "platform": s.platform,
+                        "address": s.address,
+                        "port": s.port,
+                        "username": spec.username,
+                        "password": spec.password,
+                        "up": s.reachable,
+                        "known_hosts": known_hosts,
+                    }
+                    for s in statuses
+                ],
+                indent=2,
+            )
+        )
         return
     table = Table(title=f"lab {state}")
     for column in ("device", "platform", "address", "port", "state"):
         table.add_column(column)
     for s in statuses:
-        table.add_row(s.name, s.platform, s.address, str(s.port),
-                      "[green]up[/]" if s.reachable else "[red]down[/]")
+        table.add_row(
+            s.name,
+            s.platform,
+            s.address,
+            str(s.port),
+            "[green]up[/]" if s.reachable else "[red]down[/]",
+        )
     out.print(table)
 
 
@@ -103,5 +124,7 @@ def link_command(
 
             raise InputError(f"direction must be down or up, got {direction!r}")
         down = set_link(state, host=host, interface=interface, up=direction == "up")
-    out.print(f"{host} {interface} {direction}; cut links: "
-              f"{', '.join(f'{h}:{i}' for h, i in sorted(down)) or 'none'}")
+    out.print(
+        f"{host} {interface} {direction}; cut links: "
+        f"{', '.join(f'{h}:{i}' for h, i in sorted(down)) or 'none'}"
+    )

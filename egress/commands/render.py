@@ -40,15 +40,28 @@ def render_command(
     2 bad input)."""
     with cli_errors():
         code = render_inventory(
-            inventory=inventory, out_dir=out_dir, hosts=hosts, group=group, platform=platform,
-            templates_dir=templates or default_templates_dir(), workers=workers, quiet=quiet,
+            inventory=inventory,
+            out_dir=out_dir,
+            hosts=hosts,
+            group=group,
+            platform=platform,
+            templates_dir=templates or default_templates_dir(),
+            workers=workers,
+            quiet=quiet,
         )
     raise typer.Exit(code=code)
 
 
 def render_inventory(
-    *, inventory: Path, out_dir: Path, hosts: str | None, group: str | None,
-    platform: str | None, templates_dir: Path, workers: int | None, quiet: bool,
+    *,
+    inventory: Path,
+    out_dir: Path,
+    hosts: str | None,
+    group: str | None,
+    platform: str | None,
+    templates_dir: Path,
+    workers: int | None,
+    quiet: bool,
 ) -> int:
     # Loading and rendering allocate millions of small objects that all live to the end:
     # the cyclic GC would rescan them again and again for nothing (see PERF-FACTS).
@@ -64,7 +77,10 @@ def render_inventory(
         )
         out_dir.mkdir(parents=True, exist_ok=True)
         outcomes = render_hosts(
-            nr, intents=intents, out_dir=out_dir, templates_dir=templates_dir,
+            nr,
+            intents=intents,
+            out_dir=out_dir,
+            templates_dir=templates_dir,
             workers=workers or default_workers(len(nr.inventory.hosts)),
         )
     finally:
@@ -107,6 +123,13 @@ def _table(outcomes: list[HostOutcome], intents: dict, out_dir: Path) -> Table: 
         else:
             status = "[green]changed[/]" if outcome.changed else "unchanged"
             lines = str(outcome.lines)
-        table.add_row(outcome.host, intent.platform, intent.site, intent.role,
-                      " ".join(intent.features), lines, status)
+        table.add_row(
+            outcome.host,
+            intent.platform,
+            intent.site,
+            intent.role,
+            " ".join(intent.features),
+            lines,
+            status,
+        )
     return table

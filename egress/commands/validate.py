@@ -18,30 +18,47 @@ from tasks.validate import validate_state
 
 
 def validate_command(
-    inventory: Path = InventoryOpt, hosts: str | None = HostsOpt, group: str | None = GroupOpt,
-    platform: str | None = PlatformOpt, lab: bool = LabOpt, lab_state: Path = LabStateOpt,
+    inventory: Path = InventoryOpt,
+    hosts: str | None = HostsOpt,
+    group: str | None = GroupOpt,
+    platform: str | None = PlatformOpt,
+    lab: bool = LabOpt,
+    lab_state: Path = LabStateOpt,
     timeout: int = TimeoutOpt,
     output_format: str = typer.Option("text", "--format", help="text | json"),
     expect_failover: str | None = typer.Option(
-        None, "--expect-failover",
-        help="comma-separated hosts expected to have handed their role to their peer (a drill)"),
+        None,
+        "--expect-failover",
+        help="comma-separated hosts expected to have handed their role to their peer (a drill)",
+    ),
 ) -> None:
     """Run the show commands, parse them with TTP, compare with the intent (exit 1 on a
     failed check)."""
     with cli_errors():
         if output_format not in ("text", "json"):
-            raise InputError(f"unknown format {output_format!r}",
-                             location=Location(field="--format"), hint="text or json")
-        target = _target(inventory=inventory, hosts=hosts, group=group, platform=platform,
-                         lab=lab, lab_state=lab_state, timeout=timeout)
+            raise InputError(
+                f"unknown format {output_format!r}",
+                location=Location(field="--format"),
+                hint="text or json",
+            )
+        target = _target(
+            inventory=inventory,
+            hosts=hosts,
+            group=group,
+            platform=platform,
+            lab=lab,
+            lab_state=lab_state,
+            timeout=timeout,
+        )
         failover = frozenset(h.strip() for h in (expect_failover or "").split(",") if h.strip())
         unknown = failover - set(target.intents)
         if unknown:
-            raise InputError(f"--expect-failover names unselected host(s): {sorted(unknown)}",
-                             location=Location(field="--expect-failover"))
+            raise InputError(
+                f"--expect-failover names unselected host(s): {sorted(unknown)}",
+                location=Location(field="--expect-failover"),
+            )
         try:
-            results = target.nr.run(task=validate_state, intents=target.intents,
-                                    failover=failover)
+            results = target.nr.run(task=validate_state, intents=target.intents, failover=failover)
         finally:
             target.nr.close_connections(on_good=True, on_failed=True)
     checks: dict[str, list[Check]] = {}
@@ -53,13 +70,28 @@ def validate_command(
             checks[host] = multi[0].result
     failed = sum(1 for cs in checks.values() for c in cs if not c.passed) + len(unreachable)
     if output_format == "json":
-        print(json.dumps({
-            "passed": failed == 0,
-            "hosts": {h: [{"feature": c.feature, "subject": c.subject, "expected": c.expected,
-                           "observed": c.observed, "passed": c.passed} for c in cs]
-                      for h, cs in checks.items()},
-            "unreachable": unreachable,
-        }, indent=2))
+        print(
+            json.dumps(
+                {
+                    "passed": failed == 0,
+                    "hosts": {
+                        h: [
+                            {
+                                "feature": c.feature,
+                                "subject": c.subject,
+                                "expected": c.expected,
+                                "observed": c.observed,
+                                "passed": c.passed,
+                            }
+                            for c in cs
+                        ]
+                        for h, cs in checks.items()
+                    },
+                    "unreachable": unreachable,
+                },
+                indent=2,
+            )
+        )
     else:
         for host, cs in checks.items():
             table = Table(title=host, title_justify="left")
@@ -72,7 +104,8 @@ def validate_command(
         for host, message in unreachable.items():
             err.print(f"[red]{host}: {message}[/]")
         total = sum(len(cs) for cs in checks.values())
-        out.print(f"{total - failed + len(unreachable)}/{total} checks passed on {len(checks)} "
-                  f"devices" + (f"; {len(unreachable)} unreachable" if unreachable else ""))
+        out.print(
+            f"{total - failed + len(unreachable)}/{total} checks passed on {len(checks)} "
+            f"devices" + (f"; {len(unreachable)} unreachable" if unreachable else "")
+        )
     raise typer.Exit(code=1 if failed else 0)
-

@@ -72,15 +72,22 @@ def pid_of(state_dir: Path) -> int | None:
 def lab_up(*, inventory: Path, state_dir: Path, time_scale: float = 1.0) -> LabSpec:
     """Serve every inventory host on 127.0.0.1 from a background process; wait until ready."""
     if pid_of(state_dir) is not None:
-        raise InputError(f"a lab is already running from {state_dir}",
-                         hint="`egress lab down` first, or use another --state")
-    intents = build_intents(load_nornir(inventory).inventory,
-                            files=InventoryFiles.in_dir(inventory))
+        raise InputError(
+            f"a lab is already running from {state_dir}",
+            hint="`egress lab down` first, or use another --state",
+        )
+    intents = build_intents(
+        load_nornir(inventory).inventory, files=InventoryFiles.in_dir(inventory)
+    )
     previous = {d.name: d.port for d in _previous_devices(state_dir)}
     mirrors = cluster_mirrors(intents)
     devices = [
-        LabDeviceSpec(name=name, platform=intent.platform,
-                      port=previous.get(name) or _free_port(), mirror_of=mirrors.get(name))
+        LabDeviceSpec(
+            name=name,
+            platform=intent.platform,
+            port=previous.get(name) or _free_port(),
+            mirror_of=mirrors.get(name),
+        )
         for name, intent in sorted(intents.items())
     ]
     topology = topology_from_intents(intents)
@@ -88,9 +95,15 @@ def lab_up(*, inventory: Path, state_dir: Path, time_scale: float = 1.0) -> LabS
         inventory=str(inventory.resolve()),
         time_scale=time_scale,
         devices=devices,
-        segments=[SegmentSpec(name=s.name, kind=s.kind, members=list(s.members),
-                              gateway=str(s.gateway) if s.gateway else None)
-                  for s in topology.segments],
+        segments=[
+            SegmentSpec(
+                name=s.name,
+                kind=s.kind,
+                members=list(s.members),
+                gateway=str(s.gateway) if s.gateway else None,
+            )
+            for s in topology.segments
+        ],
     )
     spec.write(state_dir)
     _write_known_hosts(spec, state_dir)
@@ -98,14 +111,19 @@ def lab_up(*, inventory: Path, state_dir: Path, time_scale: float = 1.0) -> LabS
     log = (state_dir / "lab.log").open("ab")
     subprocess.Popen(  # noqa: S603 - our own interpreter and module
         [sys.executable, "-m", "egress.lab.server", str(state_dir)],
-        stdout=log, stderr=log, stdin=subprocess.DEVNULL, start_new_session=True,
+        stdout=log,
+        stderr=log,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
     )
     deadline = time.monotonic() + START_TIMEOUT_S
     while not (state_dir / READY_FILE).exists():
         if time.monotonic() > deadline:
-            raise DeviceError(f"the lab did not start within {START_TIMEOUT_S:.0f} s",
-                              location=Location(file=state_dir / "lab.log"),
-                              hint="read the log named above")
+            raise DeviceError(
+                f"the lab did not start within {START_TIMEOUT_S:.0f} s",
+                location=Location(file=state_dir / "lab.log"),
+                hint="read the log named above",
+            )
         time.sleep(0.05)
     return spec
 
@@ -152,8 +170,9 @@ def lab_down(state_dir: Path) -> bool:
 
 def lab_status(state_dir: Path) -> list[DeviceStatus]:
     spec = LabSpec.read(state_dir)
-    return [DeviceStatus(d.name, d.platform, LOCALHOST, d.port, _answers(d.port))
-            for d in spec.devices]
+    return [
+        DeviceStatus(d.name, d.platform, LOCALHOST, d.port, _answers(d.port)) for d in spec.devices
+    ]
 
 
 def _answers(port: int) -> bool:
@@ -169,23 +188,29 @@ def set_fault(state_dir: Path, *, host: str, kind: str, argument: str | None = N
     spec = LabSpec.read(state_dir)
     spec.device(host)
     if kind not in FAULT_KINDS:
-        raise InputError(f"unknown fault {kind!r}", location=Location(host=host, field="KIND"),
-                         hint=f"one of: {', '.join(FAULT_KINDS)}")
+        raise InputError(
+            f"unknown fault {kind!r}",
+            location=Location(host=host, field="KIND"),
+            hint=f"one of: {', '.join(FAULT_KINDS)}",
+        )
     path = state_dir / "faults" / f"{host}.json"
     faults = Faults() if kind == "clear" else Faults.from_file(path)
     attribute = FAULT_KINDS[kind]
     if kind == "reject-line":
         if not argument:
-            raise InputError("reject-line needs a regular expression",
-                             location=Location(host=host, field="ARGS"),
-                             hint="egress lab fault HOST reject-line 'bfd interval'")
+            raise InputError(
+                "reject-line needs a regular expression",
+                location=Location(host=host, field="ARGS"),
+                hint="egress lab fault HOST reject-line 'bfd interval'",
+            )
         faults.reject_pattern = argument
     elif kind == "slow":
         try:
             faults.slow_ms = int(argument or "2000")
         except ValueError:
-            raise InputError("slow takes milliseconds", location=Location(host=host,
-                                                                          field="ARGS")) from None
+            raise InputError(
+                "slow takes milliseconds", location=Location(host=host, field="ARGS")
+            ) from None
     elif attribute:
         setattr(faults, attribute, True)
     faults.write(path)
@@ -199,9 +224,11 @@ def set_link(state_dir: Path, *, host: str, interface: str, up: bool) -> frozens
     ports = {port for s in spec.segments for port in s.members}
     if (host, interface) not in ports:
         known = sorted(i for h, i in ports if h == host)
-        raise InputError(f"{host} has no lab link on {interface!r}",
-                         location=Location(host=host, field="IFACE"),
-                         hint=f"wired ports of {host}: {', '.join(known)}")
+        raise InputError(
+            f"{host} has no lab link on {interface!r}",
+            location=Location(host=host, field="IFACE"),
+            hint=f"wired ports of {host}: {', '.join(known)}",
+        )
     path = state_dir / LINKS_FILE
     try:
         down = {tuple(x) for x in json.loads(path.read_text()).get("down", [])}

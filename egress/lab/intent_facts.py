@@ -42,30 +42,57 @@ def facts_from_intent(intent: DeviceIntent) -> DeviceFacts:
         for g in intent.vrrp
     )
     bfd = tuple(
-        BfdFacts(IPv4Address(p.address), p.interface, intent.bfd.interval_ms,
-                 intent.bfd.multiplier)
+        BfdFacts(IPv4Address(p.address), p.interface, intent.bfd.interval_ms, intent.bfd.multiplier)
         for p in intent.bfd.peers
     )
     probes = tuple(
-        ProbeFacts(p.name, p.type, IPv4Address(p.target), p.source_interface,
-                   IPv4Address(p.gateway), p.port, p.id, p.id)
+        ProbeFacts(
+            p.name,
+            p.type,
+            IPv4Address(p.target),
+            p.source_interface,
+            IPv4Address(p.gateway),
+            p.port,
+            p.id,
+            p.id,
+        )
         for p in intent.probes
     )
     routes = tuple(
-        RouteFacts(DEFAULT, IPv4Address(u.gateway), u.interface, u.distance, bfd=True,
-                   probe=probes_by_link[u.link].name if u.link in probes_by_link else None)
+        RouteFacts(
+            DEFAULT,
+            IPv4Address(u.gateway),
+            u.interface,
+            u.distance,
+            bfd=True,
+            probe=probes_by_link[u.link].name if u.link in probes_by_link else None,
+        )
         for u in intent.uplinks
     )
-    pbr = tuple(
-        PbrFacts(r.name, r.seq, intent.pbr.in_interface,
-                 f"dscp {r.dscp_name}" if r.dscp_name else f"source {r.source}",
-                 IPv4Address(r.next_hop))
-        for r in (intent.pbr.rules if intent.pbr else ())
+    pbr = (
+        tuple(
+            PbrFacts(
+                r.name,
+                r.seq,
+                intent.pbr.in_interface,
+                f"dscp {r.dscp_name}" if r.dscp_name else f"source {r.source}",
+                IPv4Address(r.next_hop),
+            )
+            for r in intent.pbr.rules
+        )
+        if intent.pbr
+        else ()
     )
     ha = None
     if intent.ha_sync is not None:
         h = intent.ha_sync
-        ha = HaFacts(h.form, h.group_id, h.priority, h.interface,
-                     IPv4Address(h.peer_address) if h.peer_address else None,
-                     h.session_sync, h.mode)
+        ha = HaFacts(
+            h.form,
+            h.group_id,
+            h.priority,
+            h.interface,
+            IPv4Address(h.peer_address) if h.peer_address else None,
+            h.session_sync,
+            h.mode,
+        )
     return DeviceFacts(intent.host, interfaces, vrrp, bfd, probes, routes, pbr, ha)

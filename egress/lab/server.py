@@ -119,13 +119,21 @@ async def serve_lab(state_dir: Path) -> None:
     watchers = []
     for entry in spec.devices:
         cls = DEVICE_CLASSES[entry.platform]
-        device = cls(name=entry.name, state_dir=state_dir, credentials=spec.credentials,
-                     clock=clock, world=network)
+        device = cls(
+            name=entry.name,
+            state_dir=state_dir,
+            credentials=spec.credentials,
+            clock=clock,
+            world=network,
+        )
         network.devices[entry.name] = device
         key = host_key(state_dir, entry.name)
         acceptor = await serve_device(device, host=LOCALHOST, port=entry.port, host_key=key)
-        watchers.append(asyncio.create_task(
-            _watch_refuse_connect(device, port=entry.port, key=key, acceptor=acceptor)))
+        watchers.append(
+            asyncio.create_task(
+                _watch_refuse_connect(device, port=entry.port, key=key, acceptor=acceptor)
+            )
+        )
     (state_dir / PID_FILE).write_text(str(os.getpid()))
     (state_dir / READY_FILE).write_text(str(os.getpid()))
     stop = asyncio.Event()

@@ -55,18 +55,22 @@ class LabSpec(_Model):
         return LabCredentials(username=self.username, password=self.password)
 
     def topology(self) -> Topology:
-        return Topology(tuple(
-            Segment(s.name, s.kind, tuple(s.members),
-                    IPv4Address(s.gateway) if s.gateway else None)
-            for s in self.segments
-        ))
+        return Topology(
+            tuple(
+                Segment(
+                    s.name, s.kind, tuple(s.members), IPv4Address(s.gateway) if s.gateway else None
+                )
+                for s in self.segments
+            )
+        )
 
     def device(self, name: str) -> LabDeviceSpec:
         for device in self.devices:
             if device.name == name:
                 return device
         raise InputError(
-            f"{name!r} is not a lab device", location=Location(host=name),
+            f"{name!r} is not a lab device",
+            location=Location(host=name),
             hint=f"lab devices: {', '.join(d.name for d in self.devices)}",
         )
 
@@ -83,7 +87,8 @@ class LabSpec(_Model):
             return cls.model_validate_json(path.read_text())
         except FileNotFoundError:
             raise InputError(
-                f"no lab in {state_dir}", location=Location(file=path),
+                f"no lab in {state_dir}",
+                location=Location(file=path),
                 hint="start one with `egress lab up` (or pass --state DIR)",
             ) from None
 

@@ -22,8 +22,9 @@ def topology_from_intents(intents: Mapping[str, DeviceIntent]) -> Topology:
         segments.append(Segment(f"{site}-lan", "lan", tuple(lan)))
         for index, uplink in enumerate(members[0].uplinks):
             ports = tuple((m.host, m.uplinks[index].interface) for m in members)
-            segments.append(Segment(f"{site}-{uplink.link}", "isp", ports,
-                                    gateway=IPv4Address(uplink.gateway)))
+            segments.append(
+                Segment(f"{site}-{uplink.link}", "isp", ports, gateway=IPv4Address(uplink.gateway))
+            )
         ha = members[0].ha_sync
         if ha is not None:
             cable = tuple(

@@ -263,10 +263,16 @@ def _probes(f: DeviceFacts, up: set[str], topology: Topology) -> list[ProbeState
             iface = f.interface(probe.source_interface)
             segment = topology.segment_of(f.name, iface.name) if iface else None
             via = segment.gateway if segment else None
-        ok = via is not None and _isp_alive(f, up, topology, via) and any(
-            probe.target in net for net in topology.internet)
-        states.append(ProbeState(probe.name, probe.type, probe.target, ok,
-                                 _RTT_MS.get(probe.type, 5) if ok else None))
+        ok = (
+            via is not None
+            and _isp_alive(f, up, topology, via)
+            and any(probe.target in net for net in topology.internet)
+        )
+        states.append(
+            ProbeState(
+                probe.name, probe.type, probe.target, ok, _RTT_MS.get(probe.type, 5) if ok else None
+            )
+        )
     return states
 
 
@@ -301,9 +307,12 @@ def _routes(
     for prefix, routes in by_prefix.items():
         best = min(r.distance for r in routes)
         hops = tuple(
-            NextHop(r.gateway, r.interface or (i.name if (i := f.interface_towards(r.gateway))
-                                                else None))
-            for r in routes if r.distance == best
+            NextHop(
+                r.gateway,
+                r.interface or (i.name if (i := f.interface_towards(r.gateway)) else None),
+            )
+            for r in routes
+            if r.distance == best
         )
         states.append(RouteState(prefix, best, hops))
     return tuple(states)
@@ -358,8 +367,18 @@ def _vrrp(
             master = masters.get(key) if live else None
             prio = _effective_priority(group, f, up[name], probes[name])
             state = "Init" if master is None else ("Master" if master[2] == name else "Backup")
-            states.append(VrrpState(group.interface, group.group, group.vip, state, group.priority,
-                                    prio, master[1] if master else None, group.preempt))
+            states.append(
+                VrrpState(
+                    group.interface,
+                    group.group,
+                    group.vip,
+                    state,
+                    group.priority,
+                    prio,
+                    master[1] if master else None,
+                    group.preempt,
+                )
+            )
         result[name] = tuple(states)
     return result
 
@@ -389,9 +408,16 @@ def _ha(
                 remote: str | None = "Secondary" if primary else "Primary"
             else:
                 local, remote = "Primary", None  # alone, it carries the traffic
-            result[me] = HaState(f_me.ha.form, f_me.ha.group_id, local, remote,
-                                 peer if in_sync else None, in_sync, f_me.ha.session_sync,
-                                 f_me.ha.mode)
+            result[me] = HaState(
+                f_me.ha.form,
+                f_me.ha.group_id,
+                local,
+                remote,
+                peer if in_sync else None,
+                in_sync,
+                f_me.ha.session_sync,
+                f_me.ha.mode,
+            )
     return result
 
 
@@ -400,7 +426,10 @@ def _ha_agrees(a: DeviceFacts, b: DeviceFacts) -> bool:
     if ha_a is None or ha_b is None:
         return False
     if (ha_a.form, ha_a.group_id, ha_a.session_sync, ha_a.mode) != (
-        ha_b.form, ha_b.group_id, ha_b.session_sync, ha_b.mode
+        ha_b.form,
+        ha_b.group_id,
+        ha_b.session_sync,
+        ha_b.mode,
     ):
         return False
     if ha_a.form == "sync-pair":
@@ -408,7 +437,12 @@ def _ha_agrees(a: DeviceFacts, b: DeviceFacts) -> bool:
         def points_at(src: DeviceFacts, dst: DeviceFacts) -> bool:
             assert src.ha is not None
             iface = dst.interface(dst.ha.interface if dst.ha else None)
-            return src.ha.peer is not None and iface is not None and iface.address is not None \
+            return (
+                src.ha.peer is not None
+                and iface is not None
+                and iface.address is not None
                 and iface.address.ip == src.ha.peer
+            )
+
         return points_at(a, b) and points_at(b, a)
     return True

@@ -26,8 +26,17 @@ class Lab:
 
     def args(self) -> list[str]:
         """The CLI options that aim a verb at this lab."""
-        return ["-i", str(self.inventory), "--lab", "--lab-state", str(self.state),
-                "--changes-dir", str(self.changes), "--timeout", "20"]
+        return [
+            "-i",
+            str(self.inventory),
+            "--lab",
+            "--lab-state",
+            str(self.state),
+            "--changes-dir",
+            str(self.changes),
+            "--timeout",
+            "20",
+        ]
 
 
 @pytest.fixture

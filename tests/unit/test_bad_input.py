@@ -26,43 +26,92 @@ class Case:
 
 
 CASES = [
-    Case("malformed-yaml", "hosts.yaml", "  groups: [site_ams, ios]\n  data:\n    role: primary",
-         "  groups: [site_ams, ios\n  data:\n    role: primary",
-         ("malformed YAML", "in top-level entry 'ams-edge-01'"),
-         line_of="groups: [site_ams, ios\n  data:"),
-    Case("unknown-platform", "hosts.yaml", "ams-edge-01:\n  hostname: 10.255.10.11\n",
-         "ams-edge-01:\n  hostname: 10.255.10.11\n  platform: nxos\n",
-         ("unknown platform 'nxos'", "host:  ams-edge-01", "field: platform",
-          "ios, junos, fortios"), line_of="platform: nxos"),
-    Case("missing-required-field", "hosts.yaml", "    role: primary\n    interfaces:\n      lan: {name: GigabitEthernet2, address: 10.10.0.2}",
-         "    interfaces:\n      lan: {name: GigabitEthernet2, address: 10.10.0.2}",
-         ("role: required field missing", "host:  ams-edge-01", "field: role"),
-         line_of="ams-edge-01:\n  hostname: 10.255.10.11\n  groups: [site_ams, ios]\n  data:"),
-    Case("invalid-ip", "hosts.yaml", "address: 10.10.0.2}", "address: 10.10.0.300}",
-         ("host:  ams-edge-01", "field: interfaces.lan.address", "10.10.0.300"),
-         line_of="10.10.0.300"),
-    Case("invalid-prefix", "groups.yaml", "prefix: 10.10.0.0/24", "prefix: 10.10.0.0/33",
-         ("field: site.lan.prefix", "ams-edge-01", "10.10.0.0/33"), line_of="10.10.0.0/33"),
-    Case("vip-outside-subnet", "groups.yaml", "vip: 10.10.0.1,", "vip: 10.99.0.1,",
-         ("field: site.lan", "VRRP virtual address 10.99.0.1 is not a usable "
-          "address in 10.10.0.0/24"), line_of="vip: 10.99.0.1"),
-    Case("same-vrrp-priority", "hosts.yaml",
-         "ams-edge-02:\n  hostname: 10.255.10.12\n  groups: [site_ams, ios]\n  data:\n",
-         "ams-edge-02:\n  hostname: 10.255.10.12\n  groups: [site_ams, ios]\n  data:\n"
-         "    vrrp_priority: 110\n",
-         ("VRRP priority 110", "host:  ams-edge-02", "field: data.vrrp_priority"),
-         line_of="vrrp_priority: 110"),
-    Case("newline-injection", "hosts.yaml", "lan: {name: GigabitEthernet2, address: 10.10.0.2}",
-         'lan: {name: GigabitEthernet2, address: 10.10.0.2, description: "LAN\\nusername x privilege 15"}',
-         ("would inject config", "'\\n'", "field: interfaces.lan.description"),
-         line_of="privilege 15"),
-    Case("quote-injection", "groups.yaml", "provider: KPN,", 'provider: "KPN\\" set x",',
-         ("would inject config", "'\"'", "field: site.links.0.provider"),
-         line_of="set x"),
-    Case("undefined-template-variable", "templates/ios/vrrp.j2", "  priority {{ group.priority }}",
-         "  priority {{ group.priority_level }}",
-         ("undefined variable", "host:  ams-edge-01", "field: priority_level"),
-         line_of="priority_level"),
+    Case(
+        "malformed-yaml",
+        "hosts.yaml",
+        "  groups: [site_ams, ios]\n  data:\n    role: primary",
+        "  groups: [site_ams, ios\n  data:\n    role: primary",
+        ("malformed YAML", "in top-level entry 'ams-edge-01'"),
+        line_of="groups: [site_ams, ios\n  data:",
+    ),
+    Case(
+        "unknown-platform",
+        "hosts.yaml",
+        "ams-edge-01:\n  hostname: 10.255.10.11\n",
+        "ams-edge-01:\n  hostname: 10.255.10.11\n  platform: nxos\n",
+        ("unknown platform 'nxos'", "host:  ams-edge-01", "field: platform", "ios, junos, fortios"),
+        line_of="platform: nxos",
+    ),
+    Case(
+        "missing-required-field",
+        "hosts.yaml",
+        "    role: primary\n    interfaces:\n"
+        "      lan: {name: GigabitEthernet2, address: 10.10.0.2}",
+        "    interfaces:\n      lan: {name: GigabitEthernet2, address: 10.10.0.2}",
+        ("role: required field missing", "host:  ams-edge-01", "field: role"),
+        line_of="ams-edge-01:\n  hostname: 10.255.10.11\n  groups: [site_ams, ios]\n  data:",
+    ),
+    Case(
+        "invalid-ip",
+        "hosts.yaml",
+        "address: 10.10.0.2}",
+        "address: 10.10.0.300}",
+        ("host:  ams-edge-01", "field: interfaces.lan.address", "10.10.0.300"),
+        line_of="10.10.0.300",
+    ),
+    Case(
+        "invalid-prefix",
+        "groups.yaml",
+        "prefix: 10.10.0.0/24",
+        "prefix: 10.10.0.0/33",
+        ("field: site.lan.prefix", "ams-edge-01", "10.10.0.0/33"),
+        line_of="10.10.0.0/33",
+    ),
+    Case(
+        "vip-outside-subnet",
+        "groups.yaml",
+        "vip: 10.10.0.1,",
+        "vip: 10.99.0.1,",
+        (
+            "field: site.lan",
+            "VRRP virtual address 10.99.0.1 is not a usable address in 10.10.0.0/24",
+        ),
+        line_of="vip: 10.99.0.1",
+    ),
+    Case(
+        "same-vrrp-priority",
+        "hosts.yaml",
+        "ams-edge-02:\n  hostname: 10.255.10.12\n  groups: [site_ams, ios]\n  data:\n",
+        "ams-edge-02:\n  hostname: 10.255.10.12\n  groups: [site_ams, ios]\n  data:\n"
+        "    vrrp_priority: 110\n",
+        ("VRRP priority 110", "host:  ams-edge-02", "field: data.vrrp_priority"),
+        line_of="vrrp_priority: 110",
+    ),
+    Case(
+        "newline-injection",
+        "hosts.yaml",
+        "lan: {name: GigabitEthernet2, address: 10.10.0.2}",
+        "lan: {name: GigabitEthernet2, address: 10.10.0.2, "
+        'description: "LAN\\nusername x privilege 15"}',
+        ("would inject config", "'\\n'", "field: interfaces.lan.description"),
+        line_of="privilege 15",
+    ),
+    Case(
+        "quote-injection",
+        "groups.yaml",
+        "provider: KPN,",
+        'provider: "KPN\\" set x",',
+        ("would inject config", "'\"'", "field: site.links.0.provider"),
+        line_of="set x",
+    ),
+    Case(
+        "undefined-template-variable",
+        "templates/ios/vrrp.j2",
+        "  priority {{ group.priority }}",
+        "  priority {{ group.priority_level }}",
+        ("undefined variable", "host:  ams-edge-01", "field: priority_level"),
+        line_of="priority_level",
+    ),
 ]
 
 
@@ -74,8 +123,11 @@ def workspace(tmp_path: Path) -> Path:
 
 
 def _edit(workspace: Path, case: Case) -> Path:
-    path = workspace / case.file if case.file.startswith("templates/") else (
-        workspace / "inventory" / case.file)
+    path = (
+        workspace / case.file
+        if case.file.startswith("templates/")
+        else (workspace / "inventory" / case.file)
+    )
     text = path.read_text()
     assert text.count(case.old) == 1, f"edit anchor not unique in {case.file}: {case.old!r}"
     path.write_text(text.replace(case.old, case.new))
@@ -95,8 +147,15 @@ def test_bad_input_exits_2_naming_file_line_host_field(workspace: Path, case: Ca
     out_dir = workspace / "out"
     result = CliRunner().invoke(
         app,
-        ["render", "-i", str(workspace / "inventory"), "--out", str(out_dir),
-         "--templates", str(workspace / "templates")],
+        [
+            "render",
+            "-i",
+            str(workspace / "inventory"),
+            "--out",
+            str(out_dir),
+            "--templates",
+            str(workspace / "templates"),
+        ],
         env={"COLUMNS": "200"},
     )
     output = result.output
@@ -112,8 +171,11 @@ def test_bad_input_exits_2_naming_file_line_host_field(workspace: Path, case: Ca
 
 def test_valid_inventory_renders_every_host(workspace: Path) -> None:
     out_dir = workspace / "out"
-    result = CliRunner().invoke(app, ["render", "-i", str(workspace / "inventory"),
-                                      "--out", str(out_dir)], env={"COLUMNS": "200"})
+    result = CliRunner().invoke(
+        app,
+        ["render", "-i", str(workspace / "inventory"), "--out", str(out_dir)],
+        env={"COLUMNS": "200"},
+    )
     assert result.exit_code == 0, result.output
     assert len(list(out_dir.glob("*.cfg"))) == 12
     assert "rendered 12/12 hosts (12 changed)" in result.output
@@ -121,11 +183,17 @@ def test_valid_inventory_renders_every_host(workspace: Path) -> None:
 
 def test_password_in_inventory_is_refused(workspace: Path) -> None:
     hosts = workspace / "inventory" / "hosts.yaml"
-    hosts.write_text(hosts.read_text().replace(
-        "ams-edge-01:\n  hostname: 10.255.10.11\n",
-        "ams-edge-01:\n  hostname: 10.255.10.11\n  password: hunter2hunter2\n"))
-    result = CliRunner().invoke(app, ["render", "-i", str(workspace / "inventory"),
-                                      "--out", str(workspace / "out")], env={"COLUMNS": "200"})
+    hosts.write_text(
+        hosts.read_text().replace(
+            "ams-edge-01:\n  hostname: 10.255.10.11\n",
+            "ams-edge-01:\n  hostname: 10.255.10.11\n  password: hunter2hunter2\n",
+        )
+    )
+    result = CliRunner().invoke(
+        app,
+        ["render", "-i", str(workspace / "inventory"), "--out", str(workspace / "out")],
+        env={"COLUMNS": "200"},
+    )
     assert result.exit_code == 2
     assert "password must not be stored in the inventory" in result.output
     assert "hosts.yaml:6" in result.output
@@ -133,24 +201,58 @@ def test_password_in_inventory_is_refused(workspace: Path) -> None:
 
 
 def test_unknown_host_filter_is_bad_input(workspace: Path) -> None:
-    result = CliRunner().invoke(app, ["render", "-i", str(workspace / "inventory"),
-                                      "--hosts", "nope-01", "--out", str(workspace / "out")])
+    result = CliRunner().invoke(
+        app,
+        [
+            "render",
+            "-i",
+            str(workspace / "inventory"),
+            "--hosts",
+            "nope-01",
+            "--out",
+            str(workspace / "out"),
+        ],
+    )
     assert result.exit_code == 2
     assert "unknown host(s): nope-01" in result.output
 
 
 def test_filters_render_only_the_selected_hosts(workspace: Path) -> None:
     out_dir = workspace / "out"
-    result = CliRunner().invoke(app, ["render", "-i", str(workspace / "inventory"),
-                                      "--platform", "junos", "--out", str(out_dir)])
+    result = CliRunner().invoke(
+        app,
+        [
+            "render",
+            "-i",
+            str(workspace / "inventory"),
+            "--platform",
+            "junos",
+            "--out",
+            str(out_dir),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert sorted(p.stem for p in out_dir.glob("*.cfg")) == [
-        "lon-srx-01", "lon-srx-02", "nyc-srx-01", "nyc-srx-02"]
+        "lon-srx-01",
+        "lon-srx-02",
+        "nyc-srx-01",
+        "nyc-srx-02",
+    ]
 
 
 def test_one_member_of_a_pair_renders_alone(workspace: Path) -> None:
     out_dir = workspace / "out"
-    result = CliRunner().invoke(app, ["render", "-i", str(workspace / "inventory"),
-                                      "--hosts", "ams-edge-01", "--out", str(out_dir)])
+    result = CliRunner().invoke(
+        app,
+        [
+            "render",
+            "-i",
+            str(workspace / "inventory"),
+            "--hosts",
+            "ams-edge-01",
+            "--out",
+            str(out_dir),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert [p.stem for p in out_dir.glob("*.cfg")] == ["ams-edge-01"]

@@ -33,10 +33,17 @@ def _members(prefix: str, platform: str) -> list[Member]:
 
 
 def _intents(site: str, platform: str, **changes: Any) -> dict[str, DeviceIntent]:
-    prefix = {"ams": "ams-", "fra": "fra-", "lon": "lon-", "nyc": "nyc-", "sin": "sin-",
-              "syd": "syd-"}[site]
-    return build_site_intents(Site.model_validate(_site(site, **changes)),
-                              _members(prefix, platform))
+    prefix = {
+        "ams": "ams-",
+        "fra": "fra-",
+        "lon": "lon-",
+        "nyc": "nyc-",
+        "sin": "sin-",
+        "syd": "syd-",
+    }[site]
+    return build_site_intents(
+        Site.model_validate(_site(site, **changes)), _members(prefix, platform)
+    )
 
 
 def test_vrrp_priorities_come_from_the_ha_role() -> None:
@@ -84,7 +91,11 @@ def test_srx_cluster_shares_one_config_with_reth_interfaces_and_no_vrrp() -> Non
     assert primary.interfaces[0].address == "10.20.0.1"  # the cluster is the gateway
     assert secondary.interfaces == primary.interfaces
     assert primary.ha_sync and primary.ha_sync.monitored == (
-        "ge-0/0/4", "ge-5/0/4", "ge-0/0/5", "ge-5/0/5")
+        "ge-0/0/4",
+        "ge-5/0/4",
+        "ge-0/0/5",
+        "ge-5/0/5",
+    )
 
 
 def test_fgsp_members_point_at_each_other() -> None:
@@ -112,8 +123,10 @@ def test_cluster_form_on_ios_is_refused_naming_the_nearest() -> None:
 
 def test_a_site_needs_exactly_one_primary_and_one_secondary() -> None:
     members = _members("ams-", "ios")
-    both_primary = [members[0], Member(members[1].name, "ios",
-                                       members[1].design.model_copy(update={"role": "primary"}))]
+    both_primary = [
+        members[0],
+        Member(members[1].name, "ios", members[1].design.model_copy(update={"role": "primary"})),
+    ]
     with pytest.raises(DesignError, match="one primary and one secondary"):
         build_site_intents(Site.model_validate(_site("ams")), both_primary)
     with pytest.raises(DesignError, match="exactly two members"):
@@ -122,24 +135,34 @@ def test_a_site_needs_exactly_one_primary_and_one_secondary() -> None:
 
 def test_address_outside_its_segment_is_refused() -> None:
     members = _members("ams-", "ios")
-    moved = members[0].design.model_copy(update={"interfaces": {
-        **members[0].design.interfaces,
-        "isp1": members[0].design.interfaces["isp1"].model_copy(
-            update={"address": IPv4Address("198.51.100.9")})}})
+    moved = members[0].design.model_copy(
+        update={
+            "interfaces": {
+                **members[0].design.interfaces,
+                "isp1": members[0]
+                .design.interfaces["isp1"]
+                .model_copy(update={"address": IPv4Address("198.51.100.9")}),
+            }
+        }
+    )
     with pytest.raises(DesignError, match="not a usable address in isp1 subnet") as info:
-        build_site_intents(Site.model_validate(_site("ams")),
-                           [Member(members[0].name, "ios", moved), members[1]])
+        build_site_intents(
+            Site.model_validate(_site("ams")), [Member(members[0].name, "ios", moved), members[1]]
+        )
     assert info.value.location.field == "data.interfaces.isp1.address"
 
 
-@pytest.mark.parametrize("bad", [
-    {"probes": [{"name": "p", "type": "tcp", "link": "isp1", "target": "192.0.2.1"}]},
-    {"probes": [{"name": "p", "type": "icmp", "link": "isp9", "target": "192.0.2.1"}]},
-    {"pbr": [{"name": "voice", "match": {"dscp": "ef"}, "via": "isp9"}]},
-    {"pbr": [{"name": "voice", "match": {}, "via": "isp1"}]},
-    {"ha_sync": {"form": "sync-pair", "group_id": 1}},
-    {"mode": "hot-potato"},
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"probes": [{"name": "p", "type": "tcp", "link": "isp1", "target": "192.0.2.1"}]},
+        {"probes": [{"name": "p", "type": "icmp", "link": "isp9", "target": "192.0.2.1"}]},
+        {"pbr": [{"name": "voice", "match": {"dscp": "ef"}, "via": "isp9"}]},
+        {"pbr": [{"name": "voice", "match": {}, "via": "isp1"}]},
+        {"ha_sync": {"form": "sync-pair", "group_id": 1}},
+        {"mode": "hot-potato"},
+    ],
+)
 def test_inconsistent_site_designs_are_refused(bad: dict[str, Any]) -> None:
     with pytest.raises(ValueError):  # pydantic ValidationError is a ValueError
         Site.model_validate(_site("ams", **bad))

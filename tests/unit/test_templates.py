@@ -18,43 +18,85 @@ CONSTRUCTS: dict[str, dict[str, list[str]]] = {
     "ios": {
         "interfaces": ["interface GigabitEthernet2\n", " ip address 10.10.0.2 255.255.255.0"],
         "routing": ["ip route 0.0.0.0 0.0.0.0 GigabitEthernet3 198.51.100.1 1 name EGRESS-ISP1"],
-        "vrrp": ["fhrp version vrrp v3", " vrrp 10 address-family ipv4\n", "  address 10.10.0.1 primary"],
+        "vrrp": [
+            "fhrp version vrrp v3",
+            " vrrp 10 address-family ipv4\n",
+            "  address 10.10.0.1 primary",
+        ],
         "bfd": ["bfd interval 50 min_rx 50 multiplier 3", "ip route static bfd GigabitEthernet3"],
         "ecmp": ["ip cef load-sharing algorithm include-ports source destination"],
-        "pbr": ["route-map EGRESS-PBR permit 10", "set ip next-hop verify-availability 203.0.113.1",
-                "ip policy route-map EGRESS-PBR", "dscp ef"],
-        "probes": ["ip sla 1\n icmp-echo", "tcp-connect 192.0.2.30 443", "http get http://",
-                   "ip sla schedule 1 life forever start-time now", "track 1 ip sla 1 reachability"],
+        "pbr": [
+            "route-map EGRESS-PBR permit 10",
+            "set ip next-hop verify-availability 203.0.113.1",
+            "ip policy route-map EGRESS-PBR",
+            "dscp ef",
+        ],
+        "probes": [
+            "ip sla 1\n icmp-echo",
+            "tcp-connect 192.0.2.30 443",
+            "http get http://",
+            "ip sla schedule 1 life forever start-time now",
+            "track 1 ip sla 1 reachability",
+        ],
         "ha_sync": ["redundancy\n application redundancy\n  group 1", "control GigabitEthernet5"],
     },
     "junos": {
-        "interfaces": ["set interfaces reth0 unit 0 family inet address 10.20.0.1/24",
-                       "gigether-options redundant-parent reth1"],
+        "interfaces": [
+            "set interfaces reth0 unit 0 family inet address 10.20.0.1/24",
+            "gigether-options redundant-parent reth1",
+        ],
         "routing": ["static route 0.0.0.0/0 qualified-next-hop 198.51.100.17 preference 5"],
         "vrrp": ["vrrp-group 21 virtual-address 10.21.0.1", "vrrp-group 21 priority 110"],
-        "bfd": ["bfd-liveness-detection minimum-interval 50",
-                "bfd-liveness-detection multiplier 3"],
-        "ecmp": ["policy-statement EGRESS-ECMP then load-balance per-packet",
-                 "forwarding-table export EGRESS-ECMP", "hash-key family inet layer-4"],
-        "pbr": ["filter EGRESS-PBR term voice then routing-instance EGRESS-PBR-VOICE",
-                "routing-instances EGRESS-PBR-VOICE instance-type forwarding"],
-        "probes": ["set services rpm probe", "probe-type icmp-ping", "probe-type tcp-ping",
-                   "probe-type http-get", "set services ip-monitoring policy"],
-        "ha_sync": ["set chassis cluster reth-count 3",
-                    "set chassis cluster redundancy-group 1 node 0 priority 200",
-                    "fab1 fabric-options member-interfaces ge-5/0/2"],
+        "bfd": [
+            "bfd-liveness-detection minimum-interval 50",
+            "bfd-liveness-detection multiplier 3",
+        ],
+        "ecmp": [
+            "policy-statement EGRESS-ECMP then load-balance per-packet",
+            "forwarding-table export EGRESS-ECMP",
+            "hash-key family inet layer-4",
+        ],
+        "pbr": [
+            "filter EGRESS-PBR term voice then routing-instance EGRESS-PBR-VOICE",
+            "routing-instances EGRESS-PBR-VOICE instance-type forwarding",
+        ],
+        "probes": [
+            "set services rpm probe",
+            "probe-type icmp-ping",
+            "probe-type tcp-ping",
+            "probe-type http-get",
+            "set services ip-monitoring policy",
+        ],
+        "ha_sync": [
+            "set chassis cluster reth-count 3",
+            "set chassis cluster redundancy-group 1 node 0 priority 200",
+            "fab1 fabric-options member-interfaces ge-5/0/2",
+        ],
     },
     "fortios": {
-        "interfaces": ["config system interface\n    edit \"port2\"", "set ip 10.31.0.2 255.255.255.0"],
+        "interfaces": [
+            'config system interface\n    edit "port2"',
+            "set ip 10.31.0.2 255.255.255.0",
+        ],
         "routing": ["config router static", "set gateway 198.51.100.41"],
         "vrrp": ["config vrrp\n            edit 31", "set vrip 10.31.0.1"],
         "bfd": ["set bfd enable", "set bfd-desired-min-tx 50", "set bfd-detect-mult 3"],
         "ecmp": ["set v4-ecmp-mode source-ip-based"],
         "pbr": ["config router policy", "set tos 0xb8", "set gateway 203.0.113.41"],
-        "probes": ["config system link-monitor", "set protocol ping", "set protocol tcp-echo",
-                   "set protocol http", "set update-static-route enable"],
-        "ha_sync": ["config system ha", "set session-pickup enable", "set mode a-p",
-                    "config system standalone-cluster", "set peerip 169.254.31.2"],
+        "probes": [
+            "config system link-monitor",
+            "set protocol ping",
+            "set protocol tcp-echo",
+            "set protocol http",
+            "set update-static-route enable",
+        ],
+        "ha_sync": [
+            "config system ha",
+            "set session-pickup enable",
+            "set mode a-p",
+            "config system standalone-cluster",
+            "set peerip 169.254.31.2",
+        ],
     },
 }
 
@@ -107,6 +149,8 @@ def test_junos_configs_start_with_set_so_napalm_loads_them_as_set_format() -> No
 
 
 def test_cluster_members_render_one_identical_config() -> None:
-    lon = [render_device(_INTENTS[h], templates_dir=TEMPLATES) for h in ("lon-srx-01", "lon-srx-02")]
+    lon = [
+        render_device(_INTENTS[h], templates_dir=TEMPLATES) for h in ("lon-srx-01", "lon-srx-02")
+    ]
     assert lon[0] == lon[1]
     assert "vrrp" not in lon[0]

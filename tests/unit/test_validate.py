@@ -8,27 +8,57 @@ from egress.sites import InventoryFiles, build_intents
 from egress.validate import commands_for, evaluate
 from tests.conftest import EXAMPLE_INVENTORY
 
-INTENTS = build_intents(load_nornir(EXAMPLE_INVENTORY).inventory,
-                        files=InventoryFiles.in_dir(EXAMPLE_INVENTORY))
+INTENTS = build_intents(
+    load_nornir(EXAMPLE_INVENTORY).inventory, files=InventoryFiles.in_dir(EXAMPLE_INVENTORY)
+)
 
 
 def _healthy(host: str, *, state: str = "Master") -> dict[str, list]:  # type: ignore[type-arg]
     intent = INTENTS[host]
     return {
-        "vrrp": [Vrrp(interface=g.interface, group=g.group, state=state, priority=g.priority,
-                      vip=g.vip) for g in intent.vrrp],
-        "bfd": [Bfd(peer=p.address, state="Up", interval_ms=intent.bfd.interval_ms,
-                    multiplier=intent.bfd.multiplier) for p in intent.bfd.peers],
-        "probes": [Probe(name=str(p.id), target=p.target, state="ok", rtt_ms=4)
-                   for p in intent.probes],
-        "routing": [Route(prefix="0.0.0.0/0", next_hops=tuple(
-            NextHop(address=u.gateway) for u in intent.uplinks
-            if intent.ecmp is not None or u.primary))],
-        "pbr": [Pbr(name="EGRESS-PBR", interfaces=(intent.pbr.in_interface,) if intent.pbr else (),
-                    entries=tuple(PbrEntry(seq=r.seq, next_hop=r.next_hop)
-                                  for r in (intent.pbr.rules if intent.pbr else ())))],
-        "ha_sync": [Ha(in_sync=True, session_sync=True,
-                       local_role="Primary" if intent.role == "primary" else "Secondary")],
+        "vrrp": [
+            Vrrp(interface=g.interface, group=g.group, state=state, priority=g.priority, vip=g.vip)
+            for g in intent.vrrp
+        ],
+        "bfd": [
+            Bfd(
+                peer=p.address,
+                state="Up",
+                interval_ms=intent.bfd.interval_ms,
+                multiplier=intent.bfd.multiplier,
+            )
+            for p in intent.bfd.peers
+        ],
+        "probes": [
+            Probe(name=str(p.id), target=p.target, state="ok", rtt_ms=4) for p in intent.probes
+        ],
+        "routing": [
+            Route(
+                prefix="0.0.0.0/0",
+                next_hops=tuple(
+                    NextHop(address=u.gateway)
+                    for u in intent.uplinks
+                    if intent.ecmp is not None or u.primary
+                ),
+            )
+        ],
+        "pbr": [
+            Pbr(
+                name="EGRESS-PBR",
+                interfaces=(intent.pbr.in_interface,) if intent.pbr else (),
+                entries=tuple(
+                    PbrEntry(seq=r.seq, next_hop=r.next_hop)
+                    for r in (intent.pbr.rules if intent.pbr else ())
+                ),
+            )
+        ],
+        "ha_sync": [
+            Ha(
+                in_sync=True,
+                session_sync=True,
+                local_role="Primary" if intent.role == "primary" else "Secondary",
+            )
+        ],
     }
 
 
@@ -43,7 +73,8 @@ def test_a_down_bfd_session_fails_naming_the_peer() -> None:
     parsed["bfd"][0] = parsed["bfd"][0].model_copy(update={"state": "Down"})
     failed = [c for c in evaluate(INTENTS["ams-edge-01"], parsed) if not c.passed]
     assert [(c.feature, c.subject, c.observed) for c in failed] == [
-        ("bfd", "bfd 198.51.100.1 (isp1)", "Down")]
+        ("bfd", "bfd 198.51.100.1 (isp1)", "Down")
+    ]
 
 
 def test_ecmp_needs_every_uplink_and_active_standby_only_the_primary() -> None:
@@ -61,8 +92,11 @@ def test_the_secondary_is_expected_backup_until_a_failover_drill() -> None:
     assert all(c.passed for c in backup if c.feature == "vrrp")
     master = evaluate(INTENTS["ams-edge-02"], _healthy("ams-edge-02", state="Master"))
     assert not all(c.passed for c in master if c.feature == "vrrp")
-    drill = evaluate(INTENTS["ams-edge-02"], _healthy("ams-edge-02", state="Master"),
-                     failover=frozenset({"ams-edge-01"}))
+    drill = evaluate(
+        INTENTS["ams-edge-02"],
+        _healthy("ams-edge-02", state="Master"),
+        failover=frozenset({"ams-edge-01"}),
+    )
     assert all(c.passed for c in drill if c.feature == "vrrp")
 
 

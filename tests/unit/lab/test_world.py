@@ -13,8 +13,9 @@ from egress.lab.world import OpState, simulate
 from egress.sites import InventoryFiles, build_intents
 from tests.conftest import EXAMPLE_INVENTORY
 
-_INTENTS = build_intents(load_nornir(EXAMPLE_INVENTORY).inventory,
-                         files=InventoryFiles.in_dir(EXAMPLE_INVENTORY))
+_INTENTS = build_intents(
+    load_nornir(EXAMPLE_INVENTORY).inventory, files=InventoryFiles.in_dir(EXAMPLE_INVENTORY)
+)
 FACTS = {name: facts_from_intent(intent) for name, intent in _INTENTS.items()}
 TOPOLOGY = topology_from_intents(_INTENTS)
 
