@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import subprocess
 import threading
@@ -24,9 +23,11 @@ def _tree(pid: int) -> list[int]:
     while todo:
         current = todo.pop()
         pids.append(current)
-        for task in Path(f"/proc/{current}/task").glob("*/children"):
-            with contextlib.suppress(OSError):
+        try:  # a process may end between listing and reading
+            for task in Path(f"/proc/{current}/task").glob("*/children"):
                 todo.extend(int(c) for c in task.read_text().split())
+        except OSError:
+            continue
     return pids
 
 
