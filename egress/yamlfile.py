@@ -76,7 +76,13 @@ def load_yaml(path: Path) -> Any:
 
 def load_yaml_files(paths: Sequence[Path]) -> list[Any]:
     """Load several files; large uncached ones are parsed in parallel processes."""
-    big = [p for p in paths if p.exists() and p.stat().st_size >= _CACHE_MIN_BYTES]
+    big = [
+        p
+        for p in paths
+        if p.exists()
+        and p.stat().st_size >= _CACHE_MIN_BYTES
+        and not _cache_file(p.read_bytes()).exists()
+    ]
     if len(big) > 1:
         with ProcessPoolExecutor(max_workers=len(big), mp_context=get_context("fork")) as pool:
             # the children fill the cache; the parent then reads marshal, not YAML
