@@ -15,6 +15,7 @@ from egress.commands.report import report_command
 from egress.commands.run import run_command
 from egress.commands.validate import validate_command
 
+
 def quiet_libraries() -> None:
     """Driver libraries log tracebacks for failures egress already reports in one line and
     records in the change directory; keep them off the operator's screen."""

@@ -49,6 +49,7 @@ class EgressNapalm:
         extras = dict(extras or {})
         optional_args = dict(extras.pop("optional_args", {}))
         verify_pyez = optional_args.pop("hostkey_verify", True)
+        open_timeout = optional_args.pop("conn_open_timeout", None)
         if port and "port" not in optional_args:
             optional_args["port"] = port
         driver = get_network_driver(platform)
@@ -62,6 +63,8 @@ class EgressNapalm:
         pyez = getattr(connection, "device", None)
         if pyez is not None and hasattr(pyez, "_hostkey_verify"):
             pyez._hostkey_verify = verify_pyez  # napalm junos does not forward it
+            if open_timeout is not None:
+                pyez._conn_open_timeout = open_timeout  # nor this one
         connection.open()
         self.connection = connection
 
@@ -77,7 +80,7 @@ def platform_options(
 ) -> dict[str, Any]:
     """NAPALM optional_args that verify host keys (``known_hosts`` None: the user's own)."""
     if platform == "junos":
-        args: dict[str, Any] = {"hostkey_verify": True}
+        args: dict[str, Any] = {"hostkey_verify": True, "conn_open_timeout": min(timeout, 30)}
         if ssh_config is not None:
             args["ssh_config_file"] = str(ssh_config)
         return {"optional_args": args, "timeout": timeout}

@@ -8,9 +8,11 @@ directory and the returned :class:`ChangeResult`.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -19,14 +21,22 @@ from nornir.core import Nornir
 from nornir.core.task import Result, Task
 
 from egress.changes import PLAN, SUMMARY, ChangeDir, record_step
-from egress.errors import DeviceError, Location
-from egress.validate import Check
 from egress.connection import CONNECTION
-from egress.device_errors import describe
+from egress.device_errors import chain, describe
+from egress.errors import DeviceError, Location
 from egress.intent import DeviceIntent
+from egress.validate import Check
 from tasks.backup import backup_config
+from tasks.deploy import (
+    CommitInterrupted,
+    Deployed,
+    RolledBack,
+    confirm_config,
+    deploy_config,
+    rollback_config,
+    verify_applied,
+)
 from tasks.validate import validate_state
-from tasks.deploy import Deployed, RolledBack, confirm_config, deploy_config, rollback_config, verify_applied
 
 
 class PostCheckFailed(DeviceError):
@@ -46,15 +56,21 @@ class Outcome(StrEnum):
 
     @property
     def failed(self) -> bool:
-        return self not in (Outcome.UNCHANGED, Outcome.WOULD_CHANGE, Outcome.COMMITTED,
-                            Outcome.MIRRORED)
+        return self not in (
+            Outcome.UNCHANGED,
+            Outcome.WOULD_CHANGE,
+            Outcome.COMMITTED,
+            Outcome.MIRRORED,
+        )
 
     @property
     def config(self) -> str:
         """Which config the device is left at."""
         return {
-            Outcome.COMMITTED: "intended", Outcome.MIRRORED: "intended",
-            Outcome.UNCHANGED: "intended", Outcome.FAILED_UNKNOWN: "UNKNOWN - check it",
+            Outcome.COMMITTED: "intended",
+            Outcome.MIRRORED: "intended",
+            Outcome.UNCHANGED: "intended",
+            Outcome.FAILED_UNKNOWN: "UNKNOWN - check it",
             Outcome.REVERTING: "pre-change (after its confirm timer)",
         }.get(self, "pre-change")
 
@@ -97,6 +113,8 @@ class ChangeResult:
     dry_run: bool
     hosts: dict[str, HostResult] = field(default_factory=dict)
     stopped_by_budget: bool = False
+    interrupted: bool = False  # stopped by the operator (Ctrl-C): nothing new was started
+    batches: list[list[str]] = field(default_factory=list)
 
     @property
     def failed(self) -> list[HostResult]:
@@ -113,20 +131,52 @@ def plan_change(intents: Mapping[str, DeviceIntent]) -> list[HostPlan]:
         ha = intent.ha_sync
         if ha is not None and ha.form == "cluster":
             if intent.role == "primary":
-                plans.append(HostPlan(name, intent.site, intent.role, 2, "push",
-                                      f"shared-config cluster: commit once here; {intent.peer} "
-                                      "takes it by config sync"))
+                plans.append(
+                    HostPlan(
+                        name,
+                        intent.site,
+                        intent.role,
+                        2,
+                        "push",
+                        f"shared-config cluster: commit once here; {intent.peer} "
+                        "takes it by config sync",
+                    )
+                )
             else:
-                plans.append(HostPlan(name, intent.site, intent.role, 2, "check-mirror",
-                                      f"shared-config cluster member: checked for sync with "
-                                      f"{intent.peer}, never pushed"))
+                plans.append(
+                    HostPlan(
+                        name,
+                        intent.site,
+                        intent.role,
+                        2,
+                        "check-mirror",
+                        f"shared-config cluster member: checked for sync with "
+                        f"{intent.peer}, never pushed",
+                    )
+                )
         elif intent.role == "secondary":
-            plans.append(HostPlan(name, intent.site, intent.role, 1, "push",
-                                  "own config: secondary first, while the primary carries traffic",
-                                  scope="local"))
+            plans.append(
+                HostPlan(
+                    name,
+                    intent.site,
+                    intent.role,
+                    1,
+                    "push",
+                    "own config: secondary first, while the primary carries traffic",
+                    scope="local",
+                )
+            )
         else:
-            plans.append(HostPlan(name, intent.site, intent.role, 2, "push",
-                                  f"own config: after its secondary {intent.peer} is done"))
+            plans.append(
+                HostPlan(
+                    name,
+                    intent.site,
+                    intent.role,
+                    2,
+                    "push",
+                    f"own config: after its secondary {intent.peer} is done",
+                )
+            )
     return plans
 
 
@@ -138,64 +188,153 @@ def run_change(
     configs: Mapping[str, str],
     options: DeployOptions,
     progress: Progress | None = None,
+    batches: Sequence[Sequence[str]] | None = None,
+    stop: threading.Event | None = None,
 ) -> ChangeResult:
+    """Change ``nr``'s hosts batch by batch (default: one batch), each batch in its waves.
+
+    The failure budget is checked before every wave; ``stop`` (set from another thread, e.g.
+    on Ctrl-C) lets the devices in flight finish and starts nothing new.
+    """
     plans = plan_change({h: intents[h] for h in nr.inventory.hosts})
-    change.write_json(PLAN, {"change_id": change.change_id, "dry_run": not options.commit,
-                             "options": options, "hosts": plans})
-    result = ChangeResult(change.change_id, change.root, dry_run=not options.commit)
+    order = [list(b) for b in batches] if batches is not None else [[p.host for p in plans]]
+    placed = [h for b in order for h in b]
+    if sorted(placed) != sorted(p.host for p in plans):
+        raise ValueError("batches must name every selected host exactly once")
+    change.write_json(
+        PLAN,
+        {
+            "change_id": change.change_id,
+            "dry_run": not options.commit,
+            "options": options,
+            "hosts": plans,
+            "batches": order,
+        },
+    )
+    result = ChangeResult(change.change_id, change.root, dry_run=not options.commit, batches=order)
     say = progress or (lambda _host, _what: None)
     try:
-        for wave in sorted({p.wave for p in plans}):
-            _run_wave(nr, [p for p in plans if p.wave == wave], change=change, intents=intents,
-                      configs=configs, options=options, result=result, say=say)
+        for number, batch in enumerate(order, 1):
+            members = [p for p in plans if p.host in set(batch)]
+            if len(order) > 1:
+                held = (
+                    " (not started: interrupted)"
+                    if stop is not None and stop.is_set()
+                    else " (not started: failure budget exhausted)"
+                    if len(result.failed) > options.max_failures
+                    else ""
+                )
+                say(f"batch {number}/{len(order)}", ", ".join(batch) + held)
+            for wave in sorted({p.wave for p in members}):
+                wave_plans = [p for p in members if p.wave == wave]
+                if stop is not None and stop.is_set():
+                    result.interrupted = True
+                    for plan in wave_plans:
+                        result.hosts[plan.host] = HostResult(
+                            plan.host, Outcome.SKIPPED, "interrupted before it started"
+                        )
+                    continue
+                _run_wave(
+                    nr,
+                    wave_plans,
+                    change=change,
+                    intents=intents,
+                    configs=configs,
+                    options=options,
+                    result=result,
+                    say=say,
+                )
     finally:
         # napalm restores session settings (IOS `no file prompt quiet`) only on close()
         nr.close_connections(on_good=True, on_failed=True)
-        change.write_json(SUMMARY, {
-            "change_id": change.change_id,
-            "dry_run": result.dry_run,
-            "stopped_by_budget": result.stopped_by_budget,
-            "hosts": {h: {"outcome": r.outcome.value, "config": r.outcome.config,
-                          "message": r.message, "diff_lines": r.diff_lines,
-                          "duration_s": r.duration_s}
-                      for h, r in sorted(result.hosts.items())},
-        })
+        write_summary(change, result)
     return result
 
 
+def write_summary(change: ChangeDir, result: ChangeResult, **extra: object) -> None:
+    """summary.json: where every device was left (rewritten when a later step changes it)."""
+    change.write_json(
+        SUMMARY,
+        {
+            "change_id": change.change_id,
+            "dry_run": result.dry_run,
+            "stopped_by_budget": result.stopped_by_budget,
+            "interrupted": result.interrupted,
+            "batches": result.batches,
+            "hosts": {
+                h: {
+                    "outcome": r.outcome.value,
+                    "config": r.outcome.config,
+                    "message": r.message,
+                    "diff_lines": r.diff_lines,
+                    "duration_s": r.duration_s,
+                }
+                for h, r in sorted(result.hosts.items())
+            },
+            **extra,
+        },
+    )
+
+
 def _run_wave(
-    nr: Nornir, members: list[HostPlan], *, change: ChangeDir,
-    intents: Mapping[str, DeviceIntent], configs: Mapping[str, str], options: DeployOptions,
-    result: ChangeResult, say: Progress,
+    nr: Nornir,
+    members: list[HostPlan],
+    *,
+    change: ChangeDir,
+    intents: Mapping[str, DeviceIntent],
+    configs: Mapping[str, str],
+    options: DeployOptions,
+    result: ChangeResult,
+    say: Progress,
 ) -> None:
     if len(result.failed) > options.max_failures:
         for plan in members:
-            result.hosts[plan.host] = HostResult(plan.host, Outcome.SKIPPED,
-                                                 "failure budget exhausted")
+            result.hosts[plan.host] = HostResult(
+                plan.host, Outcome.SKIPPED, "failure budget exhausted"
+            )
         result.stopped_by_budget = True
         return
     push = {p.host for p in members if p.action == "push"}
     if push:
         scopes = {p.host: p.scope for p in members}
         outcomes = nr.filter(filter_func=lambda h: h.name in push).run(
-            task=_change_device, change=change, intents=intents, configs=configs,
-            options=options, scopes=scopes, say=say, on_failed=True,
+            task=_change_device,
+            change=change,
+            intents=intents,
+            configs=configs,
+            options=options,
+            scopes=scopes,
+            say=say,
+            on_failed=True,
         )
         for host, multi in outcomes.items():
             result.hosts[host] = multi[0].result
     checks = {p.host: intents[p.host].peer for p in members if p.action == "check-mirror"}
     if checks:
         outcomes = nr.filter(filter_func=lambda h: h.name in checks).run(
-            task=_check_mirror, change=change, configs=configs, primaries=checks,
-            pushed=result.hosts, options=options, say=say, on_failed=True,
+            task=_check_mirror,
+            change=change,
+            intents=intents,
+            scopes={p.host: p.scope for p in members},
+            configs=configs,
+            primaries=checks,
+            pushed=result.hosts,
+            options=options,
+            say=say,
+            on_failed=True,
         )
         for host, multi in outcomes.items():
             result.hosts[host] = multi[0].result
 
 
 def _change_device(
-    task: Task, *, change: ChangeDir, intents: Mapping[str, DeviceIntent],
-    configs: Mapping[str, str], options: DeployOptions, scopes: Mapping[str, str],
+    task: Task,
+    *,
+    change: ChangeDir,
+    intents: Mapping[str, DeviceIntent],
+    configs: Mapping[str, str],
+    options: DeployOptions,
+    scopes: Mapping[str, str],
     say: Progress,
 ) -> Result:
     """One device's whole change; never raises: the outcome says where the device is left."""
@@ -204,21 +343,25 @@ def _change_device(
 
     def done(outcome: Outcome, message: str = "", diff_lines: int = 0) -> Result:
         say(name, outcome.value + (f": {message}" if message else ""))
-        return Result(host=task.host, result=HostResult(name, outcome, message, diff_lines,
-                                                        round(time.time() - started, 2)))
+        return Result(
+            host=task.host,
+            result=HostResult(name, outcome, message, diff_lines, round(time.time() - started, 2)),
+        )
 
     committed = False
     try:
         say(name, "backing up the running config")
         task.run(task=backup_config, change=change)
         if options.commit and options.validate:
-            pre = task.run(task=validate_state, intents=intents, scope=scopes[name],
-                           change=change, label="pre")[0].result
-            change.write_host_file(name, "pre-validate.json", _checks_json(pre))
+            _pre_check(task, change=change, intents=intents, scope=scopes[name], say=say)
         say(name, "loading the candidate and diffing")
         deployed: Deployed = task.run(
-            task=deploy_config, change=change, config=configs[name], replace=options.replace,
-            commit=options.commit, revert_in=options.confirm_s,
+            task=deploy_config,
+            change=change,
+            config=configs[name],
+            replace=options.replace,
+            commit=options.commit,
+            revert_in=options.confirm_s,
         )[0].result
         lines = len(deployed.diff.splitlines())
         if not deployed.committed:
@@ -229,43 +372,87 @@ def _change_device(
         say(name, "committed; checking before confirming")
         task.run(task=verify_applied, change=change, config=configs[name])
         if options.validate:
-            _post_check(task, change=change, intents=intents, scope=scopes[name],
-                        settle_s=options.settle_s, say=say)
+            _post_check(
+                task,
+                change=change,
+                intents=intents,
+                scope=scopes[name],
+                settle_s=options.settle_s,
+                say=say,
+            )
         task.run(task=confirm_config, change=change)
         return done(Outcome.COMMITTED, diff_lines=lines)
     except Exception as exc:  # every failure ends in a known state, never half-changed
         failure = describe(exc)
-        record_step(change, host=name, step="failure", ok=False, started=started,
-                    kind=failure.kind, message=failure.message)
-        if not committed and failure.kind not in ("dropped", "timeout"):
+        record_step(
+            change,
+            host=name,
+            step="failure",
+            ok=False,
+            started=started,
+            kind=failure.kind,
+            message=failure.message,
+        )
+        # the running config can only have changed once the commit itself was attempted
+        if not committed and not _commit_attempted(exc):
             return done(Outcome.FAILED_UNTOUCHED, failure.message)
-        return _recover(task, change=change, failure=failure.message, options=options,
-                        done=done, say=say)
+        return _recover(
+            task, change=change, failure=failure.message, options=options, done=done, say=say
+        )
 
 
-def _post_check(task: Task, *, change: ChangeDir, intents: Mapping[str, DeviceIntent],
-                scope: str, settle_s: float, say: Progress) -> None:
+def _pre_check(
+    task: Task, *, change: ChangeDir, intents: Mapping[str, DeviceIntent], scope: str,
+    say: Progress,
+) -> None:
+    """Record the starting state; it is evidence for the report, never a reason to stop."""
+    try:
+        pre = task.run(task=validate_state, intents=intents, scope=scope, change=change,
+                       label="pre")[0].result
+    except Exception as exc:  # noqa: BLE001
+        say(task.host.name, f"pre-change checks not recorded: {describe(exc).message}")
+        return
+    change.write_host_file(task.host.name, "pre-validate.json", _checks_json(pre))
+
+
+def _post_check(
+    task: Task,
+    *,
+    change: ChangeDir,
+    intents: Mapping[str, DeviceIntent],
+    scope: str,
+    settle_s: float,
+    say: Progress,
+) -> None:
     """Validate until every check passes or ``settle_s`` runs out; fail with what failed."""
     name = task.host.name
     started = time.time()
     deadline = time.monotonic() + settle_s
     while True:
-        checks: list[Check] = task.run(task=validate_state, intents=intents, scope=scope,
-                                       change=change, label="post")[0].result
+        checks: list[Check] = task.run(
+            task=validate_state, intents=intents, scope=scope, change=change, label="post"
+        )[0].result
         failed = [c for c in checks if not c.passed]
         if not failed or time.monotonic() >= deadline:
             break
         time.sleep(min(2.0, max(0.0, deadline - time.monotonic())))
     change.write_host_file(name, "post-validate.json", _checks_json(checks))
-    record_step(change, host=name, step="validate", ok=not failed, started=started,
-                scope=scope, failed=[f"{c.subject}: expected {c.expected}, got {c.observed}"
-                                     for c in failed])
+    record_step(
+        change,
+        host=name,
+        step="validate",
+        ok=not failed,
+        started=started,
+        scope=scope,
+        failed=[f"{c.subject}: expected {c.expected}, got {c.observed}" for c in failed],
+    )
     if failed:
         first = failed[0]
         raise PostCheckFailed(
             f"post-check failed: {first.subject}: expected {first.expected}, observed "
             f"{first.observed}" + (f" (+{len(failed) - 1} more)" if len(failed) > 1 else ""),
-            location=Location(host=name))
+            location=Location(host=name),
+        )
     say(name, f"{len(checks)} post-checks passed ({scope})")
 
 
@@ -273,32 +460,59 @@ def _checks_json(checks: list[Check]) -> str:
     return json.dumps([asdict(c) for c in checks], indent=2) + "\n"
 
 
-def _recover(task: Task, *, change: ChangeDir, failure: str, options: DeployOptions,
-             done: Callable[..., Result], say: Progress) -> Result:
+def _commit_attempted(exc: BaseException) -> bool:
+    return any(isinstance(e, CommitInterrupted) for e in chain(exc))
+
+
+def _recover(
+    task: Task,
+    *,
+    change: ChangeDir,
+    failure: str,
+    options: DeployOptions,
+    done: Callable[..., Result],
+    say: Progress,
+) -> Result:
     """After a failed or interrupted commit: roll back on a fresh session and prove it."""
     say(task.host.name, f"{failure}; rolling back")
-    try:
+    with contextlib.suppress(Exception):  # the old session may already be gone
         task.host.close_connection(CONNECTION)
-    except Exception:  # noqa: BLE001 - the old session may already be gone
-        pass
     try:
         rolled: RolledBack = task.run(task=rollback_config, change=change)[0].result
     except Exception as exc:  # noqa: BLE001
         reason = describe(exc).message
         if options.confirm_s and options.commit:
-            return done(Outcome.REVERTING, f"{failure}; rollback failed ({reason}); its confirm "
-                                           f"timer restores the pre-change config within "
-                                           f"{options.confirm_s} s")
+            return done(
+                Outcome.REVERTING,
+                f"{failure}; rollback failed ({reason}); its confirm "
+                f"timer restores the pre-change config within "
+                f"{options.confirm_s} s",
+            )
         return done(Outcome.FAILED_UNKNOWN, f"{failure}; rollback failed: {reason}")
+    if rolled.method == "none":
+        return done(
+            Outcome.FAILED_UNTOUCHED,
+            f"{failure}; the device never took the change (its running config equals the backup)",
+        )
     if rolled.residue:
-        return done(Outcome.FAILED_UNKNOWN, f"{failure}; after rollback still different: "
-                                            f"{'; '.join(rolled.residue[:5])}")
+        return done(
+            Outcome.FAILED_UNKNOWN,
+            f"{failure}; after rollback still different: {'; '.join(rolled.residue[:5])}",
+        )
     return done(Outcome.ROLLED_BACK, f"{failure}; restored by {rolled.method} rollback")
 
 
 def _check_mirror(
-    task: Task, *, change: ChangeDir, configs: Mapping[str, str], primaries: Mapping[str, str],
-    pushed: Mapping[str, HostResult], options: DeployOptions, say: Progress,
+    task: Task,
+    *,
+    change: ChangeDir,
+    intents: Mapping[str, DeviceIntent],
+    configs: Mapping[str, str],
+    primaries: Mapping[str, str],
+    pushed: Mapping[str, HostResult],
+    options: DeployOptions,
+    scopes: Mapping[str, str],
+    say: Progress,
 ) -> Result:
     name = task.host.name
     started = time.time()
@@ -308,21 +522,41 @@ def _check_mirror(
         follows = {Outcome.WOULD_CHANGE: Outcome.WOULD_CHANGE, Outcome.UNCHANGED: Outcome.UNCHANGED}
         outcome = follows.get(primary.outcome, Outcome.SKIPPED) if primary else Outcome.SKIPPED
         message = f"follows cluster primary {primaries[name]} " + (
-            f"({primary.outcome.value})" if primary else "(not run)")
+            f"({primary.outcome.value})" if primary else "(not run)"
+        )
         say(name, message)
-        return Result(host=task.host, result=HostResult(
-            name, outcome, message, primary.diff_lines if primary else 0))
-    try:
-        task.run(task=backup_config, change=change)
-        task.run(task=verify_applied, change=change, config=configs[name])
-    except Exception as exc:  # noqa: BLE001
-        failure = describe(exc).message
-        record_step(change, host=name, step="mirror", ok=False, started=started, message=failure)
-        say(name, f"not in sync with {primaries[name]}: {failure}")
-        return Result(host=task.host, result=HostResult(name, Outcome.FAILED_UNKNOWN,
-                                                        f"not in sync with {primaries[name]}: "
-                                                        f"{failure}"))
-    record_step(change, host=name, step="mirror", ok=True, started=started)
-    say(name, f"in sync with {primaries[name]}")
-    return Result(host=task.host, result=HostResult(name, Outcome.MIRRORED,
-                                                    f"in sync with {primaries[name]}"))
+        return Result(
+            host=task.host,
+            result=HostResult(name, outcome, message, primary.diff_lines if primary else 0),
+        )
+    # The cluster synced the primary's config here; what remains is what a cluster keeps per
+    # member (FGCP: HA priority/override). Push the rendered config the normal way: its diff
+    # is exactly those lines, or nothing at all (SRX: the whole config is shared).
+    member = _change_device(
+        task,
+        change=change,
+        intents=intents,
+        configs=configs,
+        options=options,
+        scopes=scopes,
+        say=say,
+    ).result
+    assert isinstance(member, HostResult)
+    if member.outcome in (Outcome.COMMITTED, Outcome.UNCHANGED):
+        local = (
+            f"; {member.diff_lines} member-local diff lines set"
+            if member.outcome is Outcome.COMMITTED
+            else ""
+        )
+        member.outcome = Outcome.MIRRORED
+        member.message = f"in sync with {primaries[name]}{local}"
+    record_step(
+        change,
+        host=name,
+        step="mirror",
+        ok=not member.outcome.failed,
+        started=started,
+        message=member.message,
+    )
+    say(name, member.message)
+    return Result(host=task.host, result=member)

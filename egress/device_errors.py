@@ -77,7 +77,7 @@ _KINDS: tuple[tuple[str, frozenset[str], str], ...] = (
     ("confirm", frozenset({"CommitConfirmException"}), "commit-confirm is not possible"),
 )
 # egress's own failures already carry their one line
-_OWN = frozenset({"PostCheckFailed", "DeviceError"})
+_OWN = frozenset({"PostCheckFailed", "CommitInterrupted", "DeviceError"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,14 +90,15 @@ def describe(exc: BaseException | None) -> DeviceFailure:
     """The kind of failure and one line saying it, with the device's own words if short."""
     if exc is None:
         return DeviceFailure("error", "failed without an exception (see the change record)")
-    chain = _chain(exc)
-    for error in chain:
+    for error in chain(exc):
         names = {cls.__name__ for cls in type(error).__mro__}
         if names & _OWN:
             return DeviceFailure("check", getattr(error, "message", str(error)))
         text = " ".join(str(error).split())
         if "known_hosts" in text or "not found in known" in text.lower():
             return DeviceFailure("hostkey", "SSH host key unknown: refusing to connect")
+        if "timed out" in text.lower() or "timeout" in text.lower():
+            return DeviceFailure("timeout", "no answer (timeout)")
         for kind, classes, message in _KINDS:
             if names & classes:
                 detail = f": {text[:160]}" if text and kind in ("rejected", "confirm") else ""
@@ -108,13 +109,15 @@ def describe(exc: BaseException | None) -> DeviceFailure:
     return DeviceFailure("error", f"{type(exc).__name__}: {text}")
 
 
-def _chain(exc: BaseException) -> list[BaseException]:
+def chain(exc: BaseException) -> list[BaseException]:
     """The exception and its causes, innermost last (Nornir wraps subtask errors)."""
     seen: list[BaseException] = []
     current: BaseException | None = exc
     while current is not None and current not in seen:
         seen.append(current)
-        result = getattr(current, "result", None)  # NornirSubTaskError carries the failed task
-        inner = getattr(result, "exception", None)
+        # NornirSubTaskError carries the failed task's MultiResult
+        result = getattr(current, "result", None)
+        results = result if isinstance(result, list) else [result]
+        inner = next((r.exception for r in results if getattr(r, "exception", None)), None)
         current = inner or current.__cause__ or current.__context__
     return list(reversed(seen))

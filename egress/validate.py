@@ -46,6 +46,20 @@ COMMANDS: dict[str, dict[str, str | None]] = {
 }
 
 
+# Commands whose records complete a feature's proof where its one command cannot say it all:
+# IOS "show ip policy" names where each route-map is attached, never its next hops, which only
+# "show route-map" prints (see the real captures of both under tests/fixtures/parse/ios).
+# FortiOS FGSP members print the standalone form of "get system ha status", without sync
+# state; "diagnose sys session sync" (Fortinet's FGSP verification) says whether it runs.
+SUPPORTING: dict[str, dict[str, tuple[str, ...]]] = {
+    "ios": {"pbr": ("show route-map",)},
+    "fortios": {"ha_sync": ("diagnose sys session sync",)},
+}
+# Platforms whose PBR proof lists where each policy is attached: there a policy the listing
+# does not name is not attached (elsewhere a record without interfaces is taken as applied).
+_PBR_ATTACHMENT_LISTED = frozenset({"ios"})
+
+
 @dataclass(frozen=True, slots=True)
 class Check:
     host: str
@@ -60,6 +74,13 @@ def commands_for(intent: DeviceIntent) -> dict[str, str]:
     """feature -> the show command to run on this device."""
     table = COMMANDS[intent.platform]
     return {f: c for f, c in table.items() if c is not None and f in (*intent.features,)}
+
+
+def supporting_commands(intent: DeviceIntent) -> dict[str, tuple[str, ...]]:
+    """feature -> further show commands whose records join the feature's own."""
+    table = SUPPORTING.get(intent.platform, {})
+    wanted = commands_for(intent)
+    return {f: cs for f, cs in table.items() if f in wanted}
 
 
 def evaluate(
@@ -100,7 +121,11 @@ def _vrrp(
         if intended in failover:  # a drill: the intended master has handed over
             intended = intent.peer if intended == intent.host else intent.host
         master = intended == intent.host
-        expected_state = "Master" if master else "Backup"
+        # The box that handed over may have lost the LAN itself: RFC 5798 puts a group whose
+        # interface is down in Initialize (IOS "INIT", Junos "idle"), not Backup.
+        accepted: tuple[str, ...] = ("Master",) if master else ("Backup",)
+        if not master and intent.host in failover:
+            accepted = ("Backup", "Init")
         if scope == "local":
             ok = record.state in ("Master", "Backup")
             checks.append(Check(intent.host, "vrrp", subject, "Master or Backup", record.state, ok))
@@ -110,9 +135,9 @@ def _vrrp(
                     intent.host,
                     "vrrp",
                     subject,
-                    expected_state,
+                    " or ".join(accepted),
                     record.state,
-                    record.state == expected_state,
+                    record.state in accepted,
                 )
             )
         if record.vip is not None:
@@ -127,14 +152,18 @@ def _vrrp(
                 )
             )
         if record.priority is not None:
+            # in a drill the box that handed over runs with its tracked objects down: its
+            # priority is the configured one less their decrements
+            drill = intent.host in failover
             checks.append(
                 Check(
                     intent.host,
                     "vrrp",
                     f"{subject} priority",
-                    str(group.priority),
+                    f"<= {group.priority}" if drill else str(group.priority),
                     str(record.priority),
-                    record.priority == group.priority,
+                    record.priority <= group.priority if drill
+                    else record.priority == group.priority,
                 )
             )
     return checks
@@ -240,13 +269,27 @@ def _pbr(
 ) -> list[Check]:
     assert intent.pbr is not None
     checks = []
-    found = [r for r in records if isinstance(r, Pbr)]
+    # one policy may be told of by two commands (where attached, what it sets): join them
+    found: dict[str, Pbr] = {}
+    for record in (r for r in records if isinstance(r, Pbr)):
+        seen = found.get(record.name)
+        found[record.name] = (
+            record
+            if seen is None
+            else seen.model_copy(
+                update={
+                    "interfaces": seen.interfaces + record.interfaces,
+                    "entries": seen.entries + record.entries,
+                }
+            )
+        )
+    unlisted_is_applied = intent.platform not in _PBR_ATTACHMENT_LISTED
     for rule in intent.pbr.rules:
         subject = f"policy route {rule.name} on {intent.pbr.in_interface}"
         attached = [
             p
-            for p in found
-            if not p.interfaces
+            for p in found.values()
+            if (unlisted_is_applied and not p.interfaces)
             or intent.pbr.in_interface in p.interfaces
             or any(i.startswith(intent.pbr.in_interface) for i in p.interfaces)
         ]
@@ -270,10 +313,11 @@ def _ha(
     intent: DeviceIntent, records: Sequence[BaseRecord], scope: str, failover: frozenset[str]
 ) -> list[Check]:
     assert intent.ha_sync is not None
-    record = next((r for r in records if isinstance(r, Ha)), None)
+    found = [r for r in records if isinstance(r, Ha)]
     subject = f"ha group {intent.ha_sync.group_id} ({intent.ha_sync.form})"
-    if record is None:
+    if not found:
         return [Check(intent.host, "ha_sync", subject, "present", "absent", False)]
+    record = _join_ha(found)
     checks = []
     if record.session_sync is not None:
         checks.append(
@@ -297,21 +341,45 @@ def _ha(
                 record.in_sync is True,
             )
         )
-        expected = (
-            "Primary" if (intent.role == "primary") != (intent.host in failover) else ("Secondary")
-        )
+        # Both members judge the same hand-over: the intended primary, or in a drill its peer.
+        primary = intent.host if intent.role == "primary" else intent.peer
+        drill = primary in failover
+        if drill:
+            primary = intent.peer if primary == intent.host else intent.host
+        accepted: tuple[str, ...] = ("Primary",) if primary == intent.host else ("Secondary",)
+        if drill and intent.ha_sync.form == "sync-pair":
+            # A sync pair's redundancy group carries session state; the traffic role a drill
+            # moves is VRRP's. The group moves only on its own faults (control/data link),
+            # so in a drill either role is right as long as the pair stays in sync.
+            accepted = ("Primary", "Secondary")
         if record.local_role != "Unknown":
             checks.append(
                 Check(
                     intent.host,
                     "ha_sync",
                     f"{subject} role",
-                    expected,
+                    " or ".join(accepted),
                     record.local_role,
-                    record.local_role == expected,
+                    record.local_role in accepted,
                 )
             )
     return checks
+
+
+def _join_ha(records: Sequence[Ha]) -> Ha:
+    """One HA state from what several commands say: the first record's, with sync and role
+    taken from whichever record knows them (any "not in sync" wins over an "in sync")."""
+    first = records[0]
+    syncs = [r.in_sync for r in records if r.in_sync is not None]
+    pickup = next((r.session_sync for r in records if r.session_sync is not None), None)
+    role = next((r.local_role for r in records if r.local_role != "Unknown"), "Unknown")
+    return first.model_copy(
+        update={
+            "in_sync": all(syncs) if syncs else None,
+            "session_sync": pickup,
+            "local_role": role,
+        }
+    )
 
 
 _CHECKERS = {

@@ -10,7 +10,12 @@ from nornir.core.task import Result, Task
 from egress.changes import CANDIDATE, DIFF, POST, ChangeDir, record_step
 from egress.configtext import residue
 from egress.connection import CONNECTION
+from egress.device_errors import describe
 from egress.errors import DeviceError, Location
+
+
+class CommitInterrupted(DeviceError):
+    """commit_config failed part-way: the device must be checked and rolled back."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,7 +27,7 @@ class Deployed:
 
 @dataclass(frozen=True, slots=True)
 class RolledBack:
-    method: str  # "device" (NAPALM rollback) or "backup" (replace with pre.cfg)
+    method: str  # "device" (NAPALM rollback), "backup" (replace with pre.cfg), "none" (needless)
     residue: tuple[str, ...]  # lines still differing from the backup afterwards
 
 
@@ -63,7 +68,12 @@ def deploy_config(
             changed=bool(diff.strip()),
             diff=diff,
         )
-    device.commit_config(revert_in=revert_in)
+    try:
+        device.commit_config(revert_in=revert_in)
+    except Exception as exc:  # the device may hold some, all or none of it now
+        raise CommitInterrupted(
+            f"commit interrupted: {describe(exc).message}", location=Location(host=name)
+        ) from exc
     record_step(
         change,
         host=name,
@@ -126,6 +136,13 @@ def rollback_config(task: Task, *, change: ChangeDir, use_device_rollback: bool 
     if backup is None:
         raise DeviceError("no intact backup to roll back to", location=Location(host=name))
     device = task.host.get_connection(CONNECTION, task.nornir.config)
+    # An interrupted commit may never have landed: then a device rollback would undo the
+    # change BEFORE ours (Junos rollback 1). Look first; roll back only what is there.
+    current: str = device.get_config(retrieve="running")["running"]
+    if not residue(str(task.host.platform), backup, current) and not device.has_pending_commit():
+        record_step(change, host=name, step="rollback", ok=True, started=started,
+                    method="none", residue=[])
+        return Result(host=task.host, result=RolledBack("none", ()), changed=False)
     method = "device"
     try:
         if not use_device_rollback:

@@ -8,11 +8,12 @@ from nornir.core.task import Result, Task
 
 from egress.changes import ChangeDir
 from egress.connection import CONNECTION
+from egress.device_errors import describe
 from egress.errors import InputError
 from egress.intent import DeviceIntent
 from egress.parse import parse_output
 from egress.parse.schema import BaseRecord
-from egress.validate import Check, commands_for, evaluate
+from egress.validate import Check, commands_for, evaluate, supporting_commands
 
 
 def validate_state(
@@ -29,18 +30,35 @@ def validate_state(
     intent = intents[task.host.name]
     device = task.host.get_connection(CONNECTION, task.nornir.config)
     commands = commands_for(intent)
-    outputs: dict[str, str] = device.cli(sorted(set(commands.values())))
+    supporting = supporting_commands(intent)
+    per_feature = {f: (c, *supporting.get(f, ())) for f, c in commands.items()}
+    outputs: dict[str, str] = {}
+    failed: dict[str, str] = {}
+    for command in sorted({c for cs in per_feature.values() for c in cs}):
+        # one command at a time: a command the device refuses (an SRX not yet clustered
+        # answers `show chassis cluster status` with an error) fails its check, not the run
+        try:
+            outputs.update(device.cli([command]))
+        except Exception as exc:  # noqa: BLE001 - any driver error is the check's answer
+            failed[command] = f"command failed: {describe(exc).message}"
     parsed: dict[str, list[BaseRecord]] = {}
     unparsed: dict[str, str] = {}
-    for feature, command in commands.items():
-        text = outputs.get(command, "")
-        if change is not None:
-            slug = command.replace(" ", "_").replace("/", "_").replace("|", "pipe")
-            change.write_host_file(task.host.name, f"{label}.{slug}.txt", text)
-        try:
-            parsed[feature] = parse_output(platform=intent.platform, command=command, text=text)
-        except InputError as exc:
-            unparsed[feature] = f"unparsable: {exc.message}"
+    for feature, feature_commands in per_feature.items():
+        parsed[feature] = []
+        for command in feature_commands:
+            if command in failed:
+                unparsed[feature] = failed[command]
+                continue
+            text = outputs.get(command, "")
+            if change is not None:
+                slug = command.replace(" ", "_").replace("/", "_").replace("|", "pipe")
+                change.write_host_file(task.host.name, f"{label}.{slug}.txt", text)
+            try:
+                parsed[feature] += parse_output(
+                    platform=intent.platform, command=command, text=text
+                )
+            except InputError as exc:
+                unparsed[feature] = f"unparsable: {exc.message}"
     checks: list[Check] = evaluate(
         intent, parsed, scope=scope, failover=failover, unparsed=unparsed
     )

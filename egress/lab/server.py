@@ -141,10 +141,11 @@ async def serve_lab(state_dir: Path) -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     await stop.wait()
-    for task in watchers:
-        task.cancel()
     (state_dir / READY_FILE).unlink(missing_ok=True)
     (state_dir / PID_FILE).unlink(missing_ok=True)
+    # every device already saved its state when it changed; hung sessions (the `hang`
+    # fault) must not hold the process, so leave without waiting for them
+    os._exit(0)
 
 
 def main() -> None:

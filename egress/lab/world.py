@@ -147,6 +147,8 @@ class VrrpState:
     effective_priority: int
     master_address: IPv4Address | None
     preempt: bool
+    # the master's effective priority (its adverts carry it; IOS prints it on a backup)
+    master_priority: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +192,8 @@ class HaState:
     in_sync: bool
     session_sync: bool
     mode: str
+    # the peer's configured HA priority while it is in sync (IOS prints it beside the peer)
+    peer_priority: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -377,6 +381,7 @@ def _vrrp(
                     prio,
                     master[1] if master else None,
                     group.preempt,
+                    master[0] if master else None,
                 )
             )
         result[name] = tuple(states)
@@ -417,6 +422,7 @@ def _ha(
                 in_sync,
                 f_me.ha.session_sync,
                 f_me.ha.mode,
+                f_peer.ha.priority if in_sync and f_peer.ha is not None else None,
             )
     return result
 

@@ -107,10 +107,15 @@ def ha_status(rows: Rows) -> list[Ha]:
     )
     vcluster = text(summary, "vcluster_state")
     local_role: HaRole = n.ha_role(vcluster) if vcluster else "Unknown"
+    config_rows = group(rows, "config")
+    if mode == "active-active" and config_rows:
+        # every a-a member "works": the role is the local unit's, listed first everywhere
+        local = text(config_rows[0], "serial")
+        local_role = next((m.role for m in members if m.name == local), local_role)
     peer_role = next(
         (m.role for m in members if local_role != "Unknown" and m.role != local_role), None
     )
-    sync = [text(row, "sync") for row in group(rows, "config")]
+    sync = [text(row, "sync") for row in config_rows]
     pickup = text(summary, "ses_pickup")
     return [
         Ha(
@@ -144,6 +149,20 @@ def ha_checksum(rows: Rows) -> list[Ha]:
         Ha(
             in_sync=(len(set(sums)) == 1 and "" not in sums) if len(sums) >= 2 else None,
             members=members,
+        )
+    ]
+
+
+def session_sync(rows: Rows) -> list[Ha]:
+    """FGSP/FGCP session sync: running (sync_started=1) and what it carries."""
+    summary = next(iter(group(rows, "sync")), None)
+    if summary is None:
+        return []
+    tcp = text(summary, "sync_tcp")
+    return [
+        Ha(
+            in_sync=text(summary, "sync_started") == "1",
+            session_sync=tcp == "1" if tcp is not None else None,
         )
     ]
 

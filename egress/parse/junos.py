@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from egress.parse import normalise as n
 from egress.parse.engine import Rows
@@ -75,12 +76,20 @@ def rpm(rows: Rows) -> list[Probe]:
             Probe(
                 name=f"{text(row, 'owner')}/{text(row, 'test')}",
                 type=n.probe_type(kind) if kind else None,
-                target=n.ip_or_none(target) or target,
+                target=n.ip_or_none(target) or _url_host(target) or target,
                 state=n.probe_state(text(row, "result") or ""),
                 rtt_ms=rtt / 1000 if rtt is not None else None,
             )
         )
     return records
+
+
+def _url_host(target: str | None) -> str | None:
+    """An http-get test is aimed at a URL ("Target URL: http://192.0.2.20/health"); its
+    host address is the target the design names (None when the host is a name)."""
+    if not target or "://" not in target:
+        return None
+    return n.ip_or_none(urlsplit(target).hostname)
 
 
 def _unicast_vrf(table: str) -> tuple[bool, str | None]:

@@ -161,6 +161,7 @@ _SPECS: tuple[ParserSpec, ...] = (
     ParserSpec("fortios", "get router info routing-table all", "route", fortios.route_table),
     ParserSpec("fortios", "get system ha status", "ha", fortios.ha_status),
     ParserSpec("fortios", "diagnose sys ha checksum cluster", "ha", fortios.ha_checksum),
+    ParserSpec("fortios", "diagnose sys session sync", "ha", fortios.session_sync),
     ParserSpec("fortios", "diagnose firewall proute list", "pbr", fortios.proute),
     ParserSpec("fortios", "get system interface", "interface", fortios.interfaces),
 )

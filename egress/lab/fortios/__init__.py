@@ -1,6 +1,7 @@
 """FortiOS (FortiGate) device emulator for the egress lab.
 
-``tree`` (parse/render/diff) and ``engine`` (apply a config script) are pure and reusable;
+The config tree (parse/render) is :mod:`napalm_fortios.tree`, shared with the NAPALM driver;
+``engine`` (apply a config script) is pure and reusable;
 ``cli``/``device`` serve them over SSH to the unmodified netmiko ``fortinet`` driver.
 """
 

@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING
 
 import asyncssh
 
-from egress.lab.fortios import show
+from egress.lab.fortios import oper_cli, show
 from egress.lab.fortios.engine import ConfigSession, incomplete, parse_error
 from egress.lab.fortios.schema import lookup, resolve_word
-from egress.lab.fortios.tree import ConfigSyntaxError, Node, Token, tokenize
+from napalm_fortios.tree import ConfigSyntaxError, Node, Token, tokenize
 
 if TYPE_CHECKING:
     from egress.lab.fortios.device import FortiOSDevice
@@ -147,9 +147,12 @@ class FortiOSShell:
             if command[0].text in ("exit", "quit"):
                 return False
             verb = resolve_word(command[0].text, _TOP_VERBS)
-            answer = {"show": self._show, "get": self._get, "execute": self._execute}.get(
-                verb or ""
-            )
+            answer = {
+                "show": self._show,
+                "get": self._get,
+                "execute": self._execute,
+                "diagnose": self._diagnose,
+            }.get(verb or "")
             if answer is not None:
                 lines = answer([t.text for t in command[1:]])
                 await self._output(_apply_pipes(lines, pipes))
@@ -168,6 +171,7 @@ class FortiOSShell:
         context = self.session.context()
         top_path = context.top_path if context is not None else None
         mode_before = self.device.cfg_save_mode
+        global_before = _save_mode_free(self.device.running.block("system global"))
         reply = self.session.feed(tokens, reject=reject)
         if reply.committed or reply.top_end_changed:
             self.device.commit_point(mode_before=mode_before)
@@ -176,6 +180,11 @@ class FortiOSShell:
         if (
             reply.top_end_changed
             and top_path not in _NOT_A_PUSH
+            # arming the revert timer is how a commit starts, not the change it protects
+            and not (
+                top_path == "system global"
+                and _save_mode_free(self.device.running.block("system global")) == global_before
+            )
             and self.device.faults.drop_on_commit
         ):
             # Faithful variant: the change is applied and saved, then the session dies (as
@@ -237,6 +246,9 @@ class FortiOSShell:
         running = self.device.running
         if not words:
             return incomplete()
+        operational = oper_cli.answer(self.device, words, table=oper_cli.GET)
+        if operational is not None:
+            return operational
         fixed: dict[str, Callable[[], list[str]]] = {
             "system status": lambda: show.get_system_status(running, self.device.identity, now=now),
             "system interface": lambda: show.get_system_interface(
@@ -267,6 +279,12 @@ class FortiOSShell:
         names = list(table.entries) if table is not None else []
         return {name: world.link_up(self.device.name, name) for name in names}
 
+    def _diagnose(self, words: list[str]) -> list[str]:
+        if not words:
+            return incomplete()
+        lines = oper_cli.answer(self.device, words, table=oper_cli.DIAGNOSE)
+        return lines if lines is not None else parse_error(words[-1])
+
     def _execute(self, words: list[str]) -> list[str]:
         if not words:
             return incomplete()
@@ -290,6 +308,14 @@ class FortiOSShell:
 
 # Top-level commands; `exit` is matched exactly, so `ex` abbreviates `execute` as on the device.
 _TOP_VERBS = ("config", "show", "get", "execute", "diagnose")
+
+
+def _save_mode_free(node: Node | None) -> Node:
+    """``system global`` without the commit-confirm settings (``cfg-save``, its timeout)."""
+    out = node.copy() if node is not None else Node()
+    out.unset("cfg-save")
+    out.unset("cfg-revert-timeout")
+    return out
 
 
 def _matches_phrase(words: list[str], phrase: list[str]) -> bool:

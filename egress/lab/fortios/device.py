@@ -18,8 +18,8 @@ from egress.lab.fortios.cli import FortiOSShell
 from egress.lab.fortios.facts import facts_from_config
 from egress.lab.fortios.schema import SCHEMA
 from egress.lab.fortios.show import SystemIdentity, hostname_of, show_config
-from egress.lab.fortios.tree import Node, parse, render
 from egress.lab.world import DeviceFacts
+from napalm_fortios.tree import SET, Node, parse, render
 
 RUNNING_FILE = "running.conf"
 
@@ -39,6 +39,11 @@ KEX_ALGS = [
 ]
 
 _PORTS = 5
+# What an FGCP member keeps of its own when the primary's config is synchronised to it.
+_PER_MEMBER: dict[str, tuple[str, ...]] = {
+    "system global": ("hostname",),
+    "system ha": ("priority", "override"),
+}
 
 
 def base_config(hostname: str) -> str:
@@ -156,6 +161,7 @@ class FortiOSDevice(LabDevice):
     def commit_point(self, *, mode_before: str) -> None:
         """A change reached the running config; save it or keep it runtime-only."""
         mode = self.cfg_save_mode
+        self._changed()
         if mode_before == "automatic" or mode == "automatic":
             # The line that switches to manual/revert was itself typed in automatic mode.
             self.save_running()
@@ -165,6 +171,35 @@ class FortiOSDevice(LabDevice):
         self.unsaved = True
         if mode == "revert":
             self._arm_revert()
+
+    def _changed(self) -> None:
+        """The running config changed: an FGCP cluster's other member takes it now."""
+        if self.world is not None:
+            self.world.config_committed(self.name)
+
+    # -- FGCP config sync (called by the lab's LabNetwork) ------------------------------
+    def export_cluster_config(self) -> str:
+        """What FGCP synchronises to the other members: the whole running config."""
+        return render(self.running)
+
+    def import_cluster_config(self, text: str) -> None:
+        """Take the primary's config, keeping what FGCP keeps per member: the hostname
+        (``config system global``) and this unit's HA ``priority``/``override``."""
+        incoming = parse(text)
+        self._mark_tables(incoming)
+        for path, names in _PER_MEMBER.items():
+            mine = self.running.block(path) or Node()
+            theirs = incoming.ensure_block(path)
+            for name in names:
+                own = mine.items.get((SET, name))
+                if own is None:
+                    theirs.unset(name)
+                else:
+                    theirs.items[(SET, name)] = own
+        # Sessions hold this Node: replace its content, not the object.
+        self.running.items.clear()
+        self.running.items.update(incoming.items)
+        self.save_running()
 
     def cfg_save(self) -> list[str]:
         """``execute cfg save``."""
@@ -193,6 +228,7 @@ class FortiOSDevice(LabDevice):
         self.booted = datetime.now()
         for shell in list(self._sessions):
             shell.drop_later()
+        self._changed()
 
     def touch(self) -> None:
         """CLI activity: the revert timer counts idle time."""
@@ -246,6 +282,7 @@ class FortiOSDevice(LabDevice):
         self.unsaved = False
         self._cancel_revert()
         self.save_running()
+        self._changed()
 
     @property
     def hostname(self) -> str:

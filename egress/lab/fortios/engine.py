@@ -25,7 +25,7 @@ from egress.lab.fortios.schema import (
     quote_field,
     resolve_word,
 )
-from egress.lab.fortios.tree import ConfigSyntaxError, Node, Token, render_block, statements
+from napalm_fortios.tree import ConfigSyntaxError, Node, Token, render_block, statements
 
 PARSE_ERROR_RC = -61
 INCOMPLETE_RC = -160

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 
-from egress.lab.fortios.tree import Node
 from egress.lab.world import (
     BfdFacts,
     DeviceFacts,
@@ -22,6 +21,7 @@ from egress.lab.world import (
     VrrpFacts,
     VrrpTrackFacts,
 )
+from napalm_fortios.tree import Node
 
 _PROBE_TYPES = {"ping": "icmp", "tcp-echo": "tcp", "udp-echo": "udp", "http": "http",
                 "https": "http", "twamp": "twamp"}  # fmt: skip

@@ -371,6 +371,23 @@ SCHEMA: Mapping[str, PathSchema] = {
     "log setting": LOOSE,
 }
 
+# Sections a factory-fresh FortiGate prints in `show` even when empty (the lab's base config).
+FACTORY_SECTIONS = frozenset(
+    {
+        "system global",
+        "system accprofile",
+        "system interface",
+        "system admin",
+        "system ha",
+        "system dns",
+        "system console",
+        "system settings",
+        "firewall policy",
+        "router static",
+        "router policy",
+    }
+)
+
 # `hbdev "port3" 50 "port4" 50`: names are strings, the weights after them are not.
 _NUMBERS_STAY_BARE = frozenset({"hbdev"})
 

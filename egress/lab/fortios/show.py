@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from egress.lab.fortios.engine import Context, parse_error
-from egress.lab.fortios.schema import LOOSE, SCHEMA, PathSchema, lookup
-from egress.lab.fortios.tree import INDENT, Node, Setting, Token, render_block, render_body
+from egress.lab.fortios.schema import FACTORY_SECTIONS, LOOSE, SCHEMA, PathSchema, lookup
+from napalm_fortios.tree import INDENT, Node, Setting, Token, render_block, render_body
 
 MODEL = "FortiGate-VM64"
 VERSION = "v7.2.8"
@@ -89,8 +89,10 @@ def without_defaults(node: Node, schema: PathSchema) -> Node:
                 out.items[item_key] = item
         else:
             child = without_defaults(item, schema.child(item_key[1]) or LOOSE)
-            # `show` omits a nested block left at defaults (e.g. `config ipv6`), not a table.
-            if not child.is_empty() or child.is_table:
+            # `show` omits a nested block left at defaults (`config ipv6`) or emptied (a
+            # `config vrrp` whose last entry was deleted): what it prints depends on the
+            # content only, never on history, so a rollback reads back byte for byte.
+            if not child.is_empty():
                 out.items[item_key] = child
     return out
 
@@ -138,9 +140,16 @@ def show_config(
 
 def _top_paths(root: Node, *, full: bool) -> list[str]:
     paths = list(root.blocks)
-    if full:
-        paths += [p for p, s in SCHEMA.items() if p not in paths and (s.defaults or s.table)]
-    return paths
+    if not full:
+        # Content, not history, decides: a section emptied by a rollback prints as it did
+        # before it was ever configured (the factory sections always print).
+        return [
+            p
+            for p in paths
+            if p in FACTORY_SECTIONS
+            or not without_defaults(root.blocks[p], SCHEMA.get(p, LOOSE)).is_void()
+        ]
+    return paths + [p for p, s in SCHEMA.items() if p not in paths and (s.defaults or s.table)]
 
 
 def show_context(context: Context, *, full: bool) -> list[str]:

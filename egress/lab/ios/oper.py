@@ -41,6 +41,24 @@ def _track_of(facts: DeviceFacts, probe_name: str | None) -> ProbeFacts | None:
 
 
 # -- VRRP (VRRPv3) ----------------------------------------------------------------------
+_ADVERT_MS = 1000
+
+
+def _master_down_ms(priority: int) -> int:
+    """RFC 5798: 3 x advertisement interval + skew time, (256 - priority) / 256 of one."""
+    return 3 * _ADVERT_MS + (256 - priority) * _ADVERT_MS // 256
+
+
+def _duration(seconds: float) -> str:
+    """ "23.134 secs", "8 mins 40.214 secs", "6 hours 40 mins 47 secs" (as IOS-XE says it)."""
+    hours, rest = divmod(int(seconds), 3600)
+    if hours:
+        return f"{hours} hours {rest // 60} mins {rest % 60} secs"
+    if seconds >= 60:
+        return f"{int(seconds // 60)} mins {seconds % 60:.3f} secs"
+    return f"{seconds:.3f} secs"
+
+
 def show_vrrp_brief(facts: DeviceFacts, op: OpState) -> str:
     lines = ["  Interface          Grp  A-F Pri  Time Own Pre State   Master addr/Group addr"]
     for state in op.vrrp:
@@ -49,10 +67,11 @@ def show_vrrp_brief(facts: DeviceFacts, op: OpState) -> str:
         master = (
             f"{state.master_address}(local)" if local else str(state.master_address or "0.0.0.0")
         )
-        skew = 0 if state.state == "Master" else 3570
+        # the Time column is the master down interval a backup waits (0 on the master)
+        wait = 0 if state.state == "Master" else _master_down_ms(state.effective_priority)
         lines.append(
             f"  {abbreviated_interface_name(state.interface):<18}{state.group:>5} IPv4 "
-            f"{state.effective_priority:<4}{skew:>5}  N   {'Y' if state.preempt else 'N'}  "
+            f"{state.effective_priority:>3}{wait:>6}  N   {'Y' if state.preempt else 'N'}  "
             f"{state.state.upper():<7} {master} {state.vip}"
         )
     return "\n".join(lines) + "\n"
@@ -72,10 +91,10 @@ def show_vrrp(facts: DeviceFacts, op: OpState, *, uptime_s: float) -> str:
         lines = [
             f"{state.interface} - Group {state.group} - Address-Family IPv4",
             f"  State is {state.state.upper()}",
-            f"  State duration {int(uptime_s // 60)} mins {uptime_s % 60:.3f} secs",
+            f"  State duration {_duration(uptime_s)}",
             f"  Virtual IP address is {state.vip}",
             f"  Virtual MAC address is 0000.5E00.01{state.group:02X}",
-            "  Advertisement interval is 1000 msec",
+            f"  Advertisement interval is {_ADVERT_MS} msec",
             f"  Preemption {'enabled' if state.preempt else 'disabled'}",
             f"  {priority}",
         ]
@@ -85,56 +104,96 @@ def show_vrrp(facts: DeviceFacts, op: OpState, *, uptime_s: float) -> str:
             up = "UP" if probe_state is not None and probe_state.ok else "DOWN"
             number = probe.track_id if probe is not None and probe.track_id else track.probe
             lines.append(f"    Track object {number} state {up} decrement {track.decrement}")
+        # the three endings IOS-XE prints: master, backup (it learned the master's adverts),
+        # init (it heard no one)
         if state.master_address is None:
-            lines.append("  Master Router is unknown, priority is unknown")
+            lines += [
+                "  Master Router is unknown, priority is unknown",
+                "  Master Advertisement interval is unknown",
+                "  Master Down interval is unknown",
+                "  FLAGS: 0/0",
+            ]
         elif state.master_address == own:
-            lines.append(
-                f"  Master Router is {own} (local), priority is {state.effective_priority}"
-            )
+            lines += [
+                f"  Master Router is {own} (local), priority is {state.effective_priority}",
+                f"  Master Advertisement interval is {_ADVERT_MS} msec (expires in 620 msec)",
+                "  Master Down interval is unknown",
+                "  FLAGS: 1/1",
+            ]
         else:
-            lines.append(f"  Master Router is {state.master_address}")
-        lines += [
-            "  Master Advertisement interval is 1000 msec (expires in 620 msec)",
-            "  Master Down interval is unknown",
-            "  FLAGS: 1/1",
-        ]
+            down_ms = _master_down_ms(state.effective_priority)
+            master_priority = (
+                state.master_priority if state.master_priority is not None else "unknown"
+            )
+            lines += [
+                f"  Master Router is {state.master_address}, priority is {master_priority}",
+                f"  Master Advertisement interval is {_ADVERT_MS} msec (learned)",
+                f"  Master Down interval is {down_ms} msec (expires in {down_ms - 380} msec)",
+                "  FLAGS: 0/1",
+            ]
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + ("\n" if blocks else "")
 
 
 # -- BFD ----------------------------------------------------------------------------------
+def _last_packet(*, up: bool, multiplier: int, mine: int, yours: int, us: int) -> list[str]:
+    """The last control packet heard. A session that never heard its peer shows the zeroed
+    packet, whose state field 0 decodes as AdminDown (real IOS prints exactly that)."""
+    if not up:
+        multiplier = mine = yours = us = 0
+    pad = " " * 13
+    return [
+        f"Last packet: Version: 1{'':18}- Diagnostic: 0",
+        f"{pad}{'State bit: ' + ('Up' if up else 'AdminDown'):<28}- Demand bit: 0",
+        f"{pad}{'Poll bit: 0':<28}- Final bit: 0",
+        f"{pad}C bit: 0",
+        f"{pad}{f'Multiplier: {multiplier}':<28}- Length: {24 if up else 0}",
+        f"{pad}{f'My Discr.: {mine}':<28}- Your Discr.: {yours}",
+        f"{pad}{f'Min tx interval: {us}':<28}- Min rx interval: {us}",
+        f"{pad}Min Echo interval: 0",
+    ]
+
+
 def show_bfd_neighbors_details(facts: DeviceFacts, op: OpState, *, uptime_s: float) -> str:
+    """IOS-XE 17 layout: one "IPv4 Sessions" table per session, then its details. A session
+    that is down has no "Session state" and no "Uptime" line, as on a real router."""
     blocks = []
     for index, session in enumerate(op.bfd, start=1):
         up = session.state == "Up"
         us = session.interval_ms * 1000
-        remote = index if up else 0
+        remote = 4096 + index if up else 0  # the peer's discriminator (its LD)
         iface = abbreviated_interface_name(session.interface or "")
-        head = f"{session.peer!s:<40}{f'{index}/{remote}':<14}{session.state:<10}"
-        hits = f"{session.interval_ms}(0)"
-        blocks.append(
-            "\n".join(
-                [
-                    "IPv4 Sessions",
-                    "NeighAddr                              LD/RD         RH/RS     State     Int",
-                    f"{head}{session.state:<10}{iface}",
-                    f"Session state is {session.state.upper()} and not using echo function.",
-                    "Session Host: Software",
-                    f"OurAddr: {_own_address(facts, session.interface) or '0.0.0.0'}",
-                    f"Handle: {index}",
-                    "Local Diag: 0, Demand mode: 0, Poll bit: 0",
-                    f"MinTxInt: {us}, MinRxInt: {us}, Multiplier: {session.multiplier}",
-                    f"Received MinRxInt: {us if up else 0}, "
-                    f"Received Multiplier: {session.multiplier if up else 0}",
-                    f"Holddown (hits): 0(0), Hello (hits): {hits}",
-                    "Rx Count: 0, Rx Interval (ms) min/max/avg: 0/0/0",
-                    "Tx Count: 0, Tx Interval (ms) min/max/avg: 0/0/0",
-                    "Elapsed time watermarks: 0 0 (last: 0)",
-                    "Registered protocols: IPv4 Static CEF",
-                    f"Uptime: {_hms(uptime_s) if up else '00:00:00'}",
-                ]
-            )
-        )
+        heard = session.state  # RH/RS: what the remote says its state is
+        # packets since the session came up, one per interval; none received while down
+        sent = int(uptime_s * 1000 // session.interval_ms)
+        received = sent if up else 0
+        spread = f"{session.interval_ms * 4 // 5}/{session.interval_ms * 6 // 5}/"
+        spread += f"{session.interval_ms}"
+        lines = [
+            "IPv4 Sessions",
+            "NeighAddr                              LD/RD         RH/RS     State     Int",
+            f"{session.peer!s:<37}{index:>4}/{remote:<11}{heard:<10}{session.state:<10}{iface}",
+        ]
+        if up:
+            lines.append("Session state is UP and not using echo function.")
+        lines += [
+            "Session Host: Software",
+            f"OurAddr: {_own_address(facts, session.interface) or '0.0.0.0'}",
+            f"Handle: {index}",
+            "Local Diag: 0, Demand mode: 0, Poll bit: 0",
+            f"MinTxInt: {us}, MinRxInt: {us}, Multiplier: {session.multiplier}",
+            f"Received MinRxInt: {us if up else 0}, "
+            f"Received Multiplier: {session.multiplier if up else 0}",
+            f"Holddown (hits): 0(0), Hello (hits): {session.interval_ms}({sent})",
+            f"Rx Count: {received}, Rx Interval (ms) min/max/avg: {spread if up else '0/0/0'}",
+            f"Tx Count: {sent}, Tx Interval (ms) min/max/avg: {spread}",
+            "Elapsed time watermarks: 0 0 (last: 0)",
+            "Registered protocols: IPv4 Static CEF",
+        ]
+        if up:
+            lines.append(f"Uptime: {_hms(uptime_s)}")
+        lines += _last_packet(up=up, multiplier=session.multiplier, mine=remote, yours=index, us=us)
+        blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + ("\n" if blocks else "")
 
 

@@ -162,7 +162,9 @@ def show_redundancy_application_group(facts: DeviceFacts, op: OpState, *, name: 
     my_role = "ACTIVE" if active else "STANDBY"
     peer_role = ("STANDBY" if active else "ACTIVE") if peer_present else "Unknown"
     peer_rf = ("STANDBY HOT" if active else "ACTIVE") if peer_present else "DISABLED"
-    peer = f"address {ha.peer}, priority {ha.priority}, intf {ha.interface}"
+    # the peer's own priority, learned from its hellos (printed only while it is present)
+    peer_priority = state.peer_priority if state is not None else None
+    peer = f"address {ha.peer}, priority {peer_priority}, intf {ha.interface}"
     return "\n".join(
         [
             f"Faults states Group {ha.group_id} info: ",

@@ -14,13 +14,17 @@ import asyncssh
 from lxml import etree
 
 from egress.lab.base import LabDevice
+from egress.lab.junos import cluster
 from egress.lab.junos import config as cfg
 from egress.lab.junos.commit import ConfigDB, Revision
+from egress.lab.junos.facts import facts_from_config
 from egress.lab.junos.netconf import NetconfSession
+from egress.lab.junos.netstate import ClusterView, RpmTest
 from egress.lab.junos.oper import OPER_HANDLERS
 from egress.lab.junos.oper import command as oper_command
-from egress.lab.junos.rpc import CONFIG_HANDLERS, Handler, RpcContext
+from egress.lab.junos.rpc import CONFIG_HANDLERS, JUNOS_NS, Handler, RpcContext
 from egress.lab.junos.show import PhysicalInterface, interfaces_from_config
+from egress.lab.world import DeviceFacts, OpState
 
 HANDLERS: dict[str, Handler] = {**CONFIG_HANDLERS, **OPER_HANDLERS}
 STATE_FILE = "junos-db.json"
@@ -140,12 +144,59 @@ class JunosDevice(LabDevice):
         context = RpcContext(device=self, session_id=0, user="root")
         request = etree.Element("command", {"format": "text"})
         request.text = command
-        (element,) = oper_command(context, request)
-        return "".join(element.itertext())
+        elements = oper_command(context, request)
+        if elements[0].tag in ("output", "configuration-information"):
+            # PyEZ's cli() reads the text of the whole reply (output, then any banner)
+            return "".join(text for element in elements for text in element.itertext())
+        # napalm's cli() serialises the reply of a "| display xml" command
+        reply = etree.Element("rpc-reply", nsmap={"junos": JUNOS_NS})
+        reply.extend(elements)
+        return etree.tostring(reply, encoding="unicode", pretty_print=True)
 
     def interfaces(self) -> list[PhysicalInterface]:
         hardware = [f"ge-0/0/{index}" for index in range(self.ports)] + ["fxp0", "lo0"]
-        return interfaces_from_config(self.db.committed(), hardware=hardware, link_up=self.link_up)
+        tree = self.db.committed()
+        wired = cluster.link_state(tree, name=self.name, world=self.world)
+        return interfaces_from_config(
+            tree, hardware=hardware, link_up=lambda port: self.link_up(port) and wired(port)
+        )
+
+    # -- the network around it --------------------------------------------------------------
+    def facts(self) -> DeviceFacts:
+        """What the committed configuration says (the lab's simulator reads this)."""
+        return facts_from_config(self.name, self.db.committed())
+
+    def network_state(self) -> tuple[DeviceFacts, OpState]:
+        """(facts, op state): the lab's view, or alone everything configured is up."""
+        facts = self.facts()
+        if self.world is not None:
+            return facts, self.world.op_state(self.name)
+        return facts, cluster.standalone_state(facts)
+
+    def rpm_tests(self) -> list[RpmTest]:
+        return cluster.rpm_tests(self.db.committed())
+
+    def cluster_view(self) -> ClusterView | None:
+        return cluster.view(self.db.committed(), name=self.name)
+
+    def banner(self) -> str:
+        """The CLI's node banner (``{primary:node0}``) on a chassis cluster member."""
+        view = self.cluster_view()
+        return "" if view is None else view.banner(self.network_state()[1])
+
+    # -- chassis cluster: one configuration for both nodes -----------------------------------
+    def export_cluster_config(self) -> str:
+        return self.committed_text()
+
+    def import_cluster_config(self, text: str) -> None:
+        """Take the cluster's configuration as this node's own committed one (a real SRX
+        cluster has a single configuration; the per-node parts live in ``groups nodeN``)."""
+        tree, _ = cfg.parse_text(text)
+        if tree.same_as(self.db.committed()):
+            return
+        self.db.candidate = tree
+        self.db.commit(user="root", client="other", log="synchronized from the cluster peer")
+        self.persist()
 
     # -- commits --------------------------------------------------------------------------
     def commit(
@@ -159,7 +210,13 @@ class JunosDevice(LabDevice):
         )
         self.persist()
         self._arm_timer()
+        self.committed_hook()
         return revision
+
+    def committed_hook(self) -> None:
+        """Tell the lab (cluster mirroring, simulation) the active configuration changed."""
+        if self.world is not None:
+            self.world.config_committed(self.name)
 
     def _arm_timer(self) -> None:
         if self._timer is not None:
@@ -174,11 +231,13 @@ class JunosDevice(LabDevice):
         await asyncio.sleep(max(0.0, deadline - time.time()))
         if self.db.expire_if_due():
             self.persist()
+            self.committed_hook()
 
     def catch_up_timers(self) -> None:
         # A deadline that passed while the lab was down (or the timer was late) is due now.
         if self.db.expire_if_due():
             self.persist()
+            self.committed_hook()
         if self.db.pending_deadline is not None and (self._timer is None or self._timer.done()):
             self._arm_timer()
 

@@ -4,7 +4,10 @@ PyEZ gathers facts lazily and reads particular elements, so these replies follow
 ones where PyEZ looks (``shared/real-outputs`` and ``jnpr/junos/facts``): the RE name in
 ``multi-routing-engine-item/re-name``, the private-instance addresses that map to
 ``/etc/hosts.junos`` names, ``junos:seconds`` on times. RPCs a standalone SRX does not
-support (virtual chassis, cluster status) fail the way they fail there.
+support (virtual chassis, cluster status) fail the way they fail there. The validation show
+commands (VRRP, BFD, RPM, routes, chassis cluster) live in :mod:`.oper_net`; on a chassis
+cluster member every text reply ends with the CLI's node banner (``{primary:node0}``), carried
+as ``<cli><banner>`` after ``<output>`` the way ``| display xml`` replies carry it.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from collections.abc import Callable
 from lxml import etree
 
 from egress.lab.junos import config as cfg
-from egress.lab.junos import show
+from egress.lab.junos import netstate_xml, oper_net, show
 from egress.lab.junos.commit import DatabaseError
 from egress.lab.junos.compare import compare
 from egress.lab.junos.config import split_words
@@ -300,6 +303,7 @@ COMMANDS: dict[str, Renderer] = {
     "configuration": _show_configuration,
     "interfaces": _show_interfaces,
     "system": _show_system,
+    **oper_net.COMMANDS,
 }
 
 
@@ -336,6 +340,7 @@ def command(ctx: RpcContext, rpc: etree._Element) -> list[etree._Element]:
         xml = False
     else:
         result = COMMANDS[words[1]](ctx, words[2:], xml)
+    banner = ctx.device.banner()
     if isinstance(result, str):
         text = show.apply_pipes(result, filters)
         if words[1] == "configuration":
@@ -343,7 +348,12 @@ def command(ctx: RpcContext, rpc: etree._Element) -> list[etree._Element]:
             info = etree.Element("configuration-information")
             info.append(text_element("configuration-output", text))
             return [info]
-        return [text_element("output", text)]
+        # A cluster member follows its output with the node banner (the CLI prints it
+        # before the next prompt); PyEZ's cli() returns the whole reply's text, banner last.
+        tail = [netstate_xml.cli_banner(banner)] if banner else []
+        return [text_element("output", text), *tail]
+    if words[1] in oper_net.BANNERED:
+        return [result, netstate_xml.cli_banner(banner)]
     return [result]
 
 
@@ -356,7 +366,7 @@ OPER_HANDLERS: dict[str, Handler] = {
     "get-virtual-chassis-information": _unsupported(
         "the virtual-chassis-control subsystem is not running"
     ),
-    "get-chassis-cluster-status": _unsupported("Chassis cluster is not enabled."),
+    "get-chassis-cluster-status": oper_net.get_chassis_cluster_status,
     "file-show": file_show,
     "file-list": file_list,
     "command": command,

@@ -17,13 +17,21 @@ from tests.integration.conftest import Lab
 def running_config(lab: Lab, host: str) -> str:
     """The device's running config, fetched over SSH/NETCONF with host keys verified."""
     device = lab.spec.device(host)
-    options = platform_options(device.platform, known_hosts=lab.state / KNOWN_HOSTS,
-                               ssh_config=lab.state / "ssh_config", timeout=20)
+    options = platform_options(
+        device.platform,
+        known_hosts=lab.state / KNOWN_HOSTS,
+        ssh_config=lab.state / "ssh_config",
+        timeout=20,
+    )
     optional_args = dict(options["optional_args"])
     verify = optional_args.pop("hostkey_verify", None)
     driver = get_network_driver(device.platform)(
-        hostname=LOCALHOST, username=lab.spec.username, password=lab.spec.password,
-        optional_args={**optional_args, "port": device.port}, timeout=20)
+        hostname=LOCALHOST,
+        username=lab.spec.username,
+        password=lab.spec.password,
+        optional_args={**optional_args, "port": device.port},
+        timeout=20,
+    )
     if verify is not None:
         driver.device._hostkey_verify = verify
     driver.open()

@@ -498,3 +498,42 @@ def test_fault_hang_before_hello(lab11: ServedDevice) -> None:
     with pytest.raises(ConnectError):
         dev.open()
     assert_untouched(device_of(lab11))
+
+
+# -- validation show commands and the chassis cluster, through the real drivers ------------
+def test_cli_carries_the_cluster_node_banner_and_pyez_sees_the_cluster(
+    tmp_path: Path,
+) -> None:
+    from tests.unit.lab.junos_net import apply_golden
+
+    device = JunosDevice(name="lon-srx-01", state_dir=tmp_path, clock=FAST_CLOCK)
+    apply_golden(device)
+    with serve_in_background([device]) as served:
+        drv = driver(served[0])
+        drv.open()
+        try:
+            assert drv.get_facts()["hostname"] == "lon-srx-01"
+            commands = ["show chassis cluster status", "show chassis cluster status | display xml",
+                        "show route 0.0.0.0/0 exact | match reth"]
+            out = drv.cli(commands)
+            # text: the command's output, then the CLI's node banner on its own line
+            assert out[commands[0]].rstrip().endswith("\n{primary:node0}")
+            assert "Redundancy group: 1 , Failover count: 1" in out[commands[0]]
+            assert "<banner>{primary:node0}</banner>" in out[commands[1]]
+            assert "via reth1.0" in out[commands[2]]
+            pyez = drv.device  # type: ignore[attr-defined]
+            assert pyez.facts["srx_cluster"] is True
+            assert pyez.facts["srx_cluster_id"] == "1"
+        finally:
+            drv.close()
+
+
+def test_a_standalone_box_still_has_no_cluster(lab11: ServedDevice) -> None:
+    drv = driver(lab11)
+    drv.open()
+    try:
+        assert drv.device.facts["srx_cluster"] is False  # type: ignore[attr-defined]
+        out = drv.cli(["show bfd session detail"])["show bfd session detail"]
+        assert "0 sessions, 0 clients" in out and "{" not in out
+    finally:
+        drv.close()

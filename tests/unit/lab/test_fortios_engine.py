@@ -8,7 +8,7 @@ import pytest
 
 from egress.lab.fortios.device import FortiOSDevice, base_config
 from egress.lab.fortios.engine import ConfigSession, apply_script
-from egress.lab.fortios.tree import Node, parse, tokenize
+from napalm_fortios.tree import Node, parse, tokenize
 
 
 @pytest.fixture

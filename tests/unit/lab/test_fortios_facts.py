@@ -10,8 +10,8 @@ import pytest
 from egress.lab.fortios.device import FortiOSDevice, base_config
 from egress.lab.fortios.engine import apply_script
 from egress.lab.fortios.facts import facts_from_config
-from egress.lab.fortios.tree import parse
 from egress.lab.world import DeviceFacts
+from napalm_fortios.tree import parse
 
 GOLDEN = Path(__file__).resolve().parents[2] / "golden"
 FORTIGATES = ["sin-fgt-01", "sin-fgt-02", "syd-fgt-01", "syd-fgt-02"]

@@ -10,7 +10,7 @@ import pytest
 from egress.lab.fortios import show
 from egress.lab.fortios.device import FortiOSDevice, base_config
 from egress.lab.fortios.engine import apply_script
-from egress.lab.fortios.tree import Node, parse
+from napalm_fortios.tree import Node, parse
 
 NOW = datetime(2026, 11, 26, 16, 0, 0)
 FACTS = show.SystemIdentity.for_device("FGVM01", hostname="FGVM01", booted=NOW - timedelta(hours=5))

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from egress.lab.fortios.engine import apply_script
-from egress.lab.fortios.tree import (
+from napalm_fortios.diff import diff
+from napalm_fortios.tree import (
     ConfigSyntaxError,
     Node,
     Token,
-    diff,
     parse,
     render,
     render_entry,
@@ -150,13 +150,11 @@ def test_diff_merge_and_replace() -> None:
         "    next",
         "end",
     ]
+    # Replace: adds and changes first, then removals (FortiOS checks references per line).
     assert diff(running, candidate) == [
         "config system interface",
-        '    delete "port3"',
         '    edit "port2"',
-        "        unset alias",
         "        config vrrp",
-        "            delete 20",
         "            edit 10",
         "                set priority 200",
         "            next",
@@ -166,6 +164,15 @@ def test_diff_merge_and_replace() -> None:
         "config router static",
         "    edit 1",
         "        set gateway 10.0.0.9",
+        "    next",
+        "end",
+        "config system interface",
+        '    delete "port3"',
+        '    edit "port2"',
+        "        unset alias",
+        "        config vrrp",
+        "            delete 20",
+        "        end",
         "    next",
         "end",
     ]

@@ -1,8 +1,8 @@
-"""FortiOS configuration as a tree: parse ``show`` text, render it back, diff two trees.
+"""FortiOS configuration as a tree: parse ``show`` text and render it back.
 
-Pure and dependency-free so the project's NAPALM FortiOS driver can compute its diffs
-client-side with the same model the lab device keeps its running config in (FortiOS has
-no candidate datastore, so the diff is the tool's job).
+Pure and dependency-free: the NAPALM driver computes its diffs client-side with this model
+(FortiOS has no candidate datastore, so the diff is the tool's job, see :mod:`.diff`), and
+the egress lab keeps its emulated running config in it, so both read FortiOS text alike.
 
 Model: a :class:`Node` is the body of one ``config`` block or of one ``edit`` entry. Its
 ``items`` keep ``set`` lines and nested ``config`` blocks in their original order, because
@@ -229,13 +229,15 @@ def statements(text: str) -> Iterator[tuple[int, list[Token]]]:
 
 
 # -- parsing ------------------------------------------------------------------------------
-def parse(text: str) -> Node:
+def parse(text: str, *, into: Node | None = None) -> Node:
     """Parse ``show``/``show full-configuration`` output (or a config script) into a tree.
 
     Every ``config`` block must be closed by ``end`` and every ``edit`` by ``next`` (or by
-    the ``end`` of its table, which FortiOS accepts too).
+    the ``end`` of its table, which FortiOS accepts too). ``into`` applies the text to an
+    existing tree instead (merge semantics: ``set``/``unset``/``delete`` act on what is
+    there), which is how a candidate is merged client-side.
     """
-    root = Node()
+    root = Node() if into is None else into
     # stack of (node, kind) where kind is "config" (a block body) or "edit" (an entry)
     stack: list[tuple[Node, str]] = [(root, "root")]
     for lineno, tokens in statements(text):
@@ -343,97 +345,3 @@ def render_entry(path: str, key: str, entry: Node) -> str:
         "end",
     ]
     return "".join(line + "\n" for line in lines)
-
-
-# -- diffing ------------------------------------------------------------------------------
-def diff(running: Node, candidate: Node, *, prune: bool = True) -> list[str]:
-    """A FortiOS script that turns ``running`` into ``candidate``.
-
-    ``prune=True`` is replace semantics (entries missing from the candidate are deleted,
-    settings missing are unset); ``prune=False`` is merge semantics (only adds and changes).
-    Top-level blocks present only in ``running`` are pruned like any other content, so pass
-    subtrees when only some sections are managed. Returns indented lines; empty = no change.
-    """
-    lines: list[str] = []
-    for path in _ordered_union(running.blocks, candidate.blocks):
-        old, new = running.block(path), candidate.block(path)
-        if new is None:
-            if prune and old is not None:
-                lines.extend(_wrap(path, _clear(old, depth=1), depth=0))
-            continue
-        body = _diff_block(old or Node(is_table=new.is_table), new, prune=prune, depth=1)
-        if body:
-            lines.extend(_wrap(path, body, depth=0))
-    return lines
-
-
-def _ordered_union(a: dict[str, Node], b: dict[str, Node]) -> list[str]:
-    return list(dict.fromkeys([*a, *b]))
-
-
-def _wrap(path: str, body: list[str], *, depth: int) -> list[str]:
-    pad = INDENT * depth
-    return [f"{pad}config {path}", *body, f"{pad}end"]
-
-
-def _clear(node: Node, *, depth: int) -> list[str]:
-    """Lines that empty a block: delete every entry, unset every setting."""
-    pad = INDENT * depth
-    if node.is_table:
-        return [f"{pad}delete {Token(k, e.quoted_key).render()}" for k, e in node.entries.items()]
-    lines = [f"{pad}unset {name}" for name in node.settings]
-    for name, child in node.blocks.items():
-        body = _clear(child, depth=depth + 1)
-        if body:
-            lines.extend(_wrap(name, body, depth=depth))
-    return lines
-
-
-def _diff_block(old: Node, new: Node, *, prune: bool, depth: int) -> list[str]:
-    pad = INDENT * depth
-    lines: list[str] = []
-    if new.is_table or old.is_table:
-        if prune:
-            for key, entry in old.entries.items():
-                if key not in new.entries:
-                    lines.append(f"{pad}delete {Token(key, entry.quoted_key).render()}")
-        for key, entry in new.entries.items():
-            before = old.entries.get(key)
-            body = (
-                render_body(entry, depth=depth + 1)
-                if before is None
-                else _diff_body(before, entry, prune=prune, depth=depth + 1)
-            )
-            if before is None or body:
-                lines.append(f"{pad}edit {Token(key, entry.quoted_key).render()}")
-                lines.extend(body)
-                lines.append(f"{pad}next")
-        return lines
-    return _diff_body(old, new, prune=prune, depth=depth)
-
-
-def _diff_body(old: Node, new: Node, *, prune: bool, depth: int) -> list[str]:
-    pad = INDENT * depth
-    lines: list[str] = []
-    old_settings, new_settings = old.settings, new.settings
-    if prune:
-        lines.extend(f"{pad}unset {name}" for name in old_settings if name not in new_settings)
-    for name, setting in new_settings.items():
-        if old_settings.get(name) != setting:
-            value = setting.render()
-            lines.append(f"{pad}set {name} {value}" if value else f"{pad}set {name}")
-    old_blocks, new_blocks = old.blocks, new.blocks
-    for name in _ordered_union(old_blocks, new_blocks):
-        before, after = old_blocks.get(name), new_blocks.get(name)
-        if after is None:
-            if prune and before is not None:
-                body = _clear(before, depth=depth + 1)
-                if body:
-                    lines.extend(_wrap(name, body, depth=depth))
-            continue
-        body = _diff_block(
-            before or Node(is_table=after.is_table), after, prune=prune, depth=depth + 1
-        )
-        if body:
-            lines.extend(_wrap(name, body, depth=depth))
-    return lines

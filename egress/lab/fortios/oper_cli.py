@@ -1,0 +1,78 @@
+"""Which ``get``/``diagnose`` phrase prints which operational output (data, not an if-chain).
+
+Each renderer reads the unit's facts and the network simulation's state for it: the lab
+world's when the device runs inside a lab, otherwise a simulation of this unit alone in which
+every configured neighbour answers on a link that is up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from egress.lab.fortios import oper, oper_ha
+from egress.lab.fortios.schema import resolve_word
+from egress.lab.world import DeviceFacts, OpState, Topology, simulate
+
+if TYPE_CHECKING:
+    from egress.lab.fortios.device import FortiOSDevice
+
+Renderer = Callable[["FortiOSDevice", DeviceFacts, OpState, datetime], list[str]]
+
+
+def network_state(device: FortiOSDevice) -> tuple[DeviceFacts, OpState]:
+    """(what is configured, what the network does with it) for this unit."""
+    facts = device.facts()
+    if device.world is not None:
+        return facts, device.world.op_state(device.name)
+    return facts, simulate({device.name: facts}, Topology(segments=()))[device.name]
+
+
+GET: dict[tuple[str, ...], Renderer] = {
+    ("router", "info", "vrrp"): lambda d, f, o, now: oper.get_router_info_vrrp(
+        f, o, root=d.running
+    ),
+    ("router", "info", "bfd", "neighbor"): lambda d, f, o, now: oper.get_router_info_bfd_neighbor(
+        f, o
+    ),
+    ("router", "info", "routing-table", "all"): lambda d, f, o, now: (
+        oper.get_router_info_routing_table_all(f, o)
+    ),
+    ("system", "ha", "status"): lambda d, f, o, now: oper_ha.get_system_ha_status(
+        f, o, root=d.running, identity=d.identity, now=now
+    ),
+}
+
+DIAGNOSE: dict[tuple[str, ...], Renderer] = {
+    ("sys", "link-monitor", "status"): lambda d, f, o, now: oper.diagnose_sys_link_monitor_status(
+        f, o, root=d.running, created=d.booted
+    ),
+    ("firewall", "proute", "list"): lambda d, f, o, now: oper.diagnose_firewall_proute_list(
+        f, o, root=d.running, now=now
+    ),
+    ("sys", "ha", "checksum", "cluster"): lambda d, f, o, now: (
+        oper_ha.diagnose_sys_ha_checksum_cluster(f, o, root=d.running, identity=d.identity)
+    ),
+    ("sys", "session", "sync"): lambda d, f, o, now: oper_ha.diagnose_sys_session_sync(
+        f, o, root=d.running
+    ),
+}
+
+
+def _matches(words: list[str], phrase: tuple[str, ...]) -> bool:
+    return len(words) == len(phrase) and all(
+        resolve_word(w, [p]) == p for w, p in zip(words, phrase, strict=True)
+    )
+
+
+def answer(
+    device: FortiOSDevice, words: list[str], *, table: dict[tuple[str, ...], Renderer]
+) -> list[str] | None:
+    """The output of ``words`` when ``table`` knows the phrase (abbreviations accepted), else
+    None (the caller decides what an unknown phrase prints)."""
+    for phrase, render in table.items():
+        if _matches(words, phrase):
+            facts, op = network_state(device)
+            return render(device, facts, op, datetime.now())
+    return None

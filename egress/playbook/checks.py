@@ -1,0 +1,145 @@
+"""A validate step outside the commit pipeline: the whole selection, optionally during a link
+cut (a failover drill), retried until it passes or the settle window ends."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict
+from pathlib import Path
+
+from nornir.core import Nornir
+
+from egress.changes import ChangeDir, record_step
+from egress.device_errors import describe
+from egress.intent import DeviceIntent
+from egress.lab.control import set_link
+from egress.validate import Check
+from tasks.validate import validate_state
+
+Say = Callable[[str, str], None]
+
+
+def validate_fleet(
+    nr: Nornir,
+    *,
+    change: ChangeDir,
+    intents: Mapping[str, DeviceIntent],
+    label: str,
+    failover: frozenset[str] = frozenset(),
+    features: Sequence[str] = (),
+    settle_s: float = 20.0,
+    cut: tuple[str, str] | None = None,
+    lab_state: Path | None = None,
+    say: Say,
+) -> dict[str, str]:
+    """Run the checks; host -> why it failed ("" when every check passed).
+
+    A cut link is restored whatever happens (also on Ctrl-C): a drill must never leave the
+    network degraded.
+    """
+    started = time.time()
+    if cut is not None:
+        assert lab_state is not None
+        say(cut[0], f"cutting link {cut[1]} (drill)")
+        set_link(lab_state, host=cut[0], interface=cut[1], up=False)
+        record_step(
+            change, host=cut[0], step="cut-link", ok=True, started=started, interface=cut[1]
+        )
+    try:
+        checks, unreachable = _until_settled(
+            nr,
+            intents=intents,
+            change=change,
+            label=label,
+            failover=failover,
+            features=features,
+            settle_s=settle_s,
+        )
+    finally:
+        if cut is not None:
+            set_link(lab_state or Path(), host=cut[0], interface=cut[1], up=True)
+            record_step(
+                change,
+                host=cut[0],
+                step="restore-link",
+                ok=True,
+                started=time.time(),
+                interface=cut[1],
+            )
+            say(cut[0], f"link {cut[1]} restored")
+    failures: dict[str, str] = {}
+    for host, host_checks in checks.items():
+        change.write_host_file(
+            host,
+            f"{label}-validate.json",
+            json.dumps([asdict(c) for c in host_checks], indent=2) + "\n",
+        )
+        failed = [c for c in host_checks if not c.passed]
+        failures[host] = "; ".join(
+            f"{c.subject}: expected {c.expected}, got {c.observed}" for c in failed[:3]
+        ) + (f" (+{len(failed) - 3} more)" if len(failed) > 3 else "")
+        record_step(
+            change,
+            host=host,
+            step="validate",
+            ok=not failed,
+            started=started,
+            label=label,
+            failover=sorted(failover),
+            failed=[f"{c.subject}: expected {c.expected}, got {c.observed}" for c in failed],
+        )
+        passed = len(host_checks) - len(failed)
+        say(
+            host,
+            f"{label}: {passed}/{len(host_checks)} checks passed"
+            + (f" (failover expected: {', '.join(sorted(failover))})" if failover else ""),
+        )
+    for host, message in unreachable.items():
+        failures[host] = message
+        record_step(
+            change,
+            host=host,
+            step="validate",
+            ok=False,
+            started=started,
+            label=label,
+            message=message,
+        )
+        say(host, f"{label}: cannot validate: {message}")
+    return failures
+
+
+def _until_settled(
+    nr: Nornir,
+    *,
+    intents: Mapping[str, DeviceIntent],
+    change: ChangeDir,
+    label: str,
+    failover: frozenset[str],
+    features: Sequence[str],
+    settle_s: float,
+) -> tuple[dict[str, list[Check]], dict[str, str]]:
+    deadline = time.monotonic() + settle_s
+    while True:
+        results = nr.run(
+            task=validate_state,
+            intents=intents,
+            failover=failover,
+            change=change,
+            label=label,
+            on_failed=True,
+        )
+        checks: dict[str, list[Check]] = {}
+        unreachable: dict[str, str] = {}
+        for host, multi in sorted(results.items()):
+            if multi.failed:
+                error = multi[0].exception or RuntimeError("validation failed")
+                unreachable[host] = describe(error).message
+            else:
+                checks[host] = [c for c in multi[0].result if not features or c.feature in features]
+        settled = not unreachable and all(c.passed for cs in checks.values() for c in cs)
+        if settled or time.monotonic() >= deadline:
+            return checks, unreachable
+        time.sleep(min(2.0, max(0.0, deadline - time.monotonic())))

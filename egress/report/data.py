@@ -1,0 +1,389 @@
+"""Everything the report says, read from a change directory (never from the run's memory).
+
+A report can be rebuilt at any time from ``changes/<id>/``: plan.json, summary.json,
+steps.jsonl, run.json (playbook runs), lint.json, and per host pre.cfg, diff.txt and the
+*-validate.json tables. Every text is redacted here, once, before any format sees it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from egress.changes import DIFF, PLAN, PRE, SUMMARY, ChangeDir, read_steps
+from egress.redact import redact_data, redact_text
+
+_FAILED = ("failed-untouched", "failed-unknown", "reverting", "rolled-back")
+_CHANGED = ("committed", "mirrored")
+LINT_JSON = "lint.json"
+RUN_JSON = "run.json"
+
+
+@dataclass
+class DiffLine:
+    kind: str  # add | del | hunk | ctx
+    text: str
+
+
+@dataclass
+class CheckRow:
+    feature: str
+    subject: str
+    expected: str
+    observed: str
+    passed: bool
+
+
+@dataclass
+class Table:
+    label: str
+    rows: list[CheckRow]
+
+    @property
+    def passed(self) -> int:
+        return sum(1 for r in self.rows if r.passed)
+
+
+@dataclass
+class Delta:
+    feature: str
+    subject: str
+    before: str
+    after: str
+    verdict: str  # fixed | broken | changed | new | gone
+
+
+@dataclass
+class Finding:
+    rule: str
+    severity: str
+    message: str
+    where: str
+    hint: str
+
+
+@dataclass
+class Device:
+    host: str
+    outcome: str
+    left_at: str
+    message: str
+    diff_lines: int
+    duration_s: float
+    batch: int | None
+    role: str
+    action: str
+    why: str
+    failed: bool
+    rolled_back: bool
+    rollback_reason: str
+    diff: list[DiffLine] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    deltas: list[Delta] = field(default_factory=list)
+    pre_cfg: str | None = None
+    pre_sha256: str = ""
+    rollback_command: str = ""
+    risks: list[Finding] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    change_id: str
+    dry_run: bool
+    status: str
+    title: str
+    description: str
+    started: str
+    duration_s: float
+    counts: dict[str, int]
+    devices: list[Device]
+    batches: list[dict[str, Any]]
+    steps: list[dict[str, Any]]
+    settings: dict[str, Any]
+    lint_state: str  # "not run" or a one-line verdict
+    lint_general: list[Finding]
+    rollback_command: str
+    stopped_by_budget: bool
+    interrupted: bool
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def collect(root: Path) -> Report:
+    change = ChangeDir(root=root, change_id=root.name)
+    summary = _json(root / SUMMARY) or {}
+    plan = _json(root / PLAN) or {}
+    run = _json(root / RUN_JSON) or {}
+    lint = _json(root / LINT_JSON)
+    steps = read_steps(change)
+    plans = {p["host"]: p for p in plan.get("hosts", [])}
+    batch_of = {
+        h: n
+        for n, b in enumerate(summary.get("batches") or plan.get("batches") or [], 1)
+        for h in b
+    }
+    policy = summary.get("policy_rollbacks") or run.get("policy_rollbacks") or {}
+    changes_dir = root.parent
+    rollback_all = _rollback_command(change.change_id, changes_dir, run)
+    lint_by_host, lint_general, lint_state = _lint(lint, set(summary.get("hosts", {})))
+    devices = []
+    for host, outcome in sorted((summary.get("hosts") or {}).items()):
+        devices.append(
+            _device(
+                change,
+                host,
+                outcome,
+                plans.get(host, {}),
+                batch_of.get(host),
+                policy.get(host, ""),
+                steps,
+                lint_by_host.get(host, []),
+                rollback_all,
+            )
+        )
+    dry_run = bool(summary.get("dry_run", plan.get("dry_run", True)))
+    started = run.get("started") or (steps[0]["started"] if steps else "")
+    duration = run.get("duration_s") or _duration(steps)
+    playbook = run.get("playbook") or {}
+    report = Report(
+        change_id=change.change_id,
+        dry_run=dry_run,
+        status=str(summary.get("status") or run.get("status") or _status(devices)),
+        title=str(playbook.get("name") or "egress change"),
+        description=str(playbook.get("description") or ""),
+        started=str(started),
+        duration_s=float(duration or 0.0),
+        counts=_counts(devices, dry_run),
+        devices=devices,
+        batches=list(run.get("batches") or []),
+        steps=list(run.get("steps") or []),
+        settings={k: v for k, v in playbook.items() if k not in ("name", "description")}
+        | {"lab": run.get("lab", False)}
+        if playbook
+        else {},
+        lint_state=lint_state,
+        lint_general=lint_general,
+        rollback_command=rollback_all,
+        stopped_by_budget=bool(summary.get("stopped_by_budget")),
+        interrupted=bool(summary.get("interrupted")),
+    )
+    return report
+
+
+def redacted(report: Report) -> dict[str, Any]:
+    """The report as JSON-ready data with every string redacted."""
+    data: dict[str, Any] = redact_data(report.as_json())
+    return data
+
+
+def _device(
+    change: ChangeDir,
+    host: str,
+    outcome: dict[str, Any],
+    plan: dict[str, Any],
+    batch: int | None,
+    policy_reason: str,
+    steps: list[dict[str, Any]],
+    risks: list[Finding],
+    rollback_all: str,
+) -> Device:
+    name = str(outcome.get("outcome", "unknown"))
+    pre = change.read_host_file(host, PRE)
+    digest = (change.read_host_file(host, PRE + ".sha256") or "").split(" ")[0]
+    diff = change.read_host_file(host, DIFF) or ""
+    own_failure = name in _FAILED and not policy_reason
+    device = Device(
+        host=host,
+        outcome=name,
+        left_at=str(outcome.get("config", "")),
+        message=redact_text(str(outcome.get("message", ""))),
+        diff_lines=int(outcome.get("diff_lines") or 0),
+        duration_s=float(outcome.get("duration_s") or 0.0),
+        batch=batch,
+        role=str(plan.get("role", "")),
+        action=str(plan.get("action", "")),
+        why=str(plan.get("why", "")),
+        failed=own_failure,
+        rolled_back=name == "rolled-back",
+        rollback_reason=redact_text(
+            policy_reason or (str(outcome.get("message", "")) if name == "rolled-back" else "")
+        ),
+        diff=_diff_lines(redact_text(diff)),
+        pre_cfg=redact_text(pre) if pre is not None else None,
+        pre_sha256=digest,
+        rollback_command=f"{rollback_all} --hosts {host}" if pre is not None else "",
+        risks=risks,
+        failures=[
+            redact_text(_step_failure(s))
+            for s in steps
+            if s.get("host") == host and not s.get("ok", True)
+        ],
+    )
+    device.tables = _tables(change, host)
+    if len(device.tables) >= 2:
+        device.deltas = _deltas(device.tables[0], device.tables[-1])
+    return device
+
+
+def _diff_lines(diff: str) -> list[DiffLine]:
+    lines = []
+    for text in diff.splitlines():
+        if text.startswith(("+++", "---")):
+            kind = "hunk"
+        elif text.startswith("+"):
+            kind = "add"
+        elif text.startswith("-"):
+            kind = "del"
+        elif text.startswith(("@@", "[edit")):
+            kind = "hunk"
+        else:
+            kind = "ctx"
+        lines.append(DiffLine(kind, text))
+    return lines
+
+
+def _tables(change: ChangeDir, host: str) -> list[Table]:
+    """pre first, post last, any other validate step (a drill) in between."""
+    folder = change.root / host
+    if not folder.is_dir():
+        return []
+    files = sorted(p.name for p in folder.glob("*validate.json"))
+    order = sorted(
+        files, key=lambda n: (0 if n.startswith("pre-") else 2 if n.startswith("post-") else 1, n)
+    )
+    tables = []
+    for name in order:
+        rows = _json(folder / name) or []
+        label = name.removesuffix("-validate.json")
+        tables.append(
+            Table(
+                label,
+                [
+                    CheckRow(
+                        str(r.get("feature", "")),
+                        redact_text(str(r.get("subject", ""))),
+                        redact_text(str(r.get("expected", ""))),
+                        redact_text(str(r.get("observed", ""))),
+                        bool(r.get("passed")),
+                    )
+                    for r in rows
+                ],
+            )
+        )
+    return tables
+
+
+def _deltas(before: Table, after: Table) -> list[Delta]:
+    old = {(r.feature, r.subject): r for r in before.rows}
+    new = {(r.feature, r.subject): r for r in after.rows}
+    deltas = []
+    for key in [*old, *(k for k in new if k not in old)]:
+        a, b = old.get(key), new.get(key)
+        if a is not None and b is not None:
+            if a.observed == b.observed and a.passed == b.passed:
+                continue
+            verdict = (
+                "fixed"
+                if b.passed and not a.passed
+                else "broken"
+                if a.passed and not b.passed
+                else "changed"
+            )
+        else:
+            verdict = "new" if a is None else "gone"
+        deltas.append(
+            Delta(key[0], key[1], a.observed if a else "-", b.observed if b else "-", verdict)
+        )
+    return deltas
+
+
+def _lint(lint: Any, hosts: set[str]) -> tuple[dict[str, list[Finding]], list[Finding], str]:
+    if not isinstance(lint, dict):
+        return {}, [], "not run"
+    by_host: dict[str, list[Finding]] = {}
+    general: list[Finding] = []
+    for item in lint.get("findings", []):
+        where = str(item.get("file", "")) + (f":{item['line']}" if item.get("line") else "")
+        finding = Finding(
+            str(item.get("rule", "")),
+            str(item.get("severity", "")),
+            redact_text(str(item.get("message", ""))),
+            where,
+            redact_text(str(item.get("hint", "") or "")),
+        )
+        host = str(item.get("host", ""))
+        if host in hosts:
+            by_host.setdefault(host, []).append(finding)
+        else:
+            general.append(finding)
+    counts = lint.get("summary", {})
+    state = (
+        f"{counts.get('errors', 0)} errors, {counts.get('warnings', 0)} warnings "
+        f"({counts.get('rules', '?')} rules on {counts.get('hosts', '?')} hosts)"
+    )
+    return by_host, general, state
+
+
+def _counts(devices: list[Device], dry_run: bool) -> dict[str, int]:
+    counts = {
+        "devices": len(devices),
+        "would change" if dry_run else "changed": sum(
+            1 for d in devices if d.outcome in (("would-change",) if dry_run else _CHANGED)
+        ),
+        "unchanged": sum(1 for d in devices if d.outcome == "unchanged"),
+        "failed": sum(1 for d in devices if d.failed),
+        "rolled back": sum(1 for d in devices if d.rolled_back),
+        "not run": sum(1 for d in devices if d.outcome == "skipped"),
+    }
+    return counts
+
+
+def _status(devices: list[Device]) -> str:
+    return "failed" if any(d.failed for d in devices) else "ok"
+
+
+def _rollback_command(change_id: str, changes_dir: Path, run: dict[str, Any]) -> str:
+    command = f"egress rollback --change {change_id}"
+    if changes_dir.resolve() != (Path.cwd() / "changes").resolve():
+        command += f" --changes-dir {changes_dir}"
+    if (
+        run.get("inventory")
+        and Path(run["inventory"]).resolve() != (Path.cwd() / "inventory").resolve()
+    ):
+        command += f" -i {run['inventory']}"
+    if run.get("lab"):
+        command += " --lab"
+        if run.get("lab_state") and Path(run["lab_state"]) != Path(".lab"):
+            command += f" --lab-state {run['lab_state']}"
+    return command
+
+
+def _step_failure(step: dict[str, Any]) -> str:
+    detail = step.get("message") or "; ".join(step.get("failed") or []) or "failed"
+    return f"{step.get('step', '?')}: {detail}"
+
+
+def _duration(steps: list[dict[str, Any]]) -> float:
+    """Wall time from the first step's start to the last step's end (devices overlap)."""
+    spans = []
+    for step in steps:
+        try:
+            start = datetime.fromisoformat(str(step["started"])).timestamp()
+        except (KeyError, ValueError):
+            continue
+        spans.append((start, start + float(step.get("duration_s", 0.0))))
+    if not spans:
+        return 0.0
+    return round(max(end for _, end in spans) - min(start for start, _ in spans), 2)
+
+
+def _json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text())
+    except (FileNotFoundError, json.JSONDecodeError):
+        return None

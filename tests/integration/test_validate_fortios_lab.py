@@ -1,0 +1,114 @@
+"""`egress validate` proves (and disproves) the design on the lab's FortiGates: the project's
+FortiOS NAPALM driver runs the get/diagnose commands over netmiko, TTP parses them, the checks
+compare with the intent — healthy, with an ISP link cut, and in a failover drill."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from egress.lab.control import set_link
+from tests.integration.conftest import Lab
+from tests.integration.deploy.helpers import egress, summary
+
+SYD = ("syd-fgt-01", "syd-fgt-02")
+
+
+def _validate(lab: Lab, hosts: tuple[str, ...], *extra: str) -> tuple[int, dict[str, Any]]:
+    args = lab.args()
+    at = args.index("--changes-dir")
+    del args[at : at + 2]  # validate writes no change directory
+    result = egress("validate", *args, "--hosts", ",".join(hosts), "--format", "json", *extra)
+    assert "{" in result.output, result.output
+    start = result.output.index("{")
+    return result.exit_code, json.loads(result.output[start:])
+
+
+def _failing(report: dict[str, Any], host: str) -> list[dict[str, Any]]:
+    return [c for c in report["hosts"][host] if not c["passed"]]
+
+
+def test_the_fgsp_pair_validates_then_a_cut_link_and_a_drill_show_up(lab: Lab) -> None:
+    commit = egress(
+        "commit", *lab.args(), "--hosts", ",".join(SYD), "--yes", "--json", "--no-post-check"
+    )
+    assert commit.exit_code == 0, commit.output
+    assert {h: o["outcome"] for h, o in summary(commit)["hosts"].items()} == {
+        h: "committed" for h in SYD
+    }
+
+    code, report = _validate(lab, SYD)
+    assert report["unreachable"] == {}
+    failing = {h: _failing(report, h) for h in report["hosts"]}
+    assert failing == {h: [] for h in SYD}, failing
+    assert code == 0 and report["passed"] is True
+    features = {c["feature"] for c in report["hosts"]["syd-fgt-01"]}
+    assert features == {"vrrp", "bfd", "probes", "routing", "pbr", "ha_sync"}
+    sync = [c for c in report["hosts"]["syd-fgt-02"] if c["subject"].endswith(" in sync")]
+    assert [c["observed"] for c in sync] == ["in sync"]
+
+    # syd-fgt-01 loses its isp1 port: its BFD session, probe and ECMP path to 198.51.100.41
+    set_link(lab.state, host="syd-fgt-01", interface="port3", up=False)
+    code, report = _validate(lab, SYD)
+    assert code == 1
+    failed = _failing(report, "syd-fgt-01")
+    by_feature = {c["feature"]: c for c in failed}
+    assert by_feature["bfd"]["subject"] == "bfd 198.51.100.41 (isp1)"
+    assert by_feature["bfd"]["observed"] == "Down"
+    assert by_feature["probes"]["subject"] == "probe isp1-icmp -> 192.0.2.10"
+    assert by_feature["probes"]["observed"] == "fail"
+    assert by_feature["routing"]["expected"] == "198.51.100.41, 203.0.113.41"
+    assert by_feature["routing"]["observed"] == "203.0.113.41"
+    assert {"bfd", "probes", "routing"} <= set(by_feature)
+    # The lab's vrdst model drops the VRRP priority to vrdst-priority (98) when a monitored
+    # destination fails, so the VIP moves to syd-fgt-02 (priority 100): VRRP fails too.
+    assert set(by_feature) == {"bfd", "probes", "routing", "vrrp"}
+    set_link(lab.state, host="syd-fgt-01", interface="port3", up=True)
+
+    # the drill: syd-fgt-01's LAN port goes, syd-fgt-02 takes over the VIP
+    set_link(lab.state, host="syd-fgt-01", interface="port2", up=False)
+    code, report = _validate(lab, SYD)
+    assert code == 1  # without --expect-failover the hand-over is a failure
+    vrrp = {
+        h: next(c for c in report["hosts"][h] if c["subject"] == "vrrp 31 on port2") for h in SYD
+    }
+    assert vrrp["syd-fgt-02"]["observed"] == "Master"
+    code, report = _validate(lab, SYD, "--expect-failover", "syd-fgt-01")
+    assert _failing(report, "syd-fgt-02") == []
+    assert _failing(report, "syd-fgt-01") == []
+    assert code == 0
+    # the unit whose LAN is down has no VRRP role (INIT), which a drill accepts
+    drilled = next(c for c in report["hosts"]["syd-fgt-01"] if c["subject"] == "vrrp 31 on port2")
+    assert drilled["observed"] == "Init"
+
+
+SIN = ("sin-fgt-01", "sin-fgt-02")
+
+
+def test_the_fgcp_cluster_validates_and_a_cut_heartbeat_splits_it(lab: Lab) -> None:
+    # one commit on the primary: FGCP synchronises the configuration to the secondary
+    commit = egress("commit", *lab.args(), "--hosts", SIN[0], "--yes", "--json", "--no-post-check")
+    assert commit.exit_code == 0, commit.output
+
+    code, report = _validate(lab, SIN)
+    failing = {h: _failing(report, h) for h in report["hosts"]}
+    assert failing == {h: [] for h in SIN}, failing
+    assert code == 0
+    roles = {
+        h: next(c["observed"] for c in report["hosts"][h] if c["subject"].endswith(" role"))
+        for h in SIN
+    }
+    assert roles == {"sin-fgt-01": "Primary", "sin-fgt-02": "Secondary"}
+
+    # the heartbeat link goes: each unit is alone, sync stops, and both act as primary
+    set_link(lab.state, host="sin-fgt-01", interface="port5", up=False)
+    code, report = _validate(lab, SIN)
+    assert code == 1
+    failed = {
+        h: sorted((c["subject"].rsplit(" ", 1)[-1], c["observed"]) for c in _failing(report, h))
+        for h in SIN
+    }
+    assert failed == {
+        "sin-fgt-01": [("sync", "NOT in sync")],
+        "sin-fgt-02": [("role", "Primary"), ("sync", "NOT in sync")],
+    }

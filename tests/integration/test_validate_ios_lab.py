@@ -1,0 +1,125 @@
+"""`egress commit` and `egress validate` on the lab's IOS-XE pairs, end to end: the unmodified
+napalm ios driver commits with the post-checks gating the confirm, the show commands are run,
+TTP parses them and the checks compare with the intent — healthy, with an ISP uplink cut, in
+a failover drill, and a commit whose post-check cannot pass ends rolled back."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from egress.configtext import normalise
+from egress.lab.control import set_link
+from tests.integration.conftest import Lab
+from tests.integration.deploy.helpers import egress, running_config, summary
+
+AMS = ("ams-edge-01", "ams-edge-02")
+FRA = ("fra-edge-01", "fra-edge-02")
+ISP1_GATEWAY = "198.51.100.1"  # ams isp1 (KPN): the peer ams-edge-01 loses with its uplink
+
+
+def _commit(lab: Lab, hosts: tuple[str, ...], *extra: str) -> tuple[int, dict[str, Any]]:
+    result = egress("commit", *lab.args(), "--hosts", ",".join(hosts), "--yes", "--json", *extra)
+    return result.exit_code, summary(result)
+
+
+def _validate(lab: Lab, hosts: tuple[str, ...], *extra: str) -> tuple[int, dict[str, Any]]:
+    args = lab.args()
+    at = args.index("--changes-dir")
+    del args[at : at + 2]  # validate writes no change directory
+    result = egress("validate", *args, "--hosts", ",".join(hosts), "--format", "json", *extra)
+    assert "{" in result.output, result.output
+    return result.exit_code, json.loads(result.output[result.output.index("{") :])
+
+
+def _failing(report: dict[str, Any], host: str) -> list[dict[str, Any]]:
+    return [c for c in report["hosts"][host] if not c["passed"]]
+
+
+def test_commit_with_post_checks_then_validate_a_cut_uplink_and_a_drill(lab: Lab) -> None:
+    # the post-checks run before each confirm: both pairs commit only because they pass
+    for pair in (AMS, FRA):
+        code, result = _commit(lab, pair)
+        assert code == 0, result
+        assert {h: o["outcome"] for h, o in result["hosts"].items()} == {
+            h: "committed" for h in pair
+        }
+        post = lab.changes / result["change_id"]
+        for host in pair:
+            checks = json.loads((post / host / "post-validate.json").read_text())
+            assert checks and all(c["passed"] for c in checks), checks
+
+    code, report = _validate(lab, (*AMS, *FRA))
+    assert report["unreachable"] == {}
+    assert {h: _failing(report, h) for h in report["hosts"]} == {h: [] for h in (*AMS, *FRA)}
+    assert code == 0 and report["passed"] is True
+    for host in (*AMS, *FRA):
+        features = {c["feature"] for c in report["hosts"][host]}
+        assert features == {"vrrp", "bfd", "probes", "routing", "pbr", "ha_sync"}, host
+    ecmp = next(c for c in report["hosts"]["ams-edge-01"] if c["feature"] == "routing")
+    assert ecmp["observed"] == "198.51.100.1, 203.0.113.1"  # both uplinks (load-sharing)
+    primary_link = next(c for c in report["hosts"]["fra-edge-01"] if c["feature"] == "routing")
+    assert primary_link["observed"] == "198.51.100.9"  # active-standby: isp1 only
+
+    # ams-edge-01 loses its isp1 uplink: BFD to the gateway, the probe over it, the ECMP path
+    set_link(lab.state, host="ams-edge-01", interface="GigabitEthernet3", up=False)
+    code, report = _validate(lab, AMS)
+    assert code == 1 and report["passed"] is False
+    failed = {c["feature"]: c for c in _failing(report, "ams-edge-01")}
+    assert failed["bfd"]["subject"] == f"bfd {ISP1_GATEWAY} (isp1)"
+    assert (failed["bfd"]["expected"], failed["bfd"]["observed"]) == ("Up", "Down")
+    # the isp1 probe (sent via 198.51.100.1) fails; the isp2 one still answers
+    assert failed["probes"]["subject"] == "probe isp1-icmp -> 192.0.2.10"
+    assert failed["probes"]["observed"] == "fail"
+    assert failed["routing"]["expected"] == f"{ISP1_GATEWAY}, 203.0.113.1"
+    assert failed["routing"]["observed"] == "203.0.113.1"
+    # the failed probe's track lowers the master's priority (110 - 6): it stays master
+    assert set(failed) == {"bfd", "probes", "routing", "vrrp"}
+    assert failed["vrrp"]["subject"] == "vrrp 10 on GigabitEthernet2 priority"
+    assert failed["vrrp"]["observed"] == "104"
+    assert _failing(report, "ams-edge-02") == []
+    set_link(lab.state, host="ams-edge-01", interface="GigabitEthernet3", up=True)
+
+    # the drill: fra-edge-01's LAN port goes, fra-edge-02 takes the VIP over
+    set_link(lab.state, host="fra-edge-01", interface="GigabitEthernet2", up=False)
+    code, report = _validate(lab, FRA)
+    assert code == 1  # without --expect-failover the hand-over is a failure
+    vrrp = {h: next(c for c in _failing(report, h) if c["feature"] == "vrrp") for h in FRA}
+    assert (vrrp["fra-edge-01"]["expected"], vrrp["fra-edge-01"]["observed"]) == (
+        "Master",
+        "Init",  # its LAN is down: VRRP has no role there at all
+    )
+    assert (vrrp["fra-edge-02"]["expected"], vrrp["fra-edge-02"]["observed"]) == (
+        "Backup",
+        "Master",
+    )
+    code, report = _validate(lab, FRA, "--expect-failover", "fra-edge-01")
+    assert {h: _failing(report, h) for h in FRA} == {h: [] for h in FRA}
+    assert code == 0 and report["passed"] is True
+    roles = {
+        h: next(
+            c["observed"]
+            for c in report["hosts"][h]
+            if c["subject"] == "vrrp 11 on GigabitEthernet2"
+        )
+        for h in FRA
+    }
+    assert roles == {"fra-edge-01": "Init", "fra-edge-02": "Master"}
+
+
+def test_a_commit_whose_post_check_cannot_pass_is_rolled_back(lab: Lab) -> None:
+    host = AMS[1]
+    before = running_config(lab, host)
+    # with its isp1 uplink cut, BFD to 198.51.100.1 can never come up: the gate must hold
+    set_link(lab.state, host=host, interface="GigabitEthernet3", up=False)
+    code, result = _commit(lab, (host,), "--settle", "1")
+    assert code == 1
+    outcome = result["hosts"][host]
+    assert outcome["outcome"] == "rolled-back", outcome
+    assert outcome["config"] == "pre-change"
+    assert "post-check failed" in outcome["message"] and ISP1_GATEWAY in json.dumps(
+        json.loads((lab.changes / result["change_id"] / host / "post-validate.json").read_text())
+    )
+    backup = (lab.changes / result["change_id"] / host / "pre.cfg").read_text()
+    assert backup == before
+    assert normalise("ios", running_config(lab, host)) == normalise("ios", backup)

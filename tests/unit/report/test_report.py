@@ -1,0 +1,81 @@
+"""The change-window report from a change directory: what it says, in every format, with
+every planted secret gone."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from egress.cli import app
+from egress.report import write_report
+from tests.unit.report.fixtures import SECRETS, plant
+
+
+@pytest.fixture
+def written(tmp_path: Path) -> dict[str, str]:
+    change = plant(tmp_path)
+    paths = write_report(change.root)
+    return {p.suffix: p.read_text() for p in paths}
+
+
+@pytest.mark.parametrize("suffix", [".html", ".md", ".json"])
+def test_no_planted_secret_survives_in_any_format(written: dict[str, str], suffix: str) -> None:
+    text = written[suffix]
+    left = [s for s in SECRETS if s in text]
+    assert not left, f"secrets in report{suffix}: {left}"
+    assert "redacted" in text
+
+
+def test_the_html_is_self_contained_and_escaped(written: dict[str, str]) -> None:
+    html = written[".html"]
+    assert "<script" not in html.lower()
+    assert not re.search(r"""(src|href)=["']?(https?:|//)""", html), "an external asset"
+    assert "<style>" in html
+    # device text is escaped: a redaction marker is text, never a tag
+    assert "&lt;redacted&gt;" in html and "<redacted>" not in html
+
+
+def test_the_report_says_who_was_rolled_back_and_why(written: dict[str, str]) -> None:
+    data = json.loads(written[".json"])
+    rolled = [d for d in data["devices"] if d["rolled_back"]]
+    assert [d["host"] for d in rolled] == ["nyc-srx-02"]
+    assert "restored by device rollback" in rolled[0]["rollback_reason"]
+    assert data["counts"]["rolled back"] == 1 and data["counts"]["changed"] == 1
+    assert data["counts"]["not run"] == 1
+    assert "nyc-srx-02" in written[".md"].split("## Rolled back")[1].split("##")[0]
+
+
+def test_validation_deltas_and_rollback_plan(written: dict[str, str]) -> None:
+    data = json.loads(written[".json"])
+    ams = next(d for d in data["devices"] if d["host"] == "ams-edge-02")
+    assert [(x["subject"], x["before"], x["after"], x["verdict"]) for x in ams["deltas"]] == [
+        ("vrrp 10 on Gi2", "Init", "Master", "fixed")
+    ]
+    assert ams["rollback_command"].startswith("egress rollback --change CHG-42-")
+    assert ams["rollback_command"].endswith("--hosts ams-edge-02")
+    assert "hostname ams-edge-02" in ams["pre_cfg"]
+    assert [f["rule"] for f in ams["risks"]] == ["SEC001"]
+    assert "lint not run" not in written[".html"]
+
+
+def test_a_dry_run_report_is_the_boards_preview(tmp_path: Path) -> None:
+    change = plant(tmp_path, dry_run=True)
+    (change.root / "lint.json").unlink()
+    html = write_report(change.root)[0].read_text()
+    assert "Preview for the change board" in html
+    assert "lint not run" in html
+
+
+def test_egress_report_rebuilds_from_the_change_directory(tmp_path: Path) -> None:
+    change = plant(tmp_path)
+    result = CliRunner().invoke(
+        app, ["report", change.change_id, "--changes-dir", str(tmp_path), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    assert (change.root / "report.html").exists() and (change.root / "report.md").exists()
+    missing = CliRunner().invoke(app, ["report", "nope", "--changes-dir", str(tmp_path)])
+    assert missing.exit_code == 2
