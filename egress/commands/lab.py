@@ -34,11 +34,14 @@ def up_command(
     time_scale: float = typer.Option(
         1.0, "--time-scale", min=0.001, help="device timers run this many times faster"
     ),
+    fresh: bool = typer.Option(
+        False, "--fresh", help="restart from factory configs (stops a running lab first)"
+    ),
 ) -> None:
     """Start a lab serving every inventory host (state persists across restarts)."""
     with cli_errors():
         started = time.perf_counter()
-        spec = lab_up(inventory=inventory, state_dir=state, time_scale=time_scale)
+        spec = lab_up(inventory=inventory, state_dir=state, time_scale=time_scale, fresh=fresh)
         elapsed = time.perf_counter() - started
     out.print(
         f"lab up: {len(spec.devices)} devices on 127.0.0.1 in {elapsed:.1f} s "

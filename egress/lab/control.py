@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -69,8 +70,22 @@ def pid_of(state_dir: Path) -> int | None:
     return pid
 
 
-def lab_up(*, inventory: Path, state_dir: Path, time_scale: float = 1.0) -> LabSpec:
-    """Serve every inventory host on 127.0.0.1 from a background process; wait until ready."""
+def lab_up(
+    *, inventory: Path, state_dir: Path, time_scale: float = 1.0, fresh: bool = False
+) -> LabSpec:
+    """Serve every inventory host on 127.0.0.1 from a background process; wait until ready.
+
+    ``fresh`` stops a lab running from ``state_dir`` and forgets its devices' configs, faults
+    and cut links (host keys and ports are kept, so known_hosts stays valid).
+    """
+    if fresh:
+        lab_down(state_dir)
+        for part in ("devices", "faults", LINKS_FILE):
+            path = state_dir / part
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink(missing_ok=True)
     if pid_of(state_dir) is not None:
         raise InputError(
             f"a lab is already running from {state_dir}",
