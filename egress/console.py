@@ -16,17 +16,22 @@ err = Console(stderr=True, highlight=False)
 
 
 def show_error(exc: EgressError) -> None:
-    """One screen: what failed, where (file:line, host, field), and what to do."""
-    err.print(f"[bold red]error:[/] {escape(exc.message)}")
+    """One screen: what failed, where (file:line, host, field), and what to do.
+
+    Never wrapped: a path or a field split over two lines cannot be copied or grepped.
+    """
     loc = exc.location
+    lines = [f"[bold red]error:[/] {escape(exc.message)}"]
     if loc.file is not None:
-        err.print(f"  file:  {escape(str(loc.file))}" + (f":{loc.line}" if loc.line else ""))
+        lines.append(f"  file:  {escape(str(loc.file))}" + (f":{loc.line}" if loc.line else ""))
     if loc.host:
-        err.print(f"  host:  {escape(loc.host)}")
+        lines.append(f"  host:  {escape(loc.host)}")
     if loc.field:
-        err.print(f"  field: {escape(loc.field)}")
+        lines.append(f"  field: {escape(loc.field)}")
     if exc.hint:
-        err.print(f"  hint:  {escape(exc.hint)}")
+        lines.append(f"  hint:  {escape(exc.hint)}")
+    for line in lines:
+        err.print(line, soft_wrap=True)
 
 
 @contextmanager

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -63,11 +64,19 @@ def pid_of(state_dir: Path) -> int | None:
         pid = int((state_dir / PID_FILE).read_text())
     except (FileNotFoundError, ValueError):
         return None
+    return pid if _alive(pid) else None
+
+
+def _alive(pid: int) -> bool:
+    """Running, and not a zombie waiting for the process that started it to reap it."""
+    with contextlib.suppress(ChildProcessError):
+        if os.waitpid(pid, os.WNOHANG)[0] == pid:
+            return False
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return None
-    return pid
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
 
 
 def lab_up(
@@ -171,11 +180,9 @@ def lab_down(state_dir: Path) -> bool:
     os.kill(pid, signal.SIGTERM)
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
+        if not _alive(pid):
             break
-        time.sleep(0.05)
+        time.sleep(0.02)
     else:
         os.kill(pid, signal.SIGKILL)
     (state_dir / PID_FILE).unlink(missing_ok=True)

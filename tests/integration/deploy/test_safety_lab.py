@@ -13,7 +13,7 @@ from tests.integration.deploy.helpers import egress, running_config, summary
 
 
 def test_a_second_concurrent_commit_is_refused_naming_the_holder(lab: Lab) -> None:
-    set_fault(lab.state, host="ams-edge-02", kind="slow", argument="300")
+    set_fault(lab.state, host="ams-edge-02", kind="slow", argument="100")
     first = subprocess.Popen(
         [
             sys.executable,
