@@ -6,7 +6,6 @@ Only when something is wrong do we compose the file once more to point at the li
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import marshal
 import os
@@ -64,18 +63,19 @@ def load_yaml(path: Path) -> Any:
     except (OSError, EOFError, ValueError, TypeError):
         pass
     data = _parse(path, raw.decode("utf-8"))
-    try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(marshal.dumps(data))
-        os.replace(tmp, cached)
-    except (OSError, ValueError):
-        pass  # a cache is an optimisation; a read-only home must not stop a render
+    _store(raw, data)
     return data
 
 
 def load_yaml_files(paths: Sequence[Path]) -> list[Any]:
-    """Load several files; large uncached ones are parsed in parallel processes."""
+    """Load several files; large uncached ones are parsed in parallel processes, in chunks.
+
+    A large inventory is a mapping of thousands of top-level entries (hosts, groups), so
+    each file is cut at top-level keys into pieces of about a megabyte and the pieces are
+    parsed on every core. Anything unusual (documents, directives, anchors used across
+    pieces, a piece that is not a mapping) falls back to parsing the whole file, which also
+    gives errors their exact line.
+    """
     big = [
         p
         for p in paths
@@ -83,17 +83,58 @@ def load_yaml_files(paths: Sequence[Path]) -> list[Any]:
         and p.stat().st_size >= _CACHE_MIN_BYTES
         and not _cache_file(p.read_bytes()).exists()
     ]
-    if len(big) > 1:
-        with ProcessPoolExecutor(max_workers=len(big), mp_context=get_context("fork")) as pool:
-            # the children fill the cache; the parent then reads marshal, not YAML
-            list(pool.map(_warm_cache, big))
+    if big:
+        pieces = [(p, piece) for p in big for piece in _top_level_pieces(p.read_text())]
+        with ProcessPoolExecutor(
+            max_workers=min(len(pieces), os.cpu_count() or 1), mp_context=get_context("fork")
+        ) as pool:
+            parsed = list(pool.map(_parse_piece, [piece for _, piece in pieces]))
+        for path in big:
+            parts = [data for (p, _), data in zip(pieces, parsed, strict=True) if p == path]
+            if all(isinstance(part, dict) for part in parts):
+                merged: dict[Any, Any] = {}
+                for part in parts:
+                    merged.update(part)
+                _store(path.read_bytes(), merged)
     return [load_yaml(p) for p in paths]
 
 
-def _warm_cache(path: Path) -> None:
-    # an error is reported again, with its line, when the parent loads the file
-    with contextlib.suppress(InputError):
-        load_yaml(path)
+_PIECE_BYTES = 1 << 20
+
+
+def _top_level_pieces(text: str) -> list[str]:
+    """``text`` cut before top-level keys into pieces of about _PIECE_BYTES (or whole)."""
+    lines = text.splitlines(keepends=True)
+    if any(line.startswith(("---", "...", "%")) for line in lines):
+        return [text]
+    pieces, current, size = [], [], 0
+    for line in lines:
+        starts_entry = line[:1] not in ("", " ", "\t", "#", "\n", "\r", "-")
+        if starts_entry and size >= _PIECE_BYTES:
+            pieces.append("".join(current))
+            current, size = [], 0
+        current.append(line)
+        size += len(line)
+    pieces.append("".join(current))
+    return pieces
+
+
+def _parse_piece(text: str) -> Any:
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+    except yaml.YAMLError:
+        return None  # the parent parses the whole file and reports the error with its line
+
+
+def _store(raw: bytes, data: Any) -> None:
+    cached = _cache_file(raw)
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(marshal.dumps(data))
+        os.replace(tmp, cached)
+    except (OSError, ValueError):
+        pass  # a cache is an optimisation; a read-only home must not stop a render
 
 
 def _parse(path: Path, text: str) -> Any:
