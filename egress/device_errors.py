@@ -118,6 +118,9 @@ def chain(exc: BaseException) -> list[BaseException]:
         # NornirSubTaskError carries the failed task's MultiResult
         result = getattr(current, "result", None)
         results = result if isinstance(result, list) else [result]
-        inner = next((r.exception for r in results if getattr(r, "exception", None)), None)
+        inner = next(
+            (r.exception for r in results if r is not None and getattr(r, "exception", None)),
+            None,
+        )
         current = inner or current.__cause__ or current.__context__
     return list(reversed(seen))

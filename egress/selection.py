@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from nornir.core import Nornir
 from nornir.core.filter import F
 
 from egress.errors import InputError, Location
+from egress.intent import DeviceIntent
+from egress.inventory import load_nornir
 from egress.platforms import PLATFORMS
+from egress.sites import InventoryFiles, build_intents
 
 
 def select_hosts(
@@ -45,3 +50,18 @@ def select_hosts(
             )
         selected = selected.filter(platform=platform)
     return selected
+
+
+def load_selection(
+    inventory: Path, *, hosts: str | None, group: str | None, platform: str | None
+) -> tuple[Nornir, dict[str, DeviceIntent]]:
+    """The selected hosts and their validated intents (bad input raises before any I/O)."""
+    everything = load_nornir(inventory)
+    nr = select_hosts(everything, hosts=hosts, group=group, platform=platform)
+    if not nr.inventory.hosts:
+        raise InputError("no host matches the filters", hint="check --hosts/--group/--platform")
+    # a site's intent needs both members, whichever of them is selected
+    intents = build_intents(
+        everything.inventory, files=InventoryFiles.in_dir(inventory), hosts=nr.inventory.hosts
+    )
+    return nr, intents

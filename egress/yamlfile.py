@@ -107,7 +107,9 @@ def _top_level_pieces(text: str) -> list[str]:
     lines = text.splitlines(keepends=True)
     if any(line.startswith(("---", "...", "%")) for line in lines):
         return [text]
-    pieces, current, size = [], [], 0
+    pieces: list[str] = []
+    current: list[str] = []
+    size = 0
     for line in lines:
         starts_entry = line[:1] not in ("", " ", "\t", "#", "\n", "\r", "-")
         if starts_entry and size >= _PIECE_BYTES:

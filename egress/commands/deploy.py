@@ -20,12 +20,10 @@ from egress.console import cli_errors, err, out
 from egress.deploy import ChangeResult, DeployOptions, Outcome, plan_change, run_change
 from egress.errors import InputError, Location
 from egress.intent import DeviceIntent
-from egress.inventory import load_nornir
 from egress.lab.control import DEFAULT_STATE
 from egress.lock import change_lock
 from egress.render import default_templates_dir, render_device
-from egress.selection import select_hosts
-from egress.sites import InventoryFiles, build_intents
+from egress.selection import load_selection
 from tasks.backup import backup_config
 from tasks.deploy import rollback_config
 
@@ -56,14 +54,7 @@ def _target(
     lab_state: Path,
     timeout: int,
 ) -> Target:
-    everything = load_nornir(inventory)
-    nr = select_hosts(everything, hosts=hosts, group=group, platform=platform)
-    if not nr.inventory.hosts:
-        raise InputError("no host matches the filters", hint="check --hosts/--group/--platform")
-    # a site's intent needs both members, whichever of them is selected
-    intents = build_intents(
-        everything.inventory, files=InventoryFiles.in_dir(inventory), hosts=nr.inventory.hosts
-    )
+    nr, intents = load_selection(inventory, hosts=hosts, group=group, platform=platform)
     templates = default_templates_dir()
     configs = {h: render_device(i, templates_dir=templates) for h, i in intents.items()}
     if lab:

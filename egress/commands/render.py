@@ -10,11 +10,9 @@ from rich.table import Table
 
 from egress.batch import HostOutcome, default_workers, render_hosts
 from egress.console import cli_errors, err, out, show_error
-from egress.errors import EgressError, InputError
-from egress.inventory import load_nornir
+from egress.errors import EgressError
 from egress.render import default_templates_dir
-from egress.selection import select_hosts
-from egress.sites import InventoryFiles, build_intents
+from egress.selection import load_selection
 
 InventoryOpt = typer.Option(Path("inventory"), "--inventory", "-i", help="Nornir inventory dir")
 HostsOpt = typer.Option(None, "--hosts", help="comma-separated host names")
@@ -67,14 +65,7 @@ def render_inventory(
     # the cyclic GC would rescan them again and again for nothing (see PERF-FACTS).
     gc.disable()
     try:
-        everything = load_nornir(inventory)
-        nr = select_hosts(everything, hosts=hosts, group=group, platform=platform)
-        if not nr.inventory.hosts:
-            raise InputError("no host matches the filters", hint="check --hosts/--group/--platform")
-        # a site's intent needs both members, whichever of them is selected
-        intents = build_intents(
-            everything.inventory, files=InventoryFiles.in_dir(inventory), hosts=nr.inventory.hosts
-        )
+        nr, intents = load_selection(inventory, hosts=hosts, group=group, platform=platform)
         out_dir.mkdir(parents=True, exist_ok=True)
         outcomes = render_hosts(
             nr,
