@@ -20,14 +20,13 @@ from tests.integration.conftest import TIME_SCALE, Lab
 from tests.integration.deploy.helpers import egress, running_config, summary
 
 HOST = "syd-fgt-02"
-RENDERED = Path(__file__).resolve().parents[2] / "build" / "configs" / f"{HOST}.cfg"
+RENDERED = Path(__file__).resolve().parents[1] / "golden" / f"{HOST}.cfg"
 MARKER = "set vrip 10.31.0.1"  # the VRRP group the rendered config adds
 
 
 @pytest.fixture
 def config() -> str:
-    if not RENDERED.exists():
-        pytest.skip("run `egress render` first")
+    assert RENDERED.exists(), "run `egress render` first"
     return RENDERED.read_text()
 
 

@@ -418,7 +418,6 @@ def test_revert_in_needs_the_archive_feature(lab: ServedDevice, ios: NetworkDriv
 GOLDEN = Path(__file__).parents[2] / "golden" / "ams-edge-01.cfg"
 
 
-@pytest.mark.skipif(not GOLDEN.exists(), reason="no rendered IOS golden config")
 def test_rendered_config_commits_and_then_has_no_diff(
     lab: ServedDevice, ios: NetworkDriver
 ) -> None:

@@ -18,7 +18,7 @@ from egress.lab.junos.show import (
     show_version,
 )
 
-REAL = Path("/work/shared/real-outputs/juniper_junos")
+REAL = Path(__file__).resolve().parents[2] / "fixtures" / "real-outputs" / "juniper_junos"
 
 
 def test_terse_columns_match_a_real_capture() -> None:
@@ -45,9 +45,9 @@ def test_terse_columns_match_a_real_capture() -> None:
     assert lines[3] == " " * 44 + "172.16.64.1/2"
     assert lines[4] == " " * 35 + "inet6    fe80::250:56ff:fe82:ba52/64"
     capture = REAL / "show_interfaces_terse" / "genie-junos__1.raw"
-    if capture.exists():  # genieparser fixture (Apache-2.0), see shared NOTICE.md
-        real = [line.strip() for line in capture.read_text().splitlines()]
-        assert lines[2] in real
+    # genieparser fixture (Apache-2.0), see tests/fixtures/real-outputs/NOTICE.md
+    real = [line.strip() for line in capture.read_text().splitlines()]
+    assert lines[2] in real
 
 
 def test_interfaces_from_config() -> None:

@@ -9,7 +9,7 @@ import yaml
 
 from napalm_fortios.parsers import parse_interface_names, parse_system_status
 
-REAL = Path("/work/shared/real-outputs/fortinet")
+REAL = Path(__file__).resolve().parents[2] / "fixtures" / "real-outputs" / "fortinet"
 
 
 def _cases(command: str) -> list[Path]:
@@ -39,8 +39,7 @@ def test_interface_names_match_ntc(raw: Path) -> None:
 
 def test_old_status_with_prompt_line() -> None:
     path = REAL / "get_system_status" / "napalm-fortios__1.raw"
-    if not path.exists():
-        pytest.skip("shared real outputs not available")
+    assert path.exists(), "shared real outputs not available"
     status = parse_system_status(path.read_text())
     assert (status.model, status.os_version) == ("FortiGate-800C", "v5.2.2,build0642,141118 (GA)")
     assert status.uptime == -1.0
