@@ -15,7 +15,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from napalm import get_network_driver
 from nornir.core import Nornir
 from nornir.core.configuration import Config
 from nornir.core.inventory import ConnectionOptions
@@ -52,6 +51,8 @@ class EgressNapalm:
         open_timeout = optional_args.pop("conn_open_timeout", None)
         if port and "port" not in optional_args:
             optional_args["port"] = port
+        from napalm import get_network_driver  # napalm pulls in netmiko and paramiko: ~0.4 s
+
         driver = get_network_driver(platform)
         connection = driver(
             hostname=hostname,

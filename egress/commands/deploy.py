@@ -20,7 +20,7 @@ from egress.console import cli_errors, err, out
 from egress.deploy import ChangeResult, DeployOptions, Outcome, plan_change, run_change
 from egress.errors import InputError, Location
 from egress.intent import DeviceIntent
-from egress.lab.control import DEFAULT_STATE
+from egress.lab.spec import DEFAULT_STATE
 from egress.lock import change_lock
 from egress.render import default_templates_dir, render_device
 from egress.selection import load_selection

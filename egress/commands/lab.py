@@ -10,16 +10,11 @@ import typer
 from rich.table import Table
 
 from egress.console import cli_errors, out
-from egress.lab.control import (
-    DEFAULT_STATE,
-    FAULT_KINDS,
-    lab_down,
-    lab_status,
-    lab_up,
-    set_fault,
-    set_link,
-)
-from egress.lab.spec import KNOWN_HOSTS, LabSpec
+from egress.lab.spec import DEFAULT_STATE, KNOWN_HOSTS, LabSpec
+
+# The emulators (and the NAPALM FortiOS driver they share a grammar with) load only when a
+# lab verb runs: every other verb starts without them. Hence the imports inside the verbs.
+FAULT_HELP = "refuse-auth | refuse-connect | reject-line | drop-on-commit | hang | slow | clear"
 
 lab_app = typer.Typer(
     help="The lab: IOS-XE, Junos and FortiOS emulators on 127.0.0.1.", no_args_is_help=True
@@ -39,6 +34,8 @@ def up_command(
     ),
 ) -> None:
     """Start a lab serving every inventory host (state persists across restarts)."""
+    from egress.lab.control import lab_up
+
     with cli_errors():
         started = time.perf_counter()
         spec = lab_up(inventory=inventory, state_dir=state, time_scale=time_scale, fresh=fresh)
@@ -55,6 +52,8 @@ def status_command(
     as_json: bool = typer.Option(False, "--json", help="one object per device"),
 ) -> None:
     """Where each lab device listens, and whether it answers."""
+    from egress.lab.control import lab_status
+
     with cli_errors():
         spec = LabSpec.read(state)
         statuses = lab_status(state)
@@ -96,6 +95,8 @@ def status_command(
 @lab_app.command("down")
 def down_command(state: Path = StateOpt) -> None:
     """Stop the lab; its device state stays on disk for the next `lab up`."""
+    from egress.lab.control import lab_down
+
     stopped = lab_down(state)
     out.print("lab stopped" if stopped else f"no lab running from {state}")
 
@@ -103,11 +104,13 @@ def down_command(state: Path = StateOpt) -> None:
 @lab_app.command("fault")
 def fault_command(
     host: str = typer.Argument(..., help="lab device"),
-    kind: str = typer.Argument(..., help=" | ".join(FAULT_KINDS)),
+    kind: str = typer.Argument(..., help=FAULT_HELP),
     argument: str | None = typer.Argument(None, help="reject-line: regex; slow: ms"),
     state: Path = StateOpt,
 ) -> None:
     """Make one device misbehave (or `clear` its faults)."""
+    from egress.lab.control import set_fault
+
     with cli_errors():
         faults = set_fault(state, host=host, kind=kind, argument=argument)
     out.print(f"{host}: {faults}")
@@ -121,6 +124,8 @@ def link_command(
     state: Path = StateOpt,
 ) -> None:
     """Cut or restore one port in the lab's wiring (BFD, probes, VRRP and ECMP react)."""
+    from egress.lab.control import set_link
+
     with cli_errors():
         if direction not in ("down", "up"):
             from egress.errors import InputError

@@ -8,11 +8,13 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from egress.batch import HostOutcome, default_workers, render_hosts
+from egress.batch import DesignSource, HostOutcome, default_workers, render_hosts
 from egress.console import cli_errors, err, out, show_error
-from egress.errors import EgressError
+from egress.errors import EgressError, InputError
+from egress.inventory import load_nornir
 from egress.render import default_templates_dir
-from egress.selection import load_selection
+from egress.selection import select_hosts
+from egress.sites import InventoryFiles, build_intents
 
 InventoryOpt = typer.Option(Path("inventory"), "--inventory", "-i", help="Nornir inventory dir")
 HostsOpt = typer.Option(None, "--hosts", help="comma-separated host names")
@@ -65,19 +67,31 @@ def render_inventory(
     # the cyclic GC would rescan them again and again for nothing (see PERF-FACTS).
     gc.disable()
     try:
-        nr, intents = load_selection(inventory, hosts=hosts, group=group, platform=platform)
+        everything = load_nornir(inventory)
+        nr = select_hosts(everything, hosts=hosts, group=group, platform=platform)
+        if not nr.inventory.hosts:
+            raise InputError("no host matches the filters", hint="check --hosts/--group/--platform")
+        count = workers or default_workers(len(nr.inventory.hosts))
+        source = DesignSource(everything.inventory, InventoryFiles.in_dir(inventory))
+        # few workers: derive here (the table shows each intent); many: each worker its share
+        intents = (
+            build_intents(source.inventory, files=source.files, hosts=nr.inventory.hosts)
+            if count == 1
+            else None
+        )
         out_dir.mkdir(parents=True, exist_ok=True)
         outcomes = render_hosts(
             nr,
             intents=intents,
+            source=source,
             out_dir=out_dir,
             templates_dir=templates_dir,
-            workers=workers or default_workers(len(nr.inventory.hosts)),
+            workers=count,
         )
     finally:
         gc.enable()
     errors = [o.error for o in outcomes if o.error is not None]
-    if not quiet and not errors and len(outcomes) <= TABLE_MAX_HOSTS:
+    if not quiet and not errors and intents is not None and len(outcomes) <= TABLE_MAX_HOSTS:
         out.print(_table(outcomes, intents, out_dir))
     code = max((e.exit_code for e in errors), default=0)
     for error, hosts_alike in _distinct(errors):

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 import asyncssh
 
+from egress.lab.credentials import LabCredentials
+
 if TYPE_CHECKING:
     from egress.lab.world import OpState
 
@@ -31,14 +33,6 @@ class LabWorld(Protocol):
     def config_committed(self, device: str) -> None:
         """Call after every change of the running/committed config (cluster mirroring)."""
         ...
-
-
-@dataclass(frozen=True)
-class LabCredentials:
-    """Lab credentials are not secrets: they exist only inside the lab."""
-
-    username: str = "egress"
-    password: str = "egress-lab"
 
 
 @dataclass

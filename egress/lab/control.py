@@ -30,7 +30,6 @@ from egress.lab.spec import (
 from egress.lab.topology import topology_from_intents
 from egress.sites import InventoryFiles, build_intents
 
-DEFAULT_STATE = Path(".lab")
 START_TIMEOUT_S = 30.0
 
 FAULT_KINDS = {

@@ -14,13 +14,14 @@ from pydantic import BaseModel, ConfigDict
 
 from egress.errors import InputError, Location
 from egress.intent import DeviceIntent
-from egress.lab.base import LabCredentials
+from egress.lab.credentials import LabCredentials
 from egress.lab.world import Segment, Topology
 
 SPEC_FILE = "lab.json"
 KNOWN_HOSTS = "known_hosts"
 SSH_CONFIG = "ssh_config"  # points OpenSSH-config readers (ncclient/PyEZ) at KNOWN_HOSTS
 LOCALHOST = "127.0.0.1"
+DEFAULT_STATE = Path(".lab")
 
 
 class _Model(BaseModel):

@@ -256,3 +256,37 @@ def test_one_member_of_a_pair_renders_alone(workspace: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert [p.stem for p in out_dir.glob("*.cfg")] == ["ams-edge-01"]
+
+
+def test_a_bad_site_in_a_large_parallel_render_writes_nothing(tmp_path: Path) -> None:
+    from bench.gen_inventory import generate
+
+    inventory = generate(tmp_path / "inventory", devices=600)
+    groups = inventory / "groups.yaml"
+    text = groups.read_text()
+    # the last site is validated by the last worker: every other worker must still not write
+    marker = "vip: 10.1.43.1"
+    assert text.count(marker) == 1
+    groups.write_text(text.replace(marker, "vip: 10.99.0.1"))
+    out_dir = tmp_path / "out"
+    result = CliRunner().invoke(
+        app,
+        ["render", "-i", str(inventory), "--out", str(out_dir), "--workers", "2"],
+        env={"COLUMNS": "200"},
+    )
+    assert result.exit_code == 2, result.output
+    assert "VRRP virtual address 10.99.0.1" in result.output
+    assert "groups.yaml:" in result.output
+    assert list(out_dir.glob("*.cfg")) == []
+
+
+def test_a_large_parallel_render_writes_every_host(tmp_path: Path) -> None:
+    from bench.gen_inventory import generate
+
+    inventory = generate(tmp_path / "inventory", devices=600)
+    out_dir = tmp_path / "out"
+    result = CliRunner().invoke(
+        app, ["render", "-i", str(inventory), "--out", str(out_dir), "--workers", "2"]
+    )
+    assert result.exit_code == 0, result.output
+    assert len(list(out_dir.glob("*.cfg"))) == 600
