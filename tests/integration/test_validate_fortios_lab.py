@@ -4,28 +4,11 @@ compare with the intent — healthy, with an ISP link cut, and in a failover dri
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 from egress.lab.control import set_link
 from tests.integration.conftest import Lab
-from tests.integration.deploy.helpers import egress, summary
+from tests.integration.deploy.helpers import egress, failing_checks, summary, validate_json
 
 SYD = ("syd-fgt-01", "syd-fgt-02")
-
-
-def _validate(lab: Lab, hosts: tuple[str, ...], *extra: str) -> tuple[int, dict[str, Any]]:
-    args = lab.args()
-    at = args.index("--changes-dir")
-    del args[at : at + 2]  # validate writes no change directory
-    result = egress("validate", *args, "--hosts", ",".join(hosts), "--format", "json", *extra)
-    assert "{" in result.output, result.output
-    start = result.output.index("{")
-    return result.exit_code, json.loads(result.output[start:])
-
-
-def _failing(report: dict[str, Any], host: str) -> list[dict[str, Any]]:
-    return [c for c in report["hosts"][host] if not c["passed"]]
 
 
 def test_the_fgsp_pair_validates_then_a_cut_link_and_a_drill_show_up(lab: Lab) -> None:
@@ -37,9 +20,9 @@ def test_the_fgsp_pair_validates_then_a_cut_link_and_a_drill_show_up(lab: Lab) -
         h: "committed" for h in SYD
     }
 
-    code, report = _validate(lab, SYD)
+    code, report = validate_json(lab, SYD)
     assert report["unreachable"] == {}
-    failing = {h: _failing(report, h) for h in report["hosts"]}
+    failing = {h: failing_checks(report, h) for h in report["hosts"]}
     assert failing == {h: [] for h in SYD}, failing
     assert code == 0 and report["passed"] is True
     features = {c["feature"] for c in report["hosts"]["syd-fgt-01"]}
@@ -49,9 +32,9 @@ def test_the_fgsp_pair_validates_then_a_cut_link_and_a_drill_show_up(lab: Lab) -
 
     # syd-fgt-01 loses its isp1 port: its BFD session, probe and ECMP path to 198.51.100.41
     set_link(lab.state, host="syd-fgt-01", interface="port3", up=False)
-    code, report = _validate(lab, SYD)
+    code, report = validate_json(lab, SYD)
     assert code == 1
-    failed = _failing(report, "syd-fgt-01")
+    failed = failing_checks(report, "syd-fgt-01")
     by_feature = {c["feature"]: c for c in failed}
     assert by_feature["bfd"]["subject"] == "bfd 198.51.100.41 (isp1)"
     assert by_feature["bfd"]["observed"] == "Down"
@@ -67,15 +50,15 @@ def test_the_fgsp_pair_validates_then_a_cut_link_and_a_drill_show_up(lab: Lab) -
 
     # the drill: syd-fgt-01's LAN port goes, syd-fgt-02 takes over the VIP
     set_link(lab.state, host="syd-fgt-01", interface="port2", up=False)
-    code, report = _validate(lab, SYD)
+    code, report = validate_json(lab, SYD)
     assert code == 1  # without --expect-failover the hand-over is a failure
     vrrp = {
         h: next(c for c in report["hosts"][h] if c["subject"] == "vrrp 31 on port2") for h in SYD
     }
     assert vrrp["syd-fgt-02"]["observed"] == "Master"
-    code, report = _validate(lab, SYD, "--expect-failover", "syd-fgt-01")
-    assert _failing(report, "syd-fgt-02") == []
-    assert _failing(report, "syd-fgt-01") == []
+    code, report = validate_json(lab, SYD, "--expect-failover", "syd-fgt-01")
+    assert failing_checks(report, "syd-fgt-02") == []
+    assert failing_checks(report, "syd-fgt-01") == []
     assert code == 0
     # the unit whose LAN is down has no VRRP role (INIT), which a drill accepts
     drilled = next(c for c in report["hosts"]["syd-fgt-01"] if c["subject"] == "vrrp 31 on port2")
@@ -90,8 +73,8 @@ def test_the_fgcp_cluster_validates_and_a_cut_heartbeat_splits_it(lab: Lab) -> N
     commit = egress("commit", *lab.args(), "--hosts", SIN[0], "--yes", "--json", "--no-post-check")
     assert commit.exit_code == 0, commit.output
 
-    code, report = _validate(lab, SIN)
-    failing = {h: _failing(report, h) for h in report["hosts"]}
+    code, report = validate_json(lab, SIN)
+    failing = {h: failing_checks(report, h) for h in report["hosts"]}
     assert failing == {h: [] for h in SIN}, failing
     assert code == 0
     roles = {
@@ -102,10 +85,12 @@ def test_the_fgcp_cluster_validates_and_a_cut_heartbeat_splits_it(lab: Lab) -> N
 
     # the heartbeat link goes: each unit is alone, sync stops, and both act as primary
     set_link(lab.state, host="sin-fgt-01", interface="port5", up=False)
-    code, report = _validate(lab, SIN)
+    code, report = validate_json(lab, SIN)
     assert code == 1
     failed = {
-        h: sorted((c["subject"].rsplit(" ", 1)[-1], c["observed"]) for c in _failing(report, h))
+        h: sorted(
+            (c["subject"].rsplit(" ", 1)[-1], c["observed"]) for c in failing_checks(report, h)
+        )
         for h in SIN
     }
     assert failed == {

@@ -11,7 +11,13 @@ from typing import Any
 from egress.configtext import normalise
 from egress.lab.control import set_link
 from tests.integration.conftest import Lab
-from tests.integration.deploy.helpers import egress, running_config, summary
+from tests.integration.deploy.helpers import (
+    egress,
+    failing_checks,
+    running_config,
+    summary,
+    validate_json,
+)
 
 AMS = ("ams-edge-01", "ams-edge-02")
 FRA = ("fra-edge-01", "fra-edge-02")
@@ -21,19 +27,6 @@ ISP1_GATEWAY = "198.51.100.1"  # ams isp1 (KPN): the peer ams-edge-01 loses with
 def _commit(lab: Lab, hosts: tuple[str, ...], *extra: str) -> tuple[int, dict[str, Any]]:
     result = egress("commit", *lab.args(), "--hosts", ",".join(hosts), "--yes", "--json", *extra)
     return result.exit_code, summary(result)
-
-
-def _validate(lab: Lab, hosts: tuple[str, ...], *extra: str) -> tuple[int, dict[str, Any]]:
-    args = lab.args()
-    at = args.index("--changes-dir")
-    del args[at : at + 2]  # validate writes no change directory
-    result = egress("validate", *args, "--hosts", ",".join(hosts), "--format", "json", *extra)
-    assert "{" in result.output, result.output
-    return result.exit_code, json.loads(result.output[result.output.index("{") :])
-
-
-def _failing(report: dict[str, Any], host: str) -> list[dict[str, Any]]:
-    return [c for c in report["hosts"][host] if not c["passed"]]
 
 
 def test_commit_with_post_checks_then_validate_a_cut_uplink_and_a_drill(lab: Lab) -> None:
@@ -49,9 +42,9 @@ def test_commit_with_post_checks_then_validate_a_cut_uplink_and_a_drill(lab: Lab
             checks = json.loads((post / host / "post-validate.json").read_text())
             assert checks and all(c["passed"] for c in checks), checks
 
-    code, report = _validate(lab, (*AMS, *FRA))
+    code, report = validate_json(lab, (*AMS, *FRA))
     assert report["unreachable"] == {}
-    assert {h: _failing(report, h) for h in report["hosts"]} == {h: [] for h in (*AMS, *FRA)}
+    assert {h: failing_checks(report, h) for h in report["hosts"]} == {h: [] for h in (*AMS, *FRA)}
     assert code == 0 and report["passed"] is True
     for host in (*AMS, *FRA):
         features = {c["feature"] for c in report["hosts"][host]}
@@ -63,9 +56,9 @@ def test_commit_with_post_checks_then_validate_a_cut_uplink_and_a_drill(lab: Lab
 
     # ams-edge-01 loses its isp1 uplink: BFD to the gateway, the probe over it, the ECMP path
     set_link(lab.state, host="ams-edge-01", interface="GigabitEthernet3", up=False)
-    code, report = _validate(lab, AMS)
+    code, report = validate_json(lab, AMS)
     assert code == 1 and report["passed"] is False
-    failed = {c["feature"]: c for c in _failing(report, "ams-edge-01")}
+    failed = {c["feature"]: c for c in failing_checks(report, "ams-edge-01")}
     assert failed["bfd"]["subject"] == f"bfd {ISP1_GATEWAY} (isp1)"
     assert (failed["bfd"]["expected"], failed["bfd"]["observed"]) == ("Up", "Down")
     # the isp1 probe (sent via 198.51.100.1) fails; the isp2 one still answers
@@ -77,14 +70,14 @@ def test_commit_with_post_checks_then_validate_a_cut_uplink_and_a_drill(lab: Lab
     assert set(failed) == {"bfd", "probes", "routing", "vrrp"}
     assert failed["vrrp"]["subject"] == "vrrp 10 on GigabitEthernet2 priority"
     assert failed["vrrp"]["observed"] == "104"
-    assert _failing(report, "ams-edge-02") == []
+    assert failing_checks(report, "ams-edge-02") == []
     set_link(lab.state, host="ams-edge-01", interface="GigabitEthernet3", up=True)
 
     # the drill: fra-edge-01's LAN port goes, fra-edge-02 takes the VIP over
     set_link(lab.state, host="fra-edge-01", interface="GigabitEthernet2", up=False)
-    code, report = _validate(lab, FRA)
+    code, report = validate_json(lab, FRA)
     assert code == 1  # without --expect-failover the hand-over is a failure
-    vrrp = {h: next(c for c in _failing(report, h) if c["feature"] == "vrrp") for h in FRA}
+    vrrp = {h: next(c for c in failing_checks(report, h) if c["feature"] == "vrrp") for h in FRA}
     assert (vrrp["fra-edge-01"]["expected"], vrrp["fra-edge-01"]["observed"]) == (
         "Master",
         "Init",  # its LAN is down: VRRP has no role there at all
@@ -93,8 +86,8 @@ def test_commit_with_post_checks_then_validate_a_cut_uplink_and_a_drill(lab: Lab
         "Backup",
         "Master",
     )
-    code, report = _validate(lab, FRA, "--expect-failover", "fra-edge-01")
-    assert {h: _failing(report, h) for h in FRA} == {h: [] for h in FRA}
+    code, report = validate_json(lab, FRA, "--expect-failover", "fra-edge-01")
+    assert {h: failing_checks(report, h) for h in FRA} == {h: [] for h in FRA}
     assert code == 0 and report["passed"] is True
     roles = {
         h: next(

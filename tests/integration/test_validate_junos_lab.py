@@ -4,29 +4,18 @@ with the intent — healthy, with an ISP link cut, and in a failover drill."""
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 from egress.lab.control import set_link
 from tests.integration.conftest import Lab
-from tests.integration.deploy.helpers import egress, running_config, summary
+from tests.integration.deploy.helpers import (
+    egress,
+    failing_checks,
+    running_config,
+    summary,
+    validate_json,
+)
 
 NYC = ("nyc-srx-01", "nyc-srx-02")
 LON = ("lon-srx-01", "lon-srx-02")
-
-
-def _validate(lab: Lab, hosts: tuple[str, ...], *extra: str) -> tuple[int, dict[str, Any]]:
-    args = lab.args()
-    at = args.index("--changes-dir")
-    del args[at : at + 2]  # validate writes no change directory
-    result = egress("validate", *args, "--hosts", ",".join(hosts), "--format", "json", *extra)
-    assert "{" in result.output, result.output
-    start = result.output.index("{")
-    return result.exit_code, json.loads(result.output[start:])
-
-
-def _failing(report: dict[str, Any], host: str) -> list[dict[str, Any]]:
-    return [c for c in report["hosts"][host] if not c["passed"]]
 
 
 def test_the_design_validates_then_a_cut_link_and_a_drill_show_up(lab: Lab) -> None:
@@ -48,9 +37,9 @@ def test_the_design_validates_then_a_cut_link_and_a_drill_show_up(lab: Lab) -> N
     node0, node1 = (running_config(lab, h).split("\n", 1)[1] for h in LON)
     assert node1 == node0 and "redundancy-group 1" in node1
 
-    code, report = _validate(lab, (*NYC, *LON))
+    code, report = validate_json(lab, (*NYC, *LON))
     assert report["unreachable"] == {}
-    failing = {h: _failing(report, h) for h in report["hosts"]}
+    failing = {h: failing_checks(report, h) for h in report["hosts"]}
     assert failing == {h: [] for h in (*NYC, *LON)}, failing
     assert code == 0 and report["passed"] is True
     features = {c["feature"] for c in report["hosts"]["lon-srx-01"]}
@@ -63,9 +52,9 @@ def test_the_design_validates_then_a_cut_link_and_a_drill_show_up(lab: Lab) -> N
 
     # nyc-srx-01 loses its isp1 port: its BFD session, probe and ECMP path to 198.51.100.25
     set_link(lab.state, host="nyc-srx-01", interface="ge-0/0/2", up=False)
-    code, report = _validate(lab, NYC)
+    code, report = validate_json(lab, NYC)
     assert code == 1
-    failed = {c["feature"]: c for c in _failing(report, "nyc-srx-01")}
+    failed = {c["feature"]: c for c in failing_checks(report, "nyc-srx-01")}
     assert failed["bfd"]["subject"].startswith("bfd 198.51.100.25")
     assert failed["bfd"]["observed"] == "Down"
     assert failed["probes"]["subject"] == "probe isp1-http -> 192.0.2.20"
@@ -76,19 +65,19 @@ def test_the_design_validates_then_a_cut_link_and_a_drill_show_up(lab: Lab) -> N
     assert set(failed) == {"bfd", "probes", "routing", "vrrp"}
     assert failed["vrrp"]["subject"].endswith("priority")
     assert failed["vrrp"]["observed"] == "104"
-    assert [c["feature"] for c in _failing(report, "nyc-srx-02")] == []
+    assert [c["feature"] for c in failing_checks(report, "nyc-srx-02")] == []
     set_link(lab.state, host="nyc-srx-01", interface="ge-0/0/2", up=True)
 
     # the drill: nyc-srx-01's LAN goes, nyc-srx-02 takes over the VIP
     set_link(lab.state, host="nyc-srx-01", interface="ge-0/0/1", up=False)
-    code, report = _validate(lab, NYC)
+    code, report = validate_json(lab, NYC)
     assert code == 1  # without --expect-failover the hand-over is a failure
     vrrp = {
         h: next(c for c in report["hosts"][h] if c["subject"] == "vrrp 21 on ge-0/0/1") for h in NYC
     }
     assert vrrp["nyc-srx-02"]["observed"] == "Master"
-    code, report = _validate(lab, NYC, "--expect-failover", "nyc-srx-01")
-    assert {h: _failing(report, h) for h in NYC} == {h: [] for h in NYC}
+    code, report = validate_json(lab, NYC, "--expect-failover", "nyc-srx-01")
+    assert {h: failing_checks(report, h) for h in NYC} == {h: [] for h in NYC}
     assert code == 0 and report["passed"] is True
     # the host that handed over has no VRRP role while its LAN is down (Junos "idle")
     observed = {

@@ -48,3 +48,18 @@ def egress(*args: str) -> Result:
 def summary(result: Result) -> dict[str, Any]:
     """The --json summary: the last line of output."""
     return json.loads(result.output.strip().splitlines()[-1])
+
+
+def validate_json(lab: Lab, hosts: tuple[str, ...], *extra: str) -> tuple[int, dict[str, Any]]:
+    """`egress validate --format json` against the lab: exit code and the parsed report."""
+    args = lab.args()
+    at = args.index("--changes-dir")
+    del args[at : at + 2]  # validate writes no change directory
+    result = egress("validate", *args, "--hosts", ",".join(hosts), "--format", "json", *extra)
+    assert "{" in result.output, result.output
+    start = result.output.index("{")
+    return result.exit_code, json.loads(result.output[start:])
+
+
+def failing_checks(report: dict[str, Any], host: str) -> list[dict[str, Any]]:
+    return [c for c in report["hosts"][host] if not c["passed"]]

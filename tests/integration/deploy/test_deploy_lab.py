@@ -14,8 +14,12 @@ from tests.integration.conftest import Lab
 from tests.integration.deploy.helpers import egress, running_config, summary
 
 REVERT_MODE_RESIDUE = {
-    "fortios": {"+    set cfg-save revert", "+    set cfg-revert-timeout 600",
-                "+config system global", "+end"},
+    "fortios": {
+        "+    set cfg-save revert",
+        "+    set cfg-revert-timeout 600",
+        "+config system global",
+        "+end",
+    },
 }
 
 # one VRRP pair per platform that napalm drives out of the box (FortiOS: its own driver)
@@ -96,16 +100,31 @@ def test_lost_contact_after_commit_reverts_by_the_devices_own_timer(
     host = PAIRS[platform][1]
     before = running_config(lab, host)
     run = subprocess.Popen(
-        [sys.executable, "-m", "egress.cli", "commit", *lab.args(), "--hosts", host,
-         "--confirm", "600", "--yes", "--json", "--no-post-check", "--timeout", "5"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "egress.cli",
+            "commit",
+            *lab.args(),
+            "--hosts",
+            host,
+            "--confirm",
+            "600",
+            "--yes",
+            "--json",
+            "--no-post-check",
+            "--timeout",
+            "5",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     # the moment the commit has landed (armed with the device's 10-minute confirm timer,
     # 10 s in the lab's clock), the device stops answering and refuses new sessions:
     # egress can neither confirm nor roll back; only the device's own timer can save it
     deadline = time.monotonic() + 60
-    while not any('"step": "commit"' in p.read_text()
-                  for p in lab.changes.glob("*/steps.jsonl")):
+    while not any('"step": "commit"' in p.read_text() for p in lab.changes.glob("*/steps.jsonl")):
         assert run.poll() is None, run.communicate()[0]
         assert time.monotonic() < deadline, "the commit never landed"
         time.sleep(0.02)

@@ -15,8 +15,18 @@ HOSTS = {"ios": "ams-edge-02", "junos": "nyc-srx-02"}
 
 
 def _commit(lab: Lab, host: str, *extra: str) -> dict[str, str]:
-    result = egress("commit", *lab.args(), "--hosts", host, "--yes", "--json",
-                    "--confirm", "600", "--no-post-check", *extra)
+    result = egress(
+        "commit",
+        *lab.args(),
+        "--hosts",
+        host,
+        "--yes",
+        "--json",
+        "--confirm",
+        "600",
+        "--no-post-check",
+        *extra,
+    )
     assert result.exit_code == 1, result.output
     outcome: dict[str, str] = summary(result)["hosts"][host]
     outcome["change_id"] = summary(result)["change_id"]
@@ -33,8 +43,11 @@ def test_connection_refused_is_one_line_and_touches_nothing(lab: Lab, platform: 
     time.sleep(0.5)  # the lab closes the listening socket within 0.2 s
     outcome = _commit(lab, host, "--timeout", "5")
     assert (outcome["outcome"], outcome["config"]) == ("failed-untouched", "pre-change")
-    assert outcome["message"] in ("connection refused", "no answer (timeout)",
-                                  "the session dropped"), outcome
+    assert outcome["message"] in (
+        "connection refused",
+        "no answer (timeout)",
+        "the session dropped",
+    ), outcome
     set_fault(lab.state, host=host, kind="clear")
     time.sleep(0.5)
     assert running_config(lab, host) == before

@@ -512,8 +512,11 @@ def test_cli_carries_the_cluster_node_banner_and_pyez_sees_the_cluster(
         drv.open()
         try:
             assert drv.get_facts()["hostname"] == "lon-srx-01"
-            commands = ["show chassis cluster status", "show chassis cluster status | display xml",
-                        "show route 0.0.0.0/0 exact | match reth"]
+            commands = [
+                "show chassis cluster status",
+                "show chassis cluster status | display xml",
+                "show route 0.0.0.0/0 exact | match reth",
+            ]
             out = drv.cli(commands)
             # text: the command's output, then the CLI's node banner on its own line
             assert out[commands[0]].rstrip().endswith("\n{primary:node0}")
