@@ -25,10 +25,3 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
 
-
-@pytest.fixture(autouse=True)
-def _isolated_cache(
-    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Tests never read or write the user's parse cache."""
-    monkeypatch.setenv("EGRESS_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "yaml-cache"))
