@@ -11,7 +11,7 @@ that need both members (VRRP master/backup, HA in sync).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from egress.intent import DeviceIntent
@@ -32,7 +32,7 @@ COMMANDS: dict[str, dict[str, str | None]] = {
         "bfd": "show bfd session detail",
         "probes": "show services rpm probe-results",
         "routing": "show route 0.0.0.0/0 exact",
-        "pbr": None,  # filter-based forwarding has no show command that names the filter
+        "pbr": "show interfaces filters",
         "ha_sync": "show chassis cluster status",
     },
     "fortios": {
@@ -57,7 +57,13 @@ SUPPORTING: dict[str, dict[str, tuple[str, ...]]] = {
 }
 # Platforms whose PBR proof lists where each policy is attached: there a policy the listing
 # does not name is not attached (elsewhere a record without interfaces is taken as applied).
-_PBR_ATTACHMENT_LISTED = frozenset({"ios"})
+_PBR_ATTACHMENT_LISTED = frozenset({"ios", "junos"})
+# Platforms whose policy routing is one filter, named after the intent's policy, applied as
+# the input filter of the LAN's logical unit (Junos filter-based forwarding: templates/junos/
+# pbr.j2 and interfaces.j2 put everything on unit 0). Their proof lists each unit's filters
+# ("show interfaces filters") and never a term's forwarding instance or its next hop, so the
+# check is that this filter is an input filter of that unit.
+_PBR_INPUT_FILTER_UNIT: dict[str, int] = {"junos": 0}
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +119,7 @@ def _vrrp(
     found = [r for r in records if isinstance(r, Vrrp)]
     for group in intent.vrrp:
         subject = f"vrrp {group.group} on {group.interface}"
-        record = next((r for r in found if r.group == group.group), None)
+        record = _vrrp_record(found, group.group, group.vip)
         if record is None:
             checks.append(Check(intent.host, "vrrp", subject, "group present", "absent", False))
             continue
@@ -283,6 +289,9 @@ def _pbr(
                 }
             )
         )
+    unit = _PBR_INPUT_FILTER_UNIT.get(intent.platform)
+    if unit is not None:
+        return [_input_filter_check(intent, found.values(), unit=unit)]
     unlisted_is_applied = intent.platform not in _PBR_ATTACHMENT_LISTED
     for rule in intent.pbr.rules:
         subject = f"policy route {rule.name} on {intent.pbr.in_interface}"
@@ -307,6 +316,34 @@ def _pbr(
             )
         )
     return checks
+
+
+def _vrrp_record(found: Sequence[Vrrp], group: int, vip: str) -> Vrrp | None:
+    """The record of the intended group. One group number may carry both address families
+    (Junos lists an IPv6 group of the same number beside the IPv4 one, see the real
+    ``show vrrp summary`` captures): take the one with the intended VIP, else an IPv4 one."""
+    same = [r for r in found if r.group == group]
+    return (
+        next((r for r in same if r.vip == vip), None)
+        or next((r for r in same if r.vip is None or ":" not in r.vip), None)
+        or (same[0] if same else None)
+    )
+
+
+def _input_filter_check(intent: DeviceIntent, found: Iterable[Pbr], *, unit: int) -> Check:
+    """The intended filter is applied as an input filter of the LAN's logical unit."""
+    assert intent.pbr is not None
+    interface = f"{intent.pbr.in_interface}.{unit}"
+    wanted = intent.pbr.policy_name
+    applied = sorted(p.name for p in found if interface in p.interfaces)
+    return Check(
+        intent.host,
+        "pbr",
+        f"filter {wanted} on {interface}",
+        f"input filter {wanted}",
+        f"input filter {', '.join(applied)}" if applied else "no input filter",
+        wanted in applied,
+    )
 
 
 def _ha(

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
 from egress.parse import normalise as n
 from egress.parse.engine import Rows
 from egress.parse.rows import children, group, integer, number, text
-from egress.parse.schema import Bfd, Ha, HaMember, Interface, NextHop, Probe, Route, Vrrp
+from egress.parse.schema import Bfd, Ha, HaMember, Interface, NextHop, Pbr, Probe, Route, Vrrp
 
 
 def vrrp_summary(rows: Rows) -> list[Vrrp]:
@@ -22,12 +24,27 @@ def vrrp_summary(rows: Rows) -> list[Vrrp]:
                     "interface": text(row, "interface") or "",
                     "group": integer(row, "group") or 0,
                     "state": n.vrrp_state(text(row, "state") or ""),
-                    "vip": None,
+                    "vips": [],
                 }
             )
-        elif groups and text(row, "type") == "vip" and groups[-1]["vip"] is None:
-            groups[-1]["vip"] = n.ip_or_none(text(row, "address"))
-    return [Vrrp(**item) for item in groups]
+        elif groups and text(row, "type") == "vip":
+            groups[-1]["vips"].append(text(row, "address"))
+    return [
+        Vrrp(**{k: v for k, v in item.items() if k != "vips"}, vip=_first_vip(item["vips"]))
+        for item in groups
+    ]
+
+
+def _first_vip(addresses: Sequence[str | None]) -> str | None:
+    """The group's virtual address: the first one that is not IPv6 link-local.
+
+    An IPv6 group lists its link-local virtual address (fe80::200:5eff:fe00:2xx) before the
+    global one(s); the global address is the gateway the hosts use, so it is the one reported.
+    The link-local address is returned only when the group has nothing else.
+    """
+    vips = [ip for ip in (n.ip_or_none(a) for a in addresses) if ip]
+    routable = (ip for ip in vips if not (":" in ip and ipaddress.ip_address(ip).is_link_local))
+    return next(routable, vips[0] if vips else None)
 
 
 def vrrp_detail(rows: Rows) -> list[Vrrp]:
@@ -41,7 +58,7 @@ def vrrp_detail(rows: Rows) -> list[Vrrp]:
                 group=integer(row, "group") or 0,
                 state=n.vrrp_state(text(row, "state") or ""),
                 priority=integer(row, "priority"),
-                vip=n.ip_or_none(vips[0]) if vips else None,
+                vip=_first_vip(vips),
                 preempt=n.yes_no(preempt) if preempt else None,
             )
         )
@@ -231,3 +248,38 @@ def interfaces_terse(rows: Rows) -> list[Interface]:
             )
         )
     return records
+
+
+# "show interfaces filters": where the output filter starts, counted from the family's
+# first character (the Proto column is 6 wide, Input Filter 21); a lone name starting
+# nearer than halfway there is the input filter
+_OUTPUT_FILTER_AT = 27
+_INPUT_FILTER_BEFORE = 17
+
+
+def _input_filter(proto: str, filters: str) -> str | None:
+    """The input filter of one family line, from the raw text after the family name."""
+    names = filters.split()
+    if not names:
+        return None
+    if len(names) > 1:
+        return names[0]
+    start = len(proto) + len(filters) - len(filters.lstrip())
+    return names[0] if start < _INPUT_FILTER_BEFORE else None
+
+
+def interface_filters(rows: Rows) -> list[Pbr]:
+    """Fold the "show interfaces filters" stream: one policy per input filter, with the
+    logical interfaces it is applied to (a family line belongs to the interface above)."""
+    attached: dict[str, list[str]] = {}
+    interface: str | None = None
+    for row in group(rows, "ev"):
+        if "name" in row:
+            interface = text(row, "name")
+        proto = text(row, "proto")
+        if interface is None or proto is None:
+            continue
+        name = _input_filter(proto, str(row.get("filters") or ""))
+        if name is not None and interface not in attached.setdefault(name, []):
+            attached[name].append(interface)
+    return [Pbr(name=name, interfaces=tuple(where)) for name, where in attached.items()]

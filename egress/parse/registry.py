@@ -147,6 +147,7 @@ _SPECS: tuple[ParserSpec, ...] = (
         reader=junos_xml.cluster_status,
     ),
     ParserSpec("junos", "show interfaces terse", "interface", junos.interfaces_terse),
+    ParserSpec("junos", "show interfaces filters", "pbr", junos.interface_filters),
     ParserSpec(
         "junos",
         "show interfaces terse | display json",

@@ -4,7 +4,11 @@ with the intent — healthy, with an ISP link cut, and in a failover drill."""
 
 from __future__ import annotations
 
+from napalm import get_network_driver
+
+from egress.connection import platform_options
 from egress.lab.control import set_link
+from egress.lab.spec import KNOWN_HOSTS, LOCALHOST
 from tests.integration.conftest import Lab
 from tests.integration.deploy.helpers import (
     egress,
@@ -43,7 +47,14 @@ def test_the_design_validates_then_a_cut_link_and_a_drill_show_up(lab: Lab) -> N
     assert failing == {h: [] for h in (*NYC, *LON)}, failing
     assert code == 0 and report["passed"] is True
     features = {c["feature"] for c in report["hosts"]["lon-srx-01"]}
-    assert {"bfd", "probes", "routing", "ha_sync"} <= features
+    assert {"bfd", "probes", "routing", "pbr", "ha_sync"} <= features
+    # filter-based forwarding: the design's filter is the LAN unit's input filter
+    pbr = {h: [c for c in report["hosts"][h] if c["feature"] == "pbr"] for h in (*NYC, *LON)}
+    lan = {"nyc-srx-01": "ge-0/0/1.0", "nyc-srx-02": "ge-0/0/1.0"}
+    lan |= {h: "reth0.0" for h in LON}
+    assert {h: [(c["subject"], c["observed"], c["passed"]) for c in pbr[h]] for h in pbr} == {
+        h: [(f"filter EGRESS-PBR on {lan[h]}", "input filter EGRESS-PBR", True)] for h in pbr
+    }
     roles = {
         h: next(c["observed"] for c in report["hosts"][h] if c["subject"].endswith(" role"))
         for h in LON
@@ -85,3 +96,57 @@ def test_the_design_validates_then_a_cut_link_and_a_drill_show_up(lab: Lab) -> N
         for h in NYC
     }
     assert observed == {"nyc-srx-01": "Init", "nyc-srx-02": "Master"}
+
+
+def _commit_on_device(lab: Lab, host: str, config: str) -> None:
+    """Change a lab device behind egress's back: the unmodified napalm junos driver merges
+    ``config`` (set commands) and commits it, as an operator's hand edit would."""
+    device = lab.spec.device(host)
+    options = platform_options(
+        device.platform,
+        known_hosts=lab.state / KNOWN_HOSTS,
+        ssh_config=lab.state / "ssh_config",
+        timeout=20,
+    )
+    optional_args = dict(options["optional_args"])
+    verify = optional_args.pop("hostkey_verify", None)
+    driver = get_network_driver(device.platform)(
+        hostname=LOCALHOST,
+        username=lab.spec.username,
+        password=lab.spec.password,
+        optional_args={**optional_args, "port": device.port},
+        timeout=20,
+    )
+    if verify is not None:
+        driver.device._hostkey_verify = verify
+    driver.open()
+    try:
+        driver.load_merge_candidate(config=config)
+        driver.commit_config()
+    finally:
+        driver.close()
+
+
+def test_a_filter_taken_off_the_lan_fails_the_pbr_check(lab: Lab) -> None:
+    commit = egress(
+        "commit", *lab.args(), "--hosts", ",".join(NYC), "--yes", "--json", "--no-post-check"
+    )
+    assert commit.exit_code == 0, commit.output
+    code, report = validate_json(lab, NYC)
+    assert code == 0, {h: failing_checks(report, h) for h in NYC}
+
+    # someone takes the FBF filter off nyc-srx-01's LAN unit: voice follows the default route
+    _commit_on_device(lab, "nyc-srx-01", "delete interfaces ge-0/0/1 unit 0 family inet filter\n")
+    running = running_config(lab, "nyc-srx-01")
+    assert "filter EGRESS-PBR {" in running and "input EGRESS-PBR;" not in running
+    code, report = validate_json(lab, NYC)
+    assert code == 1 and report["passed"] is False
+    # the device's own table of checks names it; the check names the unit and the filter
+    (failed,) = failing_checks(report, "nyc-srx-01")
+    assert failed["feature"] == "pbr"
+    assert failed["subject"] == "filter EGRESS-PBR on ge-0/0/1.0"
+    assert (failed["expected"], failed["observed"]) == (
+        "input filter EGRESS-PBR",
+        "no input filter",
+    )
+    assert failing_checks(report, "nyc-srx-02") == []

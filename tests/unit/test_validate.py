@@ -100,6 +100,19 @@ def test_the_secondary_is_expected_backup_until_a_failover_drill() -> None:
     assert all(c.passed for c in drill if c.feature == "vrrp")
 
 
+def test_an_ipv6_group_of_the_same_number_does_not_hide_the_ipv4_one() -> None:
+    parsed = _healthy("nyc-srx-01")
+    (v4,) = parsed["vrrp"]
+    v6 = v4.model_copy(update={"vip": "2001:db8::1", "state": "Backup"})
+    parsed["vrrp"] = [v6, v4]
+    vrrp = [c for c in evaluate(INTENTS["nyc-srx-01"], parsed) if c.feature == "vrrp"]
+    assert vrrp and all(c.passed for c in vrrp), vrrp
+    parsed["vrrp"] = [v6, v4.model_copy(update={"state": "Backup"})]
+    checks = evaluate(INTENTS["nyc-srx-01"], parsed)
+    failed = [(c.subject, c.observed) for c in checks if c.feature == "vrrp" and not c.passed]
+    assert failed == [(f"vrrp {v4.group} on {v4.interface}", "Backup")]
+
+
 def test_local_scope_accepts_either_vrrp_role_and_skips_pair_sync() -> None:
     parsed = _healthy("ams-edge-02", state="Master")
     parsed["ha_sync"] = [Ha(in_sync=False, session_sync=True)]
@@ -121,6 +134,42 @@ def test_commands_follow_the_platform_and_the_features() -> None:
         "bfd": "show bfd session detail",
         "probes": "show services rpm probe-results",
         "routing": "show route 0.0.0.0/0 exact",
+        "pbr": "show interfaces filters",
         "ha_sync": "show chassis cluster status",
     }
     assert "vrrp" in commands_for(INTENTS["syd-fgt-01"])
+
+
+def _junos_pbr(host: str, records: list[Pbr]) -> list[tuple[str, str, str, bool]]:
+    checks = evaluate(INTENTS[host], {**_healthy(host), "pbr": records})
+    return [(c.subject, c.expected, c.observed, c.passed) for c in checks if c.feature == "pbr"]
+
+
+def test_junos_pbr_passes_when_the_filter_is_the_lan_units_input_filter() -> None:
+    # the filter and the unit come from the intent (EGRESS-PBR on the LAN port's unit 0)
+    intent = INTENTS["nyc-srx-01"]
+    assert intent.pbr is not None
+    assert (intent.pbr.policy_name, intent.pbr.in_interface) == ("EGRESS-PBR", "ge-0/0/1")
+    attached = [Pbr(name="EGRESS-PBR", interfaces=("ge-0/0/1.0",))]
+    assert _junos_pbr("nyc-srx-01", attached) == [
+        (
+            "filter EGRESS-PBR on ge-0/0/1.0",
+            "input filter EGRESS-PBR",
+            "input filter EGRESS-PBR",
+            True,
+        )
+    ]
+    # a cluster's LAN is a reth interface
+    assert _junos_pbr("lon-srx-01", [Pbr(name="EGRESS-PBR", interfaces=("reth0.0",))])[0][3]
+
+
+def test_junos_pbr_fails_naming_interface_and_filter_when_not_attached() -> None:
+    expected = ("filter EGRESS-PBR on ge-0/0/1.0", "input filter EGRESS-PBR")
+    # "show interfaces filters" lists every attachment: a unit it names no filter on has none
+    assert _junos_pbr("nyc-srx-01", []) == [(*expected, "no input filter", False)]
+    # attached elsewhere (another unit, a port whose name starts the same) is not attached
+    elsewhere = [Pbr(name="EGRESS-PBR", interfaces=("ge-0/0/2.0", "ge-0/0/10.0", "ge-0/0/1.5"))]
+    assert _junos_pbr("nyc-srx-01", elsewhere) == [(*expected, "no input filter", False)]
+    # another filter on the LAN unit is named in what was observed
+    other = [Pbr(name="PROTECT", interfaces=("ge-0/0/1.0",))]
+    assert _junos_pbr("nyc-srx-01", other) == [(*expected, "input filter PROTECT", False)]

@@ -5,7 +5,8 @@ ones where PyEZ looks (``shared/real-outputs`` and ``jnpr/junos/facts``): the RE
 ``multi-routing-engine-item/re-name``, the private-instance addresses that map to
 ``/etc/hosts.junos`` names, ``junos:seconds`` on times. RPCs a standalone SRX does not
 support (virtual chassis, cluster status) fail the way they fail there. The validation show
-commands (VRRP, BFD, RPM, routes, chassis cluster) live in :mod:`.oper_net`; on a chassis
+commands (VRRP, BFD, RPM, routes, chassis cluster) live in :mod:`.oper_net`, except ``show
+interfaces filters`` (filter-based forwarding), which is read from the interfaces; on a chassis
 cluster member every text reply ends with the CLI's node banner (``{primary:node0}``), carried
 as ``<cli><banner>`` after ``<output>`` the way ``| display xml`` replies carry it.
 """
@@ -270,10 +271,14 @@ def _along(tree: cfg.Node, path: list[str]) -> cfg.Node:
 
 
 def _show_interfaces(ctx: RpcContext, args: list[str], xml: bool) -> etree._Element | str:
+    if args[:1] == ["filters"]:
+        return _show_interfaces_filters(ctx, args[1:], xml)
     terse = "terse" in args
     names = [a for a in args if a != "terse"]
     if not terse:
-        raise RpcFailure(RpcErrorInfo(message="the lab prints only 'show interfaces terse'"))
+        raise RpcFailure(
+            RpcErrorInfo(message="the lab prints only 'show interfaces terse' and 'filters'")
+        )
     if xml:
         return interface_information(ctx, terse=True, name=names[0] if names else None)
     interfaces = [
@@ -282,6 +287,16 @@ def _show_interfaces(ctx: RpcContext, args: list[str], xml: bool) -> etree._Elem
         if not names or names[0] in (phy.name, *(u.name for u in phy.units))
     ]
     return show.show_interfaces_terse(interfaces)
+
+
+def _show_interfaces_filters(ctx: RpcContext, args: list[str], xml: bool) -> str:
+    if xml:
+        raise RpcFailure(RpcErrorInfo(message="the lab prints 'show interfaces filters' as text"))
+    interfaces = ctx.device.interfaces()
+    name = args[0] if args else None
+    if name and not any(name in (p.name, *(u.name for u in p.units)) for p in interfaces):
+        raise RpcFailure(RpcErrorInfo(message=f"device {name} not found", tag="invalid-value"))
+    return show.show_interfaces_filters(interfaces, name=name)
 
 
 def _show_system(ctx: RpcContext, args: list[str], xml: bool) -> etree._Element | str:

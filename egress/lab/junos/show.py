@@ -23,6 +23,8 @@ class LogicalInterface:
     oper_up: bool
     families: tuple[tuple[str, tuple[str, ...]], ...]
     description: str | None = None
+    # (family, input filter, output filter) of each family that has a filter ("" for none)
+    filters: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,7 @@ def interfaces_from_config(
                     oper_up=oper and unit_admin,
                     families=families,
                     description=_leaf(unit, "description"),
+                    filters=_unit_filters(unit),
                 )
             )
         result.append(
@@ -99,6 +102,19 @@ def interfaces_from_config(
             )
         )
     return result
+
+
+def _unit_filters(unit: Node) -> tuple[tuple[str, str, str], ...]:
+    """``family <f> filter input|output <name>`` of one unit, per family that has one."""
+    found = []
+    for family in unit.children.values():
+        applied = family.children.get("filter") if family.keyword == "family" else None
+        if applied is None:
+            continue
+        inbound, outbound = _leaf(applied, "input") or "", _leaf(applied, "output") or ""
+        if inbound or outbound:
+            found.append((family.ident or "", inbound, outbound))
+    return tuple(found)
 
 
 def _updown(flag: bool) -> str:
@@ -122,6 +138,33 @@ def show_interfaces_terse(interfaces: Sequence[PhysicalInterface]) -> str:
                     continue
                 lines.append(f"{prefix}{family:<9}{addresses[0]}")
                 lines.extend(" " * 44 + address for address in addresses[1:])
+    return "\n".join(lines) + "\n"
+
+
+def show_interfaces_filters(interfaces: Sequence[PhysicalInterface], *, name: str | None) -> str:
+    """``show interfaces filters [name]``: interface 16, admin 6, link 5, proto 6, input
+    filter 21 columns, then the output filter. Each family of a unit is a line of its own
+    (the first on the unit's line); physical ports print without families. ``name`` a
+    unit prints that unit alone, a port the port and its units."""
+    lines = ["Interface       Admin Link Proto Input Filter         Output Filter"]
+    for phy in interfaces:
+        if name in (None, phy.name):
+            lines.append(f"{phy.name:<15} {_updown(phy.admin_up):<5} {_updown(phy.oper_up):<4}")
+        for unit in phy.units:
+            if name not in (None, phy.name, unit.name):
+                continue
+            head = f"{unit.name:<15} {_updown(unit.admin_up):<5} {_updown(unit.oper_up):<4}"
+            if not unit.families:
+                lines.append(head)
+                continue
+            applied = {family: (inbound, outbound) for family, inbound, outbound in unit.filters}
+            for number, (family, _addresses) in enumerate(unit.families):
+                prefix = head + " " if number == 0 else " " * 27
+                inbound, outbound = applied.get(family, ("", ""))
+                if inbound or outbound:
+                    lines.append(f"{prefix}{family:<5} {inbound:<20} {outbound}".rstrip())
+                else:
+                    lines.append(f"{prefix}{family:<5}")
     return "\n".join(lines) + "\n"
 
 

@@ -100,3 +100,21 @@ def test_device_cli_without_a_session(tmp_path: Path) -> None:
     )
     terse = device.cli("show interfaces terse | match fxp0")
     assert terse.splitlines()[-1].split() == ["fxp0.0", "up", "up", "inet", "192.168.255.1/24"]
+
+
+def test_interfaces_filters_prints_the_golden_configs_filter_as_the_lab_capture(
+    tmp_path: Path,
+) -> None:
+    from tests.unit.lab.junos_net import apply_golden
+    from tests.unit.parse.cases import FIXTURES
+
+    device = JunosDevice(name="nyc-srx-01", state_dir=tmp_path)
+    apply_golden(device)
+    captures = FIXTURES / "junos" / "show_interfaces_filters"
+    text = device.cli("show interfaces filters")
+    assert text == (captures / "lab__nyc_healthy.txt").read_text(encoding="utf-8")
+    # the filter name starts under "Input Filter"; one unit alone when it is named
+    header, *_ = text.splitlines()
+    (line,) = [row for row in text.splitlines() if row.startswith("ge-0/0/1.0 ")]
+    assert line.index("EGRESS-PBR") == header.index("Input Filter")
+    assert device.cli("show interfaces filters ge-0/0/1.0").splitlines() == [header, line]

@@ -53,7 +53,7 @@ def test_every_platform_covers_the_validated_features() -> None:
     for platform in PLATFORMS:
         for kind in ("vrrp", "bfd", "route", "probe", "ha", "interface"):
             assert (platform, kind) in kinds, f"{platform} has no {kind} parser"
-        assert (platform, "pbr") in kinds or platform == "junos"
+        assert (platform, "pbr") in kinds, f"{platform} has no pbr parser"
 
 
 def test_records_are_typed_frozen_and_normalised() -> None:
