@@ -14,13 +14,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from nornir import InitNornir
 from nornir.core import Nornir
+from nornir.core.configuration import Config
 from nornir.core.inventory import Defaults, Group, Groups, Host, Hosts, Inventory, ParentGroups
 from nornir.core.plugins.inventory import (
     InventoryPluginRegister,
     TransformFunctionRegister,
 )
+from nornir.core.state import GlobalState
+from nornir.init_nornir import load_inventory, load_runner
 from nornir.plugins.inventory.simple import _get_defaults, _get_inventory_element
 
 from egress.errors import InputError, Location
@@ -175,4 +177,14 @@ def load_nornir(inventory_dir: Path, *, num_workers: int | None = None) -> Norni
     runner: dict[str, Any] = {}
     if num_workers is not None:
         runner = {"plugin": "threaded", "options": {"num_workers": num_workers}}
-    return InitNornir(config_file=str(config_file), inventory=inventory_cfg, runner=runner)
+    # InitNornir, less its ConnectionPluginRegister.auto_register(): that imports every
+    # installed connection plugin (napalm, netmiko: ~0.4 s) before any verb needs one.
+    # egress's own connection plugin registers itself when egress.connection is imported.
+    config = Config.from_file(str(config_file), inventory=inventory_cfg, runner=runner)
+    config.logging.configure()
+    return Nornir(
+        inventory=load_inventory(config),
+        runner=load_runner(config),
+        config=config,
+        data=GlobalState(dry_run=False),
+    )

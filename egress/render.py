@@ -44,6 +44,8 @@ def environment(templates_dir: Path) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         autoescape=False,  # noqa: S701 - device configuration, not HTML
+        # templates do not change during a run: no stat() of every include for every host
+        auto_reload=False,
     )
 
 
