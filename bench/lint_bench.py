@@ -4,8 +4,8 @@
 
 Generates the inventory with bench.gen_inventory, then runs `egress lint` on it in a
 subprocess per output format and prints wall time, devices/s and peak RSS (whole process
-tree), the text format twice (first run and a repeat), then the other formats. Exits 1 when a text run exceeds the
-budget or the generated design does not lint clean.
+tree): the text format twice (a first run and a repeat), then the other formats. Exits 1
+when a text run exceeds the budget or the generated design does not lint clean.
 """
 
 from __future__ import annotations

@@ -168,7 +168,8 @@ def _vrrp(
                     f"{subject} priority",
                     f"<= {group.priority}" if drill else str(group.priority),
                     str(record.priority),
-                    record.priority <= group.priority if drill
+                    record.priority <= group.priority
+                    if drill
                     else record.priority == group.priority,
                 )
             )

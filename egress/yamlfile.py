@@ -76,7 +76,9 @@ def _syntax_error(path: Path, text: str, message: str) -> InputError:
         yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        return _located(path, text, exc.problem or "malformed YAML", mark.line + 1 if mark else None)
+        return _located(
+            path, text, exc.problem or "malformed YAML", mark.line + 1 if mark else None
+        )
     except yaml.YAMLError:
         pass
     duplicate = _DUPLICATE.search(message)

@@ -37,7 +37,11 @@ def test_yaml_1_1_surprises_stay_strings(tmp_path: Path) -> None:
 
 def test_a_key_given_twice_is_an_error_naming_both_lines(tmp_path: Path) -> None:
     path = tmp_path / "hosts.yaml"
-    path.write_text("ams-edge-01:\n  platform: ios\nams-edge-02:\n  platform: junos\nams-edge-01:\n  platform: fortios\n")
+    path.write_text(
+        "ams-edge-01:\n  platform: ios\n"
+        "ams-edge-02:\n  platform: junos\n"
+        "ams-edge-01:\n  platform: fortios\n"
+    )
     with pytest.raises(InputError) as info:
         load_yaml(path)
     assert info.value.location.file == path
