@@ -3,7 +3,11 @@
 ``changes/<change-id>/`` holds the plan, and per device the backup taken before the first
 line was sent (``pre.cfg`` + its sha256), the candidate, the diff, the config afterwards and
 the outcome of every step with timings (``steps.jsonl``, appended as each step ends), so a
-report can be built later and nothing depends on scrollback. No credential is ever written.
+report can be built later and nothing depends on scrollback.
+
+No secret is ever written here: every file goes through :mod:`egress.redact`. The backup
+keeps ``<secret:N>`` placeholders whose values are in the encrypted vault outside this
+directory (:mod:`egress.vault`); :meth:`ChangeDir.verified_backup` puts them back.
 """
 
 from __future__ import annotations
@@ -18,6 +22,10 @@ from dataclasses import asdict, dataclass, is_dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from egress import vault
+from egress.errors import Location
+from egress.redact import redact_data, redact_text, restore_secrets, split_secrets
 
 PRE = "pre.cfg"
 CANDIDATE = "candidate.cfg"
@@ -61,7 +69,7 @@ class ChangeDir:
     def open(cls, changes_dir: Path, change_id: str) -> ChangeDir:
         root = changes_dir / change_id
         if not root.is_dir():
-            from egress.errors import InputError, Location
+            from egress.errors import InputError
 
             raise InputError(
                 f"no change {change_id!r} in {changes_dir}",
@@ -76,15 +84,12 @@ class ChangeDir:
         return path
 
     def write_host_file(self, host: str, name: str, text: str) -> Path:
-        """Atomic, fsync'ed: a backup is on disk before the first config line is sent."""
-        path = self.host_dir(host) / name
-        tmp = path.with_name(f".{name}.tmp")
-        with tmp.open("w") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-        return path
+        """Redacted, atomic, fsync'ed (``.json`` files stay JSON: their strings are redacted)."""
+        if name.endswith(".json"):
+            text = json.dumps(redact_data(json.loads(text)), indent=2) + "\n"
+        else:
+            text = redact_text(text)
+        return self._write(self.host_dir(host) / name, text)
 
     def read_host_file(self, host: str, name: str) -> str | None:
         try:
@@ -93,27 +98,77 @@ class ChangeDir:
             return None
 
     def write_backup(self, host: str, text: str) -> str:
+        """Keep ``text`` restorably: its secrets in the vault, the rest in ``pre.cfg``, both
+        fsync'ed before this returns (so before the first config line is sent). Returns the
+        sha256 of ``text`` itself: :meth:`verified_backup` proves the reassembly by it."""
         digest = sha256(text)
-        self.write_host_file(host, PRE, text)
-        self.write_host_file(host, PRE + ".sha256", f"{digest}  {PRE}\n")
+        redacted, values = split_secrets(text)
+        original = None
+        if restore_secrets(redacted, values) != text:
+            # the config itself holds a `<secret:N>` text: keep all of it in the vault
+            redacted, original = redact_text(text), text
+        if values or original is not None:
+            entry = vault.Entry(sha256=digest, secrets=values, original=original)
+            vault.write_entry(self.change_id, host, entry)
+        self._write(self.host_dir(host) / PRE, redacted)
+        self._write(self.host_dir(host) / (PRE + ".sha256"), f"{digest}  {PRE}\n")
         return digest
 
+    def has_backup(self, host: str) -> bool:
+        """A backup was written for ``host`` (whether it is intact is :meth:`verified_backup`)."""
+        return all((self.root / host / name).is_file() for name in (PRE, PRE + ".sha256"))
+
     def verified_backup(self, host: str) -> str | None:
-        """The backup, only if it still matches the checksum taken when it was written."""
+        """The backup as the device printed it, only if it matches the checksum taken when it
+        was written; ``None`` when there is no intact backup. Raises
+        :class:`egress.vault.VaultError` when its secrets are not in the vault: a redacted
+        config must never be pushed back to a device."""
         text = self.read_host_file(host, PRE)
         recorded = self.read_host_file(host, PRE + ".sha256")
-        if text is None or recorded is None or recorded.split()[0] != sha256(text):
+        if text is None or recorded is None or not recorded.split():
             return None
-        return text
+        digest = recorded.split()[0]
+        if sha256(text) == digest:
+            return text  # nothing was redacted (or a backup from before the vault)
+        entry = vault.read_entry(self.change_id, host)
+        if entry.sha256 != digest:
+            raise vault.VaultError(
+                f"vault entry for change {self.change_id} belongs to another backup",
+                location=Location(file=vault.entry_path(self.change_id, host), host=host),
+                hint="is another change directory using the same change id?",
+            )
+        if entry.original is not None:
+            original = entry.original
+        else:
+            try:
+                original = restore_secrets(text, entry.secrets)
+            except IndexError:
+                return None  # pre.cfg holds a placeholder the vault never issued: edited
+        return original if sha256(original) == digest else None
+
+    @staticmethod
+    def _write(path: Path, text: str) -> Path:
+        tmp = path.with_name(f".{path.name}.tmp")
+        with tmp.open("w") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+        return path
 
     def write_json(self, name: str, data: Any) -> None:
         path = self.root / name
         tmp = path.with_name(f".{name}.tmp")
-        tmp.write_text(json.dumps(data, indent=2, default=_jsonable) + "\n")
+        tmp.write_text(json.dumps(_redacted(data), indent=2) + "\n")
         os.replace(tmp, path)
 
     def read_json(self, name: str) -> Any:
         return json.loads((self.root / name).read_text())
+
+
+def _redacted(data: Any) -> Any:
+    """JSON-ready ``data`` with every string redacted (messages may quote config lines)."""
+    return redact_data(json.loads(json.dumps(data, default=_jsonable)))
 
 
 _steps_lock = threading.Lock()
@@ -129,7 +184,7 @@ def record_step(
         "ok": ok,
         "started": datetime.fromtimestamp(started, tz=UTC).isoformat(),
         "duration_s": round(time.time() - started, 3),
-        **details,
+        **_redacted(details),
     }
     line = json.dumps(entry, default=_jsonable) + "\n"
     with _steps_lock, (change.root / STEPS).open("a") as handle:

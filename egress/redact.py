@@ -9,6 +9,10 @@ sees the form. Redacting the whole rest of the line over-redacts now and then (a
 authentication-key 1 md5 VALUE``). A quoted value spanning lines (a FortiOS private key) is
 redacted to its closing quote.
 
+:func:`split_secrets` applies the same rules but numbers what it masks (``<secret:N>``) and
+returns the values, so a backup can be kept without them and reassembled exactly
+(:func:`restore_secrets`, :mod:`egress.vault`).
+
 >>> redact_text("enable secret 9 $9$abc")
 'enable secret 9 <redacted>'
 >>> redact_text('+    set psksecret ENC AbCd==')
@@ -18,9 +22,13 @@ redacted to its closing quote.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 MASK = "<redacted>"
+# what a secret becomes in a backup: numbered, so the value can be put back from the vault
+PLACEHOLDER = "<secret:{}>"
+_PLACEHOLDER = re.compile(r"<secret:(\d+)>")
 
 _KEYWORDS = (
     # IOS-XE
@@ -74,17 +82,64 @@ _FORTI_END = re.compile(r"^\W?\s*end\s*$", re.I)
 
 
 def redact_text(text: str) -> str:
-    """``text`` with every secret value replaced by ``<redacted>`` (line structure kept)."""
+    """``text`` with every secret value replaced by ``<redacted>`` (line structure kept);
+    a backup's ``<secret:N>`` placeholders read ``<redacted>`` too."""
+    return _PLACEHOLDER.sub(MASK, _scan(text, lambda _value: MASK))
+
+
+def split_secrets(text: str) -> tuple[str, list[str]]:
+    """``text`` redacted by the same rules, each value replaced by a numbered placeholder,
+    and the values in placeholder order: :func:`restore_secrets` puts them back exactly.
+
+    >>> split_secrets('enable secret 9 $9$abc\\nhostname r1')
+    ('enable secret 9 <secret:0>\\nhostname r1', ['$9$abc'])
+    """
+    values: list[str] = []
+
+    def placeholder(value: str) -> str:
+        values.append(value)
+        return PLACEHOLDER.format(len(values) - 1)
+
+    return _scan(text, placeholder), values
+
+
+def restore_secrets(text: str, values: list[str]) -> str:
+    """The inverse of :func:`split_secrets` (raises ``IndexError`` for an unknown number).
+
+    >>> restore_secrets('enable secret 9 <secret:0>', ['$9$abc'])
+    'enable secret 9 $9$abc'
+    """
+    return _PLACEHOLDER.sub(lambda m: values[int(m.group(1))], text)
+
+
+def _scan(text: str, mask: Callable[[str], str]) -> str:
+    """The one rule set: ``mask`` decides what each secret value (never empty) becomes."""
+
+    def masked(value: str) -> str:
+        return mask(value) if value else value
+
+    def sub(match: re.Match[str]) -> str:
+        value = match.group("value")
+        core = value.rstrip()
+        if core.endswith(";"):  # keep a Junos statement a statement
+            core = core[:-1]
+        return (
+            f"{match.group('kw')}{match.group('sep')}{match.group('type') or ''}"
+            f"{masked(core)}{value[len(core) :]}"
+        )
+
     out: list[str] = []
     in_quote = False  # inside a quoted secret that spans lines
     forti_snmp = 0  # depth of FortiOS config blocks since `config system snmp community`
     for line in text.split("\n"):
         if in_quote:
-            if '"' in line:
+            prefix = _prefix(line)
+            end = line.find('"', len(prefix))
+            if end >= 0:
                 in_quote = False
-                out.append(_prefix(line) + MASK + '"')
+                out.append(prefix + masked(line[len(prefix) : end]) + line[end:])
             else:
-                out.append(_prefix(line) + MASK)
+                out.append(prefix + masked(line[len(prefix) :]))
             continue
         if forti_snmp:
             if re.match(r"^\W?\s*config\s", line):
@@ -92,11 +147,11 @@ def redact_text(text: str) -> str:
             elif _FORTI_END.match(line):
                 forti_snmp -= 1
             else:
-                line = _FORTI_NAME.sub(_mask, line)
+                line = _FORTI_NAME.sub(sub, line)
         elif _FORTI_SNMP.match(line):
             forti_snmp = 1
-        redacted = _SNMP_HOST.sub(_mask, line)
-        redacted = _SECRET.sub(_mask, redacted)
+        redacted = _SNMP_HOST.sub(sub, line)
+        redacted = _SECRET.sub(sub, redacted)
         match = _SECRET.search(line)
         if match and match.group("value").count('"') == 1:
             in_quote = True  # an opening quote with no closing one: a multi-line value
@@ -115,12 +170,6 @@ def redact_data(data: Any) -> Any:
     if isinstance(data, (list, tuple)):
         return [redact_data(v) for v in data]
     return data
-
-
-def _mask(match: re.Match[str]) -> str:
-    value = match.group("value").rstrip()
-    tail = ";" if value.endswith(";") else ""  # keep a Junos statement a statement
-    return f"{match.group('kw')}{match.group('sep')}{match.group('type') or ''}{MASK}{tail}"
 
 
 def _prefix(line: str) -> str:

@@ -1,4 +1,5 @@
-"""Fetch the running config and keep it (with a checksum) before anything is changed."""
+"""Fetch the running config and keep it (with a checksum) before anything is changed: its
+secrets go to the vault, the rest to the change directory (``ChangeDir.write_backup``)."""
 
 from __future__ import annotations
 

@@ -12,6 +12,7 @@ from egress.configtext import residue
 from egress.connection import CONNECTION
 from egress.device_errors import describe
 from egress.errors import DeviceError, Location
+from egress.vault import VaultError
 
 
 class CommitInterrupted(DeviceError):
@@ -132,7 +133,15 @@ def rollback_config(task: Task, *, change: ChangeDir, use_device_rollback: bool 
     """
     started = time.time()
     name = task.host.name
-    backup = change.verified_backup(name)
+    lost: VaultError | None = None
+    try:
+        backup = change.verified_backup(name)
+    except VaultError as exc:  # never push a config whose secrets are placeholders
+        backup, lost = None, exc
+    if lost is not None:  # raised outside `except`: the one line, not its inner OSError
+        raise DeviceError(
+            f"cannot roll back: {lost.message}", location=Location(host=name), hint=lost.hint
+        )
     if backup is None:
         raise DeviceError("no intact backup to roll back to", location=Location(host=name))
     device = task.host.get_connection(CONNECTION, task.nornir.config)
@@ -140,8 +149,9 @@ def rollback_config(task: Task, *, change: ChangeDir, use_device_rollback: bool 
     # change BEFORE ours (Junos rollback 1). Look first; roll back only what is there.
     current: str = device.get_config(retrieve="running")["running"]
     if not residue(str(task.host.platform), backup, current) and not device.has_pending_commit():
-        record_step(change, host=name, step="rollback", ok=True, started=started,
-                    method="none", residue=[])
+        record_step(
+            change, host=name, step="rollback", ok=True, started=started, method="none", residue=[]
+        )
         return Result(host=task.host, result=RolledBack("none", ()), changed=False)
     method = "device"
     try:

@@ -25,3 +25,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
 
+
+@pytest.fixture(autouse=True)
+def _isolated_vault(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Backups keep their secrets in a vault of this test only, under a key of its own
+    (created on first use, as on a workstation); never the user's. Subprocesses inherit it."""
+    root = tmp_path_factory.mktemp("vault")
+    monkeypatch.delenv("EGRESS_VAULT_KEY", raising=False)
+    monkeypatch.delenv("XDG_STATE_HOME", raising=False)
+    monkeypatch.setenv("EGRESS_STATE_DIR", str(root / "state"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(root / "config"))
+    return root

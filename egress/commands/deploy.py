@@ -269,7 +269,9 @@ def rollback_command(
             lab_state=lab_state,
             timeout=timeout,
         )
-        backed_up = {h for h in target.intents if change.verified_backup(h) is not None}
+        # a backup that cannot be verified (or whose vault entry is gone) fails its own host
+        # with the reason, rather than being skipped in silence
+        backed_up = {h for h in target.intents if change.has_backup(h)}
         if not backed_up:
             raise InputError(
                 f"change {change_id} holds no backup of the selected hosts",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -51,6 +52,6 @@ def lint_step(prepared: Prepared, *, change: ChangeDir, inventory: Path) -> tupl
     result = lint_inventory(
         inventory, templates_dir=default_templates_dir(), hosts=",".join(prepared.intents)
     )
-    (change.root / LINT_JSON).write_text(to_json(result))
+    change.write_json(LINT_JSON, json.loads(to_json(result)))  # redacted: findings quote lines
     warnings = len(result.findings) - result.errors
     return f"{result.errors} errors, {warnings} warnings", result.errors

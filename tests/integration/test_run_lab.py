@@ -19,7 +19,14 @@ from egress.lab.control import set_fault
 from egress.lab.server import LINKS_FILE
 from tests.conftest import REPO
 from tests.integration.conftest import Lab
-from tests.integration.deploy.helpers import egress, running_config, summary
+from tests.integration.deploy.helpers import (
+    device_secrets,
+    egress,
+    plant_secrets,
+    running_config,
+    secrets_in,
+    summary,
+)
 from tests.integration.test_report_browser import assert_report_in_browser
 
 ROLLOUT = REPO / "playbooks" / "rollout.yaml"
@@ -49,9 +56,15 @@ def report_of(outcome: dict[str, Any]) -> tuple[Path, dict[str, Any]]:
 
 
 def test_rollout_changes_every_device_validates_and_reports(lab: Lab, tmp_path: Path) -> None:
+    for host in ("ams-edge-02", "nyc-srx-02", "syd-fgt-02"):
+        plant_secrets(lab, host)
+    secrets = device_secrets(*(running_config(lab, d.name) for d in lab.spec.devices))
     code, outcome, output = run(lab, ROLLOUT, "--yes")
     hosts = outcome["hosts"]
     html, report = report_of(outcome)
+    # not one device secret anywhere in the record: backups, diffs, post configs, validation
+    # output, steps, lint, the inventory copy, the reports
+    assert not secrets_in(html.parent, secrets)
     # whatever happened, the report is there and a browser shows it cleanly
     tried = next(
         h

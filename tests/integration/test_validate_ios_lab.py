@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from egress.changes import ChangeDir
 from egress.configtext import normalise
 from egress.lab.control import set_link
 from tests.integration.conftest import Lab
@@ -113,6 +114,6 @@ def test_a_commit_whose_post_check_cannot_pass_is_rolled_back(lab: Lab) -> None:
     assert "post-check failed" in outcome["message"] and ISP1_GATEWAY in json.dumps(
         json.loads((lab.changes / result["change_id"] / host / "post-validate.json").read_text())
     )
-    backup = (lab.changes / result["change_id"] / host / "pre.cfg").read_text()
+    backup = ChangeDir.open(lab.changes, result["change_id"]).verified_backup(host)
     assert backup == before
-    assert normalise("ios", running_config(lab, host)) == normalise("ios", backup)
+    assert normalise("ios", running_config(lab, host)) == normalise("ios", before)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from napalm import get_network_driver
@@ -11,11 +12,68 @@ from typer.testing import CliRunner, Result
 from egress.cli import app
 from egress.connection import platform_options
 from egress.lab.spec import KNOWN_HOSTS, LOCALHOST
+from egress.redact import split_secrets
 from tests.integration.conftest import Lab
+
+# secrets of every form the redaction knows, merged into a device before a test changes it
+PLANTED_SECRETS = {
+    "ios": "snmp-server community EgressLabCommRO RO\n"
+    "snmp-server host 192.0.2.9 version 2c EgressLabHostComm\n"
+    "username backup privilege 15 secret 9 $9$EgressLabSalt$EgressLabBackupHash\n",
+    "junos": "snmp {\n    community EgressLabJunosComm {\n        authorization read-only;\n"
+    '    }\n}\nsystem {\n    radius-server {\n        192.0.2.9 secret "$9$EgressLabRadius";\n'
+    "    }\n}\n",
+    "fortios": 'config vpn ipsec phase1-interface\n    edit "lab-hub"\n'
+    '        set interface "port1"\n        set psksecret ENC EgressLabFortiPsk==\n'
+    "    next\nend\n",
+}
 
 
 def running_config(lab: Lab, host: str) -> str:
     """The device's running config, fetched over SSH/NETCONF with host keys verified."""
+    driver = _driver(lab, host)
+    driver.open()
+    try:
+        return str(driver.get_config(retrieve="running")["running"])
+    finally:
+        driver.close()
+
+
+def plant_secrets(lab: Lab, host: str) -> None:
+    """Merge and commit :data:`PLANTED_SECRETS` for the host's platform, as an admin would."""
+    driver = _driver(lab, host)
+    driver.open()
+    try:
+        driver.load_merge_candidate(config=PLANTED_SECRETS[lab.spec.device(host).platform])
+        driver.commit_config()
+    finally:
+        driver.close()
+
+
+def device_secrets(*configs: str) -> set[str]:
+    """Every secret value in ``configs`` by egress's own redaction rules, and each long token
+    of it on its own (a hash without its quotes is as secret as with them)."""
+    found: set[str] = set()
+    for config in configs:
+        for value in split_secrets(config)[1]:
+            found.add(value)
+            tokens = (t.strip('";{') for t in value.split())
+            found.update(t for t in tokens if len(t) >= 8 and t != "SECRET-DATA")
+    return found
+
+
+def secrets_in(root: Path, secrets: set[str]) -> dict[str, list[str]]:
+    """file (relative to ``root``) -> the secrets it contains, for every file under ``root``."""
+    leaks: dict[str, list[str]] = {}
+    for path in sorted(root.rglob("*")):
+        if path.is_file():
+            text = path.read_bytes().decode(errors="replace")
+            if hits := sorted(s for s in secrets if s in text):
+                leaks[str(path.relative_to(root))] = hits
+    return leaks
+
+
+def _driver(lab: Lab, host: str) -> Any:
     device = lab.spec.device(host)
     options = platform_options(
         device.platform,
@@ -34,11 +92,7 @@ def running_config(lab: Lab, host: str) -> str:
     )
     if verify is not None:
         driver.device._hostkey_verify = verify
-    driver.open()
-    try:
-        return str(driver.get_config(retrieve="running")["running"])
-    finally:
-        driver.close()
+    return driver
 
 
 def egress(*args: str) -> Result:

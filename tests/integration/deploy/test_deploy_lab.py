@@ -9,9 +9,18 @@ import time
 
 import pytest
 
+from egress.changes import ChangeDir
 from egress.configtext import normalise, residue
+from egress.vault import entry_path
 from tests.integration.conftest import Lab
-from tests.integration.deploy.helpers import egress, running_config, summary
+from tests.integration.deploy.helpers import (
+    device_secrets,
+    egress,
+    plant_secrets,
+    running_config,
+    secrets_in,
+    summary,
+)
 
 REVERT_MODE_RESIDUE = {
     "fortios": {
@@ -33,7 +42,12 @@ PAIRS = {
 @pytest.mark.parametrize("platform", sorted(PAIRS))
 def test_dry_run_commit_idempotence_rollback(lab: Lab, platform: str) -> None:
     hosts = PAIRS[platform]
+    for host in hosts:
+        plant_secrets(lab, host)
     before = {h: running_config(lab, h) for h in hosts}
+    secrets = device_secrets(*before.values())
+    # the lab's own (hashed login) and the planted ones
+    assert len(secrets) >= 2 and any("EgressLab" in s for s in secrets), secrets
 
     dry = egress("diff", *lab.args(), "--hosts", ",".join(hosts), "--json")
     assert dry.exit_code == 0, dry.output
@@ -70,8 +84,12 @@ def test_dry_run_commit_idempotence_rollback(lab: Lab, platform: str) -> None:
     steps = (lab.changes / change_id / "steps.jsonl").read_text().splitlines()
     commits = [s for s in steps if '"step": "commit"' in s]
     assert hosts[1] in commits[0] and hosts[0] in commits[1]
+    change = ChangeDir.open(lab.changes, change_id)
     for host in hosts:
-        assert (lab.changes / change_id / host / "pre.cfg").read_text() == before[host]
+        # byte for byte what the device printed, from the redacted pre.cfg and the vault
+        assert change.verified_backup(host) == before[host]
+        assert (change.root / host / "pre.cfg").read_text() != before[host]
+        assert entry_path(change_id, host).is_file()
 
     again = egress("diff", *lab.args(), "--hosts", ",".join(hosts), "--json")
     assert {o["outcome"] for o in summary(again)["hosts"].values()} == {"unchanged"}
@@ -91,6 +109,20 @@ def test_dry_run_commit_idempotence_rollback(lab: Lab, platform: str) -> None:
         assert normalise(platform, running_config(lab, host)) == normalise(
             platform, before[host]
         ), f"{host} not restored exactly"
+    # after diff, commit, post-checks, confirm and rollback: not one secret in the records
+    assert not secrets_in(lab.changes, secrets)
+
+    # without its vault entry the backup is only placeholders: refuse, say why, touch nothing
+    entry_path(change_id, hosts[0]).unlink()
+    lost = egress(
+        "rollback", *lab.args(), "--change", change_id, "--hosts", hosts[0], "--yes", "--json"
+    )
+    assert lost.exit_code == 1, lost.output
+    assert f"{hosts[0]}: rollback failed: cannot roll back: vault entry" in lost.output
+    assert "missing" in lost.output
+    assert normalise(platform, running_config(lab, hosts[0])) == normalise(
+        platform, before[hosts[0]]
+    )
 
 
 @pytest.mark.parametrize("platform", sorted(PAIRS))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from egress.changes import ChangeDir
 from egress.configtext import normalise
 from egress.lab.control import set_fault
 from tests.integration.conftest import Lab
@@ -75,4 +76,4 @@ def test_session_dropped_mid_commit_ends_rolled_back(lab: Lab, platform: str) ->
     # either egress rolled it back on a fresh session, or the commit never landed
     assert outcome["config"] == "pre-change", outcome
     assert normalise(platform, running_config(lab, host)) == normalise(platform, before)
-    assert (lab.changes / outcome["change_id"] / host / "pre.cfg").read_text() == before
+    assert ChangeDir.open(lab.changes, outcome["change_id"]).verified_backup(host) == before

@@ -79,3 +79,18 @@ def test_egress_report_rebuilds_from_the_change_directory(tmp_path: Path) -> Non
     assert (change.root / "report.html").exists() and (change.root / "report.md").exists()
     missing = CliRunner().invoke(app, ["report", "nope", "--changes-dir", str(tmp_path)])
     assert missing.exit_code == 2
+
+
+def test_the_change_directory_itself_keeps_no_planted_secret(tmp_path: Path) -> None:
+    """Everything written through ChangeDir is redacted (lint.json is planted raw on purpose:
+    the report must not trust its inputs), yet the backups still restore exactly."""
+    from egress.changes import PRE
+    from tests.unit.report.fixtures import IOS_PRE
+
+    change = plant(tmp_path)
+    for path in sorted(change.root.rglob("*")):
+        if path.is_file() and path.name != "lint.json":
+            left = [s for s in SECRETS if s in path.read_text()]
+            assert not left, f"secrets in {path.relative_to(change.root)}: {left}"
+    assert "<secret:" in (change.root / "ams-edge-02" / PRE).read_text()
+    assert change.verified_backup("ams-edge-02") == IOS_PRE
