@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -31,6 +32,9 @@ from egress.lab.topology import topology_from_intents
 from egress.sites import InventoryFiles, build_intents
 
 START_TIMEOUT_S = 30.0
+START_ATTEMPTS = 5
+# asyncio: "error while attempting to bind on address ('127.0.0.1', 59869): address already in use"
+_ADDRESS_IN_USE = re.compile(r"bind on address \('[^']*', (\d+)\): address already in use")
 
 FAULT_KINDS = {
     "refuse-auth": "refuse_auth",
@@ -128,27 +132,64 @@ def lab_up(
             for s in topology.segments
         ],
     )
+    for _attempt in range(START_ATTEMPTS):
+        taken = _start_server(spec, state_dir)
+        if taken is None:
+            return spec
+        # a free port was taken by another process before the server bound it (ports are
+        # picked, then bound by the server: parallel labs and outgoing connections race)
+        spec = spec.model_copy(
+            update={
+                "devices": [
+                    d.model_copy(update={"port": _free_port()}) if d.port == taken else d
+                    for d in spec.devices
+                ]
+            }
+        )
+    raise DeviceError(
+        f"the lab could not bind its ports in {START_ATTEMPTS} attempts",
+        location=Location(file=state_dir / "lab.log"),
+        hint="read the log named above",
+    )
+
+
+def _start_server(spec: LabSpec, state_dir: Path) -> int | None:
+    """Start the server for ``spec`` and wait until it is ready. Returns None when it is, or
+    the port it could not bind (the server has then exited)."""
     spec.write(state_dir)
     _write_known_hosts(spec, state_dir)
     (state_dir / READY_FILE).unlink(missing_ok=True)
-    log = (state_dir / "lab.log").open("ab")
-    subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-m", "egress.lab.server", str(state_dir)],
-        stdout=log,
-        stderr=log,
-        stdin=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    log_path = state_dir / "lab.log"
+    start = log_path.stat().st_size if log_path.exists() else 0
+    with log_path.open("ab") as log:
+        server = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+            [sys.executable, "-m", "egress.lab.server", str(state_dir)],
+            stdout=log,
+            stderr=log,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
     deadline = time.monotonic() + START_TIMEOUT_S
     while not (state_dir / READY_FILE).exists():
+        if server.poll() is not None:
+            with log_path.open("rb") as log:
+                log.seek(start)
+                taken = _ADDRESS_IN_USE.search(log.read().decode(errors="replace"))
+            if taken:
+                return int(taken.group(1))
+            raise DeviceError(
+                f"the lab server exited with code {server.returncode} before it was ready",
+                location=Location(file=log_path),
+                hint="read the log named above",
+            )
         if time.monotonic() > deadline:
             raise DeviceError(
                 f"the lab did not start within {START_TIMEOUT_S:.0f} s",
-                location=Location(file=state_dir / "lab.log"),
+                location=Location(file=log_path),
                 hint="read the log named above",
             )
         time.sleep(0.05)
-    return spec
+    return None
 
 
 def _previous_devices(state_dir: Path) -> list[LabDeviceSpec]:

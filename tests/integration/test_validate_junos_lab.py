@@ -4,13 +4,10 @@ with the intent — healthy, with an ISP link cut, and in a failover drill."""
 
 from __future__ import annotations
 
-from napalm import get_network_driver
-
-from egress.connection import platform_options
 from egress.lab.control import set_link
-from egress.lab.spec import KNOWN_HOSTS, LOCALHOST
 from tests.integration.conftest import Lab
 from tests.integration.deploy.helpers import (
+    commit_on_device,
     egress,
     failing_checks,
     running_config,
@@ -98,35 +95,6 @@ def test_the_design_validates_then_a_cut_link_and_a_drill_show_up(lab: Lab) -> N
     assert observed == {"nyc-srx-01": "Init", "nyc-srx-02": "Master"}
 
 
-def _commit_on_device(lab: Lab, host: str, config: str) -> None:
-    """Change a lab device behind egress's back: the unmodified napalm junos driver merges
-    ``config`` (set commands) and commits it, as an operator's hand edit would."""
-    device = lab.spec.device(host)
-    options = platform_options(
-        device.platform,
-        known_hosts=lab.state / KNOWN_HOSTS,
-        ssh_config=lab.state / "ssh_config",
-        timeout=20,
-    )
-    optional_args = dict(options["optional_args"])
-    verify = optional_args.pop("hostkey_verify", None)
-    driver = get_network_driver(device.platform)(
-        hostname=LOCALHOST,
-        username=lab.spec.username,
-        password=lab.spec.password,
-        optional_args={**optional_args, "port": device.port},
-        timeout=20,
-    )
-    if verify is not None:
-        driver.device._hostkey_verify = verify
-    driver.open()
-    try:
-        driver.load_merge_candidate(config=config)
-        driver.commit_config()
-    finally:
-        driver.close()
-
-
 def test_a_filter_taken_off_the_lan_fails_the_pbr_check(lab: Lab) -> None:
     commit = egress(
         "commit", *lab.args(), "--hosts", ",".join(NYC), "--yes", "--json", "--no-post-check"
@@ -136,7 +104,7 @@ def test_a_filter_taken_off_the_lan_fails_the_pbr_check(lab: Lab) -> None:
     assert code == 0, {h: failing_checks(report, h) for h in NYC}
 
     # someone takes the FBF filter off nyc-srx-01's LAN unit: voice follows the default route
-    _commit_on_device(lab, "nyc-srx-01", "delete interfaces ge-0/0/1 unit 0 family inet filter\n")
+    commit_on_device(lab, "nyc-srx-01", "delete interfaces ge-0/0/1 unit 0 family inet filter\n")
     running = running_config(lab, "nyc-srx-01")
     assert "filter EGRESS-PBR {" in running and "input EGRESS-PBR;" not in running
     code, report = validate_json(lab, NYC)

@@ -39,15 +39,21 @@ def running_config(lab: Lab, host: str) -> str:
         driver.close()
 
 
-def plant_secrets(lab: Lab, host: str) -> None:
-    """Merge and commit :data:`PLANTED_SECRETS` for the host's platform, as an admin would."""
+def commit_on_device(lab: Lab, host: str, config: str) -> None:
+    """Change a lab device behind egress's back: the unmodified napalm driver merges
+    ``config`` and commits it, as an operator's hand edit would."""
     driver = _driver(lab, host)
     driver.open()
     try:
-        driver.load_merge_candidate(config=PLANTED_SECRETS[lab.spec.device(host).platform])
+        driver.load_merge_candidate(config=config)
         driver.commit_config()
     finally:
         driver.close()
+
+
+def plant_secrets(lab: Lab, host: str) -> None:
+    """Merge and commit :data:`PLANTED_SECRETS` for the host's platform, as an admin would."""
+    commit_on_device(lab, host, PLANTED_SECRETS[lab.spec.device(host).platform])
 
 
 def device_secrets(*configs: str) -> set[str]:
