@@ -173,6 +173,18 @@ class HaSync(Frozen):
         return self
 
 
+class SecurityZones(Frozen):
+    """The security zones a zone-based firewall (SRX in flow mode) binds the site's ports to.
+
+    The defaults are the SRX factory-default zone names; a site whose zones are named
+    otherwise says so here. egress only binds its interfaces and opens the host-inbound
+    protocols its own features need (VRRP, BFD, ping); policies and NAT are not its to write.
+    """
+
+    lan: Name = "trust"
+    uplinks: Name = "untrust"
+
+
 class Site(Frozen):
     """One egress site: an HA pair and the design it implements."""
 
@@ -187,6 +199,8 @@ class Site(Frozen):
     probes: list[Probe] = Field(default_factory=list)
     pbr: list[PbrRule] = Field(default_factory=list)
     ha_sync: HaSync | None = None
+    # None: the platform's defaults where it has zones (SRX: trust/untrust)
+    security_zones: SecurityZones | None = None
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Site:

@@ -20,6 +20,7 @@ from egress.design import (
     Mode,
     ProbeType,
     Role,
+    SecurityZones,
     Site,
 )
 from egress.errors import InputError, Location, UnsupportedIntent
@@ -30,6 +31,8 @@ HA = "ha"
 # Every feature a platform renders, in the order a device needs them: an object (interface,
 # probe/track) is defined before a later feature refers to it.
 FEATURES = ("interfaces", "probes", "bfd", "routing", "vrrp", "ecmp", "pbr", "ha_sync")
+# What every zoned interface must accept host-inbound: operators ping the interface addresses.
+ZONE_SERVICES = ("ping",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +65,22 @@ class Interface:
     # shared-config clusters: the physical member port of each node, in node order
     members: tuple[str, ...] = ()
     redundancy_group: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ZoneInterface:
+    """An interface bound to a security zone and the host-inbound traffic it must accept.
+
+    Only on a zone-based firewall (``PlatformProfile.security_zones``): there an interface
+    outside every zone drops all traffic, and a zoned one accepts only what its zone allows
+    host-inbound, so VRRP adverts and BFD packets need opening here.
+    """
+
+    zone: str
+    interface: str  # the logical unit egress configures (Junos ``ge-0/0/1.0``, ``reth0.0``)
+    role: str  # "lan" or a link name
+    protocols: tuple[str, ...]  # host-inbound protocols: vrrp on a VRRP LAN, bfd on uplinks
+    services: tuple[str, ...]  # host-inbound system services
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,6 +236,8 @@ class DeviceIntent:
     ha_sync: HaSync | None
     peer: str
     features: tuple[str, ...] = field(default=())
+    # empty unless the platform is a zone-based firewall (the templates only loop over it)
+    security_zones: tuple[ZoneInterface, ...] = field(default=())
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,6 +290,12 @@ def _check_pair(site: Site, members: Sequence[Member]) -> tuple[Member, Member]:
             f"{profile.vendor} cannot hash ECMP by {site.hashing.value}",
             location=Location(host=primary.name, field="site.hashing"),
             hint=f"the nearest {profile.slug} supports is `hashing: {nearest.value}`",
+        )
+    if site.security_zones is not None and not profile.security_zones:
+        raise UnsupportedIntent(
+            f"{profile.vendor} binds no interface to a security zone for egress's protocols",
+            location=Location(host=primary.name, field="site.security_zones"),
+            hint="remove `security_zones` from this site: it is for zone-based firewalls (SRX)",
         )
     needed = [LAN, *(link.name for link in site.links)]
     if site.ha_sync is not None:
@@ -401,6 +428,7 @@ def _device_intent(site: Site, member: Member, pair: tuple[Member, Member]) -> D
     )
     ecmp = Ecmp(site.hashing.value, uplinks) if site.mode is Mode.LOAD_SHARING else None
     pbr = _pbr(site, by_role, uplinks)
+    zones = _security_zones(site, profile, interfaces, vrrp, bfd) if profile.security_zones else ()
     ha = _ha_sync(site, member, peer, pair, profile, by_role, uplinks) if site.ha_sync else None
 
     present = {
@@ -432,6 +460,7 @@ def _device_intent(site: Site, member: Member, pair: tuple[Member, Member]) -> D
         ha_sync=ha,
         peer=peer.name,
         features=tuple(features),
+        security_zones=zones,
     )
 
 
@@ -469,6 +498,36 @@ def _interface(
         members=members,
         redundancy_group=redundancy_group,
     )
+
+
+def _security_zones(
+    site: Site,
+    profile: PlatformProfile,
+    interfaces: tuple[Interface, ...],
+    vrrp: tuple[VrrpGroup, ...],
+    bfd: Bfd,
+) -> tuple[ZoneInterface, ...]:
+    """Each LAN/uplink unit's zone and the host-inbound protocols the device's own features
+    need on it: VRRP where a VRRP group lives (never in a cluster, which has none), BFD where
+    a BFD peer is reached. The HA/fabric link is the cluster's own and is in no zone."""
+    names = site.security_zones or SecurityZones()
+    runs = {"vrrp": {g.interface for g in vrrp}, "bfd": {p.interface for p in bfd.peers}}
+    zones = []
+    for iface in interfaces:
+        if iface.role == HA:
+            continue
+        zone = names.lan if iface.role == LAN else names.uplinks
+        protocols = tuple(proto for proto, where in runs.items() if iface.name in where)
+        zones.append(
+            ZoneInterface(
+                zone=zone,
+                interface=profile.unit_format.format(name=iface.name),
+                role=iface.role,
+                protocols=protocols,
+                services=ZONE_SERVICES,
+            )
+        )
+    return tuple(zones)
 
 
 def _description(site: Site, role: str) -> str:

@@ -25,6 +25,12 @@ class PlatformProfile:
     ha_priority_secondary: int = 100
     # how a shared-config cluster names its logical interface number N (SRX reth)
     cluster_interface_format: str | None = None
+    # a zone-based firewall in flow mode (SRX): an interface outside every security zone
+    # drops all traffic, and one in a zone accepts only the host-inbound traffic its zone
+    # allows, so the intent binds each interface and opens what egress's protocols need
+    security_zones: bool = False
+    # how the logical unit egress configures on interface NAME is named (Junos: unit 0)
+    unit_format: str = "{name}"
 
 
 PLATFORMS: dict[str, PlatformProfile] = {
@@ -49,6 +55,8 @@ PLATFORMS: dict[str, PlatformProfile] = {
         backup_route_distance=10,
         bfd_min_interval_ms=10,
         cluster_interface_format="reth{index}",
+        security_zones=True,
+        unit_format="{name}.0",
     ),
     "fortios": PlatformProfile(
         slug="fortios",

@@ -42,6 +42,9 @@ class VrrpFacts:
     preempt: bool = True
     tracks: tuple[VrrpTrackFacts, ...] = ()
     failed_priority: int | None = None  # FortiOS vrdst-priority: used when a target fails
+    # False: the device drops the peers' adverts (SRX: no host-inbound vrrp on the unit), so
+    # it hears no master and claims the group itself; its own adverts still go out
+    hears_peers: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +53,9 @@ class BfdFacts:
     interface: str | None
     interval_ms: int
     multiplier: int
+    # False: the device drops the peer's BFD packets (SRX: no host-inbound bfd on the unit),
+    # so the session never comes up
+    accepted: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,7 +291,7 @@ def _bfd(f: DeviceFacts, up: set[str], topology: Topology) -> list[BfdState]:
         BfdState(
             peer=b.peer,
             interface=b.interface or (i.name if (i := f.interface_towards(b.peer)) else None),
-            state="Up" if _isp_alive(f, up, topology, b.peer) else "Down",
+            state="Up" if b.accepted and _isp_alive(f, up, topology, b.peer) else "Down",
             interval_ms=b.interval_ms,
             multiplier=b.multiplier,
         )
@@ -370,6 +376,8 @@ def _vrrp(
             key = (segment.name if segment else f"{name}:{group.interface}", group.group)
             master = masters.get(key) if live else None
             prio = _effective_priority(group, f, up[name], probes[name])
+            if live and iface is not None and iface.address is not None and not group.hears_peers:
+                master = (prio, iface.address.ip, name, group)  # deaf: it hears no better one
             state = "Init" if master is None else ("Master" if master[2] == name else "Backup")
             states.append(
                 VrrpState(

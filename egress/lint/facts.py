@@ -145,6 +145,18 @@ class HaFact:
 
 
 @dataclass(slots=True)
+class ZoneFact:
+    """A security zone (SRX): its bound units and the host-inbound protocols it admits."""
+
+    name: str
+    line: int
+    protocols: dict[str, int] = field(default_factory=dict)  # zone-wide: protocol -> line
+    # unit (``ge-0/0/1.0``) -> its own host-inbound protocols (None: the zone's apply)
+    units: dict[str, dict[str, int] | None] = field(default_factory=dict)
+    unit_lines: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
 class ConfigFacts:
     problems: list[SyntaxProblem] = field(default_factory=list)
     interfaces: dict[str, IfaceFact] = field(default_factory=dict)
@@ -158,6 +170,20 @@ class ConfigFacts:
     ha: HaFact | None = None
     secrets: list[tuple[str, int]] = field(default_factory=list)  # (what, line)
     open_access: list[tuple[str, int]] = field(default_factory=list)  # (what, line)
+    zones: dict[str, ZoneFact] = field(default_factory=dict)
+
+    def zone_of(self, unit: str) -> ZoneFact | None:
+        return next((z for z in self.zones.values() if unit in z.units), None)
+
+    def admits(self, unit: str, protocol: str) -> bool:
+        """Whether ``unit`` is in a zone admitting ``protocol`` host-inbound (an interface's
+        own list overrides its zone's; ``all`` admits every protocol)."""
+        zone = self.zone_of(unit)
+        if zone is None:
+            return False
+        own = zone.units[unit]
+        admitted = own if own is not None else zone.protocols
+        return protocol in admitted or "all" in admitted
 
     def interface(self, name: str, line: int) -> IfaceFact:
         found = self.interfaces.get(name)

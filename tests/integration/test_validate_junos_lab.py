@@ -118,3 +118,32 @@ def test_a_filter_taken_off_the_lan_fails_the_pbr_check(lab: Lab) -> None:
         "no input filter",
     )
     assert failing_checks(report, "nyc-srx-02") == []
+
+
+def test_bfd_not_admitted_host_inbound_fails_the_bfd_check(lab: Lab) -> None:
+    commit = egress(
+        "commit", *lab.args(), "--hosts", ",".join(NYC), "--yes", "--json", "--no-post-check"
+    )
+    assert commit.exit_code == 0, commit.output
+    running = running_config(lab, "nyc-srx-01")
+    # the site's own zone names (inventory: security_zones {lan: inside, uplinks: internet})
+    assert "security-zone internet {" in running and "security-zone inside {" in running
+    code, report = validate_json(lab, NYC)
+    assert code == 0, {h: failing_checks(report, h) for h in NYC}
+
+    # someone drops BFD from isp1's host-inbound traffic: an SRX in flow mode now drops the
+    # ISP router's BFD packets, so the session never comes up and the route loses that hop
+    commit_on_device(
+        lab,
+        "nyc-srx-01",
+        "delete security zones security-zone internet interfaces ge-0/0/2.0 "
+        "host-inbound-traffic protocols bfd\n",
+    )
+    code, report = validate_json(lab, NYC)
+    assert code == 1 and report["passed"] is False
+    failed = {c["feature"]: c for c in failing_checks(report, "nyc-srx-01")}
+    assert failed["bfd"]["subject"].startswith("bfd 198.51.100.25")
+    assert failed["bfd"]["observed"] == "Down"
+    assert failed["routing"]["observed"] == "203.0.113.25"
+    assert set(failed) == {"bfd", "routing"}
+    assert failing_checks(report, "nyc-srx-02") == []

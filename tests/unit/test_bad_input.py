@@ -27,6 +27,33 @@ class Case:
 
 CASES = [
     Case(
+        "zone-name-with-space",
+        "groups.yaml",
+        "security_zones: {lan: inside, uplinks: internet}",
+        'security_zones: {lan: "in side", uplinks: internet}',
+        ("would inject config", "' '", "nyc-srx-01", "field: site.security_zones.lan"),
+        line_of='"in side"',
+        no_output_for="nyc-srx-01",
+    ),
+    Case(
+        "zone-name-with-newline",
+        "groups.yaml",
+        "security_zones: {lan: inside, uplinks: internet}",
+        'security_zones: {lan: inside, uplinks: "internet\\nset system root-authentication"}',
+        ("would inject config", "'\\n'", "field: site.security_zones.uplinks"),
+        line_of="root-authentication",
+        no_output_for="nyc-srx-01",
+    ),
+    Case(
+        "zone-name-typo-key",
+        "groups.yaml",
+        "security_zones: {lan: inside, uplinks: internet}",
+        "security_zones: {lan: inside, uplink: internet}",
+        ("field: site.security_zones.uplink", "nyc-srx-01"),
+        line_of="uplink: internet",
+        no_output_for="nyc-srx-01",
+    ),
+    Case(
         "malformed-yaml",
         "hosts.yaml",
         "  groups: [site_ams, ios]\n  data:\n    role: primary",

@@ -176,3 +176,46 @@ def test_errors_keep_their_location_across_processes() -> None:
     error = InputError("boom", location=Location(host="h", field="f", line=3), hint="fix")
     again = pickle.loads(pickle.dumps(error))
     assert (again.location, again.hint, again.exit_code) == (error.location, "fix", 2)
+
+
+def _zones(intent: DeviceIntent) -> list[tuple[str, str, tuple[str, ...], tuple[str, ...]]]:
+    return [(z.zone, z.interface, z.protocols, z.services) for z in intent.security_zones]
+
+
+def test_srx_cluster_zones_its_reth_units_with_bfd_on_uplinks_and_no_vrrp() -> None:
+    intents = _intents("lon", "junos")
+    primary, secondary = intents["lon-srx-01"], intents["lon-srx-02"]
+    # the factory zone names by default; the fabric link is the cluster's own, in no zone
+    assert _zones(primary) == [
+        ("trust", "reth0.0", (), ("ping",)),
+        ("untrust", "reth1.0", ("bfd",), ("ping",)),
+        ("untrust", "reth2.0", ("bfd",), ("ping",)),
+    ]
+    assert secondary.security_zones == primary.security_zones
+
+
+def test_srx_vrrp_pair_admits_vrrp_on_its_lan_in_the_sites_own_zones() -> None:
+    intents = _intents("nyc", "junos", security_zones={"lan": "inside", "uplinks": "internet"})
+    for intent in intents.values():
+        assert _zones(intent) == [
+            ("inside", "ge-0/0/1.0", ("vrrp",), ("ping",)),
+            ("internet", "ge-0/0/2.0", ("bfd",), ("ping",)),
+            ("internet", "ge-0/0/3.0", ("bfd",), ("ping",)),
+        ]
+    defaults = _intents("nyc", "junos", security_zones=None)["nyc-srx-01"]
+    assert [z.zone for z in defaults.security_zones] == ["trust", "untrust", "untrust"]
+
+
+def test_platforms_without_zones_carry_none_and_refuse_the_setting() -> None:
+    assert all(i.security_zones == () for i in _intents("ams", "ios").values())
+    assert all(i.security_zones == () for i in _intents("syd", "fortios").values())
+    with pytest.raises(UnsupportedIntent) as info:
+        _intents("ams", "ios", security_zones={"lan": "trust"})
+    assert info.value.location.field == "site.security_zones"
+    assert "remove `security_zones`" in info.value.hint
+
+
+@pytest.mark.parametrize("name", ["in side", "trust\nset system", "", "a;b"])
+def test_a_zone_name_that_would_inject_config_is_refused(name: str) -> None:
+    with pytest.raises(ValueError, match="security_zones"):
+        Site.model_validate(_site("nyc", security_zones={"lan": name}))

@@ -12,11 +12,16 @@ the configuration itself says is reported, read the way Junos links its objects:
 - filter-based forwarding: the input filter of an interface, each term that sends traffic to
   a forwarding instance, and that instance's static next hop;
 - ``chassis cluster``: this node is the one whose ``groups nodeN system host-name`` is the
-  device's name (the node id itself lives outside the configuration on a real SRX).
+  device's name (the node id itself lives outside the configuration on a real SRX);
+- ``security zones``: the lab box is an SRX in flow mode, where a unit outside every zone
+  drops all traffic and a zoned unit accepts only the host-inbound protocols its zone allows
+  (see :func:`host_inbound`). A BFD peer whose unit does not accept ``bfd`` never comes up;
+  a VRRP group whose unit does not accept ``vrrp`` hears no advert and claims the group.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 from urllib.parse import urlsplit
@@ -52,11 +57,18 @@ def facts_from_config(name: str, root: Node) -> DeviceFacts:
     """What a Junos device with this committed configuration has configured."""
     interfaces = _interfaces(root, node_id=cluster_node(root, name))
     probes = _probes(root, interfaces)
+    inbound = host_inbound(root)
     return DeviceFacts(
         name=name,
         interfaces=interfaces,
-        vrrp=_vrrp(root),
-        bfd=_bfd(root, interfaces),
+        vrrp=tuple(
+            dataclasses.replace(g, hears_peers=accepts(inbound, g.interface, "vrrp"))
+            for g in _vrrp(root)
+        ),
+        bfd=tuple(
+            dataclasses.replace(b, accepted=accepts(inbound, b.interface, "bfd"))
+            for b in _bfd(root, interfaces)
+        ),
         probes=probes,
         routes=_routes(root, interfaces, probes),
         pbr=_pbr(root),
@@ -186,6 +198,50 @@ def _ha(root: Node, name: str) -> HaFacts | None:
         session_sync=True,
         mode="a-p",
     )
+
+
+# -- security zones -----------------------------------------------------------------------
+def host_inbound(root: Node) -> dict[str, frozenset[str]]:
+    """Logical unit (``ge-0/0/1.0``) -> the host-inbound protocols its zone lets in.
+
+    SRX flow mode: a unit missing here is in no zone and drops everything. An interface's
+    own ``host-inbound-traffic protocols`` overrides its zone's; ``all`` admits every
+    protocol but those marked ``except``.
+    """
+    allowed: dict[str, frozenset[str]] = {}
+    for zone in kids(root.find(["security", "zones"]), "security-zone"):
+        zone_level = zone.find(["host-inbound-traffic", "protocols"])
+        section = zone.children.get("interfaces")
+        for unit in [] if section is None else section.children.values():
+            own = unit.find(["host-inbound-traffic", "protocols"])
+            protocols = own if own is not None else zone_level
+            allowed[unit.key] = _admitted(protocols)
+    return allowed
+
+
+def _admitted(protocols: Node | None) -> frozenset[str]:
+    if protocols is None:
+        return frozenset()
+    # ``bfd except`` reads as a container holding the flag, or as a leaf valued ``except``
+    named = {
+        c.key: "except" in c.children or "except" in (c.values or [])
+        for c in protocols.children.values()
+    }
+    admitted = {p for p, excepted in named.items() if not excepted}
+    if "all" in admitted:
+        # every protocol but the excepted ones: say so by listing the exceptions
+        return frozenset({"all"} | {f"!{p}" for p, excepted in named.items() if excepted})
+    return frozenset(admitted)
+
+
+def accepts(inbound: dict[str, frozenset[str]], interface: str | None, protocol: str) -> bool:
+    """Whether the routed unit (unit 0) of ``interface`` admits ``protocol`` host-inbound."""
+    if interface is None:
+        return False
+    admitted = inbound.get(f"{interface}.0", frozenset())
+    if protocol in admitted:
+        return True
+    return "all" in admitted and f"!{protocol}" not in admitted
 
 
 # -- interfaces ---------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from egress.lint.facts import (
     SyntaxProblem,
     TrackFact,
     VrrpFact,
+    ZoneFact,
 )
 
 TOP_LEVEL = frozenset((
@@ -171,6 +172,9 @@ def parse(text: str) -> ConfigFacts:
         elif top == "chassis":
             if (m := _match(w, "chassis", "cluster")) is not None:
                 _cluster(facts, m, n)
+        elif top == "security":
+            if (m := _match(w, "security", "zones", "security-zone", "*")):
+                _zone(facts, m, n)
         elif top == "system":
             m = _match(w, "system", "services", "*")
             if m and m[0] in MANAGEMENT:
@@ -280,6 +284,22 @@ def _monitoring(facts: ConfigFacts, m: tuple[str, ...], n: int) -> None:
         facts.tracks[policy] = TrackFact(key=policy, probe=Ref(rest[2], n), line=n)
     elif "preferred-route" in rest and "next-hop" in rest and policy in facts.tracks:
         facts.tracks[policy].reroutes_to = rest[rest.index("next-hop") + 1]
+
+
+def _zone(facts: ConfigFacts, m: tuple[str, ...], n: int) -> None:
+    name, rest = m[0], m[1:]
+    zone = facts.zones.get(name) or facts.zones.setdefault(name, ZoneFact(name=name, line=n))
+    protocols = zone.protocols
+    if rest[:1] == ("interfaces",) and len(rest) > 1:
+        unit, rest = rest[1], rest[2:]
+        zone.unit_lines.setdefault(unit, n)
+        zone.units.setdefault(unit, None)
+        if rest[:2] != ("host-inbound-traffic", "protocols"):
+            return
+        protocols = zone.units[unit] = zone.units[unit] or {}
+    if rest[:2] == ("host-inbound-traffic", "protocols") and len(rest) > 2 and (
+            "except" not in rest[3:]):
+        protocols.setdefault(rest[2], n)
 
 
 def _cluster(facts: ConfigFacts, m: tuple[str, ...], n: int) -> None:

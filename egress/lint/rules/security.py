@@ -1,12 +1,15 @@
-"""E8xx: no plaintext secret anywhere, no management access open to the world."""
+"""E8xx: no plaintext secret anywhere, no management access open to the world, and on a
+zone-based firewall every protocol egress runs admitted host-inbound."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from ipaddress import IPv4Address, IPv4Interface
 from typing import Any
 
 from egress.errors import InputError
+from egress.lint.facts import ConfigFacts
 from egress.lint.findings import Issue, Where
 from egress.lint.model import DeviceView
 from egress.lint.registry import Scope, rule
@@ -71,3 +74,44 @@ def open_management(view: DeviceView) -> Iterable[Issue]:
     for what, line in view.facts.open_access:
         yield view.at(line, f"management access open to any source: {what}",
                       "restrict it (IOS access-class, Junos lo0 filter, FortiOS admin trusthost)")
+
+
+@rule("E804", title="VRRP or BFD on a unit whose security zone does not admit it host-inbound")
+def zone_admits(view: DeviceView) -> Iterable[Issue]:
+    # SRX flow mode: a unit outside every zone drops all traffic, a zoned one accepts only
+    # the host-inbound traffic its zone allows: VRRP adverts and BFD packets would be dropped
+    if not view.profile.security_zones:
+        return
+    facts = view.facts
+    for group in facts.vrrp:
+        unit = view.profile.unit_format.format(name=group.interface)
+        if not facts.admits(unit, "vrrp"):
+            yield view.at(group.line, _refused(facts, unit, "vrrp",
+                          f"VRRP group {group.group} on {group.interface}"),
+                          f"bind {unit} to the LAN zone with host-inbound-traffic protocols vrrp")
+    for bfd in facts.bfd:
+        iface = next((i for i in facts.interfaces.values() if i.address is not None
+                      and bfd.peer is not None and _within(bfd.peer, i.address)), None)
+        name = bfd.interface or (iface.name if iface else None)
+        if name is None:
+            continue  # the next hop is on no interface: another rule's concern
+        unit = view.profile.unit_format.format(name=name)
+        if not facts.admits(unit, "bfd"):
+            yield view.at(bfd.line, _refused(facts, unit, "bfd", f"BFD towards {bfd.peer}"),
+                          f"bind {unit} to the uplinks zone with host-inbound-traffic "
+                          "protocols bfd")
+
+
+def _within(address: str, interface: IPv4Interface) -> bool:
+    try:
+        return IPv4Address(address) in interface.network
+    except ValueError:
+        return False
+
+
+def _refused(facts: ConfigFacts, unit: str, protocol: str, what: str) -> str:
+    zone = facts.zone_of(unit)
+    if zone is None:
+        return f"{what}: {unit} is in no security zone, so the SRX drops every packet on it"
+    return (f"{what}: security zone {zone.name!r} does not admit {protocol} host-inbound on "
+            f"{unit}, so the SRX drops the peer's packets")
