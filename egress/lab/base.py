@@ -34,6 +34,11 @@ class LabWorld(Protocol):
         """Call after every change of the running/committed config (cluster mirroring)."""
         ...
 
+    def cluster_nodes(self, device: str) -> tuple[str, ...]:
+        """The members of the shared-config cluster ``device`` is in, node 0 first (the
+        member the others mirror); () for a device in no such cluster."""
+        ...
+
 
 @dataclass
 class Faults:

@@ -85,6 +85,12 @@ class LabNetwork:
             if callable(importer):
                 importer(exporter())
 
+    def cluster_nodes(self, device: str) -> tuple[str, ...]:
+        mirrors = {e.name: e.mirror_of for e in self._spec.devices if e.mirror_of}
+        primary = mirrors.get(device, device)
+        followers = tuple(sorted(name for name, source in mirrors.items() if source == primary))
+        return (primary, *followers) if followers else ()
+
     def op_state(self, device: str) -> OpState:
         facts = {name: _facts(dev) for name, dev in self.devices.items()}
         return simulate(facts, self._topology, links_down=self.links_down())[device]

@@ -10,6 +10,7 @@ from tests.integration.deploy.helpers import (
     commit_on_device,
     egress,
     failing_checks,
+    lab_facts,
     running_config,
     summary,
     validate_json,
@@ -57,6 +58,8 @@ def test_the_design_validates_then_a_cut_link_and_a_drill_show_up(lab: Lab) -> N
         for h in LON
     }
     assert roles == {"lon-srx-01": "Primary", "lon-srx-02": "Secondary"}
+    # one shared configuration, each node named by its own `groups nodeN` host-name
+    assert {h: lab_facts(lab, h)["hostname"] for h in LON} == {h: h for h in LON}
 
     # nyc-srx-01 loses its isp1 port: its BFD session, probe and ECMP path to 198.51.100.25
     set_link(lab.state, host="nyc-srx-01", interface="ge-0/0/2", up=False)

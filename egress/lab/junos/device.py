@@ -31,16 +31,33 @@ STATE_FILE = "junos-db.json"
 CONFIG_FILE = "juniper.conf"
 
 
-def base_config(*, hostname: str, username: str, ports: int) -> str:
-    """The factory-ish configuration a freshly racked lab box starts from."""
+def base_config(
+    *, hostname: str, username: str, ports: int, cluster_nodes: tuple[str, ...] = ()
+) -> str:
+    """The factory-ish configuration a freshly racked lab box starts from.
+
+    A chassis-cluster member (``cluster_nodes``: the host names of node0, node1) starts as
+    Juniper's cluster set-up leaves it: each node's host name in ``groups nodeN`` applied with
+    ``apply-groups "${node}"``, and no top-level ``host-name`` — that one would override the
+    group on both nodes of the shared configuration and name them alike.
+    """
     data_ports = "".join(
         f"    ge-0/0/{index} {{\n        unit 0 {{\n            family inet;\n        }}\n    }}\n"
         for index in range(min(ports, 4))
     )
+    node_groups = "".join(
+        f"    node{index} {{\n        system {{\n            host-name {name};\n"
+        "        }\n    }\n"
+        for index, name in enumerate(cluster_nodes)
+    )
+    cluster_part = (
+        f'groups {{\n{node_groups}}}\napply-groups "${{node}}";\n' if cluster_nodes else ""
+    )
     return (
-        "system {\n"
-        f"    host-name {hostname};\n"
-        "    root-authentication {\n"
+        cluster_part
+        + "system {\n"
+        + ("" if cluster_nodes else f"    host-name {hostname};\n")
+        + "    root-authentication {\n"
         '        encrypted-password "$6$lab$0000000000000000000000000000000000000000";\n'
         "    }\n"
         "    login {\n"
@@ -105,7 +122,10 @@ class JunosDevice(LabDevice):
                 self._db = ConfigDB.from_json(saved)
             else:
                 text = base_config(
-                    hostname=self.name, username=self.credentials.username, ports=self.ports
+                    hostname=self.name,
+                    username=self.credentials.username,
+                    ports=self.ports,
+                    cluster_nodes=self.world.cluster_nodes(self.name) if self.world else (),
                 )
                 tree, _ = cfg.parse_text(text)
                 self._db = ConfigDB.fresh(tree, user="root")

@@ -39,6 +39,16 @@ def running_config(lab: Lab, host: str) -> str:
         driver.close()
 
 
+def lab_facts(lab: Lab, host: str) -> dict[str, Any]:
+    """napalm ``get_facts()`` of a lab device, host keys verified."""
+    driver = _driver(lab, host)
+    driver.open()
+    try:
+        return dict(driver.get_facts())
+    finally:
+        driver.close()
+
+
 def commit_on_device(lab: Lab, host: str, config: str) -> None:
     """Change a lab device behind egress's back: the unmodified napalm driver merges
     ``config`` and commits it, as an operator's hand edit would."""

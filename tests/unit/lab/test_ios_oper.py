@@ -134,6 +134,9 @@ class _CutWorld:
     def config_committed(self, device: str) -> None:
         self.commits += 1
 
+    def cluster_nodes(self, device: str) -> tuple[str, ...]:
+        return ()
+
     def op_state(self, device: str) -> OpState:
         assert self.facts is not None
         return state(self.facts, self.cut[1])
