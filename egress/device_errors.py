@@ -76,8 +76,8 @@ _KINDS: tuple[tuple[str, frozenset[str], str], ...] = (
     ),
     ("confirm", frozenset({"CommitConfirmException"}), "commit-confirm is not possible"),
 )
-# egress's own failures already carry their one line
-_OWN = frozenset({"PostCheckFailed", "CommitInterrupted", "DeviceError"})
+# egress's own failures (post-check, interrupted commit, vault, ...) already carry their line
+_OWN = frozenset({"EgressError"})
 
 
 @dataclass(frozen=True, slots=True)

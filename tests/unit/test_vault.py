@@ -300,3 +300,18 @@ def test_every_other_file_of_the_change_directory_is_redacted(tmp_path: Path) ->
 
 def _all_text(root: Path) -> str:
     return "\n".join(p.read_text() for p in sorted(root.rglob("*")) if p.is_file())
+
+
+def test_a_vault_failure_is_described_by_its_own_line_wherever_it_surfaces(
+    tmp_path: Path,
+) -> None:
+    """A cluster member's backup read during a playbook rollback raises VaultError itself,
+    not wrapped: the report line is its message, not "VaultError: ..." with a class name."""
+    change = ChangeDir.create(tmp_path, "CHG-described")
+    change.write_backup("r1", IOS)
+    vault.entry_path("CHG-described", "r1").unlink()
+    with pytest.raises(vault.VaultError) as caught:
+        change.verified_backup("r1")
+    assert describe(caught.value).message == caught.value.message
+    assert not describe(caught.value).message.startswith("VaultError")
+
