@@ -199,6 +199,20 @@ class HaMember:
 
 
 @dataclass(frozen=True, slots=True)
+class HaTrack:
+    """A tracked object whose failure lowers this member's HA group priority by ``decrement``.
+
+    Either the LAN port's line protocol (a track object the HA feature defines itself) or a
+    probe's track, the one VRRP already follows.
+    """
+
+    track_id: int
+    decrement: int
+    interface: str | None = None  # a line-protocol track on this interface
+    probe_name: str | None = None  # or the track of this probe
+
+
+@dataclass(frozen=True, slots=True)
 class HaSync:
     form: str
     group_id: int
@@ -215,6 +229,8 @@ class HaSync:
     monitored: tuple[str, ...]  # physical ports whose failure moves the cluster
     members: tuple[HaMember, ...]
     cluster_interface_count: int  # logical interfaces a shared-config cluster spans (reth-count)
+    # a sync pair whose group follows the LAN gateway (PlatformProfile.sync_pair_role_follows_lan)
+    tracks: tuple[HaTrack, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -429,7 +445,10 @@ def _device_intent(site: Site, member: Member, pair: tuple[Member, Member]) -> D
     ecmp = Ecmp(site.hashing.value, uplinks) if site.mode is Mode.LOAD_SHARING else None
     pbr = _pbr(site, by_role, uplinks)
     zones = _security_zones(site, profile, interfaces, vrrp, bfd) if profile.security_zones else ()
-    ha = _ha_sync(site, member, peer, pair, profile, by_role, uplinks) if site.ha_sync else None
+    ha = None
+    if site.ha_sync is not None:
+        ha_tracks = _ha_tracks(site, profile, by_role, probes, vrrp)
+        ha = _ha_sync(site, member, peer, pair, profile, by_role, uplinks, ha_tracks)
 
     present = {
         "interfaces": True,
@@ -664,6 +683,7 @@ def _ha_sync(
     profile: PlatformProfile,
     by_role: dict[str, Interface],
     uplinks: tuple[Uplink, ...],
+    tracks: tuple[HaTrack, ...],
 ) -> HaSync:
     assert site.ha_sync is not None
     spec = site.ha_sync
@@ -706,4 +726,38 @@ def _ha_sync(
         monitored=monitored,
         members=members,
         cluster_interface_count=sum(1 for i in by_role.values() if i.redundancy_group),
+        tracks=tracks,
     )
+
+
+def _ha_tracks(
+    site: Site,
+    profile: PlatformProfile,
+    by_role: dict[str, Interface],
+    probes: tuple[Probe, ...],
+    vrrp: tuple[VrrpGroup, ...],
+) -> tuple[HaTrack, ...]:
+    """What a sync pair's HA group follows so that it stays with the LAN gateway.
+
+    The group owns the session table; it must sit on the box VRRP makes the gateway. So it
+    drops by more than the primary/secondary gap when this member's LAN port goes (VRRP is
+    gone there) and follows VRRP's own tracks scaled to the HA priorities: the same failures
+    that hand the VIP over hand the group over. The LAN track takes the first id after the
+    probes' (every probe owns ``track <probe id>``), so it cannot collide with one.
+    """
+    assert site.ha_sync is not None
+    if site.ha_sync.form is not HaForm.SYNC_PAIR or not profile.sync_pair_role_follows_lan:
+        return ()
+    gap = profile.ha_priority_primary - profile.ha_priority_secondary
+    lan = HaTrack(
+        track_id=max((p.id for p in probes), default=0) + 1,
+        decrement=gap + 10,
+        interface=by_role[LAN].name,
+    )
+    # as VRRP's: losing the primary link hands over (active-standby), or losing every link
+    share = gap + 10 if site.mode is Mode.ACTIVE_STANDBY else gap // len(site.links) + 1
+    followed = [t for group in vrrp for t in group.tracks]
+    probe_tracks = (
+        HaTrack(track_id=t.track_id, decrement=share, probe_name=t.probe_name) for t in followed
+    )
+    return tuple(sorted((lan, *probe_tracks), key=lambda t: t.track_id))

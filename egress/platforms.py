@@ -23,6 +23,10 @@ class PlatformProfile:
     vrrp_priority_secondary: int = 100
     ha_priority_primary: int = 200
     ha_priority_secondary: int = 100
+    # A sync pair's HA group tracks what VRRP tracks plus the LAN port, so its role moves with
+    # the LAN gateway (IOS-XE redundancy group `track N decrement`): in a failover drill the
+    # peer must own the group. False where sync-pair members have no roles (FortiOS FGSP).
+    sync_pair_role_follows_lan: bool = False
     # how a shared-config cluster names its logical interface number N (SRX reth)
     cluster_interface_format: str | None = None
     # a zone-based firewall in flow mode (SRX): an interface outside every security zone
@@ -44,6 +48,7 @@ PLATFORMS: dict[str, PlatformProfile] = {
         backup_route_distance=10,
         bfd_min_interval_ms=50,
         ha_priority_primary=150,
+        sync_pair_role_follows_lan=True,
     ),
     "junos": PlatformProfile(
         slug="junos",

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from egress.intent import DeviceIntent
 from egress.parse.schema import BaseRecord, Bfd, Ha, Pbr, Probe, Route, Vrrp
+from egress.platforms import PLATFORMS
 
 # The show command that proves each feature, per platform (None: no command proves it).
 COMMANDS: dict[str, dict[str, str | None]] = {
@@ -385,10 +386,13 @@ def _ha(
         if drill:
             primary = intent.peer if primary == intent.host else intent.host
         accepted: tuple[str, ...] = ("Primary",) if primary == intent.host else ("Secondary",)
-        if drill and intent.ha_sync.form == "sync-pair":
-            # A sync pair's redundancy group carries session state; the traffic role a drill
-            # moves is VRRP's. The group moves only on its own faults (control/data link),
-            # so in a drill either role is right as long as the pair stays in sync.
+        follows_lan = PLATFORMS[intent.platform].sync_pair_role_follows_lan
+        if drill and intent.ha_sync.form == "sync-pair" and not follows_lan:
+            # Where a sync pair's group tracks nothing of the LAN gateway, the traffic role a
+            # drill moves is VRRP's alone and the group moves only on its own faults
+            # (control/data link): either role is right as long as the pair stays in sync.
+            # Where it follows the LAN (IOS-XE: the group tracks the LAN port and VRRP's
+            # tracks), the peer must own the session table too: the strict check above holds.
             accepted = ("Primary", "Secondary")
         if record.local_role != "Unknown":
             checks.append(

@@ -94,5 +94,9 @@ def facts_from_intent(intent: DeviceIntent) -> DeviceFacts:
             IPv4Address(h.peer_address) if h.peer_address else None,
             h.session_sync,
             h.mode,
+            tuple(
+                VrrpTrackFacts(t.decrement, probe=t.probe_name, interface=t.interface)
+                for t in h.tracks
+            ),
         )
     return DeviceFacts(intent.host, interfaces, vrrp, bfd, probes, routes, pbr, ha)

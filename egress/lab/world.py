@@ -27,6 +27,8 @@ class IfaceFacts:
 
 @dataclass(frozen=True, slots=True)
 class VrrpTrackFacts:
+    """A tracked object that lowers a VRRP (or HA group) priority by ``decrement`` when down."""
+
     decrement: int
     probe: str | None = None  # a probe/track object by name (IOS track -> ip sla tag)
     interface: str | None = None  # or an interface (Junos track interface)
@@ -98,6 +100,8 @@ class HaFacts:
     peer: IPv4Address | None = None
     session_sync: bool = True
     mode: str = "a-p"
+    # what lowers the group's priority (IOS redundancy group `track N decrement`)
+    tracks: tuple[VrrpTrackFacts, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,8 +202,10 @@ class HaState:
     in_sync: bool
     session_sync: bool
     mode: str
-    # the peer's configured HA priority while it is in sync (IOS prints it beside the peer)
+    # the peer's HA priority, lowered by its tracks, while it is in sync (its hellos carry it)
     peer_priority: int | None = None
+    # this member's priority lowered by its down tracks (IOS: the runtime priority)
+    effective_priority: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,7 +235,7 @@ def simulate(
     probes = {name: _probes(f, up[name], topology) for name, f in facts.items()}
     bfd = {name: _bfd(f, up[name], topology) for name, f in facts.items()}
     vrrp = _vrrp(facts, up, probes, topology)
-    ha = _ha(facts, links_down, topology)
+    ha = _ha(facts, links_down, topology, up, probes)
     states = {}
     for name, f in facts.items():
         routes = _routes(f, up[name], bfd[name], probes[name])
@@ -328,23 +334,31 @@ def _routes(
     return tuple(states)
 
 
+def _track_down(track: VrrpTrackFacts, up: set[str], probes: list[ProbeState]) -> bool:
+    failed = {p.name for p in probes if not p.ok}
+    failed_targets = {str(p.target) for p in probes if not p.ok}
+    return (
+        (track.probe is not None and track.probe in failed)
+        or (track.interface is not None and track.interface not in up)
+        or (track.target is not None and track.target in failed_targets)
+    )
+
+
 def _effective_priority(
     vrrp: VrrpFacts, f: DeviceFacts, up: set[str], probes: list[ProbeState]
 ) -> int:
-    failed = {p.name for p in probes if not p.ok}
-    failed_targets = {str(p.target) for p in probes if not p.ok}
     priority = vrrp.priority
     for track in vrrp.tracks:
-        down = (
-            (track.probe is not None and track.probe in failed)
-            or (track.interface is not None and track.interface not in up)
-            or (track.target is not None and track.target in failed_targets)
-        )
-        if down:
+        if _track_down(track, up, probes):
             if vrrp.failed_priority is not None:
                 return vrrp.failed_priority
             priority -= track.decrement
     return max(priority, 1)
+
+
+def _ha_priority(ha: HaFacts, up: set[str], probes: list[ProbeState]) -> int:
+    down = sum(t.decrement for t in ha.tracks if _track_down(t, up, probes))
+    return max(ha.priority - down, 1) if down else ha.priority
 
 
 def _vrrp(
@@ -397,8 +411,17 @@ def _vrrp(
 
 
 def _ha(
-    facts: Mapping[str, DeviceFacts], links_down: frozenset[tuple[str, str]], topology: Topology
+    facts: Mapping[str, DeviceFacts],
+    links_down: frozenset[tuple[str, str]],
+    topology: Topology,
+    up: Mapping[str, set[str]],
+    probes: Mapping[str, list[ProbeState]],
 ) -> dict[str, HaState]:
+    """Each HA member's role: the higher priority, lowered by its down tracks, is Primary.
+
+    The lab keeps no history, so this is the state once preemption has run: a group that
+    tracks the LAN moves to the peer while the LAN is down and back once it is up again.
+    """
     result: dict[str, HaState] = {}
     for segment in topology.segments:
         if segment.kind != "ha" or len(segment.members) != 2:
@@ -414,8 +437,11 @@ def _ha(
                 continue
             agree = f_peer.ha is not None and _ha_agrees(f_me, f_peer)
             in_sync = link_up and agree
-            if in_sync and f_peer.ha is not None:
-                mine, theirs = f_me.ha.priority, f_peer.ha.priority
+            mine = _ha_priority(f_me.ha, up[me], probes[me])
+            theirs = (
+                _ha_priority(f_peer.ha, up[peer], probes[peer]) if f_peer.ha is not None else None
+            )
+            if in_sync and theirs is not None:
                 primary = mine > theirs or (mine == theirs and me < peer)
                 local = "Primary" if primary else "Secondary"
                 remote: str | None = "Secondary" if primary else "Primary"
@@ -430,7 +456,8 @@ def _ha(
                 in_sync,
                 f_me.ha.session_sync,
                 f_me.ha.mode,
-                f_peer.ha.priority if in_sync and f_peer.ha is not None else None,
+                theirs if in_sync else None,
+                mine,
             )
     return result
 

@@ -142,6 +142,7 @@ class HaFact:
     session_line: int | None = None
     mode: str | None = None  # "a-p"/"a-a" where the platform states it
     mode_line: int | None = None
+    tracks: list[Ref] = field(default_factory=list)  # what the group's priority follows
 
 
 @dataclass(slots=True)

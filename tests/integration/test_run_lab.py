@@ -195,7 +195,7 @@ steps:
   - validate:
       cut: {host: fra-edge-01, link: isp1}
       expect_failover: [fra-edge-01]
-      features: [vrrp]
+      features: [vrrp, ha_sync]
   - validate: {features: [vrrp, bfd, probes]}
   - report
 """
@@ -232,6 +232,16 @@ def test_failover_drill_cuts_validates_restores_and_validates_again(
     # the hand-over itself: the primary is Backup, its peer Master, while isp1 is cut
     assert during["fra-edge-01"]["vrrp 11 on GigabitEthernet2"]["observed"] == "Backup"
     assert during["fra-edge-02"]["vrrp 11 on GigabitEthernet2"]["observed"] == "Master"
+    # the redundancy group follows VRRP's track: the peer owns the session table (strict)
+    role = "ha group 2 (sync-pair) role"
+    assert (during["fra-edge-01"][role]["observed"], during["fra-edge-01"][role]["passed"]) == (
+        "Secondary",
+        True,
+    )
+    assert (during["fra-edge-02"][role]["observed"], during["fra-edge-02"][role]["passed"]) == (
+        "Primary",
+        True,
+    )
     for host in ("fra-edge-01", "fra-edge-02"):
         assert all(r["passed"] for r in _rows(change, host, "post")), host
         assert all(r["passed"] for r in _rows(change, host, "pre")), host

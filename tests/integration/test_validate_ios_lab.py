@@ -13,6 +13,7 @@ from egress.configtext import normalise
 from egress.lab.control import set_link
 from tests.integration.conftest import Lab
 from tests.integration.deploy.helpers import (
+    _driver,
     egress,
     failing_checks,
     running_config,
@@ -28,6 +29,27 @@ ISP1_GATEWAY = "198.51.100.1"  # ams isp1 (KPN): the peer ams-edge-01 loses with
 def _commit(lab: Lab, hosts: tuple[str, ...], *extra: str) -> tuple[int, dict[str, Any]]:
     result = egress("commit", *lab.args(), "--hosts", ",".join(hosts), "--yes", "--json", *extra)
     return result.exit_code, summary(result)
+
+
+def _ha_role(report: dict[str, Any], host: str) -> tuple[str, str, bool]:
+    check = next(
+        c
+        for c in report["hosts"][host]
+        if c["feature"] == "ha_sync" and c["subject"].endswith(" role")
+    )
+    return check["expected"], check["observed"], check["passed"]
+
+
+def _rg_roles(lab: Lab, host: str) -> list[str]:
+    """The `My Role:` lines of the device's own `show redundancy application group all`."""
+    driver = _driver(lab, host)
+    driver.open()
+    try:
+        command = "show redundancy application group all"
+        text = str(driver.cli([command])[command])
+    finally:
+        driver.close()
+    return [line.strip() for line in text.splitlines() if line.startswith("My Role:")]
 
 
 def test_commit_with_post_checks_then_validate_a_cut_uplink_and_a_drill(lab: Lab) -> None:
@@ -87,6 +109,11 @@ def test_commit_with_post_checks_then_validate_a_cut_uplink_and_a_drill(lab: Lab
         "Backup",
         "Master",
     )
+    # the redundancy group tracks the LAN port: it went with the VIP, the session table too
+    assert _ha_role(report, "fra-edge-01") == ("Primary", "Secondary", False)
+    assert _ha_role(report, "fra-edge-02") == ("Secondary", "Primary", False)
+    assert _rg_roles(lab, "fra-edge-01") == ["My Role: STANDBY"]
+    assert _rg_roles(lab, "fra-edge-02") == ["My Role: ACTIVE"]
     code, report = validate_json(lab, FRA, "--expect-failover", "fra-edge-01")
     assert {h: failing_checks(report, h) for h in FRA} == {h: [] for h in FRA}
     assert code == 0 and report["passed"] is True
@@ -99,6 +126,16 @@ def test_commit_with_post_checks_then_validate_a_cut_uplink_and_a_drill(lab: Lab
         for h in FRA
     }
     assert roles == {"fra-edge-01": "Init", "fra-edge-02": "Master"}
+    # strict for IOS: in the drill the peer must own the redundancy group, not just the VIP
+    assert _ha_role(report, "fra-edge-01") == ("Secondary", "Secondary", True)
+    assert _ha_role(report, "fra-edge-02") == ("Primary", "Primary", True)
+
+    # the LAN is back: preempt returns the VIP and the group to the primary
+    set_link(lab.state, host="fra-edge-01", interface="GigabitEthernet2", up=True)
+    code, report = validate_json(lab, FRA)
+    assert {h: failing_checks(report, h) for h in FRA} == {h: [] for h in FRA}
+    assert _ha_role(report, "fra-edge-01") == ("Primary", "Primary", True)
+    assert _rg_roles(lab, "fra-edge-01") == ["My Role: ACTIVE"]
 
 
 def test_a_commit_whose_post_check_cannot_pass_is_rolled_back(lab: Lab) -> None:

@@ -66,6 +66,50 @@ def test_load_sharing_keeps_the_master_until_every_link_fails() -> None:
     assert group.failed_priority < 100  # both down: the peer takes over
 
 
+def test_ios_redundancy_group_follows_the_lan_and_vrrps_tracks() -> None:
+    intents = _intents("fra", "ios")
+    one, two = intents["fra-edge-01"], intents["fra-edge-02"]
+    assert one.ha_sync and two.ha_sync
+    gap = one.ha_sync.priority - two.ha_sync.priority
+    probe_tracks = {p.id for p in one.probes}
+    (lan,) = [t for t in one.ha_sync.tracks if t.interface is not None]
+    # its own line-protocol track, on the LAN port, with an id no probe's track uses
+    assert lan.interface == one.vrrp[0].interface
+    assert lan.track_id not in probe_tracks and lan.track_id == max(probe_tracks) + 1
+    assert lan.decrement > gap  # the LAN port alone hands the group to the peer
+    # and VRRP's own track (the primary link's probe) moves the group with the VIP
+    followed = [(t.track_id, t.probe_name) for t in one.ha_sync.tracks if t.probe_name]
+    assert followed == [(t.track_id, t.probe_name) for t in one.vrrp[0].tracks]
+    assert all(t.decrement > gap for t in one.ha_sync.tracks)
+    assert two.ha_sync.tracks == one.ha_sync.tracks  # both members track alike
+
+
+def test_load_sharing_redundancy_group_moves_only_when_every_link_fails() -> None:
+    ha = _intents("ams", "ios")["ams-edge-01"].ha_sync
+    assert ha
+    gap = ha.priority - 100
+    probes = [t.decrement for t in ha.tracks if t.probe_name]
+    assert len(probes) == 2
+    assert probes[0] <= gap < sum(probes)  # one link down keeps the group; both hand it over
+    assert [t.decrement for t in ha.tracks if t.interface] == [gap + 10]
+
+
+def test_the_lan_track_id_stays_clear_of_every_probe_track() -> None:
+    site = _site("fra")
+    extra = {**site["probes"][0], "name": "isp1-extra"}
+    intent = _intents("fra", "ios", probes=[*site["probes"], extra])["fra-edge-01"]
+    assert intent.ha_sync
+    (lan,) = [t for t in intent.ha_sync.tracks if t.interface]
+    assert lan.track_id == len(intent.probes) + 1
+    assert lan.track_id not in {p.id for p in intent.probes}
+
+
+def test_fgsp_and_clusters_track_nothing_for_their_ha_group() -> None:
+    for site, platform in (("syd", "fortios"), ("sin", "fortios"), ("lon", "junos")):
+        for intent in _intents(site, platform).values():
+            assert intent.ha_sync and intent.ha_sync.tracks == (), intent.host
+
+
 def test_route_distances_follow_the_mode() -> None:
     standby = _intents("fra", "ios")["fra-edge-01"].uplinks
     assert standby[0].distance < standby[1].distance and standby[0].primary

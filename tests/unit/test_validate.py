@@ -100,6 +100,37 @@ def test_the_secondary_is_expected_backup_until_a_failover_drill() -> None:
     assert all(c.passed for c in drill if c.feature == "vrrp")
 
 
+def _ha_role(host: str, observed: str, *, failover: frozenset[str]) -> tuple[str, bool]:
+    parsed = _healthy(host)
+    parsed["ha_sync"] = [Ha(in_sync=True, session_sync=True, local_role=observed)]
+    (role,) = [
+        c
+        for c in evaluate(INTENTS[host], parsed, failover=failover)
+        if c.feature == "ha_sync" and c.subject.endswith(" role")
+    ]
+    return role.expected, role.passed
+
+
+def test_an_ios_drill_needs_the_peer_to_own_the_redundancy_group() -> None:
+    drill = frozenset({"fra-edge-01"})
+    # the old primary still owning the group in a drill is the fault the LAN track prevents
+    assert _ha_role("fra-edge-01", "Primary", failover=drill) == ("Secondary", False)
+    assert _ha_role("fra-edge-02", "Secondary", failover=drill) == ("Primary", False)
+    assert _ha_role("fra-edge-01", "Secondary", failover=drill)[1]
+    assert _ha_role("fra-edge-02", "Primary", failover=drill)[1]
+    # no drill: the intended roles
+    assert _ha_role("fra-edge-01", "Primary", failover=frozenset()) == ("Primary", True)
+
+
+def test_an_fgsp_drill_still_accepts_either_role() -> None:
+    # FortiOS FGSP peers have no roles that follow the LAN: in a drill, either is right
+    drill = frozenset({"syd-fgt-01"})
+    for host in ("syd-fgt-01", "syd-fgt-02"):
+        for observed in ("Primary", "Secondary"):
+            assert _ha_role(host, observed, failover=drill) == ("Primary or Secondary", True)
+    assert _ha_role("syd-fgt-01", "Secondary", failover=frozenset()) == ("Primary", False)
+
+
 def test_an_ipv6_group_of_the_same_number_does_not_hide_the_ipv4_one() -> None:
     parsed = _healthy("nyc-srx-01")
     (v4,) = parsed["vrrp"]

@@ -32,6 +32,7 @@ _ROUTE = re.compile(
     r"(?P<gateway>\d+\.\d+\.\d+\.\d+)(?: (?P<distance>\d+))?(?P<rest>.*)$"
 )
 _TRACK = re.compile(r"^track (\d+) ip sla (\d+)")
+_TRACK_LINE = re.compile(r"^track (\d+) interface (\S+) line-protocol$")
 _DEFAULT_VRRP_PRIORITY = 100
 _DEFAULT_RG_PRIORITY = 100
 
@@ -49,7 +50,7 @@ def facts_from_config(name: str, root: Node) -> DeviceFacts:
         probes=probes,
         routes=_routes(root, by_track),
         pbr=_pbr(root, interfaces),
-        ha=_ha(root, interfaces),
+        ha=_ha(root, interfaces, by_track),
     )
 
 
@@ -257,7 +258,7 @@ def _pbr(root: Node, interfaces: list[Node]) -> tuple[PbrFacts, ...]:
     return tuple(rules)
 
 
-def _ha(root: Node, interfaces: list[Node]) -> HaFacts | None:
+def _ha(root: Node, interfaces: list[Node], by_track: dict[int, str]) -> HaFacts | None:
     redundancy = root.child("redundancy")
     app = redundancy.child("application redundancy") if redundancy else None
     group = next(iter(app.top("group ")), None) if app else None
@@ -280,4 +281,26 @@ def _ha(root: Node, interfaces: list[Node]) -> HaFacts | None:
         peer=peer,
         session_sync=bool(group.top("data ")),
         mode="a-p",
+        tracks=_rg_tracks(root, group, by_track),
     )
+
+
+def _rg_tracks(root: Node, group: Node, by_track: dict[int, str]) -> tuple[VrrpTrackFacts, ...]:
+    """The group's ``track N decrement V``: N follows an interface's line protocol or an ip sla.
+
+    A track number no ``track`` object defines never goes down on IOS; it is left out.
+    """
+    lines = {
+        int(m.group(1)): m.group(2) for c in root.top("track ") if (m := _TRACK_LINE.match(c.text))
+    }
+    tracks = []
+    for child in group.top("track "):
+        words = child.text.split()
+        if len(words) < 4 or words[2] != "decrement" or not words[1].isdigit():
+            continue
+        number, decrement = int(words[1]), int(words[3])
+        if number in lines:
+            tracks.append(VrrpTrackFacts(decrement, interface=lines[number]))
+        elif number in by_track:
+            tracks.append(VrrpTrackFacts(decrement, probe=by_track[number]))
+    return tuple(tracks)

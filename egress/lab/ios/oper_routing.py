@@ -165,10 +165,12 @@ def show_redundancy_application_group(facts: DeviceFacts, op: OpState, *, name: 
     # the peer's own priority, learned from its hellos (printed only while it is present)
     peer_priority = state.peer_priority if state is not None else None
     peer = f"address {ha.peer}, priority {peer_priority}, intf {ha.interface}"
+    # the runtime priority: the configured one lowered by each down `track N decrement`
+    runtime = state.effective_priority if state and state.effective_priority else ha.priority
     return "\n".join(
         [
             f"Faults states Group {ha.group_id} info: ",
-            f"\tRuntime priority: [{ha.priority}]",
+            f"\tRuntime priority: [{runtime}]",
             "\t\tRG Faults RG State: Up. ",
             "\t\t\tTotal # of switchovers due to faults:           0",
             "\t\t\tTotal # of down/up state changes due to faults: 0",
@@ -192,7 +194,7 @@ def show_redundancy_application_group(facts: DeviceFacts, op: OpState, *, name: 
             "------------------",
             f"\tRole: {'Active' if active else 'Standby'}",
             "\tNegotiation: Enabled",
-            f"\tPriority: {ha.priority}",
+            f"\tPriority: {runtime}",
             f"\tProtocol state: {'Active' if active else 'Standby-hot'}",
             f"\tCtrl Intf(s) state: {'Up' if peer_present else 'Down'}",
             f"\tActive Peer: {'Local' if active else peer}",

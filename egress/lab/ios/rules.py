@@ -242,6 +242,7 @@ REPLACE_RULES: tuple[ReplaceRule, ...] = (
     _replace(r"^(icmp-echo|tcp-connect|http get|udp-jitter|tag) ", r"^ip sla "),
     _replace(r"^(set ip next-hop verify-availability) \S+ (\d+)", r"^route-map "),
     _replace(r"^(control|data|protocol) ", r"^group "),
+    _replace(r"^(track \d+) ", r"^group \d+$"),
     _replace(r"^(exec-timeout|transport input|login) ", r"^line "),
 )
 

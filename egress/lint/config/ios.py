@@ -341,6 +341,8 @@ def _ha(facts: ConfigFacts, group: HConfigChild) -> None:
         elif words[0] == "data" and len(words) >= 2:
             ha.links.append(Ref(words[1], line_of(child)))
             ha.session_sync, ha.session_line = True, line_of(child)
+        elif words[0] == "track" and len(words) >= 2:
+            ha.tracks.append(Ref(words[1], line_of(child)))
     facts.ha = ha
 
 

@@ -116,3 +116,18 @@ def ha_mode(view: DeviceView) -> Iterable[Issue]:
         yield view.at(fact.mode_line or fact.line, f"HA mode {fact.mode}, the design's "
                       f"{view.intent.mode} needs {intent.mode}",
                       "a-p for active-standby, a-a for load-sharing")
+
+
+@rule("E706", title="HA group does not track what the design has it follow (LAN, VRRP tracks)")
+def ha_tracks(view: DeviceView) -> Iterable[Issue]:
+    fact, intent = view.facts.ha, view.intent.ha_sync
+    if fact is None or intent is None or not intent.tracks:
+        return
+    have = {ref.value for ref in fact.tracks}
+    for track in intent.tracks:
+        if str(track.track_id) in have:
+            continue
+        what = f"the LAN port {track.interface}" if track.interface else f"probe {track.probe_name}"
+        yield view.at(fact.group_line or fact.line, f"HA group {intent.group_id} does not track "
+                      f"{track.track_id} ({what})", "without it the group stays on a box that no "
+                      "longer forwards, and the session table is owned by the wrong box")

@@ -156,3 +156,52 @@ def test_the_device_reads_the_lab_world(tmp_path: Path) -> None:
     assert "GigabitEthernet4       203.0.113.2     YES manual down                  down" in brief
     facts, op = device.network_state()
     assert [b.state for b in op.bfd] == ["Up", "Down"]
+
+
+def _golden_facts(host: str) -> DeviceFacts:
+    root = parse_config(base_config(host, credentials=LabCredentials()))
+    editor = ConfigEditor(root)
+    for line in (GOLDEN.parent / f"{host}.cfg").read_text().splitlines():
+        editor.feed(line)
+    return facts_from_config(host, root)
+
+
+def test_redundancy_group_tracks_the_lan_port_and_hands_over() -> None:
+    from egress.lab.world import HaFacts, Segment, VrrpTrackFacts
+
+    pair = {h: _golden_facts(h) for h in ("fra-edge-01", "fra-edge-02")}
+    ha = pair["fra-edge-01"].ha
+    assert isinstance(ha, HaFacts)
+    # the reducer reads `track 3 interface … line-protocol` and the ip sla one behind track 1
+    assert ha.tracks == (
+        VrrpTrackFacts(60, probe="isp1-tcp"),
+        VrrpTrackFacts(60, interface="GigabitEthernet2"),
+    )
+    wiring = Topology(
+        segments=(
+            Segment("fra-ha", "ha", tuple((h, "GigabitEthernet5") for h in pair)),
+            Segment("fra-lan", "lan", tuple((h, "GigabitEthernet2") for h in pair)),
+        )
+    )
+
+    def roles(*down: tuple[str, str]) -> dict[str, list[str]]:
+        states = simulate(pair, wiring, links_down=frozenset(down))
+        shown = {}
+        for host, facts in pair.items():
+            text = oper_routing.show_redundancy_application_group(
+                facts, states[host], name="EGRESS-FRA"
+            )
+            (group,) = parsed("show redundancy application group all", text)
+            assert group["in_sync"] is True, host
+            runtime = next(line for line in text.splitlines() if "Runtime priority" in line)
+            shown[host] = [group["local_role"], runtime.strip()]
+        return shown
+
+    assert roles() == {
+        "fra-edge-01": ["Primary", "Runtime priority: [150]"],
+        "fra-edge-02": ["Secondary", "Runtime priority: [100]"],
+    }
+    assert roles(("fra-edge-01", "GigabitEthernet2")) == {
+        "fra-edge-01": ["Secondary", "Runtime priority: [90]"],
+        "fra-edge-02": ["Primary", "Runtime priority: [100]"],
+    }

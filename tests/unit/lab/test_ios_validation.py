@@ -156,14 +156,20 @@ def test_both_cluster_members_judge_the_same_hand_over(form_host: str) -> None:
         assert check.passed is (role == expected), (form_host, role)
 
 
-def test_a_sync_pair_drill_does_not_move_the_redundancy_group() -> None:
-    """IOS box-to-box: the drill moves VRRP; the group keeps state in sync wherever it is."""
+def test_a_sync_pair_drill_moves_the_redundancy_group_with_the_lan() -> None:
+    """IOS box-to-box: the group tracks the LAN port and VRRP's tracks, so a drill moves it
+    with the VIP: the peer must own the session table, the old primary be its standby."""
     drill = frozenset({"fra-edge-01"})
+    expected = {"fra-edge-01": "Secondary", "fra-edge-02": "Primary"}
     for host in ("fra-edge-01", "fra-edge-02"):
         for role in ("Primary", "Secondary"):
             record = Ha(in_sync=True, local_role=role)
-            checks = evaluate(INTENTS[host], {"ha_sync": [record]}, failover=drill)
-            assert all(c.passed for c in checks if c.feature == "ha_sync"), checks
+            (check,) = [
+                c
+                for c in evaluate(INTENTS[host], {"ha_sync": [record]}, failover=drill)
+                if c.subject.endswith("role")
+            ]
+            assert check.passed is (role == expected[host]), (host, role)
     (check,) = [
         c
         for c in evaluate(

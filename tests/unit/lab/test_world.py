@@ -86,3 +86,50 @@ def test_ha_sync_needs_both_members_to_agree(field: str) -> None:
     states = simulate(facts, TOPOLOGY)
     assert states["syd-fgt-01"].ha and not states["syd-fgt-01"].ha.in_sync
     assert states["syd-fgt-02"].ha and not states["syd-fgt-02"].ha.in_sync
+
+
+def _rg_roles(states: dict[str, OpState], *hosts: str) -> dict[str, tuple[str, int | None]]:
+    roles = {}
+    for host in hosts:
+        ha = states[host].ha
+        assert ha is not None and ha.in_sync, host
+        roles[host] = (ha.local_role, ha.effective_priority)
+    return roles
+
+
+def test_the_ios_redundancy_group_follows_the_lan_and_returns_with_it() -> None:
+    fra = ("fra-edge-01", "fra-edge-02")
+    assert _rg_roles(_run(), *fra) == {
+        "fra-edge-01": ("Primary", 150),
+        "fra-edge-02": ("Secondary", 100),
+    }
+    # the primary's LAN port goes: its track takes 60 off, the peer (preempt) takes the group
+    cut = _run(("fra-edge-01", "GigabitEthernet2"))
+    assert cut["fra-edge-02"].vrrp[0].state == "Master"
+    assert _rg_roles(cut, *fra) == {
+        "fra-edge-01": ("Secondary", 90),
+        "fra-edge-02": ("Primary", 100),
+    }
+    ha = cut["fra-edge-02"].ha
+    assert ha is not None and ha.peer_priority == 90  # the hellos carry the lowered priority
+    # the LAN is back: the primary's priority is whole again and preemption returns the group
+    assert _rg_roles(_run(), *fra)["fra-edge-01"] == ("Primary", 150)
+
+
+def test_the_ios_redundancy_group_moves_with_vrrp_on_the_primary_link() -> None:
+    # active-standby: the isp1 probe's track hands over the VIP, and the group with it
+    cut = _run(("fra-edge-01", "GigabitEthernet3"))
+    assert cut["fra-edge-02"].vrrp[0].state == "Master"
+    assert _rg_roles(cut, "fra-edge-01", "fra-edge-02")["fra-edge-02"] == ("Primary", 100)
+    # load sharing: one link of two keeps both the VIP and the group
+    cut = _run(("ams-edge-01", "GigabitEthernet3"))
+    assert cut["ams-edge-01"].vrrp[0].state == "Master"
+    assert _rg_roles(cut, "ams-edge-01", "ams-edge-02")["ams-edge-01"] == ("Primary", 124)
+
+
+def test_fgsp_roles_ignore_the_lan() -> None:
+    # FortiOS FGSP peers track nothing: cutting a LAN port changes no HA state
+    base = _run()
+    cut = _run(("syd-fgt-01", _INTENTS["syd-fgt-01"].vrrp[0].interface))
+    for host in ("syd-fgt-01", "syd-fgt-02"):
+        assert cut[host].ha == base[host].ha, host
