@@ -180,7 +180,11 @@ def _create_key(path: Path) -> None:
 
 
 def _private_dir(path: Path) -> None:
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    """``path`` and the parents it creates, owner-only (``mkdir(parents=True)`` would give
+    the parents the umask's mode: the vault's list of change ids is nobody else's)."""
+    missing = [p for p in (path, *path.parents) if not p.exists()]
+    for directory in reversed(missing):
+        directory.mkdir(mode=0o700, exist_ok=True)
 
 
 def _fsync_dir(path: Path) -> None:

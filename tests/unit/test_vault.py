@@ -172,6 +172,9 @@ def test_the_backup_on_disk_holds_no_secret_and_verifies_to_the_original(
     assert change.root.resolve() not in entry.resolve().parents
     assert stat.S_IMODE(entry.stat().st_mode) == 0o600
     assert stat.S_IMODE(vault.key_path().stat().st_mode) == 0o600
+    # every directory the vault created is owner-only, the list of changes included
+    for directory in (entry.parent, entry.parent.parent, vault.key_path().parent):
+        assert stat.S_IMODE(directory.stat().st_mode) == 0o700, directory
     assert not [s for s in planted if s.encode() in entry.read_bytes()]
 
 
