@@ -104,6 +104,11 @@ class VrrpTrack:
     target: str
     interface: str
     decrement: int
+    owner: str  # the probe's RPM owner (Junos)
+    gateway: str  # the probe's link gateway
+    # Junos: the ip-monitoring policy that installs a /32 to ``target`` via ``gateway`` while
+    # the probe succeeds; VRRP tracks that route, so the priority follows the probe
+    policy: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -625,6 +630,9 @@ def _vrrp(
             target=route_probe[name].target,
             interface=by_role[name].name,
             decrement=decrement,
+            owner=route_probe[name].owner,
+            gateway=route_probe[name].gateway,
+            policy=f"EGRESS-TRACK-{name.upper()}",
         )
         for name in tracked
         if name in route_probe

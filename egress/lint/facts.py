@@ -127,6 +127,9 @@ class TrackFact:
     probe: Ref
     line: int
     reroutes_to: str | None = None  # Junos preferred-route next hop while the probe fails
+    # Junos `preferred-route withdraw`: the routes are held while the probe succeeds instead
+    withdraw: bool = False
+    routes: list[str] = field(default_factory=list)  # Junos preferred-route prefixes
 
 
 @dataclass(slots=True)

@@ -72,7 +72,8 @@ def test_the_design_validates_then_a_cut_link_and_a_drill_show_up(lab: Lab) -> N
     assert failed["probes"]["observed"] == "fail"
     assert failed["routing"]["expected"] == "198.51.100.25, 203.0.113.25"
     assert failed["routing"]["observed"] == "203.0.113.25"
-    # the tracked interface lowers the master's priority (110 - 6) but it stays master
+    # the failed isp1 probe withdraws its tracked route: the master's priority drops by the
+    # decrement (110 - 6), but load-sharing keeps it master while isp2 is healthy
     assert set(failed) == {"bfd", "probes", "routing", "vrrp"}
     assert failed["vrrp"]["subject"].endswith("priority")
     assert failed["vrrp"]["observed"] == "104"

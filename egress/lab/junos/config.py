@@ -226,6 +226,13 @@ class Seg:
     keyword: str
     ident: str | None = None
     values: list[str] | None = None
+    # a leaf beside the statements after it (``schema.INLINE_LEAVES``): they are its siblings
+    beside: bool = False
+
+    @staticmethod
+    def path(segs: list[Seg]) -> list[str]:
+        """The keys of the levels ``segs`` descend through (a leaf beside others is none)."""
+        return [s.key for s in segs if not s.beside]
 
 
 def split_words(words: list[Word], path: tuple[str, ...], *, more: bool) -> list[Seg]:
@@ -264,6 +271,16 @@ def split_words(words: list[Word], path: tuple[str, ...], *, more: bool) -> list
         elif isinstance(following, str) and schema.is_list_keyword(word, tuple(cur)):
             seg = Seg(key=f"{word} {quote(following)}", keyword=word, ident=following)
             i += 2
+        elif (
+            rest > 1
+            and isinstance(following, str)
+            and cur
+            and word in schema.INLINE_LEAVES.get(cur[-1].split()[0], frozenset())
+        ):
+            seg = Seg(key=word, keyword=word, values=[following], beside=True)
+            i += 2
+            segs.append(seg)
+            continue
         elif rest == 1 and not more and word not in schema.CONTAINER_KEYWORDS:
             assert following is not None
             values = list(following) if isinstance(following, list) else [following]
@@ -295,7 +312,8 @@ def graft(parent: Node, segs: list[Seg], *, top: bool) -> Node:
             existing = node.add_child(node_for(seg), top_level=top and index == 0)
         elif seg.values is not None:
             existing.values = _leaf_merge(existing, seg.values)
-        node = existing
+        if not seg.beside:
+            node = existing
     return node
 
 
@@ -382,7 +400,7 @@ def _parse_block(
         pos += 1
         if block:
             sink = target if target is not None else new_root()
-            child_path = path + tuple(s.key for s in segs)
+            child_path = path + tuple(Seg.path(segs))
             pos = _parse_block(tokens, pos, sink, child_path, lines, reject, issues, top=False)
             if pos >= len(tokens):
                 issues.append(LoadIssue("error", "missing } at end of block", path=child_path))
@@ -400,6 +418,18 @@ def render_text(root: Node, *, indent: int = 0) -> str:
     return "".join(line + "\n" for line in out)
 
 
+def inline_leaves(node: Node) -> str | None:
+    """The leaves Junos prints on the entry's own line, if that is how it prints them:
+    ``route 192.0.2.1/32 routing-instance default priority-cost 10;`` (``INLINE_LEAVES``)."""
+    children = list(node.children.values())
+    inline = schema.INLINE_LEAVES.get(node.keyword, frozenset())
+    if not children or children[0].keyword not in inline:
+        return None
+    if any(c.children or c.values is None or len(c.values) != 1 for c in children):
+        return None
+    return " ".join(c.statement() for c in children)
+
+
 def render_lines(node: Node, *, indent: int, step: int = 4) -> list[str]:
     pad = " " * indent
     if not node.children:
@@ -412,6 +442,9 @@ def render_lines(node: Node, *, indent: int, step: int = 4) -> list[str]:
         flag = only.values is None
         if not only.children and (node.keyword in schema.ONELINERS or flag):
             return [f"{pad}{node.statement()} {only.statement()};"]
+    leaves = inline_leaves(node)
+    if leaves is not None:
+        return [f"{pad}{node.statement()} {leaves};"]
     lines = [f"{pad}{node.statement()} {{"]
     for child in node.children.values():
         lines.extend(render_lines(child, indent=indent + step, step=step))

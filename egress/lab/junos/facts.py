@@ -6,6 +6,8 @@ the configuration itself says is reported, read the way Junos links its objects:
 - interfaces by physical name (unit 0 is the routed unit), reth interfaces of a chassis
   cluster included; management, loopback and fabric ports are not the egress design's;
 - VRRP under ``family inet address … vrrp-group`` (Junos preempts unless ``no-preempt``);
+  a ``track route`` follows the RPM test whose ``ip-monitoring`` ``preferred-route
+  withdraw`` policy holds that route up, exactly as an IOS track follows its IP SLA;
 - static routes' ``qualified-next-hop``s with their preference (static default 5) and BFD;
 - RPM tests; a route follows the test whose owner an ``ip-monitoring`` policy watches for
   that prefix, and the test's ``next-hop`` names the route it withdraws;
@@ -63,7 +65,7 @@ def facts_from_config(name: str, root: Node) -> DeviceFacts:
         interfaces=interfaces,
         vrrp=tuple(
             dataclasses.replace(g, hears_peers=accepts(inbound, g.interface, "vrrp"))
-            for g in _vrrp(root)
+            for g in _vrrp(root, _held_routes(root, probes))
         ),
         bfd=tuple(
             dataclasses.replace(b, accepted=accepts(inbound, b.interface, "bfd"))
@@ -278,17 +280,24 @@ def _owner(interfaces: tuple[IfaceFacts, ...], address: IPv4Address) -> str | No
 
 
 # -- VRRP ---------------------------------------------------------------------------------
-def _vrrp(root: Node) -> tuple[VrrpFacts, ...]:
+def _vrrp(root: Node, held: dict[IPv4Network, str]) -> tuple[VrrpFacts, ...]:
+    """VRRP groups; ``held`` maps a route an RPM test holds up to that test (a tracked route
+    follows its probe, like an IOS track; a route no probe holds counts as always there)."""
     groups = []
     for iface in interface_nodes(root):
         for address in kids(inet(iface), "address"):
             for group in kids(address, "vrrp-group"):
                 vip = leaf(group, "virtual-address")
                 priority = leaf(group, "priority")
+                track = group.children.get("track")
                 tracks = tuple(
-                    VrrpTrackFacts(int(cost), interface=track.ident)
-                    for track in kids(group.children.get("track"), "interface")
-                    if (cost := leaf(track, "priority-cost")) is not None
+                    VrrpTrackFacts(int(cost), interface=t.ident)
+                    for t in kids(track, "interface")
+                    if (cost := leaf(t, "priority-cost")) is not None
+                ) + tuple(
+                    VrrpTrackFacts(int(cost), probe=held.get(IPv4Network(t.ident or "")))
+                    for t in kids(track, "route")
+                    if (cost := leaf(t, "priority-cost")) is not None
                 )
                 groups.append(
                     VrrpFacts(
@@ -375,6 +384,8 @@ def _route_probes(
     follows: dict[tuple[IPv4Network, IPv4Address], str] = {}
     for policy in kids(root.find(["services", "ip-monitoring"]), "policy"):
         preferred = policy.find(["then", "preferred-route"])
+        if preferred is None or "withdraw" in preferred.children:
+            continue  # its routes are held up by the probe, not installed against its failure
         for owner in values(policy, "match", "rpm-probe"):
             for test in owners.get(owner, [])[:1]:
                 if test.gateway is None:
@@ -382,6 +393,29 @@ def _route_probes(
                 for route in kids(preferred, "route"):
                     follows.setdefault((IPv4Network(route.ident), test.gateway), test.name)
     return follows
+
+
+def _held_routes(root: Node, probes: tuple[ProbeFacts, ...]) -> dict[IPv4Network, str]:
+    """Prefix -> the RPM test that holds the route up (Junos 20.3+ ``preferred-route
+    withdraw``: the policy's routes are installed while its probe succeeds, withdrawn when
+    it fails). The owner's test aimed at the route's address is the one, else its first."""
+    tests: dict[str, list[ProbeFacts]] = {}
+    for section in kids(root.find(["services", "rpm"]), "probe"):
+        names = {t.ident for t in kids(section, "test")}
+        tests[section.ident or ""] = [p for p in probes if p.name in names]
+    held: dict[IPv4Network, str] = {}
+    for policy in kids(root.find(["services", "ip-monitoring"]), "policy"):
+        preferred = policy.find(["then", "preferred-route"])
+        if preferred is None or "withdraw" not in preferred.children:
+            continue
+        for owner in values(policy, "match", "rpm-probe"):
+            candidates = tests.get(owner, [])
+            for route in kids(preferred, "route"):
+                prefix = IPv4Network(route.ident)
+                aimed = [p for p in candidates if p.target == prefix.network_address]
+                for test in (aimed or candidates)[:1]:
+                    held.setdefault(prefix, test.name)
+    return held
 
 
 # -- RPM ----------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from egress.lab.junos import config as cfg
 from egress.lab.junos import netstate_xml, oper_net, show
 from egress.lab.junos.commit import DatabaseError
 from egress.lab.junos.compare import compare
-from egress.lab.junos.config import split_words
+from egress.lab.junos.config import Seg, split_words
 from egress.lab.junos.rpc import (
     Handler,
     RpcContext,
@@ -244,7 +244,7 @@ def _show_version(ctx: RpcContext, args: list[str], xml: bool) -> etree._Element
 
 def _show_configuration(ctx: RpcContext, args: list[str], xml: bool) -> etree._Element | str:
     tree = ctx.device.db.committed()
-    path = [s.key for s in split_words(list(args), (), more=True)] if args else []
+    path = Seg.path(split_words(list(args), (), more=True)) if args else []
     node = tree.find(path)
     if node is None:
         return ""
@@ -350,7 +350,7 @@ def command(ctx: RpcContext, rpc: etree._Element) -> list[etree._Element]:
         xml = False
     elif words[1] == "configuration" and "set" in display:
         committed = ctx.device.db.committed()
-        path = [s.key for s in split_words(list(words[2:]), (), more=True)]
+        path = Seg.path(split_words(list(words[2:]), (), more=True))
         result = render_set(_along(committed, path)) if path else render_set(committed)
         xml = False
     else:

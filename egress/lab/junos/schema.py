@@ -218,6 +218,11 @@ TOP_LEVEL_ORDER: tuple[str, ...] = (
     "vlans",
 )
 
+# Leaves that statements of their own entry may follow on the same line, by that entry's
+# keyword: ``track { route 192.0.2.1/32 routing-instance default priority-cost 10; }`` holds
+# the leaves ``routing-instance`` and ``priority-cost`` side by side.
+INLINE_LEAVES: dict[str, frozenset[str]] = {"route": frozenset({"routing-instance"})}
+
 # Multi-word list identities: ``policy from-zone trust to-zone untrust``.
 MULTI_WORD_ENTRIES: dict[tuple[str, str], int] = {("policy", "from-zone"): 5}
 

@@ -7,8 +7,10 @@ from egress.lab.junos.config import (
     LoadIssue,
     Node,
     RejectFn,
+    Seg,
     Word,
     graft,
+    inline_leaves,
     quote,
     split_words,
     tokenize,
@@ -58,7 +60,7 @@ def apply_set(target: Node, text: str, *, reject: RejectFn | None = None) -> lis
                 if issue is not None:
                     issues.append(issue)
             elif verb == "edit":
-                level = level + [s.key for s in split_words(args, tuple(level), more=True)]
+                level = level + Seg.path(split_words(args, tuple(level), more=True))
             elif verb == "top":
                 level = []
             elif verb in ("up", "exit"):
@@ -96,7 +98,7 @@ def delete_at(target: Node, level: list[str], args: list[Word], *, line: str) ->
         base.children.clear()
         return None
     segs = split_words(args, tuple(level), more=False)
-    parent = base.find([s.key for s in segs[:-1]])
+    parent = base.find(Seg.path(segs[:-1]))
     last = segs[-1]
     node = parent.children.get(last.key) if parent is not None else None
     if parent is None or node is None:
@@ -122,6 +124,10 @@ def render_set(root: Node) -> str:
 def _render(node: Node, path: list[str], lines: list[str]) -> None:
     for child in node.children.values():
         here = path + [child.key]
+        leaves = inline_leaves(child)
+        if leaves is not None:
+            lines.append("set " + " ".join(here + [leaves]))
+            continue
         if child.values is not None:
             for value in child.values:
                 lines.append("set " + " ".join(path + [child.key, quote(value)]))

@@ -214,8 +214,8 @@ def _address(facts: ConfigFacts, vrrp: dict[tuple[str, int], VrrpFact],
         group.preempt_line = n
     elif what[0] == "no-preempt":
         group.preempt, group.preempt_line = "off", n
-    elif what[:2] == ("track", "interface") and len(what) > 2:
-        group.tracks.append(Ref(what[2], n))
+    elif what[0] == "track" and len(what) > 2 and what[1] in ("interface", "route"):
+        group.tracks.append(Ref(what[2], n))  # an interface, or a route's prefix
 
 
 def _static(facts: ConfigFacts, m: tuple[str, ...], n: int) -> None:
@@ -282,8 +282,12 @@ def _monitoring(facts: ConfigFacts, m: tuple[str, ...], n: int) -> None:
     policy, rest = m[0], m[1:]
     if rest[:2] == ("match", "rpm-probe") and len(rest) > 2:
         facts.tracks[policy] = TrackFact(key=policy, probe=Ref(rest[2], n), line=n)
+    elif rest[:3] == ("then", "preferred-route", "withdraw") and policy in facts.tracks:
+        facts.tracks[policy].withdraw = True
     elif "preferred-route" in rest and "next-hop" in rest and policy in facts.tracks:
         facts.tracks[policy].reroutes_to = rest[rest.index("next-hop") + 1]
+        if rest[:3] == ("then", "preferred-route", "route") and len(rest) > 3:
+            facts.tracks[policy].routes.append(rest[3])
 
 
 def _zone(facts: ConfigFacts, m: tuple[str, ...], n: int) -> None:

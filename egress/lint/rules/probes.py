@@ -83,7 +83,10 @@ def _junos_follows(view: DeviceView, uplink: Uplink) -> Iterator[Issue]:
     probe = next((p for p in view.intent.probes if p.name == uplink.probe_name), None)
     if probe is None or probe.failover_gateway is None:
         return
-    policies = [t for t in view.facts.tracks.values() if t.probe.value == probe.owner]
+    # a `withdraw` policy holds the VRRP track route; the failover policy is the other one
+    policies = [
+        t for t in view.facts.tracks.values() if t.probe.value == probe.owner and not t.withdraw
+    ]
     rendered = view.facts.probes.get(probe.owner)
     line = rendered.line if rendered else 1
     if not policies:

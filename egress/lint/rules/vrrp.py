@@ -97,10 +97,20 @@ def pair_preempt(pair: Pair) -> Iterable[Issue]:
                 "render the same preempt (and delay) on both members")
 
 
-# What a VRRP track may name, per platform: a track object, an interface, a probed address.
+def _junos_trackable(facts: ConfigFacts) -> set[str]:
+    """Interfaces, and the routes a probe holds up: an ip-monitoring `withdraw` policy's
+    (present while its probe succeeds) or a static route. A plain preferred-route is there
+    only while its probe fails, so tracking it would hand the gateway over the wrong way."""
+    held = {r for t in facts.tracks.values() if t.withdraw for r in t.routes}
+    static = {r.prefix for r in facts.routes if r.instance is None}
+    return set(facts.interfaces) | held | static
+
+
+# What a VRRP track may name, per platform: a track object, an interface or route, a probed
+# address.
 TRACKABLE: dict[str, Callable[[ConfigFacts], set[str]]] = {
     "ios": lambda facts: set(facts.tracks),
-    "junos": lambda facts: set(facts.interfaces),
+    "junos": _junos_trackable,
     "fortios": lambda facts: {p.target for p in facts.probes.values() if p.target},
 }
 

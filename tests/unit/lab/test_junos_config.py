@@ -283,3 +283,32 @@ def test_what_egress_renders_loads_and_round_trips(golden: Path) -> None:
     assert apply_set(again, render_set(tree)) == []
     assert again.same_as(tree)
     assert from_xml(to_xml(tree)).same_as(tree)
+
+
+def test_a_vrrp_track_route_holds_its_leaves_side_by_side() -> None:
+    # ``routing-instance default`` is a leaf that ``priority-cost`` follows on the same line
+    line = (
+        "set interfaces ge-0/0/1 unit 0 family inet address 10.0.0.2/24 vrrp-group 1"
+        " track route 192.0.2.8/32 routing-instance default priority-cost 20"
+    )
+    root = new_root()
+    assert apply_set(root, line + "\n") == []
+    track = root.find(
+        ["interfaces", "ge-0/0/1", "unit 0", "family inet", "address 10.0.0.2/24",
+         "vrrp-group 1", "track", "route 192.0.2.8/32"]
+    )
+    assert track is not None
+    assert {k: c.values for k, c in track.children.items()} == {
+        "routing-instance": ["default"],
+        "priority-cost": ["20"],
+    }
+    assert line in render_set(root).splitlines()
+    text = render_text(root)
+    assert "route 192.0.2.8/32 routing-instance default priority-cost 20;" in text
+    again, issues = parse_text(text)
+    assert issues == [] and render_set(again) == render_set(root)
+    xml = etree.tostring(to_xml(root), encoding="unicode")
+    assert (
+        "<route><name>192.0.2.8/32</name><routing-instance>default</routing-instance>"
+        "<priority-cost>20</priority-cost></route>" in xml
+    )

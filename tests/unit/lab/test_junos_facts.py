@@ -44,20 +44,10 @@ def test_facts_from_the_rendered_config_match_the_intent(
     assert got.ha == want.ha
     # Junos RPM tests have names, not numbers: no IP SLA id or track object to report.
     assert got.probes == tuple(dataclasses.replace(p, id=None, track_id=None) for p in want.probes)
-    # Junos VRRP tracks the uplink interface (``track interface … priority-cost``), not the
-    # probe: the template tracks each probe's source interface with the probe's decrement.
-    probes = {p.name: p for p in want.probes}
-    assert got.vrrp == tuple(
-        dataclasses.replace(
-            g,
-            tracks=tuple(
-                VrrpTrackFacts(t.decrement, interface=probes[t.probe].source_interface)
-                for t in g.tracks
-                if t.probe is not None
-            ),
-        )
-        for g in want.vrrp
-    )
+    # Junos VRRP tracks the /32 that each probe's ``preferred-route withdraw`` policy holds
+    # up (``track route … priority-cost``): read back, it follows the probe, as on IOS.
+    assert got.vrrp == want.vrrp
+    assert any(g.tracks for g in want.vrrp) or not want.vrrp
 
 
 def test_a_cluster_node_finds_itself_in_the_node_groups() -> None:
@@ -82,3 +72,30 @@ def test_the_secondary_reads_its_own_priority_and_fabric_port(tmp_path: Path) ->
     # node 1 reports its own child ports, not node 0's
     assert "ge-5/0/4" in {i.name for i in facts.interfaces}
     assert "ge-0/0/4" not in {i.name for i in facts.interfaces}
+
+
+def test_a_tracked_route_follows_the_probe_whose_withdraw_policy_holds_it() -> None:
+    vrrp = "interfaces { ge-0/0/1 { unit 0 { family inet { address 10.0.0.2/24 { vrrp-group 1 {"
+    tree, issues = parse_text(
+        "services { rpm { probe OWN { test far { target address 192.0.2.7; next-hop 10.1.0.1; }"
+        " test near { target address 192.0.2.8; next-hop 10.1.0.1; } } }"
+        " ip-monitoring {"
+        " policy FAILOVER { match { rpm-probe OWN; } then { preferred-route {"
+        " route 0.0.0.0/0 next-hop 10.2.0.1; } } }"
+        " policy HOLD { match { rpm-probe OWN; } then { preferred-route { withdraw;"
+        " route 192.0.2.8/32 next-hop 10.1.0.1; route 203.0.113.0/24 next-hop 10.1.0.1; } } }"
+        " } }"
+        f" {vrrp} virtual-address 10.0.0.1; track {{"
+        " route 192.0.2.8/32 routing-instance default priority-cost 20;"
+        " route 203.0.113.0/24 routing-instance default priority-cost 7;"
+        " route 0.0.0.0/0 routing-instance default priority-cost 3;"
+        " interface ge-0/0/2 priority-cost 5; } } } } } } }"
+    )
+    assert issues == []
+    (group,) = facts_from_config("x", tree).vrrp
+    assert set(group.tracks) == {
+        VrrpTrackFacts(20, probe="near"),  # the owner's test aimed at the route
+        VrrpTrackFacts(7, probe="far"),  # else the owner's first test
+        VrrpTrackFacts(3),  # held by no withdraw policy: always there
+        VrrpTrackFacts(5, interface="ge-0/0/2"),
+    }

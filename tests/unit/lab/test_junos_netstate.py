@@ -98,7 +98,7 @@ def test_a_cut_uplink_downs_its_bfd_probe_and_ecmp_path(
     }
     assert terse["ge-0/0/2"] == "down" and terse["ge-0/0/2.0"] == "down"
     assert terse["ge-0/0/3"] == "up"
-    # VRRP keeps its master: the tracked interface costs 6 (110 -> 104 > 100)
+    # VRRP keeps its master: the failed isp1 probe's tracked route costs 6 (110 -> 104 > 100)
     (vrrp,) = _parsed(device, "show vrrp detail")
     assert isinstance(vrrp, Vrrp) and (vrrp.state, vrrp.priority) == ("Master", 104)
 

@@ -98,3 +98,28 @@ def test_secrets_and_open_management_are_read_from_each_grammar() -> None:
                           '        set psksecret s3cret\n    next\nend\n')
     assert forti.secrets == [("pre-shared key", 9)]
     assert forti.open_access == []
+
+
+def test_junos_vrrp_tracks_the_route_a_withdraw_policy_holds() -> None:
+    from egress.lint.rules.vrrp import TRACKABLE
+
+    vrrp = "set interfaces ge-0/0/1 unit 0 family inet address 10.0.0.2/24 vrrp-group 1"
+    facts = junos.parse(
+        "set services ip-monitoring policy FAILOVER match rpm-probe P\n"
+        "set services ip-monitoring policy FAILOVER then preferred-route route 0.0.0.0/0"
+        " next-hop 192.0.2.9\n"
+        "set services ip-monitoring policy HOLD match rpm-probe P\n"
+        "set services ip-monitoring policy HOLD then preferred-route withdraw\n"
+        "set services ip-monitoring policy HOLD then preferred-route route 198.51.100.7/32"
+        " next-hop 192.0.2.1\n"
+        f"{vrrp} track route 198.51.100.7/32 routing-instance default priority-cost 20\n"
+        f"{vrrp} track interface ge-0/0/2 priority-cost 5\n"
+    )
+    (group,) = facts.vrrp
+    assert [(r.value, r.line) for r in group.tracks] == [("198.51.100.7/32", 6), ("ge-0/0/2", 7)]
+    assert facts.tracks["HOLD"].withdraw and facts.tracks["HOLD"].routes == ["198.51.100.7/32"]
+    assert not facts.tracks["FAILOVER"].withdraw
+    trackable = TRACKABLE["junos"](facts)
+    assert "198.51.100.7/32" in trackable
+    # a plain preferred route exists only while its probe fails: not a route to track
+    assert "0.0.0.0/0" not in trackable

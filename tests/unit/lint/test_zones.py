@@ -23,10 +23,10 @@ def test_vrrp_not_admitted_on_the_lan_is_an_error_at_the_group(tmp_path: Path) -
         "replace": "{% for protocol in binding.protocols %}",
         "with": '{% for protocol in binding.protocols if protocol != "vrrp" %}',
     })
-    # the VRRP group's first line in each nyc config (golden line 39, less the vrrp zone line)
-    assert set(found) == {(h, 38) for h in NYC}
+    # the VRRP group's first line in each nyc config (golden line 45, less the vrrp zone line)
+    assert set(found) == {(h, 44) for h in NYC}
     assert "security zone 'inside' does not admit vrrp host-inbound on ge-0/0/1.0" in found[
-        ("nyc-srx-01", 38)]
+        ("nyc-srx-01", 44)]
 
 
 def test_a_unit_in_no_zone_is_named(tmp_path: Path) -> None:
