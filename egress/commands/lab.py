@@ -1,4 +1,4 @@
-"""`egress lab up|status|down|fault|link`: the embedded lab of emulated devices."""
+"""`egress lab up|status|down|fault|link|upstream`: the embedded lab of emulated devices."""
 
 from __future__ import annotations
 
@@ -134,5 +134,28 @@ def link_command(
         down = set_link(state, host=host, interface=interface, up=direction == "up")
     out.print(
         f"{host} {interface} {direction}; cut links: "
+        f"{', '.join(f'{h}:{i}' for h, i in sorted(down)) or 'none'}"
+    )
+
+
+@lab_app.command("upstream")
+def upstream_command(
+    host: str = typer.Argument(...),
+    interface: str = typer.Argument(..., help="an ISP hand-off port"),
+    direction: str = typer.Argument(..., help="down | up"),
+    state: Path = StateOpt,
+) -> None:
+    """ISP brownout: the port and the ISP router stay up (BFD Up), nothing behind the router
+    answers, so the probes through that port fail (VRRP, HA and the default route react)."""
+    from egress.lab.control import set_upstream
+
+    with cli_errors():
+        if direction not in ("down", "up"):
+            from egress.errors import InputError
+
+            raise InputError(f"direction must be down or up, got {direction!r}")
+        down = set_upstream(state, host=host, interface=interface, up=direction == "up")
+    out.print(
+        f"{host} {interface} upstream {direction}; ISP brownouts: "
         f"{', '.join(f'{h}:{i}' for h, i in sorted(down)) or 'none'}"
     )

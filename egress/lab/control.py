@@ -18,7 +18,14 @@ from pathlib import Path
 from egress.errors import DeviceError, InputError, Location
 from egress.inventory import load_nornir
 from egress.lab.base import Faults
-from egress.lab.server import LINKS_FILE, PID_FILE, READY_FILE, host_key
+from egress.lab.server import (
+    LINKS_FILE,
+    PID_FILE,
+    READY_FILE,
+    UPSTREAMS_FILE,
+    host_key,
+    read_links_down,
+)
 from egress.lab.spec import (
     KNOWN_HOSTS,
     LOCALHOST,
@@ -87,12 +94,12 @@ def lab_up(
 ) -> LabSpec:
     """Serve every inventory host on 127.0.0.1 from a background process; wait until ready.
 
-    ``fresh`` stops a lab running from ``state_dir`` and forgets its devices' configs, faults
-    and cut links (host keys and ports are kept, so known_hosts stays valid).
+    ``fresh`` stops a lab running from ``state_dir`` and forgets its devices' configs, faults,
+    cut links and ISP brownouts (host keys and ports are kept, so known_hosts stays valid).
     """
     if fresh:
         lab_down(state_dir)
-        for part in ("devices", "faults", LINKS_FILE):
+        for part in ("devices", "faults", LINKS_FILE, UPSTREAMS_FILE):
             path = state_dir / part
             if path.is_dir():
                 shutil.rmtree(path)
@@ -304,3 +311,30 @@ def set_link(state_dir: Path, *, host: str, interface: str, up: bool) -> frozens
     tmp.write_text(json.dumps({"down": sorted(down)}, indent=2))
     tmp.replace(path)
     return frozenset((str(d), str(i)) for d, i in down)
+
+
+def set_upstream(
+    state_dir: Path, *, host: str, interface: str, up: bool
+) -> frozenset[tuple[str, str]]:
+    """Put one ISP hand-off port into a brownout (or end it): the port and the ISP router stay
+    up (ARP, BFD), nothing behind the router answers, so probes through that port fail."""
+    spec = LabSpec.read(state_dir)
+    spec.device(host)
+    ports = {port for s in spec.segments if s.kind == "isp" for port in s.members}
+    if (host, interface) not in ports:
+        known = sorted(i for h, i in ports if h == host)
+        raise InputError(
+            f"{host} has no ISP hand-off on {interface!r}",
+            location=Location(host=host, field="IFACE"),
+            hint=f"ISP ports of {host}: {', '.join(known) or 'none'}",
+        )
+    down = set(read_links_down(state_dir, UPSTREAMS_FILE))
+    if up:
+        down.discard((host, interface))
+    else:
+        down.add((host, interface))
+    path = state_dir / UPSTREAMS_FILE
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"down": sorted(down)}, indent=2))
+    tmp.replace(path)
+    return frozenset(down)

@@ -1,8 +1,8 @@
 """The lab server: every device of ``<state>/lab.json`` served from one asyncio process.
 
 Started in the background by ``egress lab up``; stopped by SIGTERM (``egress lab down``).
-Device state lives under ``<state>/devices``; faults and cut links are files the server
-watches, so other processes change a running lab without a control channel.
+Device state lives under ``<state>/devices``; faults, cut links and ISP brownouts are files the
+server watches, so other processes change a running lab without a control channel.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ DEVICE_CLASSES: dict[str, type[LabDevice]] = {
     "fortios": FortiOSDevice,
 }
 LINKS_FILE = "links.json"
+UPSTREAMS_FILE = "upstreams.json"  # ports in an ISP brownout (`egress lab upstream`)
 READY_FILE = "ready"
 PID_FILE = "lab.pid"
 
@@ -45,9 +46,10 @@ def host_key(state_dir: Path, name: str) -> asyncssh.SSHKey:
     return asyncssh.read_private_key(str(path))
 
 
-def read_links_down(state_dir: Path) -> frozenset[tuple[str, str]]:
+def read_links_down(state_dir: Path, name: str = LINKS_FILE) -> frozenset[tuple[str, str]]:
+    """The (device, interface) pairs listed as down in ``<state>/<name>``."""
     try:
-        data = json.loads((state_dir / LINKS_FILE).read_text())
+        data = json.loads((state_dir / name).read_text())
     except FileNotFoundError:
         return frozenset()
     return frozenset((d, i) for d, i in data.get("down", []))
@@ -64,6 +66,9 @@ class LabNetwork:
 
     def links_down(self) -> frozenset[tuple[str, str]]:
         return read_links_down(self._state_dir)
+
+    def upstreams_down(self) -> frozenset[tuple[str, str]]:
+        return read_links_down(self._state_dir, UPSTREAMS_FILE)
 
     def link_up(self, device: str, interface: str) -> bool:
         return (device, interface) not in self.links_down()
@@ -93,7 +98,12 @@ class LabNetwork:
 
     def op_state(self, device: str) -> OpState:
         facts = {name: _facts(dev) for name, dev in self.devices.items()}
-        return simulate(facts, self._topology, links_down=self.links_down())[device]
+        return simulate(
+            facts,
+            self._topology,
+            links_down=self.links_down(),
+            upstreams_down=self.upstreams_down(),
+        )[device]
 
 
 def _facts(device: LabDevice) -> DeviceFacts:

@@ -229,10 +229,16 @@ def simulate(
     topology: Topology,
     *,
     links_down: frozenset[tuple[str, str]] = frozenset(),
+    upstreams_down: frozenset[tuple[str, str]] = frozenset(),
 ) -> dict[str, OpState]:
-    """The operational state of every device, from configs, wiring and cut links."""
+    """The operational state of every device, from configs, wiring and cut links.
+
+    ``upstreams_down`` are ports in an ISP brownout: the port and the ISP router behind it
+    stay up (ARP, BFD, a policy route's next hop), the internet beyond that router is gone,
+    so probes sent through that port fail.
+    """
     up = {name: _interfaces_up(f, links_down) for name, f in facts.items()}
-    probes = {name: _probes(f, up[name], topology) for name, f in facts.items()}
+    probes = {name: _probes(f, up[name], topology, upstreams_down) for name, f in facts.items()}
     bfd = {name: _bfd(f, up[name], topology) for name, f in facts.items()}
     vrrp = _vrrp(facts, up, probes, topology)
     ha = _ha(facts, links_down, topology, up, probes)
@@ -271,7 +277,12 @@ def _isp_alive(f: DeviceFacts, up: set[str], topology: Topology, gateway: IPv4Ad
     return segment is None or segment.gateway is None or segment.gateway == gateway
 
 
-def _probes(f: DeviceFacts, up: set[str], topology: Topology) -> list[ProbeState]:
+def _probes(
+    f: DeviceFacts,
+    up: set[str],
+    topology: Topology,
+    upstreams_down: frozenset[tuple[str, str]] = frozenset(),
+) -> list[ProbeState]:
     states = []
     for probe in f.probes:
         via = probe.gateway
@@ -279,9 +290,11 @@ def _probes(f: DeviceFacts, up: set[str], topology: Topology) -> list[ProbeState
             iface = f.interface(probe.source_interface)
             segment = topology.segment_of(f.name, iface.name) if iface else None
             via = segment.gateway if segment else None
+        out = f.interface_towards(via) if via is not None else None
         ok = (
             via is not None
             and _isp_alive(f, up, topology, via)
+            and (out is None or (f.name, out.name) not in upstreams_down)
             and any(probe.target in net for net in topology.internet)
         )
         states.append(

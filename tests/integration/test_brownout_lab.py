@@ -1,0 +1,150 @@
+"""An ISP brownout (`egress lab upstream`), validated over the real transports: the primary
+member's primary link and its ISP router stay up (BFD Up) while the internet behind that
+router is gone, so the primary link's probe fails — and the VRRP gateway, which follows the
+probe, must move to the peer on every platform of an active-standby site."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from egress.lab.control import set_upstream
+from tests.integration.conftest import Lab
+from tests.integration.deploy.helpers import egress, failing_checks, summary, validate_json
+
+
+@dataclass(frozen=True)
+class Site:
+    name: str
+    hosts: tuple[str, str]  # (primary, secondary)
+    isp1: str  # the primary member's primary-link port
+    gateway: str  # isp1's ISP router
+    isp2_gateway: str
+    probe: str  # the subject of isp1's probe check
+    vrrp: str  # the subject of the VRRP state check
+    ha_role: bool = False  # the site's HA check reports a role (IOS redundancy group)
+    # made active-standby on isp1 in the lab's copy of the inventory (the example runs it
+    # load-sharing, where losing one link only lowers the master's priority)
+    make_active_standby: bool = False
+
+
+SITES = [
+    Site(
+        "fra",
+        ("fra-edge-01", "fra-edge-02"),
+        "GigabitEthernet3",
+        "198.51.100.9",
+        "203.0.113.9",
+        "probe isp1-tcp -> 192.0.2.30",
+        "vrrp 11 on GigabitEthernet2",
+        ha_role=True,
+    ),
+    Site(
+        "nyc",
+        ("nyc-srx-01", "nyc-srx-02"),
+        "ge-0/0/2",
+        "198.51.100.25",
+        "203.0.113.25",
+        "probe isp1-http -> 192.0.2.20",
+        "vrrp 21 on ge-0/0/1",
+        make_active_standby=True,
+    ),
+    Site(
+        "syd",
+        ("syd-fgt-01", "syd-fgt-02"),
+        "port3",
+        "198.51.100.41",
+        "203.0.113.41",
+        "probe isp1-icmp -> 192.0.2.10",
+        "vrrp 31 on port2",
+        make_active_standby=True,
+    ),
+]
+
+
+def _active_standby(lab: Lab, site: str) -> None:
+    groups = lab.inventory / "groups.yaml"
+    text = groups.read_text()
+    at = text.index(f"site_{site}:")
+    head, tail = text[:at], text[at:]
+    assert "mode: load-sharing\n" in tail
+    tail = tail.replace(
+        "mode: load-sharing\n", "mode: active-standby\n      primary_link: isp1\n", 1
+    )
+    groups.write_text(head + tail)
+
+
+def _brief(checks: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
+    return [(c["feature"], c["subject"], c["observed"]) for c in checks]
+
+
+def _check(report: dict[str, Any], host: str, subject: str) -> dict[str, Any]:
+    return next(c for c in report["hosts"][host] if c["subject"] == subject)
+
+
+def _bfd(report: dict[str, Any], host: str, gateway: str) -> dict[str, Any]:
+    return next(
+        c
+        for c in report["hosts"][host]
+        if c["feature"] == "bfd" and c["subject"].startswith(f"bfd {gateway}")
+    )
+
+
+@pytest.mark.parametrize("site", SITES, ids=[s.name for s in SITES])
+def test_a_brownout_of_the_primary_link_hands_vrrp_to_the_peer(lab: Lab, site: Site) -> None:
+    if site.make_active_standby:
+        _active_standby(lab, site.name)
+    primary, secondary = site.hosts
+    commit = egress(
+        "commit", *lab.args(), "--hosts", ",".join(site.hosts), "--yes", "--json", "--no-post-check"
+    )
+    assert commit.exit_code == 0, commit.output
+    assert {h: o["outcome"] for h, o in summary(commit)["hosts"].items()} == {
+        h: "committed" for h in site.hosts
+    }
+    code, report = validate_json(lab, site.hosts)
+    assert {h: failing_checks(report, h) for h in site.hosts} == {h: [] for h in site.hosts}
+    assert code == 0
+
+    set_upstream(lab.state, host=primary, interface=site.isp1, up=False)
+    code, report = validate_json(lab, site.hosts)
+    assert code == 1
+    # the hand-off is up: BFD to the ISP router stays Up, only the probe behind it fails
+    bfd = _bfd(report, primary, site.gateway)
+    assert (bfd["observed"], bfd["passed"]) == ("Up", True)
+    probe = _check(report, primary, site.probe)
+    assert (probe["observed"], probe["passed"]) == ("fail", False)
+    # the probe lowered the primary's VRRP priority below the peer's: the peer is master
+    assert {h: _check(report, h, site.vrrp)["observed"] for h in site.hosts} == {
+        primary: "Backup",
+        secondary: "Master",
+    }
+    code, report = validate_json(lab, site.hosts, "--expect-failover", primary)
+    vrrp = {h: [c for c in failing_checks(report, h) if c["feature"] == "vrrp"] for h in site.hosts}
+    assert vrrp == {h: [] for h in site.hosts}
+    assert (_check(report, secondary, site.vrrp)["observed"], code) == ("Master", 1)
+    assert _bfd(report, primary, site.gateway)["passed"] is True
+    # what stays failed is the probe and what follows it: the primary's default route left
+    # the primary link for isp2 (the route is withdrawn with its probe)
+    assert {h: _brief(failing_checks(report, h)) for h in site.hosts} == {
+        primary: [
+            ("probes", site.probe, "fail"),
+            ("routing", "default route (the primary link)", site.isp2_gateway),
+        ],
+        secondary: [],
+    }
+    # a redundancy group that tracks the probe (IOS B2B) hands its role over too
+    roles = {
+        h: c["observed"]
+        for h in site.hosts
+        for c in report["hosts"][h]
+        if c["feature"] == "ha_sync" and c["subject"].endswith(" role")
+    }
+    assert roles == ({primary: "Secondary", secondary: "Primary"} if site.ha_role else {})
+
+    set_upstream(lab.state, host=primary, interface=site.isp1, up=True)
+    code, report = validate_json(lab, site.hosts)
+    assert {h: failing_checks(report, h) for h in site.hosts} == {h: [] for h in site.hosts}
+    assert code == 0 and report["passed"] is True
