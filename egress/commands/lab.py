@@ -127,11 +127,7 @@ def link_command(
     from egress.lab.control import set_link
 
     with cli_errors():
-        if direction not in ("down", "up"):
-            from egress.errors import InputError
-
-            raise InputError(f"direction must be down or up, got {direction!r}")
-        down = set_link(state, host=host, interface=interface, up=direction == "up")
+        down = set_link(state, host=host, interface=interface, up=_is_up(direction))
     out.print(
         f"{host} {interface} {direction}; cut links: "
         f"{', '.join(f'{h}:{i}' for h, i in sorted(down)) or 'none'}"
@@ -150,12 +146,16 @@ def upstream_command(
     from egress.lab.control import set_upstream
 
     with cli_errors():
-        if direction not in ("down", "up"):
-            from egress.errors import InputError
-
-            raise InputError(f"direction must be down or up, got {direction!r}")
-        down = set_upstream(state, host=host, interface=interface, up=direction == "up")
+        down = set_upstream(state, host=host, interface=interface, up=_is_up(direction))
     out.print(
         f"{host} {interface} upstream {direction}; ISP brownouts: "
         f"{', '.join(f'{h}:{i}' for h, i in sorted(down)) or 'none'}"
     )
+
+
+def _is_up(direction: str) -> bool:
+    if direction not in ("down", "up"):
+        from egress.errors import InputError
+
+        raise InputError(f"direction must be down or up, got {direction!r}", hint="down | up")
+    return direction == "up"

@@ -129,15 +129,7 @@ def lab_up(
         inventory=str(inventory.resolve()),
         time_scale=time_scale,
         devices=devices,
-        segments=[
-            SegmentSpec(
-                name=s.name,
-                kind=s.kind,
-                members=list(s.members),
-                gateway=str(s.gateway) if s.gateway else None,
-            )
-            for s in topology.segments
-        ],
+        segments=[SegmentSpec.of(s) for s in topology.segments],
     )
     for _attempt in range(START_ATTEMPTS):
         taken = _start_server(spec, state_dir)
@@ -289,28 +281,9 @@ def set_fault(state_dir: Path, *, host: str, kind: str, argument: str | None = N
 def set_link(state_dir: Path, *, host: str, interface: str, up: bool) -> frozenset[tuple[str, str]]:
     """Cut (or restore) one device port in the lab's wiring."""
     spec = LabSpec.read(state_dir)
-    spec.device(host)
     ports = {port for s in spec.segments for port in s.members}
-    if (host, interface) not in ports:
-        known = sorted(i for h, i in ports if h == host)
-        raise InputError(
-            f"{host} has no lab link on {interface!r}",
-            location=Location(host=host, field="IFACE"),
-            hint=f"wired ports of {host}: {', '.join(known)}",
-        )
-    path = state_dir / LINKS_FILE
-    try:
-        down = {tuple(x) for x in json.loads(path.read_text()).get("down", [])}
-    except FileNotFoundError:
-        down = set()
-    if up:
-        down.discard((host, interface))
-    else:
-        down.add((host, interface))
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"down": sorted(down)}, indent=2))
-    tmp.replace(path)
-    return frozenset((str(d), str(i)) for d, i in down)
+    _check_port(spec, ports, host, interface, what="lab link", listed="wired ports")
+    return _mark_port(state_dir / LINKS_FILE, host, interface, up=up)
 
 
 def set_upstream(
@@ -319,21 +292,38 @@ def set_upstream(
     """Put one ISP hand-off port into a brownout (or end it): the port and the ISP router stay
     up (ARP, BFD), nothing behind the router answers, so probes through that port fail."""
     spec = LabSpec.read(state_dir)
-    spec.device(host)
     ports = {port for s in spec.segments if s.kind == "isp" for port in s.members}
+    _check_port(spec, ports, host, interface, what="ISP hand-off", listed="ISP ports")
+    return _mark_port(state_dir / UPSTREAMS_FILE, host, interface, up=up)
+
+
+def _check_port(
+    spec: LabSpec,
+    ports: set[tuple[str, str]],
+    host: str,
+    interface: str,
+    *,
+    what: str,
+    listed: str,
+) -> None:
+    spec.device(host)  # an unknown host is an error of its own
     if (host, interface) not in ports:
         known = sorted(i for h, i in ports if h == host)
         raise InputError(
-            f"{host} has no ISP hand-off on {interface!r}",
+            f"{host} has no {what} on {interface!r}",
             location=Location(host=host, field="IFACE"),
-            hint=f"ISP ports of {host}: {', '.join(known) or 'none'}",
+            hint=f"{listed} of {host}: {', '.join(known) or 'none'}",
         )
-    down = set(read_links_down(state_dir, UPSTREAMS_FILE))
+
+
+def _mark_port(path: Path, host: str, interface: str, *, up: bool) -> frozenset[tuple[str, str]]:
+    """Add or remove one (host, port) in a ``{"down": [...]}`` state file (read by the server
+    with :func:`~egress.lab.server.read_links_down`); atomic, so the server never reads half."""
+    down = set(read_links_down(path.parent, path.name))
     if up:
         down.discard((host, interface))
     else:
         down.add((host, interface))
-    path = state_dir / UPSTREAMS_FILE
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps({"down": sorted(down)}, indent=2))
     tmp.replace(path)

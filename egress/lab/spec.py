@@ -42,6 +42,16 @@ class SegmentSpec(_Model):
     members: list[tuple[str, str]]
     gateway: str | None = None
 
+    @classmethod
+    def of(cls, segment: Segment) -> SegmentSpec:
+        """The on-disk form of one segment of the simulated topology."""
+        return cls(
+            name=segment.name,
+            kind=segment.kind,
+            members=list(segment.members),
+            gateway=str(segment.gateway) if segment.gateway else None,
+        )
+
 
 class LabSpec(_Model):
     inventory: str

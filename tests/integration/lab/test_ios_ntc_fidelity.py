@@ -106,15 +106,7 @@ def lab_spec(hosts: Sequence[str]) -> LabSpec:
     return LabSpec(
         inventory=str(EXAMPLE_INVENTORY),
         devices=[LabDeviceSpec(name=h, platform=intents[h].platform, port=0) for h in hosts],
-        segments=[
-            SegmentSpec(
-                name=s.name,
-                kind=s.kind,
-                members=list(s.members),
-                gateway=str(s.gateway) if s.gateway else None,
-            )
-            for s in topology.segments
-        ],
+        segments=[SegmentSpec.of(s) for s in topology.segments],
     )
 
 

@@ -45,15 +45,7 @@ def junos_network(state: Path, *, commit: tuple[str, ...] = tuple(JUNOS_HOSTS)) 
             LabDeviceSpec(name=h, platform="junos", port=0, mirror_of=mirrors.get(h))
             for h in JUNOS_HOSTS
         ],
-        segments=[
-            SegmentSpec(
-                name=s.name,
-                kind=s.kind,
-                members=list(s.members),
-                gateway=str(s.gateway) if s.gateway else None,
-            )
-            for s in topology_from_intents(intents).segments
-        ],
+        segments=[SegmentSpec.of(s) for s in topology_from_intents(intents).segments],
     )
     network = LabNetwork(spec, state)
     for host in JUNOS_HOSTS:

@@ -25,15 +25,7 @@ def _write_spec(state: Path) -> None:
     LabSpec(
         inventory="inventory",
         devices=[LabDeviceSpec(name=h, platform="junos", port=0) for h in JUNOS_HOSTS],
-        segments=[
-            SegmentSpec(
-                name=s.name,
-                kind=s.kind,
-                members=list(s.members),
-                gateway=str(s.gateway) if s.gateway else None,
-            )
-            for s in topology_from_intents(intents).segments
-        ],
+        segments=[SegmentSpec.of(s) for s in topology_from_intents(intents).segments],
     ).write(state)
 
 
