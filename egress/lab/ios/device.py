@@ -161,10 +161,11 @@ class IosDevice(LabDevice):
         if self.world is not None:
             self.world.config_committed(self.name)
 
-    def merge(self, text: str, *, user: str) -> list[str]:
-        """Apply ``text`` line by line as ``copy … running-config`` does; returns refused lines."""
+    def merge(self, text: str, *, user: str) -> list[tuple[str, str]]:
+        """Apply ``text`` line by line as ``copy … running-config`` does; returns the refused
+        lines with IOS's answer to each ("" for `% Invalid input`)."""
         editor = ConfigEditor(self.running, reject=self.reject_pattern())
-        rejected: list[str] = []
+        rejected: list[tuple[str, str]] = []
         changed = False
         for raw in text.splitlines():
             if raw.strip() == "end":
@@ -175,7 +176,7 @@ class IosDevice(LabDevice):
             if result.outcome is Outcome.END:
                 break
             if result.outcome is Outcome.REJECTED:
-                rejected.append(raw.strip())
+                rejected.append((raw.strip(), result.message))
             changed = changed or result.changed
         if changed:
             self.touch(user)
