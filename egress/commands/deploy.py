@@ -32,6 +32,11 @@ LabStateOpt = typer.Option(DEFAULT_STATE, "--lab-state", help="the lab's state d
 ChangesOpt = typer.Option(Path("changes"), "--changes-dir", help="where change records go")
 JsonOpt = typer.Option(False, "--json", help="a machine-readable summary as the last line")
 TimeoutOpt = typer.Option(60, "--timeout", min=1, help="seconds to wait for a device")
+TakeOverOpt = typer.Option(
+    False,
+    "--take-over",
+    help="replace objects at egress's IDs that egress did not write (else refused, exit 2)",
+)
 
 # IOS-XE counts its revert timer in whole minutes (napalm: 60..7200 in steps of 60).
 _CONFIRM_RULES = {"ios": (60, 7200, 60), "junos": (60, 3600 * 24, 60), "fortios": (1, 86400, 1)}
@@ -154,6 +159,7 @@ def diff_command(
     as_json: bool = JsonOpt,
     timeout: int = TimeoutOpt,
     replace: bool = typer.Option(False, "--replace", help="diff as a full replace"),
+    take_over: bool = TakeOverOpt,
 ) -> None:
     """Dry-run: load each rendered config, show the device's diff, discard. Changes nothing."""
     with cli_errors():
@@ -172,7 +178,7 @@ def diff_command(
             change=change,
             intents=target.intents,
             configs=target.configs,
-            options=DeployOptions(replace=replace),
+            options=DeployOptions(replace=replace, take_over=take_over),
             progress=_progress,
         )
     raise typer.Exit(code=_summary(result, as_json=as_json, show_diffs=True))
@@ -202,6 +208,7 @@ def commit_command(
     settle: float = typer.Option(
         20.0, "--settle", min=0, help="seconds the post-checks may take to pass"
     ),
+    take_over: bool = TakeOverOpt,
 ) -> None:
     """Commit with the confirm timer armed, check, then confirm; roll back on failure."""
     with cli_errors():
@@ -238,6 +245,7 @@ def commit_command(
                     max_failures=max_failures,
                     validate=post_check,
                     settle_s=settle,
+                    take_over=take_over,
                 ),
                 progress=_progress,
             )

@@ -201,6 +201,7 @@ def _pipeline(
         max_failures=playbook.failure_budget,
         validate=gating,
         settle_s=playbook.settle_s,
+        take_over=playbook.take_over,
     )
     batches = [list(b.hosts) for b in prepared.batches]
     for batch in prepared.batches:

@@ -100,6 +100,12 @@ for _line in ("bfd interval ",):
     )
 DRIVER = _BASE
 
+# An object known by its number is removed by its number: IOS-XE's `no track N` (Cisco
+# command reference, `track`: "no track object-number"), whatever it tracked.
+_SHORT_NEGATIONS = (
+    (re.compile(r"^no (track \d+) .*$"), r"no \1"),
+    (re.compile(r"^no (ip sla schedule \d+) .*$"), r"no \1"),
+)
 _SLA = re.compile(r"^ip sla (\d+)$")
 _ACL = re.compile(r"^ip access-list (?:extended|standard) ")
 _ACL_SEQUENCE = re.compile(r"^\d+ (?=permit|deny|remark)")
@@ -160,9 +166,20 @@ def remediation_lines(current: Line, intended: Line) -> list[str]:
         if (m := re.match(r"^ip sla schedule (\d+) ", c.text))
     }
     for child in remediation.all_children_sorted():
-        lines.append(" " * (child.depth() - 1) + child.text)
+        text = child.text
+        if child.depth() == 1:
+            for pattern, short in _SHORT_NEGATIONS:
+                text = pattern.sub(short, text)
+        lines.append(" " * (child.depth() - 1) + text)
     # `no ip sla N` removed its schedule too (Cisco: "including the schedule"): every
-    # operation re-created here is scheduled again, right after its sub-commands.
+    # operation re-created here is scheduled again, right after its sub-commands, and a
+    # removed one's schedule is not removed a second time.
+    removed = {m.group(1) for line in lines if (m := re.match(r"^no ip sla (\d+)$", line))}
+    lines = [
+        line
+        for line in lines
+        if not ((m := re.match(r"^no ip sla schedule (\d+)$", line)) and m.group(1) in removed)
+    ]
     out: list[str] = []
     pending: str | None = None
     for line in lines:
