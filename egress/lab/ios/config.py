@@ -76,6 +76,7 @@ def _interface_child_rank(text: str) -> int:
 
 
 _SLA = re.compile(r"^ip sla (schedule )?(\d+)\b")
+_TRACK = re.compile(r"^track (\d+) ")
 
 
 def ordered(node: Node) -> list[Node]:
@@ -94,6 +95,9 @@ def ordered(node: Node) -> list[Node]:
             elif (sla := _SLA.match(child.text)) is not None:
                 # each probe is followed by its own schedule, in probe order
                 within = (0, (int(sla.group(2)), 1 if sla.group(1) else 0), "")
+            elif (track := _TRACK.match(child.text)) is not None:
+                # IOS prints tracked objects by number, whatever order they were created in
+                within = (0, (int(track.group(1)),), "")
             return (top_rank(child.text), within, position)
 
         return [c for _, c in sorted(indexed, key=top_key)]

@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 
 import asyncssh
 
+from egress.lab import brownfield
 from egress.lab.base import LabDevice
 from egress.lab.ios import rules
 from egress.lab.ios.archive import ArchiveLog, RevertTimer, archive_settings
@@ -66,6 +67,8 @@ class IosDevice(LabDevice):
         saved = self.load_text(STARTUP_FILE)
         if saved is None:
             saved = base_config(self.name, credentials=self.credentials)
+            if self.brownfield:
+                saved = brownfield.ios_config(saved)
             self.save_text(STARTUP_FILE, saved)
         self.startup = saved
         self.running = parse_config(saved)
