@@ -277,7 +277,7 @@ def _refuse_foreign(
         task=_ownership, configs=configs, records=records, options=options, on_failed=True
     )
     found: list[Foreign] = []
-    for host, multi in sorted(results.items()):
+    for _host, multi in sorted(results.items()):
         if multi.failed:
             continue  # unreachable now: its own pipeline reports why, untouched
         found.extend(multi[0].result)

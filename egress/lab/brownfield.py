@@ -90,7 +90,7 @@ end
 # operator's own `then accept`): a route and a policy at names egress wants.
 JUNOS = """set system login user netops uid 2001
 set system login user netops class super-user
-set system login user netops authentication encrypted-password "$6$brown$NetopsPlaceholderHashxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+set system login user netops authentication encrypted-password "$6$brown$NetopsPlaceholderHash"
 set system services ssh root-login deny
 set system ntp server 192.0.2.123
 set system syslog host 192.0.2.50 any warning

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Protocol
 
 from egress.remediate import fortios, ios, junos
-from egress.remediate.model import ForeignObjects, Foreign, Load, Remediation
+from egress.remediate.model import Foreign, ForeignObjects, Load, Remediation
 
 
 class Planner(Protocol):

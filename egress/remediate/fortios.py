@@ -12,10 +12,9 @@ settings). hier_config's FortiOS remediation is not used: see docs/adr.md.
 
 from __future__ import annotations
 
+from egress.remediate.model import Foreign, Load, Remediation
 from napalm_fortios.diff import same_values
 from napalm_fortios.tree import Node, parse, render, render_entry
-
-from egress.remediate.model import Foreign, Load, Remediation
 
 Path = tuple[str, ...]
 ANY = "*"  # any entry key in a path
@@ -96,10 +95,13 @@ def _own_entries(
     have.is_table = True
     for key, entry in want.entries.items():
         existing = have.entries.get(key)
-        if existing is not None and not _covered(existing, entry):
-            if not _egress_s(existing, record.entries.get(key)):
-                where = " ".join(p for p in path if p != ANY)
-                foreign.append(Foreign(host, f"{where} {key}", _holder(path, key, existing)))
+        if (
+            existing is not None
+            and not _covered(existing, entry)
+            and not _egress_s(existing, record.entries.get(key))
+        ):
+            where = " ".join(p for p in path if p != ANY)
+            foreign.append(Foreign(host, f"{where} {key}", _holder(path, key, existing)))
         have.entries[key] = entry.copy()
     for key, entry in list(have.entries.items()):
         if key in want.entries:

@@ -63,8 +63,8 @@ RULES: tuple[Rule, ...] = (
     _r(r"^ip sla schedule (\d+) ", "IP SLA schedule", check=False),
     _r(r"^track (\d+) ", "track"),
     _r(
-        r"^ip route ((?:vrf \S+ )?\S+ \S+ (?:[A-Za-z]\S*(?: \d+\.\d+\.\d+\.\d+)?|\d+\.\d+\.\d+\.\d+))"
-        r"(?: |$)",
+        r"^ip route ((?:vrf \S+ )?\S+ \S+ "
+        r"(?:[A-Za-z]\S*(?: \d+\.\d+\.\d+\.\d+)?|\d+\.\d+\.\d+\.\d+))(?: |$)",
         "static route",
     ),
     _r(r"^ip route static bfd (.+)$", "static route BFD", check=False),
@@ -75,8 +75,9 @@ RULES: tuple[Rule, ...] = (
     _r(
         r"^(redundancy)$",
         "",
-        _r(r"^(application redundancy)$", "", _r(r"^group (\d+)$", "redundancy group"),
-           whole=False),
+        _r(
+            r"^(application redundancy)$", "", _r(r"^group (\d+)$", "redundancy group"), whole=False
+        ),
         whole=False,
     ),
 )
@@ -150,7 +151,15 @@ def plan(
         return Remediation(loads, candidate, None, tuple(foreign))
     text = "".join(line + "\n" for line in lines)
     loads = (Load(text + "end\n"),) if lines else ()
-    return Remediation(loads, text, text, tuple(foreign))
+    return Remediation(loads, text, shown(lines), tuple(foreign))
+
+
+def shown(lines: list[str]) -> str:
+    """The lines to send as napalm ``ios`` prints a merge diff: ``-`` before a ``no``
+    command, ``+`` before the others, indentation kept (the candidate file has them bare)."""
+    return "".join(
+        ("-" if line.lstrip().startswith("no ") else "+") + line + "\n" for line in lines
+    )
 
 
 def remediation_lines(current: Line, intended: Line) -> list[str]:
@@ -229,8 +238,9 @@ def _own(
                 existing = Line(child.text)
                 have.children.append(existing)
             previous = record.child(child.text) or Line(child.text)
-            _own(existing, child, previous, rule.children, host=host, probes=probes,
-                 foreign=foreign)
+            _own(
+                existing, child, previous, rule.children, host=host, probes=probes, foreign=foreign
+            )
             continue
         absent = child.text.startswith("no ")  # `no shutdown`: the setting must be absent
         if existing is None:

@@ -334,7 +334,11 @@ SLA_RUNNING_MESSAGE = (
 NEGATION_CASCADE: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
     (
         re.compile(r"^ip sla (\d+)$"),
-        ("ip sla schedule {0} ", "ip sla reaction-configuration {0} ", "ip sla reaction-trigger {0} "),
+        (
+            "ip sla schedule {0} ",
+            "ip sla reaction-configuration {0} ",
+            "ip sla reaction-trigger {0} ",
+        ),
     ),
 )
 

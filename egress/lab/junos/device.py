@@ -23,8 +23,8 @@ from egress.lab.junos.netconf import NetconfSession
 from egress.lab.junos.netstate import ClusterView, RpmTest
 from egress.lab.junos.oper import OPER_HANDLERS
 from egress.lab.junos.oper import command as oper_command
-from egress.lab.junos.setfmt import apply_set
 from egress.lab.junos.rpc import CONFIG_HANDLERS, JUNOS_NS, Handler, RpcContext
+from egress.lab.junos.setfmt import apply_set
 from egress.lab.junos.show import PhysicalInterface, interfaces_from_config
 from egress.lab.world import DeviceFacts, OpState
 
