@@ -112,7 +112,11 @@ def test_three_change_windows_push_only_what_differs(lab: Lab, tmp_path: Path) -
     code, outcome, output = run(lab, playbook(tmp_path, "w3-probes-pbr", change), "--yes")
     assert_all_changed(code, outcome, output)
     ios = diff_of(outcome, lab, "ams-edge-01")
-    assert ios[:2] == ["-no ip sla 1", "+ip sla 1"]  # removed and re-created, as IOS needs
+    at = ios.index("-no ip sla 1")  # removed and re-created, as IOS needs
+    assert ios[at + 1 : at + 3] == [
+        "+ip sla 1",
+        "+ icmp-echo 192.0.2.77 source-interface GigabitEthernet3",
+    ]
     assert "+ip sla schedule 1 life forever start-time now" in ios
     assert "+ip sla 3" in ios and "+ip sla schedule 3 life forever start-time now" in ios
     assert not any("ip sla 2" in line or "ip sla schedule 2" in line for line in ios)
