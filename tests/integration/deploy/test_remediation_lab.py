@@ -15,7 +15,7 @@ from napalm.base.exceptions import MergeConfigException
 
 from egress.configtext import residue
 from egress.lab.control import lab_down, lab_up
-from tests.conftest import EXAMPLE_INVENTORY
+from tests.conftest import EXAMPLE_INVENTORY, REPO
 from tests.integration.conftest import TIME_SCALE, Lab
 from tests.integration.deploy.helpers import commit_on_device, egress, running_config, summary
 from tests.integration.test_run_lab import run
@@ -159,6 +159,9 @@ def test_brownfield_foreign_objects_refused_taken_over_and_rolled_back(brownfiel
     ):
         assert expected in refused.output, expected
     assert not lab.changes.exists() or not any(lab.changes.rglob("pre.cfg"))  # nothing read in
+    code, outcome, output = run(lab, REPO / "playbooks" / "rollout.yaml", "--yes")
+    assert code == 2, output  # a playbook is refused the same way, nothing sent
+    assert outcome["status"] == "refused" and "router policy 10 is held" in output
 
     taken = egress("commit", *lab.args(), "--yes", "--confirm", "1800", "--take-over", "--json")
     assert taken.exit_code == 0, taken.output
