@@ -61,14 +61,15 @@ ANCHORS: tuple[Anchor, ...] = (
     _a("routing-options static route *"),
     _a("routing-options interface-routes rib-group inet", check=False),
     _a("routing-options rib-groups *"),
-    _a("routing-options forwarding-table export", check=False),
+    # value lists the operator shares: egress owns its own value, never the list
+    _a("routing-options forwarding-table export *", check=False),
     _a("policy-options policy-statement *"),
     _a("forwarding-options hash-key family inet", check=False),
     _a("firewall family inet filter *"),
     _a("routing-instances *"),
     _a("chassis cluster", check=False),
     _a("groups * system host-name", check=False),
-    _a("apply-groups", check=False),
+    _a("apply-groups *", check=False),
 )
 # A statement egress renders to say it wrote a hierarchy.
 _MARK = re.compile(r"^EGRESS\b")

@@ -286,3 +286,18 @@ def test_previous_intended_is_the_newest_committed_record(tmp_path: Path) -> Non
 
 def test_brownfield_configs_are_parseable() -> None:
     assert "ip sla 1" in IOS and "edit 901" in FORTIOS and "EGRESS-ECMP" in JUNOS
+
+
+def test_junos_shared_value_lists_keep_the_operators_values() -> None:
+    base = junos_running()
+    first = plan("junos", "nyc-srx-01", running=base, rendered=golden("nyc-srx-01"), previous=None)
+    running = junos_apply(base, first.loads[0].text)
+    running = junos_apply(running, "set routing-options forwarding-table export OPS-EXPORT\n")
+    again = plan(
+        "junos",
+        "nyc-srx-01",
+        running=running,
+        rendered=golden("nyc-srx-01"),
+        previous=golden("nyc-srx-01"),
+    )
+    assert again.empty  # the operator's export policy beside egress's is not egress's to remove
