@@ -12,7 +12,14 @@ from egress.configtext import residue
 from egress.connection import CONNECTION
 from egress.device_errors import describe
 from egress.errors import DeviceError, Location
-from egress.remediate import INTENDED, RUNNING_FORMAT, ForeignObjects, Remediation, plan
+from egress.remediate import (
+    INTENDED,
+    REPLACE_ON_RUNNING_TEXT,
+    RUNNING_FORMAT,
+    ForeignObjects,
+    Remediation,
+    plan,
+)
 from egress.vault import VaultError
 
 
@@ -49,7 +56,7 @@ def remediation_for(
     if running is None or form != "text":
         running = device.get_config(retrieve="running", format=form)["running"]
     backup = ""
-    if replace and platform == "junos":  # the override base: the config as the device prints it
+    if replace and platform in REPLACE_ON_RUNNING_TEXT:
         backup = device.get_config(retrieve="running")["running"]
     assert running is not None
     return plan(

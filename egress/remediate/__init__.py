@@ -32,6 +32,9 @@ class Planner(Protocol):
 
 # Which running-config form each platform's remediation reads (napalm get_config ``format``).
 RUNNING_FORMAT: dict[str, str] = {"ios": "text", "fortios": "text", "junos": "set"}
+# Platforms whose --replace loads the running config, as the device prints it, as its base
+# (Junos: napalm's `overwrite` takes text, not the set lines the remediation reads).
+REPLACE_ON_RUNNING_TEXT: frozenset[str] = frozenset({"junos"})
 
 _PLANNERS: dict[str, Callable[..., Remediation]] = {
     "ios": ios.plan,
@@ -55,16 +58,14 @@ def plan(
     replace: bool = False,
     backup: str = "",
 ) -> Remediation:
-    planner = _PLANNERS[platform]
-    extra = {"backup": backup} if platform == "junos" else {}
-    return planner(
+    return _PLANNERS[platform](
         host,
         running=running,
         rendered=rendered,
         previous=previous,
         take_over=take_over,
         replace=replace,
-        **extra,
+        backup=backup,
     )
 
 
@@ -95,6 +96,7 @@ def previous_intended(changes_dir: Path, host: str) -> str | None:
 
 __all__ = [
     "INTENDED",
+    "REPLACE_ON_RUNNING_TEXT",
     "RUNNING_FORMAT",
     "Foreign",
     "ForeignObjects",

@@ -43,6 +43,7 @@ def plan(
     previous: str | None,
     take_over: bool,
     replace: bool,  # noqa: ARG001 - FortiOS always loads the full candidate as a replace
+    backup: str = "",  # noqa: ARG001 - the running config as printed: only Junos needs it
 ) -> Remediation:
     have = parse(running)
     want = parse(rendered)

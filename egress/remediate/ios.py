@@ -135,6 +135,7 @@ def plan(
     previous: str | None,
     take_over: bool,
     replace: bool,
+    backup: str = "",  # noqa: ARG001 - the running config as printed: only Junos needs it
 ) -> Remediation:
     current, wanted = tree(running), tree(rendered)
     record = tree(previous) if previous else Line("")
