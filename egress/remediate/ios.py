@@ -17,7 +17,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from hier_config import HConfig, Platform, WorkflowRemediation, get_hconfig, get_hconfig_driver
-from hier_config.models import IdempotentCommandsRule, MatchRule, SectionalOverwriteRule
+from hier_config.models import (
+    IdempotentCommandsRule,
+    MatchRule,
+    OrderingRule,
+    SectionalOverwriteRule,
+)
 
 from egress.lint.config.ios import load as load_tree
 from egress.remediate.model import Foreign, Load, Remediation
@@ -98,6 +103,14 @@ for _line in ("bfd interval ",):
         IdempotentCommandsRule(
             match_rules=(MatchRule(startswith="interface "), MatchRule(startswith=_line))
         )
+    )
+# The order IOS-XE needs (the templates' order, kept when a section already exists on the
+# device): VRRPv3 groups exist only after `fhrp version vrrp v3`; the redundancy group tracks
+# objects and interfaces the same change may create, so it goes last (hier_config weighs
+# every other line 0).
+for _pattern, _weight in ((r"^fhrp version ", -100), (r"^redundancy$", 100)):
+    _BASE.rules.ordering.append(
+        OrderingRule(match_rules=(MatchRule(re_search=_pattern),), weight=_weight)
     )
 DRIVER = _BASE
 

@@ -58,6 +58,14 @@ def ios_rolled_out() -> str:
     return running
 
 
+def test_ios_rollout_order_is_the_order_ios_needs() -> None:
+    base = ios_base("ams-edge-01", credentials=LabCredentials())
+    lines = ios_plan(base, golden("ams-edge-01"), None).candidate.splitlines()
+    vrrp = next(i for i, line in enumerate(lines) if line.startswith(" vrrp "))
+    assert lines.index("fhrp version vrrp v3") < vrrp
+    assert lines.index("redundancy") > max(i for i, x in enumerate(lines) if x.startswith("track"))
+
+
 def test_ios_whole_file_remerge_fails_as_on_a_router(ios_rolled_out: str) -> None:
     # what egress did before issue 11: merge the whole rendered file again
     _, refused = ios_apply(ios_rolled_out, golden("ams-edge-01"))
