@@ -158,10 +158,13 @@ def diff_command(
     changes_dir: Path = ChangesOpt,
     as_json: bool = JsonOpt,
     timeout: int = TimeoutOpt,
-    replace: bool = typer.Option(False, "--replace", help="diff as a full replace"),
+    replace: bool = typer.Option(
+        False, "--replace", help="diff as a full replace (running config, owned parts replaced)"
+    ),
     take_over: bool = TakeOverOpt,
 ) -> None:
-    """Dry-run: load each rendered config, show the device's diff, discard. Changes nothing."""
+    """Dry-run: per device, what egress would send to bring the sections it owns to the
+    rendered config (only what differs), loaded and discarded. Changes nothing."""
     with cli_errors():
         target = _target(
             inventory=inventory,
@@ -195,7 +198,9 @@ def commit_command(
     as_json: bool = JsonOpt,
     timeout: int = TimeoutOpt,
     confirm: int = typer.Option(300, "--confirm", help="seconds of the device's confirm timer"),
-    replace: bool = typer.Option(False, "--replace", help="replace instead of merge"),
+    replace: bool = typer.Option(
+        False, "--replace", help="load the full config: the running one, owned parts replaced"
+    ),
     max_failures: int = typer.Option(
         0, "--max-failures", min=0, help="failures tolerated before the rollout stops"
     ),

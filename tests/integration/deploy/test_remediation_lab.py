@@ -88,9 +88,14 @@ def test_three_change_windows_push_only_what_differs(lab: Lab, tmp_path: Path) -
     with pytest.raises(MergeConfigException, match="Invalid input"):
         commit_on_device(lab, "ams-edge-01", rendered)
 
-    # window 2: BFD timers everywhere; each diff is the timers and nothing else
+    # window 2: BFD timers everywhere; each diff is the timers and nothing else, and the
+    # dry-run showed exactly what the commit then sent
+    code, preview, output = run(lab, playbook(tmp_path, "w2-bfd-preview", [BFD]))
+    assert code == 0, output
     code, outcome, output = run(lab, playbook(tmp_path, "w2-bfd", [BFD]), "--yes")
     assert_all_changed(code, outcome, output)
+    for host in outcome["hosts"]:
+        assert diff_of(preview, lab, host) == diff_of(outcome, lab, host), host
     assert diff_of(outcome, lab, "ams-edge-01") == [
         "+interface GigabitEthernet3",
         "+ bfd interval 150 min_rx 150 multiplier 3",
@@ -109,8 +114,12 @@ def test_three_change_windows_push_only_what_differs(lab: Lab, tmp_path: Path) -
 
     # window 3: a probe gets a new target, a new probe, voice steered over isp1
     change = probe_and_pbr_change(lab.inventory)
+    code, preview, output = run(lab, playbook(tmp_path, "w3-preview", change))
+    assert code == 0, output
     code, outcome, output = run(lab, playbook(tmp_path, "w3-probes-pbr", change), "--yes")
     assert_all_changed(code, outcome, output)
+    for host in outcome["hosts"]:
+        assert diff_of(preview, lab, host) == diff_of(outcome, lab, host), host
     ios = diff_of(outcome, lab, "ams-edge-01")
     at = ios.index("-no ip sla 1")  # removed and re-created, as IOS needs
     assert ios[at + 1 : at + 3] == [
