@@ -121,6 +121,7 @@ _SHORT_NEGATIONS = (
     (re.compile(r"^no (ip sla schedule \d+) .*$"), r"no \1"),
 )
 _SLA = re.compile(r"^ip sla (\d+)$")
+_HEADER = re.compile(r"^(Building configuration|Current configuration :)")
 _ACL = re.compile(r"^ip access-list (?:extended|standard) ")
 _ACL_SEQUENCE = re.compile(r"^\d+ (?=permit|deny|remark)")
 _SCHEDULE = "ip sla schedule {} "
@@ -132,6 +133,8 @@ def tree(text: str) -> Line:
     """An IOS config (running or rendered) as a tree; repeated sections merged."""
     root, _problems = load_tree(text)
     line = Line.of_hconfig(root)
+    # `show running-config` headers are not configuration (a replace file must not carry them)
+    line.children = [c for c in line.children if not _HEADER.match(c.text)]
     for section in line.children:
         if _ACL.match(section.text):
             # IOS numbers ACL entries itself and prints the numbers; a rendered ACL has none

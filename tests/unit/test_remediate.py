@@ -125,10 +125,16 @@ def test_ios_foreign_sla_is_refused_and_taken_over_on_request() -> None:
 
 
 def test_ios_replace_candidate_keeps_everything_egress_does_not_own(ios_rolled_out: str) -> None:
-    brown = ios_config(ios_rolled_out)
+    # as `show running-config` prints it, headers included
+    brown = "Building configuration...\n\nCurrent configuration : 4711 bytes\n" + ios_config(
+        ios_rolled_out
+    )
     candidate = ios_plan(
         brown, golden("ams-edge-01"), golden("ams-edge-01"), take_over=True, replace=True
     ).candidate
+    assert not any(
+        line.startswith(("Building", "Current configuration")) for line in candidate.splitlines()
+    )
     for kept in (
         "username egress",
         "username netops",
