@@ -17,7 +17,7 @@ from egress.lab.ios.config import ConfigEditor, Outcome, parse_config, render_bo
 from egress.lab.junos.config import parse_text
 from egress.lab.junos.device import base_config as junos_base
 from egress.lab.junos.setfmt import apply_set, render_set
-from egress.remediate import plan, previous_intended
+from egress.remediate import Remediation, plan, previous_intended
 from napalm_fortios.diff import diff as fortios_diff
 from napalm_fortios.tree import parse as fortios_parse
 from napalm_fortios.tree import render as fortios_render
@@ -45,8 +45,23 @@ def ios_apply(running: str, text: str) -> tuple[str, list[str]]:
     return "\n".join(render_body(root)) + "\nend\n", refused
 
 
-def ios_plan(running: str, rendered: str, previous: str | None, **kw: bool) -> object:
-    return plan("ios", "ams-edge-01", running=running, rendered=rendered, previous=previous, **kw)
+def ios_plan(
+    running: str,
+    rendered: str,
+    previous: str | None,
+    *,
+    take_over: bool = False,
+    replace: bool = False,
+) -> Remediation:
+    return plan(
+        "ios",
+        "ams-edge-01",
+        running=running,
+        rendered=rendered,
+        previous=previous,
+        take_over=take_over,
+        replace=replace,
+    )
 
 
 @pytest.fixture
@@ -108,6 +123,7 @@ def test_ios_changed_sla_is_removed_recreated_and_rescheduled(ios_rolled_out: st
     assert "track 1 ip sla 1 reachability" in running
     assert ios_plan(running, rendered, rendered).empty
     # the dry-run shows exactly these lines, napalm-style marked
+    assert change.shown is not None
     assert change.shown.splitlines()[0] == "-no ip sla 1"
     assert [line[1:] for line in change.shown.splitlines()] == lines
 
@@ -150,9 +166,16 @@ def test_ios_replace_candidate_keeps_everything_egress_does_not_own(ios_rolled_o
 
 
 # -- FortiOS -----------------------------------------------------------------------------
-def fgt_plan(running: str, rendered: str, previous: str | None, **kw: bool) -> object:
+def fgt_plan(
+    running: str, rendered: str, previous: str | None, *, take_over: bool = False
+) -> Remediation:
     return plan(
-        "fortios", "syd-fgt-01", running=running, rendered=rendered, previous=previous, **kw
+        "fortios",
+        "syd-fgt-01",
+        running=running,
+        rendered=rendered,
+        previous=previous,
+        take_over=take_over,
     )
 
 
@@ -173,7 +196,8 @@ def test_fortios_foreign_entries_are_refused_then_made_exactly_intended() -> Non
     assert policy.get("start-port") is None and policy.value("comments") == "EGRESS voice"
     # admin and port1 are the operator's: untouched
     assert running.find("system admin", "netops") is not None
-    assert running.find("system interface", "port1").value("ip") == "192.168.1.99 255.255.255.0"
+    port1 = running.find("system interface", "port1")
+    assert port1 is not None and port1.value("ip") == "192.168.1.99 255.255.255.0"
 
 
 def test_fortios_edit_of_an_existing_entry_keeps_fields_it_is_not_told_to_change() -> None:
@@ -181,7 +205,9 @@ def test_fortios_edit_of_an_existing_entry_keeps_fields_it_is_not_told_to_change
     running = fortios_parse(fortios_config(fortios_base("syd-fgt-01")))
     merge = "config router static\n    edit 901\n        set gateway 198.51.100.41\n    next\nend\n"
     assert not apply_script(running, merge)
-    assert running.find("router static", "901").value("dst") == "192.168.0.0 255.255.0.0"
+    entry = running.find("router static", "901")
+    assert entry is not None and entry.value("dst") == "192.168.0.0 255.255.0.0"
+    assert entry.value("gateway") == "198.51.100.41"
 
 
 def test_fortios_change_sends_only_changed_fields() -> None:
