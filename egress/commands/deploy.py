@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from rich.syntax import Syntax
 from rich.table import Table
 
 from egress.changes import DIFF, ChangeDir
-from egress.commands.render import GroupOpt, HostsOpt, InventoryOpt, PlatformOpt
+from egress.commands.options import GroupOpt, HostsOpt, InventoryOpt, PlatformOpt
 from egress.connection import use_devices, use_lab
 from egress.console import cli_errors, err, out
 from egress.deploy import ChangeResult, DeployOptions, Outcome, plan_change, run_change
@@ -48,7 +49,7 @@ def _target(
     *,
     inventory: Path,
     hosts: str | None,
-    group: str | None,
+    group: Sequence[str] | None,
     platform: str | None,
     lab: bool,
     lab_state: Path,
@@ -146,7 +147,7 @@ def _summary(result: ChangeResult, *, as_json: bool, show_diffs: bool) -> int:
 def diff_command(
     inventory: Path = InventoryOpt,
     hosts: str | None = HostsOpt,
-    group: str | None = GroupOpt,
+    group: list[str] | None = GroupOpt,
     platform: str | None = PlatformOpt,
     lab: bool = LabOpt,
     lab_state: Path = LabStateOpt,
@@ -181,7 +182,7 @@ def diff_command(
 def commit_command(
     inventory: Path = InventoryOpt,
     hosts: str | None = HostsOpt,
-    group: str | None = GroupOpt,
+    group: list[str] | None = GroupOpt,
     platform: str | None = PlatformOpt,
     lab: bool = LabOpt,
     lab_state: Path = LabStateOpt,
@@ -248,7 +249,7 @@ def rollback_command(
     change_id: str = typer.Option(..., "--change", help="the change to undo"),
     inventory: Path = InventoryOpt,
     hosts: str | None = HostsOpt,
-    group: str | None = GroupOpt,
+    group: list[str] | None = GroupOpt,
     platform: str | None = PlatformOpt,
     lab: bool = LabOpt,
     lab_state: Path = LabStateOpt,
@@ -319,7 +320,7 @@ def rollback_command(
 def backup_command(
     inventory: Path = InventoryOpt,
     hosts: str | None = HostsOpt,
-    group: str | None = GroupOpt,
+    group: list[str] | None = GroupOpt,
     platform: str | None = PlatformOpt,
     lab: bool = LabOpt,
     lab_state: Path = LabStateOpt,

@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 from rich.markup import escape
 
+from egress.commands.options import GroupOpt, HostsOpt, InventoryOpt, PlatformOpt
 from egress.console import cli_errors, out
 from egress.errors import InputError, Location
 from egress.lint.findings import Finding, Severity
@@ -27,13 +28,9 @@ class Format(StrEnum):
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow"}
 
 
-InventoryOpt = typer.Option(Path("inventory"), "--inventory", "-i", help="Nornir inventory dir")
 TemplatesOpt = typer.Option(None, "--templates", help="templates directory")
 FormatOpt = typer.Option(Format.TEXT, "--format", "-f", help="text, json, junit or sarif")
 OutputOpt = typer.Option(None, "--output", "-o", help="write the report here (default: stdout)")
-HostsOpt = typer.Option(None, "--hosts", help="comma-separated host names")
-GroupOpt = typer.Option(None, "--group", help="only hosts in this group")
-PlatformOpt = typer.Option(None, "--platform", help="only hosts of this platform")
 WorkersOpt = typer.Option(None, "--workers", min=1,
                           help="processes (default: one per core from 400 hosts)")
 
@@ -44,7 +41,7 @@ def lint_command(
     output_format: Format = FormatOpt,
     output: Path | None = OutputOpt,
     hosts: str | None = HostsOpt,
-    group: str | None = GroupOpt,
+    group: list[str] | None = GroupOpt,
     platform: str | None = PlatformOpt,
     workers: int | None = WorkersOpt,
 ) -> None:

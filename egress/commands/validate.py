@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from egress.commands.deploy import LabOpt, LabStateOpt, TimeoutOpt, _target
-from egress.commands.render import GroupOpt, HostsOpt, InventoryOpt, PlatformOpt
+from egress.commands.options import GroupOpt, HostsOpt, InventoryOpt, PlatformOpt
 from egress.console import cli_errors, err, out
 from egress.device_errors import describe
 from egress.errors import InputError, Location
@@ -20,7 +20,7 @@ from tasks.validate import validate_state
 def validate_command(
     inventory: Path = InventoryOpt,
     hosts: str | None = HostsOpt,
-    group: str | None = GroupOpt,
+    group: list[str] | None = GroupOpt,
     platform: str | None = PlatformOpt,
     lab: bool = LabOpt,
     lab_state: Path = LabStateOpt,
