@@ -17,7 +17,7 @@ from rich.table import Table
 from egress.changes import DIFF, ChangeDir
 from egress.commands.options import GroupOpt, HostsOpt, InventoryOpt, PlatformOpt
 from egress.connection import use_devices, use_lab
-from egress.console import cli_errors, err, out
+from egress.console import cli_errors, err, heading, out
 from egress.deploy import ChangeResult, DeployOptions, Outcome, plan_change, run_change
 from egress.errors import InputError, Location
 from egress.intent import DeviceIntent
@@ -96,7 +96,7 @@ def _summary(result: ChangeResult, *, as_json: bool, show_diffs: bool) -> int:
         for host, outcome in sorted(result.hosts.items()):
             diff = result.root / host / DIFF
             if diff.exists() and diff.read_text().strip():
-                out.rule(f"{host} ({outcome.outcome.value})")
+                heading(out, f"{host} ({outcome.outcome.value})")
                 out.print(
                     Syntax(diff.read_text(), "diff", theme="ansi_dark", background_color="default")
                 )
