@@ -14,8 +14,17 @@ from nornir.core import Nornir
 from rich.syntax import Syntax
 from rich.table import Table
 
-from egress.changes import DIFF, ChangeDir
-from egress.commands.options import GroupOpt, HostsOpt, InventoryOpt, PlatformOpt
+from egress.changes import DIFF, ChangeDir, ChangeMeta
+from egress.commands.options import (
+    ApproverOpt,
+    GroupOpt,
+    HostsOpt,
+    InventoryOpt,
+    PlatformOpt,
+    TicketOpt,
+    WindowOpt,
+    board_fields,
+)
 from egress.connection import use_devices, use_lab
 from egress.console import cli_errors, err, heading, out
 from egress.deploy import ChangeResult, DeployOptions, Outcome, plan_change, run_change
@@ -76,6 +85,15 @@ def _check_confirm(seconds: int | None, target: Target) -> None:
                 location=Location(host=name, field="--confirm"),
                 hint=f"{intent.platform} needs {low}..{high} s in steps of {step}",
             )
+
+
+def _meta(verb: str, lab: bool, *, ticket: str, approver: str, window: str) -> ChangeMeta:
+    return ChangeMeta(
+        verb=verb,
+        operator=ChangeMeta.operator_name(),
+        environment="lab" if lab else "production",
+        **board_fields(ticket=ticket, approver=approver, window=window),
+    )
 
 
 def _progress(host: str, what: str) -> None:
@@ -155,6 +173,9 @@ def diff_command(
     as_json: bool = JsonOpt,
     timeout: int = TimeoutOpt,
     replace: bool = typer.Option(False, "--replace", help="diff as a full replace"),
+    ticket: str = TicketOpt,
+    approver: str = ApproverOpt,
+    window: str = WindowOpt,
 ) -> None:
     """Dry-run: load each rendered config, show the device's diff, discard. Changes nothing."""
     with cli_errors():
@@ -168,6 +189,7 @@ def diff_command(
             timeout=timeout,
         )
         change = ChangeDir.create(changes_dir)
+        change.write_meta(_meta("diff", lab, ticket=ticket, approver=approver, window=window))
         result = run_change(
             target.nr,
             change=change,
@@ -203,6 +225,9 @@ def commit_command(
     settle: float = typer.Option(
         20.0, "--settle", min=0, help="seconds the post-checks may take to pass"
     ),
+    ticket: str = TicketOpt,
+    approver: str = ApproverOpt,
+    window: str = WindowOpt,
 ) -> None:
     """Commit with the confirm timer armed, check, then confirm; roll back on failure."""
     with cli_errors():
@@ -226,6 +251,7 @@ def commit_command(
             if not typer.confirm(f"commit to {len(target.intents)} devices?"):
                 raise typer.Exit(code=1)
         change = ChangeDir.create(changes_dir)
+        change.write_meta(_meta("commit", lab, ticket=ticket, approver=approver, window=window))
         with change_lock(inventory, change_id=change.change_id):
             result = run_change(
                 target.nr,
