@@ -18,6 +18,7 @@ from typer import _click
 from typer.core import TyperCommand, TyperGroup
 
 from egress import __version__
+from egress.console import machine_output
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +82,12 @@ class LazyVerbs(TyperGroup):
         if cmd_name not in self._loaded:
             self._loaded[cmd_name] = verb.load()
         return self._loaded[cmd_name]
+
+    def invoke(self, ctx: _click.Context) -> Any:
+        # One flag everywhere: with --json, stdout carries only the verb's JSON document
+        # (ctx.args: the verb's own arguments, after the group parsed its options)
+        with machine_output("--json" in ctx.args):
+            return super().invoke(ctx)
 
     def format_help(self, ctx: _click.Context, formatter: _click.HelpFormatter) -> None:
         self._listing = True

@@ -63,3 +63,19 @@ def cli_errors() -> Iterator[None]:
     except EgressError as exc:
         show_error(exc)
         raise typer.Exit(code=exc.exit_code) from None
+
+
+@contextmanager
+def machine_output(enabled: bool) -> Iterator[None]:
+    """``--json``: stdout carries the JSON document alone, so ``egress … --json | jq`` works;
+    everything meant for people (progress, tables, errors) goes to stderr meanwhile."""
+    if not enabled:
+        yield
+        return
+    # rich keeps the stream it was given in ``_file`` (None: look up sys.stdout when printing)
+    saved = out._file
+    out.file = sys.stderr
+    try:
+        yield
+    finally:
+        out._file = saved

@@ -40,7 +40,9 @@ from tasks.deploy import rollback_config
 LabOpt = typer.Option(False, "--lab", help="target the lab's emulators (never implied)")
 LabStateOpt = typer.Option(DEFAULT_STATE, "--lab-state", help="the lab's state directory")
 ChangesOpt = typer.Option(Path("changes"), "--changes-dir", help="where change records go")
-JsonOpt = typer.Option(False, "--json", help="a machine-readable summary as the last line")
+JsonOpt = typer.Option(
+    False, "--json", help="the result as one JSON document on stdout; everything else on stderr"
+)
 TimeoutOpt = typer.Option(60, "--timeout", min=1, help="seconds to wait for a device")
 
 # IOS-XE counts its revert timer in whole minutes (napalm: 60..7200 in steps of 60).
@@ -146,13 +148,17 @@ def _summary(result: ChangeResult, *, as_json: bool, show_diffs: bool) -> int:
             json.dumps(
                 {
                     "change_id": result.change_id,
+                    "record": str(result.root),
                     "dry_run": result.dry_run,
                     "stopped_by_budget": result.stopped_by_budget,
+                    "interrupted": result.interrupted,
                     "hosts": {
                         h: {
                             "outcome": r.outcome.value,
                             "config": r.outcome.config,
                             "message": r.message,
+                            "diff_lines": r.diff_lines,
+                            "duration_s": r.duration_s,
                         }
                         for h, r in sorted(result.hosts.items())
                     },

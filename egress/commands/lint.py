@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections import defaultdict
 from enum import StrEnum
 from pathlib import Path
@@ -45,8 +46,11 @@ def lint_command(
     group: list[str] | None = GroupOpt,
     platform: str | None = PlatformOpt,
     workers: int | None = WorkersOpt,
+    as_json: bool = typer.Option(False, "--json", help="the same as --format json"),
 ) -> None:
     """Lint the rendered configs and the HA design (nothing is written to build/)."""
+    if as_json:
+        output_format = Format.JSON
     with cli_errors():
         result = lint_inventory(
             inventory,
@@ -65,8 +69,8 @@ def lint_command(
             text = FORMATTERS[output_format.value](result)
             if output is not None:
                 _write(output, text)
-            else:
-                out.file.write(text)
+            else:  # the document alone on stdout, whatever the console does
+                sys.stdout.write(text)
         if output is not None:  # the report went to a file: say how it went
             out.print(_summary(result))
     raise typer.Exit(code=result.exit_code)

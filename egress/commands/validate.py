@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from egress.commands.deploy import LabOpt, LabStateOpt, TimeoutOpt, _target
+from egress.commands.deploy import JsonOpt, LabOpt, LabStateOpt, TimeoutOpt, _target
 from egress.commands.options import GroupOpt, HostsOpt, InventoryOpt, PlatformOpt
 from egress.console import cli_errors, err, out
 from egress.device_errors import describe
@@ -26,6 +26,7 @@ def validate_command(
     lab_state: Path = LabStateOpt,
     timeout: int = TimeoutOpt,
     output_format: str = typer.Option("text", "--format", help="text | json"),
+    as_json: bool = JsonOpt,
     expect_failover: str | None = typer.Option(
         None,
         "--expect-failover",
@@ -34,6 +35,8 @@ def validate_command(
 ) -> None:
     """Run the show commands, parse them with TTP, compare with the intent (exit 1 on a
     failed check)."""
+    if as_json:
+        output_format = "json"
     with cli_errors():
         if output_format not in ("text", "json"):
             raise InputError(
