@@ -28,7 +28,7 @@ from egress.commands.options import (
 from egress.connection import use_devices, use_lab
 from egress.console import cli_errors, err, heading, out
 from egress.deploy import ChangeResult, DeployOptions, Outcome, plan_change, run_change
-from egress.errors import InputError, Location
+from egress.errors import Declined, InputError, Location
 from egress.intent import DeviceIntent
 from egress.lab.spec import DEFAULT_STATE
 from egress.lock import change_lock
@@ -255,7 +255,7 @@ def commit_command(
                     location=Location(field="--yes"),
                 )
             if not typer.confirm(f"commit to {len(target.intents)} devices?"):
-                raise typer.Exit(code=1)
+                raise Declined("commit declined: nothing was sent to any device")
         change = ChangeDir.create(changes_dir)
         change.write_meta(_meta("commit", lab, ticket=ticket, approver=approver, window=window))
         with change_lock(inventory, change_id=change.change_id):
@@ -316,7 +316,7 @@ def rollback_command(
                 location=Location(field="--yes"),
             )
         if not yes and not typer.confirm(f"roll back {len(backed_up)} devices?"):
-            raise typer.Exit(code=1)
+            raise Declined("rollback declined: nothing was sent to any device")
         with change_lock(inventory, change_id=change_id):
             try:
                 results = target.nr.filter(filter_func=lambda h: h.name in backed_up).run(
