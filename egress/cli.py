@@ -55,6 +55,7 @@ VERBS: dict[str, Verb] = {
         Verb("run", "Carry out a playbook (a YAML change plan).", "run"),
         Verb("report", "Rebuild a change's report from its directory.", "report"),
         Verb("parse", "Parse captured show output into records (JSON).", "parse"),
+        Verb("changes", "Change records on disk: list, prune.", "changes", "changes_app"),
         Verb("lab", "The lab: emulated devices on 127.0.0.1.", "lab", "lab_app"),
     )
 }
