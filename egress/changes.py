@@ -34,6 +34,30 @@ POST = "post.cfg"
 STEPS = "steps.jsonl"
 PLAN = "plan.json"
 SUMMARY = "summary.json"
+META = "change.json"  # who, why and where: what the change board reads first
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeMeta:
+    """The change as the board knows it: its ticket, who ran it, who approved it, the planned
+    window and which network it touched. Written when the change directory is created."""
+
+    verb: str  # diff | commit | rollback | run
+    operator: str
+    environment: str  # "lab" or "production"
+    ticket: str = ""
+    approver: str = ""
+    window: str = ""  # the planned change window, as the ticket states it
+
+    @staticmethod
+    def operator_name() -> str:
+        """Who runs egress: ``EGRESS_OPERATOR`` (a CI job names its trigger) or the login."""
+        import getpass
+
+        try:
+            return os.environ.get("EGRESS_OPERATOR") or getpass.getuser()
+        except (KeyError, OSError):  # no passwd entry in a container
+            return "unknown"
 
 
 def new_change_id(now: datetime | None = None) -> str:
@@ -155,6 +179,9 @@ class ChangeDir:
             os.fsync(handle.fileno())
         os.replace(tmp, path)
         return path
+
+    def write_meta(self, meta: ChangeMeta) -> None:
+        self.write_json(META, meta)
 
     def write_json(self, name: str, data: Any) -> None:
         path = self.root / name

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TextIO
 
 import typer
 from rich.console import Console
@@ -11,8 +13,27 @@ from rich.markup import escape
 
 from egress.errors import EgressError
 
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+# Not a terminal (a CI log, a pipe, a file): nothing is wrapped or truncated, so every line
+# can be grepped whole; rich would otherwise assume 80 columns.
+UNWRAPPED = 100_000
+
+
+def _console(stream: TextIO, *, stderr: bool) -> Console:
+    if stream.isatty():
+        return Console(stderr=stderr, highlight=False)
+    return Console(stderr=stderr, highlight=False, width=UNWRAPPED, soft_wrap=True)
+
+
+out = _console(sys.stdout, stderr=False)
+err = _console(sys.stderr, stderr=True)
+
+
+def heading(console: Console, title: str) -> None:
+    """A section title: a rule on a terminal, one plain line elsewhere."""
+    if console.is_terminal:
+        console.rule(title)
+    else:
+        console.print(f"=== {title} ===", markup=False)
 
 
 def show_error(exc: EgressError) -> None:
@@ -42,3 +63,19 @@ def cli_errors() -> Iterator[None]:
     except EgressError as exc:
         show_error(exc)
         raise typer.Exit(code=exc.exit_code) from None
+
+
+@contextmanager
+def machine_output(enabled: bool) -> Iterator[None]:
+    """``--json``: stdout carries the JSON document alone, so ``egress … --json | jq`` works;
+    everything meant for people (progress, tables, errors) goes to stderr meanwhile."""
+    if not enabled:
+        yield
+        return
+    # rich keeps the stream it was given in ``_file`` (None: look up sys.stdout when printing)
+    saved = out._file
+    out.file = sys.stderr
+    try:
+        yield
+    finally:
+        out._file = saved

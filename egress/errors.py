@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -71,3 +72,29 @@ class DeviceError(EgressError):
     """A device refused, timed out or answered something unexpected."""
 
     exit_code = 1
+
+
+class Declined(EgressError):
+    """The operator answered no: nothing was sent (exit 2, like every refusal before any
+    device is contacted)."""
+
+    exit_code = 2
+
+
+def validation_messages(errors: list[Any]) -> list[Any]:
+    """pydantic's errors, the likely cause first: a mistyped key is reported both as an
+    unknown key and as a required key missing, and the unknown key is what to fix."""
+    return sorted(errors, key=lambda err: err["type"] != "extra_forbidden")
+
+
+def friendly(err: Any) -> str:
+    """One pydantic error in the operator's words (its location is said by the caller)."""
+    msg = str(err["msg"]).removeprefix("Value error, ")
+    if err["type"] == "extra_forbidden":
+        return "unknown key (a typo?)"
+    if err["type"] == "missing":
+        return "required field missing"
+    value = err.get("input")
+    if err["type"] != "value_error" and isinstance(value, (str, int)):
+        msg = f"{msg} (got {value!r})"
+    return msg

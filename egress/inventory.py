@@ -80,6 +80,8 @@ class EgressInventory:
             groups[name] = _get_inventory_element(Group, data, name, defaults)
         for name, group in groups.items():
             group.groups = self._parents(group.groups or [], groups, self.group_file, name)
+            if group.platform is not None:  # a typo here is the group's, not each host's
+                self._check_platform(group.platform, self.group_file, name, host=None)
 
         hosts = Hosts()
         for name, data in hosts_dict.items():
@@ -94,7 +96,7 @@ class EgressInventory:
             host = _get_inventory_element(Host, data, name, defaults)
             host.groups = self._parents(host.groups or [], groups, self.host_file, name)
             hosts[name] = host
-            self._check_platform(host)
+            self._check_platform(host.platform, self.host_file, name, host=name)
         return Inventory(hosts=hosts, groups=groups, defaults=defaults)
 
     def _parents(
@@ -114,16 +116,16 @@ class EgressInventory:
                 )
         return ParentGroups([groups[g] for g in names])
 
-    def _check_platform(self, host: Host) -> None:
-        platform = host.platform
+    @staticmethod
+    def _check_platform(platform: str | None, path: Path, owner: str, *, host: str | None) -> None:
         if platform not in PLATFORMS:
             raise InputError(
-                f"unknown platform {platform!r}",
+                f"unknown platform {platform!r}"
+                + ("" if host is not None else f" in group {owner!r}"),
                 location=Location(
-                    file=self.host_file,
-                    line=line_of(self.host_file, [host.name, "platform"])
-                    or line_of(self.host_file, [host.name]),
-                    host=host.name,
+                    file=path,
+                    line=line_of(path, [owner, "platform"]) or line_of(path, [owner]),
+                    host=host,
                     field="platform",
                 ),
                 hint=f"use one of: {', '.join(PLATFORMS)}",

@@ -16,7 +16,7 @@ from nornir.core.inventory import Group, Host, Inventory
 from pydantic import BaseModel, ValidationError
 
 from egress.design import HostDesign, Site
-from egress.errors import InputError, Location
+from egress.errors import InputError, Location, friendly, validation_messages
 from egress.intent import DesignError, DeviceIntent, Member, build_site_intents
 from egress.yamlfile import line_of
 
@@ -105,14 +105,14 @@ def _validate(model: type[M], data: Any, path: Path, keys: list[str], *, host: s
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        errors = exc.errors()
+        errors = validation_messages(exc.errors())
         first_loc = [str(p) for p in errors[0]["loc"]]
         lines = []
         for err in errors[:_MAX_ERRORS]:
             loc = ".".join(str(p) for p in err["loc"]) or "(top level)"
             line = line_of(path, [*keys, *err["loc"]])
             where = f"line {line}, " if line else ""
-            lines.append(f"{where}{loc}: {_friendly(err)}")
+            lines.append(f"{where}{loc}: {friendly(err)}")
         more = len(errors) - _MAX_ERRORS
         if more > 0:
             lines.append(f"... and {more} more")
@@ -126,20 +126,6 @@ def _validate(model: type[M], data: Any, path: Path, keys: list[str], *, host: s
                 field=prefix + ".".join(first_loc),
             ),
         ) from None
-
-
-def _friendly(err: Any) -> str:
-    msg = str(err["msg"])
-    if msg.startswith("Value error, "):
-        msg = msg[len("Value error, ") :]
-    if err["type"] == "extra_forbidden":
-        msg = "unknown key (a typo?)"
-    if err["type"] == "missing":
-        msg = "required field missing"
-    value = err.get("input")
-    if err["type"] not in ("missing", "extra_forbidden") and isinstance(value, (str, int)):
-        msg = f"{msg} (got {value!r})"
-    return msg
 
 
 def _located(exc: DesignError, files: InventoryFiles, group_name: str) -> InputError:

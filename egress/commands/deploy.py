@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,12 +14,21 @@ from nornir.core import Nornir
 from rich.syntax import Syntax
 from rich.table import Table
 
-from egress.changes import DIFF, ChangeDir
-from egress.commands.render import GroupOpt, HostsOpt, InventoryOpt, PlatformOpt
+from egress.changes import DIFF, ChangeDir, ChangeMeta
+from egress.commands.options import (
+    ApproverOpt,
+    GroupOpt,
+    HostsOpt,
+    InventoryOpt,
+    PlatformOpt,
+    TicketOpt,
+    WindowOpt,
+    board_fields,
+)
 from egress.connection import use_devices, use_lab
-from egress.console import cli_errors, err, out
+from egress.console import cli_errors, err, heading, out
 from egress.deploy import ChangeResult, DeployOptions, Outcome, plan_change, run_change
-from egress.errors import InputError, Location
+from egress.errors import Declined, InputError, Location
 from egress.intent import DeviceIntent
 from egress.lab.spec import DEFAULT_STATE
 from egress.lock import change_lock
@@ -30,7 +40,9 @@ from tasks.deploy import rollback_config
 LabOpt = typer.Option(False, "--lab", help="target the lab's emulators (never implied)")
 LabStateOpt = typer.Option(DEFAULT_STATE, "--lab-state", help="the lab's state directory")
 ChangesOpt = typer.Option(Path("changes"), "--changes-dir", help="where change records go")
-JsonOpt = typer.Option(False, "--json", help="a machine-readable summary as the last line")
+JsonOpt = typer.Option(
+    False, "--json", help="the result as one JSON document on stdout; everything else on stderr"
+)
 TimeoutOpt = typer.Option(60, "--timeout", min=1, help="seconds to wait for a device")
 TakeOverOpt = typer.Option(
     False,
@@ -53,7 +65,7 @@ def _target(
     *,
     inventory: Path,
     hosts: str | None,
-    group: str | None,
+    group: Sequence[str] | None,
     platform: str | None,
     lab: bool,
     lab_state: Path,
@@ -82,6 +94,15 @@ def _check_confirm(seconds: int | None, target: Target) -> None:
             )
 
 
+def _meta(verb: str, lab: bool, *, ticket: str, approver: str, window: str) -> ChangeMeta:
+    return ChangeMeta(
+        verb=verb,
+        operator=ChangeMeta.operator_name(),
+        environment="lab" if lab else "production",
+        **board_fields(ticket=ticket, approver=approver, window=window),
+    )
+
+
 def _progress(host: str, what: str) -> None:
     out.print(f"[dim]{time.strftime('%H:%M:%S')}[/] {host}: {what}")
 
@@ -100,7 +121,7 @@ def _summary(result: ChangeResult, *, as_json: bool, show_diffs: bool) -> int:
         for host, outcome in sorted(result.hosts.items()):
             diff = result.root / host / DIFF
             if diff.exists() and diff.read_text().strip():
-                out.rule(f"{host} ({outcome.outcome.value})")
+                heading(out, f"{host} ({outcome.outcome.value})")
                 out.print(
                     Syntax(diff.read_text(), "diff", theme="ansi_dark", background_color="default")
                 )
@@ -132,13 +153,17 @@ def _summary(result: ChangeResult, *, as_json: bool, show_diffs: bool) -> int:
             json.dumps(
                 {
                     "change_id": result.change_id,
+                    "record": str(result.root),
                     "dry_run": result.dry_run,
                     "stopped_by_budget": result.stopped_by_budget,
+                    "interrupted": result.interrupted,
                     "hosts": {
                         h: {
                             "outcome": r.outcome.value,
                             "config": r.outcome.config,
                             "message": r.message,
+                            "diff_lines": r.diff_lines,
+                            "duration_s": r.duration_s,
                         }
                         for h, r in sorted(result.hosts.items())
                     },
@@ -151,7 +176,7 @@ def _summary(result: ChangeResult, *, as_json: bool, show_diffs: bool) -> int:
 def diff_command(
     inventory: Path = InventoryOpt,
     hosts: str | None = HostsOpt,
-    group: str | None = GroupOpt,
+    group: list[str] | None = GroupOpt,
     platform: str | None = PlatformOpt,
     lab: bool = LabOpt,
     lab_state: Path = LabStateOpt,
@@ -162,6 +187,9 @@ def diff_command(
         False, "--replace", help="diff as a full replace (running config, owned parts replaced)"
     ),
     take_over: bool = TakeOverOpt,
+    ticket: str = TicketOpt,
+    approver: str = ApproverOpt,
+    window: str = WindowOpt,
 ) -> None:
     """Dry-run: per device, what egress would send to bring the sections it owns to the
     rendered config (only what differs), loaded and discarded. Changes nothing."""
@@ -176,6 +204,7 @@ def diff_command(
             timeout=timeout,
         )
         change = ChangeDir.create(changes_dir)
+        change.write_meta(_meta("diff", lab, ticket=ticket, approver=approver, window=window))
         result = run_change(
             target.nr,
             change=change,
@@ -190,7 +219,7 @@ def diff_command(
 def commit_command(
     inventory: Path = InventoryOpt,
     hosts: str | None = HostsOpt,
-    group: str | None = GroupOpt,
+    group: list[str] | None = GroupOpt,
     platform: str | None = PlatformOpt,
     lab: bool = LabOpt,
     lab_state: Path = LabStateOpt,
@@ -214,6 +243,9 @@ def commit_command(
         20.0, "--settle", min=0, help="seconds the post-checks may take to pass"
     ),
     take_over: bool = TakeOverOpt,
+    ticket: str = TicketOpt,
+    approver: str = ApproverOpt,
+    window: str = WindowOpt,
 ) -> None:
     """Commit with the confirm timer armed, check, then confirm; roll back on failure."""
     with cli_errors():
@@ -235,8 +267,9 @@ def commit_command(
                     location=Location(field="--yes"),
                 )
             if not typer.confirm(f"commit to {len(target.intents)} devices?"):
-                raise typer.Exit(code=1)
+                raise Declined("commit declined: nothing was sent to any device")
         change = ChangeDir.create(changes_dir)
+        change.write_meta(_meta("commit", lab, ticket=ticket, approver=approver, window=window))
         with change_lock(inventory, change_id=change.change_id):
             result = run_change(
                 target.nr,
@@ -261,7 +294,7 @@ def rollback_command(
     change_id: str = typer.Option(..., "--change", help="the change to undo"),
     inventory: Path = InventoryOpt,
     hosts: str | None = HostsOpt,
-    group: str | None = GroupOpt,
+    group: list[str] | None = GroupOpt,
     platform: str | None = PlatformOpt,
     lab: bool = LabOpt,
     lab_state: Path = LabStateOpt,
@@ -296,7 +329,7 @@ def rollback_command(
                 location=Location(field="--yes"),
             )
         if not yes and not typer.confirm(f"roll back {len(backed_up)} devices?"):
-            raise typer.Exit(code=1)
+            raise Declined("rollback declined: nothing was sent to any device")
         with change_lock(inventory, change_id=change_id):
             try:
                 results = target.nr.filter(filter_func=lambda h: h.name in backed_up).run(
@@ -332,7 +365,7 @@ def rollback_command(
 def backup_command(
     inventory: Path = InventoryOpt,
     hosts: str | None = HostsOpt,
-    group: str | None = GroupOpt,
+    group: list[str] | None = GroupOpt,
     platform: str | None = PlatformOpt,
     lab: bool = LabOpt,
     lab_state: Path = LabStateOpt,

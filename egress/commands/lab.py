@@ -125,23 +125,24 @@ def fault_command(
 
     with cli_errors():
         faults = set_fault(state, host=host, kind=kind, argument=argument)
-    out.print(f"{host}: {faults}")
+    out.print(f"{host}: {faults.describe()}", markup=False)
 
 
 @lab_app.command("link")
 def link_command(
     host: str = typer.Argument(...),
-    interface: str = typer.Argument(...),
+    interface: str = typer.Argument(..., help="a port, or the link it plays: isp1, lan, ha"),
     direction: str = typer.Argument(..., help="down | up"),
     state: Path = StateOpt,
 ) -> None:
     """Cut or restore one port in the lab's wiring (BFD, probes, VRRP and ECMP react)."""
-    from egress.lab.control import set_link
+    from egress.lab.control import port_of, set_link
 
     with cli_errors():
-        down = set_link(state, host=host, interface=interface, up=_is_up(direction))
+        port = port_of(LabSpec.read(state), host, interface)
+        down = set_link(state, host=host, interface=port, up=_is_up(direction))
     out.print(
-        f"{host} {interface} {direction}; cut links: "
+        f"{host} {port} {direction}; cut links: "
         f"{', '.join(f'{h}:{i}' for h, i in sorted(down)) or 'none'}"
     )
 
@@ -149,18 +150,19 @@ def link_command(
 @lab_app.command("upstream")
 def upstream_command(
     host: str = typer.Argument(...),
-    interface: str = typer.Argument(..., help="an ISP hand-off port"),
+    interface: str = typer.Argument(..., help="an ISP hand-off port, or its link: isp1"),
     direction: str = typer.Argument(..., help="down | up"),
     state: Path = StateOpt,
 ) -> None:
     """ISP brownout: the port and the ISP router stay up (BFD Up), nothing behind the router
     answers, so the probes through that port fail (VRRP, HA and the default route react)."""
-    from egress.lab.control import set_upstream
+    from egress.lab.control import port_of, set_upstream
 
     with cli_errors():
-        down = set_upstream(state, host=host, interface=interface, up=_is_up(direction))
+        port = port_of(LabSpec.read(state), host, interface)
+        down = set_upstream(state, host=host, interface=port, up=_is_up(direction))
     out.print(
-        f"{host} {interface} upstream {direction}; ISP brownouts: "
+        f"{host} {port} upstream {direction}; ISP brownouts: "
         f"{', '.join(f'{h}:{i}' for h, i in sorted(down)) or 'none'}"
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections import defaultdict
 from enum import StrEnum
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import typer
 from rich.markup import escape
 
+from egress.commands.options import GroupOpt, HostsOpt, InventoryOpt, PlatformOpt
 from egress.console import cli_errors, out
 from egress.errors import InputError, Location
 from egress.lint.findings import Finding, Severity
@@ -27,15 +29,12 @@ class Format(StrEnum):
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow"}
 
 
-InventoryOpt = typer.Option(Path("inventory"), "--inventory", "-i", help="Nornir inventory dir")
 TemplatesOpt = typer.Option(None, "--templates", help="templates directory")
 FormatOpt = typer.Option(Format.TEXT, "--format", "-f", help="text, json, junit or sarif")
 OutputOpt = typer.Option(None, "--output", "-o", help="write the report here (default: stdout)")
-HostsOpt = typer.Option(None, "--hosts", help="comma-separated host names")
-GroupOpt = typer.Option(None, "--group", help="only hosts in this group")
-PlatformOpt = typer.Option(None, "--platform", help="only hosts of this platform")
-WorkersOpt = typer.Option(None, "--workers", min=1,
-                          help="processes (default: one per core from 400 hosts)")
+WorkersOpt = typer.Option(
+    None, "--workers", min=1, help="processes (default: one per core from 400 hosts)"
+)
 
 
 def lint_command(
@@ -44,15 +43,22 @@ def lint_command(
     output_format: Format = FormatOpt,
     output: Path | None = OutputOpt,
     hosts: str | None = HostsOpt,
-    group: str | None = GroupOpt,
+    group: list[str] | None = GroupOpt,
     platform: str | None = PlatformOpt,
     workers: int | None = WorkersOpt,
+    as_json: bool = typer.Option(False, "--json", help="the same as --format json"),
 ) -> None:
     """Lint the rendered configs and the HA design (nothing is written to build/)."""
+    if as_json:
+        output_format = Format.JSON
     with cli_errors():
         result = lint_inventory(
-            inventory, templates_dir=templates or default_templates_dir(), hosts=hosts,
-            group=group, platform=platform, workers=workers,
+            inventory,
+            templates_dir=templates or default_templates_dir(),
+            hosts=hosts,
+            group=group,
+            platform=platform,
+            workers=workers,
         )
         if output_format is Format.TEXT:
             if output is not None:
@@ -63,8 +69,8 @@ def lint_command(
             text = FORMATTERS[output_format.value](result)
             if output is not None:
                 _write(output, text)
-            else:
-                out.file.write(text)
+            else:  # the document alone on stdout, whatever the console does
+                sys.stdout.write(text)
         if output is not None:  # the report went to a file: say how it went
             out.print(_summary(result))
     raise typer.Exit(code=result.exit_code)
@@ -75,8 +81,9 @@ def _write(path: Path, text: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise InputError(f"cannot write {path}: {exc.strerror}",
-                         location=Location(file=path, field="--output")) from exc
+        raise InputError(
+            f"cannot write {path}: {exc.strerror}", location=Location(file=path, field="--output")
+        ) from exc
 
 
 def _grouped(result: LintResult) -> dict[str, list[Finding]]:
@@ -88,16 +95,20 @@ def _grouped(result: LintResult) -> dict[str, list[Finding]]:
 
 def _summary(result: LintResult) -> str:
     warnings = len(result.findings) - result.errors
-    return (f"linted {len(result.hosts)} hosts with {len(result.rules)} rules: "
-            f"{result.errors} errors, {warnings} warnings")
+    return (
+        f"linted {len(result.hosts)} hosts with {len(result.rules)} rules: "
+        f"{result.errors} errors, {warnings} warnings"
+    )
 
 
 def _print_report(result: LintResult) -> None:
     for host, findings in _grouped(result).items():
         out.print(f"[bold]{escape(host)}[/]")
         for f in findings:
-            out.print(f"  [{_STYLE[f.severity]}]{f.rule} {f.severity.value}[/] "
-                      f"{escape(f.location)}: {escape(f.message)}")
+            out.print(
+                f"  [{_STYLE[f.severity]}]{f.rule} {f.severity.value}[/] "
+                f"{escape(f.location)}: {escape(f.message)}"
+            )
             if f.origin is not None:
                 line = f":{f.origin.line}" if f.origin.line else ""
                 out.print(f"      [dim]rendered by {escape(str(f.origin.file))}{line}[/]")

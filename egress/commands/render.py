@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import gc
+from collections.abc import Sequence
 from pathlib import Path
 
 import typer
 from rich.table import Table
 
 from egress.batch import DesignSource, HostOutcome, default_workers, render_hosts
+from egress.commands.options import GroupOpt, HostsOpt, InventoryOpt, PlatformOpt
 from egress.console import cli_errors, err, out, show_error
 from egress.errors import EgressError, InputError
 from egress.inventory import load_nornir
@@ -16,10 +18,6 @@ from egress.render import default_templates_dir
 from egress.selection import select_hosts
 from egress.sites import InventoryFiles, build_intents
 
-InventoryOpt = typer.Option(Path("inventory"), "--inventory", "-i", help="Nornir inventory dir")
-HostsOpt = typer.Option(None, "--hosts", help="comma-separated host names")
-GroupOpt = typer.Option(None, "--group", help="only hosts in this group")
-PlatformOpt = typer.Option(None, "--platform", help="only hosts of this platform")
 # Past this many hosts a per-host table is noise; the summary line says it all.
 TABLE_MAX_HOSTS = 100
 
@@ -28,7 +26,7 @@ def render_command(
     inventory: Path = InventoryOpt,
     out_dir: Path = typer.Option(Path("build/configs"), "--out", help="where <host>.cfg go"),
     hosts: str | None = HostsOpt,
-    group: str | None = GroupOpt,
+    group: list[str] | None = GroupOpt,
     platform: str | None = PlatformOpt,
     templates: Path | None = typer.Option(None, "--templates", help="templates directory"),
     workers: int | None = typer.Option(
@@ -57,7 +55,7 @@ def render_inventory(
     inventory: Path,
     out_dir: Path,
     hosts: str | None,
-    group: str | None,
+    group: Sequence[str] | None,
     platform: str | None,
     templates_dir: Path,
     workers: int | None,

@@ -11,7 +11,7 @@ import typer
 from rich.markup import escape
 
 from egress.commands.deploy import _CONFIRM_RULES, ChangesOpt, JsonOpt, LabOpt, LabStateOpt
-from egress.commands.render import InventoryOpt
+from egress.commands.options import ApproverOpt, InventoryOpt, TicketOpt, WindowOpt, board_fields
 from egress.connection import use_devices, use_lab
 from egress.console import cli_errors, err, out
 from egress.deploy import Outcome
@@ -46,6 +46,9 @@ def run_command(
     as_json: bool = JsonOpt,
     yes: bool = YesOpt,
     timeout: int = RunTimeoutOpt,
+    ticket: str = TicketOpt,
+    approver: str = ApproverOpt,
+    window: str = WindowOpt,
 ) -> None:
     """Run a playbook: batches (canary first), failure budget, rollback policy; always writes
     the change directory and its report (exit 0 ok, 1 a device/check failed, 2 bad input,
@@ -56,6 +59,7 @@ def run_command(
         lab_state=lab_state if lab else None,
         commit=yes,
         timeout=timeout,
+        **board_fields(ticket=ticket, approver=approver, window=window),
     )
     with cli_errors():
         prepared = prepare(playbook, inventory=inventory, lab_state=settings.lab_state)

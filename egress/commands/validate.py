@@ -8,8 +8,8 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from egress.commands.deploy import LabOpt, LabStateOpt, TimeoutOpt, _target
-from egress.commands.render import GroupOpt, HostsOpt, InventoryOpt, PlatformOpt
+from egress.commands.deploy import JsonOpt, LabOpt, LabStateOpt, TimeoutOpt, _target
+from egress.commands.options import GroupOpt, HostsOpt, InventoryOpt, PlatformOpt
 from egress.console import cli_errors, err, out
 from egress.device_errors import describe
 from egress.errors import InputError, Location
@@ -20,12 +20,13 @@ from tasks.validate import validate_state
 def validate_command(
     inventory: Path = InventoryOpt,
     hosts: str | None = HostsOpt,
-    group: str | None = GroupOpt,
+    group: list[str] | None = GroupOpt,
     platform: str | None = PlatformOpt,
     lab: bool = LabOpt,
     lab_state: Path = LabStateOpt,
     timeout: int = TimeoutOpt,
     output_format: str = typer.Option("text", "--format", help="text | json"),
+    as_json: bool = JsonOpt,
     expect_failover: str | None = typer.Option(
         None,
         "--expect-failover",
@@ -34,6 +35,8 @@ def validate_command(
 ) -> None:
     """Run the show commands, parse them with TTP, compare with the intent (exit 1 on a
     failed check)."""
+    if as_json:
+        output_format = "json"
     with cli_errors():
         if output_format not in ("text", "json"):
             raise InputError(

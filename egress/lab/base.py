@@ -59,6 +59,24 @@ class Faults:
             return cls()
         return cls(**data)
 
+    def describe(self) -> str:
+        """What is switched on, in the words of `egress lab fault`."""
+        on = [
+            kind
+            for kind, flag in (
+                ("refuse-auth", self.refuse_auth),
+                ("refuse-connect", self.refuse_connect),
+                ("drop-on-commit", self.drop_on_commit),
+                ("hang", self.hang),
+            )
+            if flag
+        ]
+        if self.reject_pattern:
+            on.append(f"reject-line {self.reject_pattern!r}")
+        if self.slow_ms:
+            on.append(f"slow {self.slow_ms} ms")
+        return ", ".join(on) or "no faults"
+
     def write(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")

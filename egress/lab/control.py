@@ -287,6 +287,7 @@ def set_fault(state_dir: Path, *, host: str, kind: str, argument: str | None = N
 def set_link(state_dir: Path, *, host: str, interface: str, up: bool) -> frozenset[tuple[str, str]]:
     """Cut (or restore) one device port in the lab's wiring."""
     spec = LabSpec.read(state_dir)
+    interface = port_of(spec, host, interface)
     ports = {port for s in spec.segments for port in s.members}
     _check_port(spec, ports, host, interface, what="lab link", listed="wired ports")
     return _mark_port(state_dir / LINKS_FILE, host, interface, up=up)
@@ -298,9 +299,21 @@ def set_upstream(
     """Put one ISP hand-off port into a brownout (or end it): the port and the ISP router stay
     up (ARP, BFD), nothing behind the router answers, so probes through that port fail."""
     spec = LabSpec.read(state_dir)
+    interface = port_of(spec, host, interface)
     ports = {port for s in spec.segments if s.kind == "isp" for port in s.members}
     _check_port(spec, ports, host, interface, what="ISP hand-off", listed="ISP ports")
     return _mark_port(state_dir / UPSTREAMS_FILE, host, interface, up=up)
+
+
+def port_of(spec: LabSpec, host: str, name: str) -> str:
+    """A port given by its name (``GigabitEthernet3``) or by the link it plays in the design
+    (``isp1``, ``lan``, ``ha``: playbooks name links so), as the port name."""
+    for segment in spec.segments:
+        if segment.name.endswith(f"-{name}"):
+            for member, port in segment.members:
+                if member == host:
+                    return port
+    return name
 
 
 def _check_port(
@@ -318,7 +331,7 @@ def _check_port(
         raise InputError(
             f"{host} has no {what} on {interface!r}",
             location=Location(host=host, field="IFACE"),
-            hint=f"{listed} of {host}: {', '.join(known) or 'none'}",
+            hint=f"{listed} of {host}: {', '.join(known) or 'none'} (or a link name: isp1, lan)",
         )
 
 

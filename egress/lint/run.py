@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,7 +43,7 @@ def lint_inventory(
     *,
     templates_dir: Path,
     hosts: str | None = None,
-    group: str | None = None,
+    group: Sequence[str] | None = None,
     platform: str | None = None,
     config_dir: Path = DEFAULT_CONFIG_DIR,
     workers: int | None = None,

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from pydantic import ValidationError
 
-from egress.errors import InputError, Location
+from egress.errors import InputError, Location, friendly, validation_messages
 from egress.playbook.model import Playbook
 from egress.yamlfile import line_of, load_yaml
 
@@ -43,13 +42,13 @@ def playbook_error(
 
 
 def _located(exc: ValidationError, path: Path) -> InputError:
-    errors = exc.errors()
+    errors = validation_messages(exc.errors())
     lines = []
     for err in errors[:_MAX_ERRORS]:
         keys = _yaml_keys(err["loc"])
         line = line_of(path, keys)
         where = f"line {line}, " if line else ""
-        lines.append(f"{where}{'.'.join(str(k) for k in keys) or '(top level)'}: {_friendly(err)}")
+        lines.append(f"{where}{'.'.join(str(k) for k in keys) or '(top level)'}: {friendly(err)}")
     if len(errors) > _MAX_ERRORS:
         lines.append(f"... and {len(errors) - _MAX_ERRORS} more")
     first = _yaml_keys(errors[0]["loc"])
@@ -72,14 +71,3 @@ def _yaml_keys(loc: Sequence[str | int]) -> list[str | int]:
     return keys
 
 
-def _friendly(err: Any) -> str:
-    msg = str(err["msg"])
-    if msg.startswith("Value error, "):
-        msg = msg[len("Value error, ") :]
-    if err["type"] == "extra_forbidden":
-        msg = "unknown key (a typo?)"
-    elif err["type"] == "missing":
-        msg = "required field missing"
-    elif err["type"] not in ("value_error",) and isinstance(err.get("input"), (str, int)):
-        msg = f"{msg} (got {err['input']!r})"
-    return msg

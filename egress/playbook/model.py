@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from egress.design import Name
+from egress.design import Name, Text
 
 STEPS = ("render", "lint", "backup", "diff", "commit", "validate", "confirm", "rollback", "report")
 FEATURES = ("vrrp", "bfd", "probes", "routing", "pbr", "ha_sync")
@@ -137,6 +137,10 @@ class Playbook(Frozen):
     name: Name
     description: str = ""
     change_id: ChangeId  # a prefix: the run appends -<UTC timestamp>-<random>
+    # for the change board (the report's header); --ticket/--approver/--window override them
+    ticket: Text = Field(default="", max_length=80)
+    approver: Text = Field(default="", max_length=80)
+    window: Text = Field(default="", max_length=80)
     targets: Targets = Field(default_factory=Targets)
     batches: Batches = Field(default_factory=Batches)
     failure_budget: int = Field(default=0, ge=0)  # failed devices tolerated before stopping

@@ -15,7 +15,7 @@ from nornir.core import Nornir
 from pydantic import ValidationError
 
 from egress.design import Site
-from egress.errors import InputError
+from egress.errors import InputError, friendly, validation_messages
 from egress.intent import DeviceIntent
 from egress.inventory import load_nornir
 from egress.lab.spec import LabSpec
@@ -182,14 +182,14 @@ def _apply_overrides(
             try:
                 Site.model_validate(block)
             except ValidationError as exc:
-                err = exc.errors()[0]
+                err = validation_messages(exc.errors())[0]
                 loc = list(err["loc"])
                 keys: list[str | int] = ["design", number]
                 if loc and loc[0] in override.append and len(loc) > 1 and isinstance(loc[1], int):
                     keys += ["append", loc[0], loc[1] - before.get(str(loc[0]), 0), *loc[2:]]
                 elif loc and loc[0] in override.set:
                     keys += ["set", *loc]
-                msg = str(err["msg"]).removeprefix("Value error, ")
+                msg = friendly(err)
                 raise playbook_error(
                     path,
                     keys,

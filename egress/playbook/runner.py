@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from egress.changes import ChangeDir, new_change_id
+from egress.changes import ChangeDir, ChangeMeta, new_change_id
 from egress.deploy import ChangeResult, DeployOptions, HostResult, Outcome, run_change
 from egress.deploy import write_summary as _write_summary
 from egress.device_errors import describe
@@ -49,6 +49,17 @@ def open_change(prepared: Prepared, *, settings: RunSettings) -> ChangeDir:
     """The change directory, named by the playbook's prefix and a timestamp."""
     change_id = f"{prepared.playbook.change_id}-{new_change_id()}"
     change = ChangeDir.create(settings.changes_dir, change_id)
+    playbook = prepared.playbook
+    change.write_meta(
+        ChangeMeta(
+            verb="run",
+            operator=ChangeMeta.operator_name(),
+            environment="lab" if settings.lab_state is not None else "production",
+            ticket=settings.ticket or playbook.ticket,
+            approver=settings.approver or playbook.approver,
+            window=settings.window or playbook.window,
+        )
+    )
     shutil.copyfile(prepared.path, change.root / "playbook.yaml")
     return change
 

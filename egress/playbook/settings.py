@@ -13,3 +13,7 @@ class RunSettings:
     lab_state: Path | None  # None: real devices
     commit: bool  # --yes; without it the run is a dry-run (diff only, nothing cut)
     timeout: int = 20
+    # the change board's fields from the command line; each overrides the playbook's own
+    ticket: str = ""
+    approver: str = ""
+    window: str = ""

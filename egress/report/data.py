@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from egress.changes import DIFF, PLAN, PRE, SUMMARY, ChangeDir, read_steps
+from egress.changes import DIFF, META, PLAN, PRE, SUMMARY, ChangeDir, read_steps
 from egress.redact import redact_data, redact_text
 
 _FAILED = ("failed-untouched", "failed-unknown", "reverting", "rolled-back")
@@ -91,6 +91,38 @@ class Device:
 
 
 @dataclass
+class Board:
+    """What the change board reads first: ticket, people, window, which network."""
+
+    ticket: str
+    operator: str
+    approver: str
+    window: str
+    environment: str  # "lab", "production" or "unknown" (a record from before this field)
+
+
+@dataclass
+class SiteImpact:
+    """What a site's users may notice while it is changed, from its HA waves."""
+
+    site: str
+    members: str  # "ams-edge-02 (secondary), then ams-edge-01 (primary)"
+    effect: str
+    exposure_s: float  # how long the role is at risk
+    basis: str  # "measured" (this run's step times) or "estimated" (a preview)
+
+
+@dataclass
+class Backout:
+    """Putting every device back: how, in which order, and how long it should take."""
+
+    command: str
+    waves: list[list[str]]  # primaries (and clusters) first, then secondaries
+    estimate_s: float
+    basis: str
+
+
+@dataclass
 class Report:
     change_id: str
     dry_run: bool
@@ -109,6 +141,9 @@ class Report:
     rollback_command: str
     stopped_by_budget: bool
     interrupted: bool
+    board: Board = field(default_factory=lambda: Board("", "", "", "", "unknown"))
+    impact: list[SiteImpact] = field(default_factory=list)
+    backout: Backout | None = None
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -120,6 +155,7 @@ def collect(root: Path) -> Report:
     plan = _json(root / PLAN) or {}
     run = _json(root / RUN_JSON) or {}
     lint = _json(root / LINT_JSON)
+    meta = _json(root / META) or {}
     steps = read_steps(change)
     plans = {p["host"]: p for p in plan.get("hosts", [])}
     batch_of = {
@@ -147,7 +183,7 @@ def collect(root: Path) -> Report:
             )
         )
     dry_run = bool(summary.get("dry_run", plan.get("dry_run", True)))
-    started = run.get("started") or (steps[0]["started"] if steps else "")
+    started = _when(run.get("started") or (steps[0]["started"] if steps else ""))
     duration = run.get("duration_s") or _duration(steps)
     playbook = run.get("playbook") or {}
     report = Report(
@@ -171,8 +207,137 @@ def collect(root: Path) -> Report:
         rollback_command=rollback_all,
         stopped_by_budget=bool(summary.get("stopped_by_budget")),
         interrupted=bool(summary.get("interrupted")),
+        board=_board(meta, run),
     )
+    timings = _timings(steps)
+    report.impact = _impact(plan, timings, dry_run=dry_run, settle_s=_settle(plan, run))
+    report.backout = _backout(plan, timings, rollback_all) if plan.get("hosts") else None
     return report
+
+
+def _board(meta: dict[str, Any], run: dict[str, Any]) -> Board:
+    environment = meta.get("environment") or (
+        ("lab" if run.get("lab") else "production") if run else "unknown"
+    )
+    return Board(
+        ticket=redact_text(str(meta.get("ticket") or "")),
+        operator=redact_text(str(meta.get("operator") or "")),
+        approver=redact_text(str(meta.get("approver") or "")),
+        window=redact_text(str(meta.get("window") or "")),
+        environment=str(environment),
+    )
+
+
+def _when(stamp: str) -> str:
+    """``2026-11-26T12:00:00.123456+00:00`` -> ``2026-11-26 12:00:00 UTC``: whole seconds."""
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except (TypeError, ValueError):
+        return stamp
+    offset = moment.utcoffset()
+    if offset is not None and offset.total_seconds() == 0:
+        return moment.strftime("%Y-%m-%d %H:%M:%S UTC")
+    return moment.replace(microsecond=0).isoformat(sep=" ")
+
+
+def _timings(steps: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
+    """host -> step -> seconds (the last of each kind)."""
+    found: dict[str, dict[str, float]] = {}
+    for step in steps:
+        host, kind = step.get("host"), step.get("step")
+        if isinstance(host, str) and isinstance(kind, str):
+            found.setdefault(host, {})[kind] = float(step.get("duration_s") or 0.0)
+    return found
+
+
+def _settle(plan: dict[str, Any], run: dict[str, Any]) -> float:
+    options = plan.get("options") or {}
+    return float(options.get("settle_s") or (run.get("playbook") or {}).get("settle_s") or 0.0)
+
+
+def _exposure(times: dict[str, float], *, dry_run: bool, settle_s: float) -> tuple[float, str]:
+    """How long a member's role is at risk: from its commit to its confirm (measured), or in
+    a preview its load-and-diff time twice (load, then commit) plus the post-check budget."""
+    if not dry_run and "commit" in times:
+        span = sum(times.get(k, 0.0) for k in ("commit", "verify", "validate", "confirm"))
+        return round(span, 1), "measured"
+    return round(2 * times.get("diff", 0.0) + settle_s, 1), "estimated"
+
+
+def _impact(
+    plan: dict[str, Any], timings: dict[str, dict[str, float]], *, dry_run: bool, settle_s: float
+) -> list[SiteImpact]:
+    sites: dict[str, list[dict[str, Any]]] = {}
+    for host in plan.get("hosts") or []:
+        if host.get("site"):
+            sites.setdefault(str(host["site"]), []).append(host)
+    impacts = []
+    for site, members in sorted(sites.items()):
+        members.sort(key=lambda h: (int(h.get("wave") or 0), str(h.get("host"))))
+        order = ", then ".join(f"{m['host']} ({m.get('role', '?')})" for m in members)
+        pushed = [m for m in members if m.get("action") == "push"]
+        mirrors = [m for m in members if m.get("action") == "check-mirror"]
+        primary = next((m for m in pushed if m.get("role") == "primary"), None)
+        exposure, basis = (
+            _exposure(timings.get(str(primary["host"]), {}), dry_run=dry_run, settle_s=settle_s)
+            if primary is not None
+            else (0.0, "estimated")
+        )
+        if mirrors and primary is not None:
+            effect = (
+                f"one shared config committed on {primary['host']}; "
+                f"{', '.join(m['host'] for m in mirrors)} takes it by config sync. The cluster "
+                "keeps its roles unless the change itself moves them."
+            )
+        elif primary is not None and len(pushed) > 1:
+            standby = next(m["host"] for m in pushed if m is not primary)
+            effect = (
+                f"{standby} is changed and checked first while {primary['host']} carries the "
+                f"traffic; while {primary['host']} is changed its gateway role may move to "
+                f"{standby}, which then carries the site alone."
+            )
+        elif primary is not None:
+            effect = (
+                f"only {primary['host']} (primary) is changed: while it is, its gateway role "
+                "may move to its peer, which is not part of this change."
+            )
+        else:
+            effect = (
+                f"only {order} is changed, while its peer (not part of this change) carries "
+                "the traffic: no role change expected."
+            )
+        impacts.append(SiteImpact(site, order, effect, exposure, basis))
+    return impacts
+
+
+def _backout(plan: dict[str, Any], timings: dict[str, dict[str, float]], command: str) -> Backout:
+    """``egress rollback --change`` restores primaries (and clusters) before secondaries; each
+    device's restore is a replace of its backup: about its own load-and-commit time."""
+    pushed = [h for h in plan.get("hosts") or [] if h.get("action") == "push"]
+    first = sorted(str(h["host"]) for h in pushed if h.get("role") != "secondary")
+    then = sorted(str(h["host"]) for h in pushed if h.get("role") == "secondary")
+    waves = [w for w in (first, then) if w]
+
+    def restore(host: str) -> tuple[float, bool]:
+        times = timings.get(host, {})
+        if "rollback" in times:
+            return times["rollback"], True
+        if "commit" in times:
+            return times.get("backup", 0.0) + times["commit"], True
+        return times.get("backup", 0.0) + 2 * times.get("diff", 0.0), False
+
+    estimate = 0.0
+    measured = True
+    for wave in waves:
+        costs = [restore(h) for h in wave]
+        estimate += max((c for c, _ in costs), default=0.0)
+        measured = measured and all(m for _, m in costs)
+    basis = (
+        "from this change's measured commit times"
+        if measured
+        else "estimated from this preview's load-and-diff times (a commit takes about as long)"
+    )
+    return Backout(command, waves, round(estimate, 1), basis)
 
 
 def redacted(report: Report) -> dict[str, Any]:

@@ -1,7 +1,10 @@
 """The HTML report in a real browser: headless Chromium (Debian's package), no network.
 
-It loads without a console error, the diff of a changed device is in the DOM inside open
-elements (visible without a click), and a screenshot is kept under test-artifacts/.
+It loads without a console error; the change board's header, the table of contents and every
+device's diff are in the DOM, each device collapsed in its own <details> (no script); it is
+screenshot at a desktop and a phone width and printed to PDF, where print CSS shows every
+collapsed section. The screenshots and the PDF's pages (as PNG) are kept under
+test-artifacts/ for a person to look at.
 """
 
 from __future__ import annotations
@@ -22,10 +25,15 @@ ARTIFACTS = REPO / "test-artifacts"
 _VOID = {"meta", "link", "br", "hr", "img", "input", "col", "area", "base", "wbr", "source"}
 
 
+# the widths a change board reads at: a desktop browser and a phone
+WIDTHS = {"desktop": 1280, "phone": 390}
+
+
 @dataclass(frozen=True)
 class Page:
     dom: str
     console: list[str]  # console messages (errors, warnings, logs): a clean report has none
+    pdf_text: str = ""  # the text of the page printed to PDF
 
 
 def chromium() -> str:
@@ -35,7 +43,9 @@ def chromium() -> str:
     return path
 
 
-def open_in_chromium(html: Path, *, profile: Path, screenshot: Path) -> Page:
+def open_in_chromium(
+    html: Path, *, profile: Path, screenshot: Path, pdf: Path | None = None
+) -> Page:
     base = [
         chromium(),
         "--headless",
@@ -63,31 +73,58 @@ def open_in_chromium(html: Path, *, profile: Path, screenshot: Path) -> Page:
     )
     assert dump.returncode == 0, dump.stderr[-2000:]
     screenshot.parent.mkdir(parents=True, exist_ok=True)
-    shot = subprocess.run(
-        [
-            *base,
-            f"--screenshot={screenshot}",
-            "--window-size=1280,2400",
-            "--hide-scrollbars",
-            html.as_uri(),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert shot.returncode == 0 and screenshot.stat().st_size > 10_000, shot.stderr[-2000:]
+    stderr = [dump.stderr]
+    for label, width in WIDTHS.items():
+        shot_path = (
+            screenshot if label == "desktop" else screenshot.with_stem(f"{screenshot.stem}-{label}")
+        )
+        shot = subprocess.run(
+            [
+                *base,
+                f"--screenshot={shot_path}",
+                f"--window-size={width},2400",
+                "--hide-scrollbars",
+                html.as_uri(),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        # a blank page compresses to a few hundred bytes; any rendered text makes kilobytes
+        assert shot.returncode == 0 and shot_path.stat().st_size > 3_000, shot.stderr[-2000:]
+        stderr.append(shot.stderr)
+    pdf_text = ""
+    if pdf is not None:
+        printed = subprocess.run(
+            [*base, f"--print-to-pdf={pdf}", "--no-pdf-header-footer", html.as_uri()],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert printed.returncode == 0 and pdf.stat().st_size > 5_000, printed.stderr[-2000:]
+        stderr.append(printed.stderr)
+        pdf_text = subprocess.run(
+            ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        # the printed pages as pictures, beside the screenshots
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "50", "-l", "3", str(pdf), str(pdf.with_suffix(""))],
+            check=True,
+        )
     console = [
         line
-        for line in dump.stderr.splitlines() + shot.stderr.splitlines()
+        for text in stderr
+        for line in text.splitlines()
         if ":CONSOLE" in line or "net::ERR_" in line
     ]
-    return Page(dom=dump.stdout, console=console)
+    return Page(dom=dump.stdout, console=console, pdf_text=pdf_text)
 
 
 class _DiffFinder(HTMLParser):
     """Where each device's diff sits: the text of <pre class=diff data-host=H>, and whether
-    every <details> around it is open."""
+    the device's own <details> around it is collapsed (closed)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -99,8 +136,13 @@ class _DiffFinder(HTMLParser):
         attributes = dict(attrs)
         if tag == "pre" and "diff" in (attributes.get("class") or "").split():
             host = attributes.get("data-host") or ""
-            shown = all("open" in a for t, a in self.stack if t == "details")
-            self.diffs[host] = (shown, [])
+            devices = [
+                a
+                for t, a in self.stack
+                if t == "details" and "device" in (a.get("class") or "").split()
+            ]
+            collapsed = len(devices) == 1 and "open" not in devices[0]
+            self.diffs[host] = (collapsed, [])
             self._current = host
         if tag not in _VOID:
             self.stack.append((tag, attributes))
@@ -121,20 +163,29 @@ class _DiffFinder(HTMLParser):
 def diffs_in(dom: str) -> dict[str, tuple[bool, str]]:
     finder = _DiffFinder()
     finder.feed(dom)
-    return {h: (shown, "".join(parts)) for h, (shown, parts) in finder.diffs.items()}
+    return {h: (collapsed, "".join(parts)) for h, (collapsed, parts) in finder.diffs.items()}
 
 
 def assert_report_in_browser(
     html: Path, *, changed: str, expect: str, profile: Path, name: str
 ) -> Page:
     """The checks every report gets; ``expect`` is a line of ``changed``'s diff."""
-    page = open_in_chromium(html, profile=profile, screenshot=ARTIFACTS / f"{name}.png")
+    page = open_in_chromium(
+        html,
+        profile=profile,
+        screenshot=ARTIFACTS / f"{name}.png",
+        pdf=ARTIFACTS / f"{name}.pdf",
+    )
     assert page.console == [], page.console
+    for anchor in ('id="environment"', 'id="board"', 'id="toc"', 'href="#dev-'):
+        assert anchor in page.dom, f"{anchor} missing from the report"
     diffs = diffs_in(page.dom)
     assert changed in diffs, f"no diff of {changed} in the DOM: {sorted(diffs)}"
-    shown, text = diffs[changed]
-    assert shown, f"the diff of {changed} is inside a closed <details>"
+    collapsed, text = diffs[changed]
+    assert collapsed, f"the diff of {changed} is not collapsed in its device's <details>"
     assert expect in text
+    # on paper every collapsed section is shown: the diff line is in the printed text
+    assert expect.strip() in page.pdf_text, "the printed report lacks the collapsed diff"
     return page
 
 

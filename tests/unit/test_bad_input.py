@@ -27,6 +27,16 @@ class Case:
 
 CASES = [
     Case(
+        # the typo is the group's: the error names groups.yaml, not a host of the group
+        "platform-typo-in-group",
+        "groups.yaml",
+        "  platform: fortios",
+        "  platform: fortiox",
+        ("unknown platform 'fortiox' in group 'fortios'", "groups.yaml", "field: platform"),
+        line_of="platform: fortiox",
+        no_output_for="sin-fgt-01",
+    ),
+    Case(
         "zone-name-with-space",
         "groups.yaml",
         "security_zones: {lan: inside, uplinks: internet}",

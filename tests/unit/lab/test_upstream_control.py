@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from egress.errors import InputError
-from egress.lab.control import lab_down, lab_up, set_upstream
+from egress.lab.control import lab_down, lab_up, set_link, set_upstream
 from egress.lab.server import LINKS_FILE, UPSTREAMS_FILE
 from egress.lab.spec import LabDeviceSpec, LabSpec, SegmentSpec
 from egress.lab.topology import topology_from_intents
@@ -47,11 +47,25 @@ def test_a_brownout_is_stored_and_ended(tmp_path: Path) -> None:
     assert not (tmp_path / LINKS_FILE).exists()  # a brownout cuts no link
 
 
+def test_a_port_may_be_named_by_its_link(tmp_path: Path) -> None:
+    """Playbooks name links (isp1); the lab verbs take the link name as well as the port."""
+    _write_spec(tmp_path)
+    assert set_upstream(tmp_path, host=ISP1[0], interface="isp1", up=False) == {ISP1}
+    assert set_link(tmp_path, host="nyc-srx-02", interface="lan", up=False) == {
+        ("nyc-srx-02", "ge-0/0/1")
+    }
+    with pytest.raises(InputError, match="no ISP hand-off on 'ge-0/0/1'"):
+        set_upstream(tmp_path, host=ISP1[0], interface="lan", up=False)
+
+
 def test_only_an_isp_hand_off_can_brown_out(tmp_path: Path) -> None:
     _write_spec(tmp_path)
     with pytest.raises(InputError, match="no ISP hand-off on 'ge-0/0/1'") as raised:
         set_upstream(tmp_path, host="nyc-srx-01", interface="ge-0/0/1", up=False)  # the LAN
-    assert raised.value.hint == "ISP ports of nyc-srx-01: ge-0/0/2, ge-0/0/3"
+    assert (
+        raised.value.hint
+        == "ISP ports of nyc-srx-01: ge-0/0/2, ge-0/0/3 (or a link name: isp1, lan)"
+    )
     with pytest.raises(InputError, match="not a lab device"):
         set_upstream(tmp_path, host="nyc-srx-09", interface="ge-0/0/2", up=False)
     assert not (tmp_path / UPSTREAMS_FILE).exists()
@@ -79,3 +93,12 @@ def test_fresh_forgets_brownouts(tmp_path: Path) -> None:
         assert not (state / UPSTREAMS_FILE).exists()
     finally:
         lab_down(state)
+
+
+def test_faults_are_described_in_the_words_of_the_cli() -> None:
+    from egress.lab.base import Faults
+
+    assert Faults().describe() == "no faults"
+    assert Faults(drop_on_commit=True, reject_pattern="bfd", slow_ms=200).describe() == (
+        "drop-on-commit, reject-line 'bfd', slow 200 ms"
+    )

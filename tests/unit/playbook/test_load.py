@@ -114,6 +114,16 @@ BAD = {
         8,
         "makes site 'ams' invalid",
     ),
+    # a mistyped key inside an override is an unknown key, not "the right key is missing"
+    "override-key-typo": (
+        GOOD.replace(
+            "steps:",
+            "design:\n  - sites: [ams]\n    set:\n"
+            "      bfd: {intervl_ms: 150, multiplier: 3}\nsteps:",
+        ),
+        8,
+        "bfd.intervl_ms: unknown key",
+    ),
     "override-unknown-site": (
         GOOD.replace(
             "steps:",

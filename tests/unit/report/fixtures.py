@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from egress.changes import ChangeDir, record_step
+from egress.changes import ChangeDir, ChangeMeta, record_step
 
 # every value here must be absent from every report format
 SECRETS = (
@@ -94,6 +94,15 @@ end
 """
 
 
+def _set_last_duration(change: ChangeDir, seconds: float) -> None:
+    """record_step measures from ``started`` to now; a fixture needs exact durations."""
+    steps = change.root / "steps.jsonl"
+    lines = steps.read_text().splitlines()
+    last = json.loads(lines[-1])
+    last["duration_s"] = seconds
+    steps.write_text("\n".join([*lines[:-1], json.dumps(last)]) + "\n")
+
+
 def plant(root: Path, *, dry_run: bool = False) -> ChangeDir:
     """A change with one committed IOS device, one rolled-back Junos device and one skipped
     FortiGate, every file laced with secrets."""
@@ -178,17 +187,59 @@ def plant(root: Path, *, dry_run: bool = False) -> ChangeDir:
             "status": "failed",
         },
     )
+    change.write_meta(
+        ChangeMeta(
+            verb="run",
+            operator="jdoe",
+            environment="lab",
+            ticket="CHG-42",
+            approver="Mary Major (CAB)",
+            window="2026-11-26 12:00-13:00 UTC",
+        )
+    )
+    # ams is a sync pair (secondary first), nyc a chassis cluster (one commit, one mirror)
+    pairs = {
+        "ams-edge-01": ("ams", "primary", 2, "push"),
+        "ams-edge-02": ("ams", "secondary", 1, "push"),
+        "nyc-srx-01": ("nyc", "primary", 2, "push"),
+        "nyc-srx-02": ("nyc", "secondary", 2, "check-mirror"),
+        "syd-fgt-02": ("syd", "secondary", 1, "push"),
+    }
     change.write_json(
         "plan.json",
         {
             "change_id": change.change_id,
             "dry_run": dry_run,
+            "options": {"settle_s": 20.0},
             "hosts": [
-                {"host": h, "role": "secondary", "action": "push", "why": "own config"}
-                for h in hosts
+                {
+                    "host": h,
+                    "site": site,
+                    "role": role,
+                    "wave": wave,
+                    "action": action,
+                    "why": "own config",
+                }
+                for h, (site, role, wave, action) in pairs.items()
             ],
         },
     )
+    # measured step times: ams-edge-01's commit..confirm is 12 s, each restore ~ its commit
+    for host, step, seconds in (
+        ("ams-edge-01", "backup", 1.0),
+        ("ams-edge-01", "commit", 6.0),
+        ("ams-edge-01", "verify", 1.0),
+        ("ams-edge-01", "validate", 4.0),
+        ("ams-edge-01", "confirm", 1.0),
+        ("ams-edge-02", "backup", 1.0),
+        ("ams-edge-02", "commit", 5.0),
+        ("nyc-srx-01", "backup", 2.0),
+        ("nyc-srx-01", "commit", 9.0),
+        ("syd-fgt-02", "backup", 1.0),
+        ("syd-fgt-02", "commit", 3.0),
+    ):
+        record_step(change, host=host, step=step, ok=True, started=1_764_158_400.0 - seconds)
+        _set_last_duration(change, seconds)
     change.write_json(
         "run.json",
         {

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -94,3 +95,40 @@ def test_the_change_directory_itself_keeps_no_planted_secret(tmp_path: Path) -> 
             assert not left, f"secrets in {path.relative_to(change.root)}: {left}"
     assert "<secret:" in (change.root / "ams-edge-02" / PRE).read_text()
     assert change.verified_backup("ams-edge-02") == IOS_PRE
+
+
+def test_the_header_is_what_the_change_board_asks_for(written: dict[str, str]) -> None:
+    html, markdown = written[".html"], written[".md"]
+    for text in (html, markdown):
+        assert "CHG-42" in text and "Mary Major (CAB)" in text and "jdoe" in text
+        assert "2026-11-26 12:00-13:00 UTC" in text
+        assert "LAB" in text
+    assert 'class="env env-lab"' in html
+    # whole seconds, in UTC, never microseconds
+    assert "2026-11-26 12:00:00 UTC" in html
+    assert not re.search(r"\d\d:\d\d:\d\d\.\d{6}", html + markdown)
+    # a table of contents linking every device, every device collapsed (no script needed)
+    toc = html.split('id="toc"')[1].split("</nav>")[0]
+    for host in ("ams-edge-02", "nyc-srx-02", "syd-fgt-02"):
+        assert f'href="#dev-{host}"' in toc
+    assert re.findall(r'<details class="device" id="dev-[^"]+">', html)
+    assert "<details class=\"device\" id=\"dev-ams-edge-02\" open" not in html
+
+
+def test_expected_impact_per_site_from_the_ha_waves() -> None:
+    from egress.report import collect
+
+    with tempfile.TemporaryDirectory() as tmp:
+        report = collect(plant(Path(tmp) / "changes").root)
+    impact = {i.site: i for i in report.impact}
+    assert impact["ams"].members == "ams-edge-02 (secondary), then ams-edge-01 (primary)"
+    assert "may move to ams-edge-02" in impact["ams"].effect
+    # commit 6 + verify 1 + post-checks 4 + confirm 1, as measured
+    assert (impact["ams"].exposure_s, impact["ams"].basis) == (12.0, "measured")
+    assert "config sync" in impact["nyc"].effect and impact["nyc"].exposure_s == 9.0
+    assert "no role change expected" in impact["syd"].effect
+    # back-out: primaries first (slowest 2 + 9 s), then secondaries (slowest 1 + 5 s)
+    assert report.backout is not None
+    assert report.backout.waves == [["ams-edge-01", "nyc-srx-01"], ["ams-edge-02", "syd-fgt-02"]]
+    assert report.backout.estimate_s == 17.0
+    assert report.backout.basis.startswith("from this change's measured")
