@@ -153,10 +153,12 @@ def plan(
     text = "".join(line + "\n" for line in lines)
     if not lines:
         return Remediation((), text, "", tuple(foreign))
-    loads: tuple[Load, ...] = (Load(text),)
-    if replace:
-        loads = (Load(backup, replace=True), Load(text))
-    return Remediation(loads, text, None, tuple(foreign))
+    if not replace:
+        return Remediation((Load(text),), text, None, tuple(foreign))
+    # what the change directory keeps is both loads, in order
+    candidate = f"{backup.rstrip()}\n# loaded on top of the override above (load set):\n{text}"
+    loads = (Load(backup, replace=True), Load(text))
+    return Remediation(loads, candidate, None, tuple(foreign))
 
 
 def _leaves(statements: dict[Words, None] | set[Words]) -> set[Words]:
