@@ -25,12 +25,14 @@ from egress.connection import CONNECTION
 from egress.device_errors import chain, describe
 from egress.errors import DeviceError, Location
 from egress.intent import DeviceIntent
+from egress.remediate import Foreign, ForeignObjects, previous_intended
 from egress.validate import Check
-from tasks.backup import backup_config
+from tasks.backup import Backup, backup_config
 from tasks.deploy import (
     CommitInterrupted,
     Deployed,
     RolledBack,
+    check_ownership,
     confirm_config,
     deploy_config,
     rollback_config,
@@ -95,6 +97,8 @@ class DeployOptions:
     max_failures: int = 0
     validate: bool = True  # post-checks gate the confirm
     settle_s: float = 20.0  # how long post-checks may take to pass (BFD, probes converge)
+    # replace objects at egress's IDs that egress did not write (else: refused, exit 2)
+    take_over: bool = False
 
 
 @dataclass
@@ -213,6 +217,8 @@ def run_change(
     )
     result = ChangeResult(change.change_id, change.root, dry_run=not options.commit, batches=order)
     say = progress or (lambda _host, _what: None)
+    records = {h: previous_intended(change.root.parent, h) for h in nr.inventory.hosts}
+    _refuse_foreign(nr, plans, configs=configs, records=records, options=options, say=say)
     try:
         for number, batch in enumerate(order, 1):
             members = [p for p in plans if p.host in set(batch)]
@@ -240,6 +246,7 @@ def run_change(
                     change=change,
                     intents=intents,
                     configs=configs,
+                    records=records,
                     options=options,
                     result=result,
                     say=say,
@@ -249,6 +256,55 @@ def run_change(
         nr.close_connections(on_good=True, on_failed=True)
         write_summary(change, result)
     return result
+
+
+def _refuse_foreign(
+    nr: Nornir,
+    plans: Sequence[HostPlan],
+    *,
+    configs: Mapping[str, str],
+    records: Mapping[str, str | None],
+    options: DeployOptions,
+    say: Progress,
+) -> None:
+    """Every pushed device is read before anything is sent to any of them: an object at an ID
+    egress wants that egress did not write stops the whole change (exit 2)."""
+    push = {p.host for p in plans if p.action == "push"}
+    if not push:
+        return
+    # the sessions stay open for the pipeline that follows
+    results = nr.filter(filter_func=lambda h: h.name in push).run(
+        task=_ownership, configs=configs, records=records, options=options, on_failed=True
+    )
+    found: list[Foreign] = []
+    for _host, multi in sorted(results.items()):
+        if multi.failed:
+            continue  # unreachable now: its own pipeline reports why, untouched
+        found.extend(multi[0].result)
+    if not found:
+        return
+    if options.take_over:
+        for item in found:
+            say(item.host, f"taking over {item.obj} (held: {item.holder})")
+        return
+    raise ForeignObjects(found)
+
+
+def _ownership(
+    task: Task,
+    *,
+    configs: Mapping[str, str],
+    records: Mapping[str, str | None],
+    options: DeployOptions,
+) -> Result:
+    name = task.host.name
+    return task.run(
+        task=check_ownership,
+        config=configs[name],
+        previous=records.get(name),
+        take_over=options.take_over,
+        replace=options.replace,
+    )[0]
 
 
 def write_summary(change: ChangeDir, result: ChangeResult, **extra: object) -> None:
@@ -283,6 +339,7 @@ def _run_wave(
     change: ChangeDir,
     intents: Mapping[str, DeviceIntent],
     configs: Mapping[str, str],
+    records: Mapping[str, str | None],
     options: DeployOptions,
     result: ChangeResult,
     say: Progress,
@@ -302,6 +359,7 @@ def _run_wave(
             change=change,
             intents=intents,
             configs=configs,
+            records=records,
             options=options,
             scopes=scopes,
             say=say,
@@ -317,6 +375,7 @@ def _run_wave(
             intents=intents,
             scopes={p.host: p.scope for p in members},
             configs=configs,
+            records=records,
             primaries=checks,
             pushed=result.hosts,
             options=options,
@@ -333,6 +392,7 @@ def _change_device(
     change: ChangeDir,
     intents: Mapping[str, DeviceIntent],
     configs: Mapping[str, str],
+    records: Mapping[str, str | None],
     options: DeployOptions,
     scopes: Mapping[str, str],
     say: Progress,
@@ -351,7 +411,7 @@ def _change_device(
     committed = False
     try:
         say(name, "backing up the running config")
-        task.run(task=backup_config, change=change)
+        backup: Backup = task.run(task=backup_config, change=change)[0].result
         if options.commit and options.validate:
             _pre_check(task, change=change, intents=intents, scope=scopes[name], say=say)
         say(name, "loading the candidate and diffing")
@@ -362,6 +422,9 @@ def _change_device(
             replace=options.replace,
             commit=options.commit,
             revert_in=options.confirm_s,
+            take_over=options.take_over,
+            previous=records.get(name),
+            running=backup.running,
         )[0].result
         lines = len(deployed.diff.splitlines())
         if not deployed.committed:
@@ -402,13 +465,18 @@ def _change_device(
 
 
 def _pre_check(
-    task: Task, *, change: ChangeDir, intents: Mapping[str, DeviceIntent], scope: str,
+    task: Task,
+    *,
+    change: ChangeDir,
+    intents: Mapping[str, DeviceIntent],
+    scope: str,
     say: Progress,
 ) -> None:
     """Record the starting state; it is evidence for the report, never a reason to stop."""
     try:
-        pre = task.run(task=validate_state, intents=intents, scope=scope, change=change,
-                       label="pre")[0].result
+        pre = task.run(
+            task=validate_state, intents=intents, scope=scope, change=change, label="pre"
+        )[0].result
     except Exception as exc:  # noqa: BLE001
         say(task.host.name, f"pre-change checks not recorded: {describe(exc).message}")
         return
@@ -508,6 +576,7 @@ def _check_mirror(
     change: ChangeDir,
     intents: Mapping[str, DeviceIntent],
     configs: Mapping[str, str],
+    records: Mapping[str, str | None],
     primaries: Mapping[str, str],
     pushed: Mapping[str, HostResult],
     options: DeployOptions,
@@ -537,6 +606,7 @@ def _check_mirror(
         change=change,
         intents=intents,
         configs=configs,
+        records=records,
         options=options,
         scopes=scopes,
         say=say,

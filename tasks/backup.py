@@ -4,7 +4,7 @@ secrets go to the vault, the rest to the change directory (``ChangeDir.write_bac
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from nornir.core.task import Result, Task
 
@@ -17,6 +17,7 @@ class Backup:
     path: str
     sha256: str
     lines: int
+    running: str = field(default="", repr=False)  # the text itself, for the remediation
 
 
 def backup_config(task: Task, *, change: ChangeDir) -> Result:
@@ -25,7 +26,10 @@ def backup_config(task: Task, *, change: ChangeDir) -> Result:
     running: str = device.get_config(retrieve="running")["running"]
     digest = change.write_backup(task.host.name, running)
     backup = Backup(
-        path=str(change.root / task.host.name / PRE), sha256=digest, lines=running.count("\n")
+        path=str(change.root / task.host.name / PRE),
+        sha256=digest,
+        lines=running.count("\n"),
+        running=running,
     )
     record_step(
         change,

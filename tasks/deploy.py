@@ -12,6 +12,14 @@ from egress.configtext import residue
 from egress.connection import CONNECTION
 from egress.device_errors import describe
 from egress.errors import DeviceError, Location
+from egress.remediate import (
+    INTENDED,
+    REPLACE_ON_RUNNING_TEXT,
+    RUNNING_FORMAT,
+    ForeignObjects,
+    Remediation,
+    plan,
+)
 from egress.vault import VaultError
 
 
@@ -32,6 +40,55 @@ class RolledBack:
     residue: tuple[str, ...]  # lines still differing from the backup afterwards
 
 
+def remediation_for(
+    task: Task,
+    *,
+    config: str,
+    previous: str | None,
+    take_over: bool,
+    replace: bool,
+    running: str | None = None,
+) -> Remediation:
+    """What would bring the device's owned sections to ``config`` (nothing is loaded)."""
+    device = task.host.get_connection(CONNECTION, task.nornir.config)
+    platform = str(task.host.platform)
+    form = RUNNING_FORMAT[platform]
+    if running is None or form != "text":
+        running = device.get_config(retrieve="running", format=form)["running"]
+    backup = ""
+    if replace and platform in REPLACE_ON_RUNNING_TEXT:
+        backup = device.get_config(retrieve="running")["running"]
+    assert running is not None
+    return plan(
+        platform,
+        task.host.name,
+        running=running,
+        rendered=config,
+        previous=previous,
+        take_over=take_over,
+        replace=replace,
+        backup=backup,
+    )
+
+
+def check_ownership(
+    task: Task, *, config: str, previous: str | None, take_over: bool, replace: bool
+) -> Result:
+    """Before anything is sent anywhere: the objects at egress's IDs that egress did not write."""
+    found = remediation_for(
+        task, config=config, previous=previous, take_over=take_over, replace=replace
+    ).foreign
+    return Result(host=task.host, result=found)
+
+
+def _load(device: object, remediation: Remediation) -> None:
+    for load in remediation.loads:
+        if load.replace:
+            device.load_replace_candidate(config=load.text)  # type: ignore[attr-defined]
+        else:
+            device.load_merge_candidate(config=load.text)  # type: ignore[attr-defined]
+
+
 def deploy_config(
     task: Task,
     *,
@@ -40,20 +97,39 @@ def deploy_config(
     replace: bool = False,
     commit: bool = False,
     revert_in: int | None = None,
+    take_over: bool = False,
+    previous: str | None = None,
+    running: str | None = None,
 ) -> Result:
-    """Merge (or replace) ``config``; dry-run discards, commit arms the confirm timer."""
+    """Load the remediation of egress's owned sections; dry-run discards, commit arms the
+    confirm timer. ``running`` is the config the backup just read (saves a read)."""
     started = time.time()
     name = task.host.name
     device = task.host.get_connection(CONNECTION, task.nornir.config)
-    change.write_host_file(name, CANDIDATE, config)
-    if replace:
-        device.load_replace_candidate(config=config)
-    else:
-        device.load_merge_candidate(config=config)
-    diff: str = device.compare_config() or ""
+    change.write_host_file(name, INTENDED, config)
+    remediation = remediation_for(
+        task,
+        config=config,
+        previous=previous,
+        take_over=take_over,
+        replace=replace,
+        running=running,
+    )
+    if remediation.foreign and not take_over:
+        raise ForeignObjects(remediation.foreign)
+    change.write_host_file(name, CANDIDATE, remediation.candidate)
+    diff = ""
+    if not remediation.empty:
+        _load(device, remediation)
+        # IOS: the remediation lines are what is sent (the device's incremental diff would
+        # hide unchanged sub-commands of a re-created `ip sla`); FortiOS/Junos: the driver's
+        # script or the device's own `show | compare`
+        diff = remediation.shown if remediation.shown is not None else device.compare_config()
+        diff = diff or ""
     change.write_host_file(name, DIFF, diff)
     if not commit or not diff.strip():
-        device.discard_config()
+        if not remediation.empty:
+            device.discard_config()
         record_step(
             change,
             host=name,
@@ -99,12 +175,21 @@ def confirm_config(task: Task, *, change: ChangeDir) -> Result:
 
 
 def verify_applied(task: Task, *, change: ChangeDir, config: str) -> Result:
-    """The intended config is all there: loading it again would change nothing."""
+    """The intended config is all there: every owned section is exactly the intended one
+    (FortiOS: each owned entry compared with the unit's ``show full-configuration``)."""
     started = time.time()
     device = task.host.get_connection(CONNECTION, task.nornir.config)
-    device.load_merge_candidate(config=config)
-    leftover: str = device.compare_config() or ""
-    device.discard_config()
+    remediation = remediation_for(
+        task, config=config, previous=config, take_over=True, replace=False
+    )
+    leftover = ""
+    if not remediation.empty:
+        if remediation.shown is not None:
+            leftover = remediation.shown
+        else:
+            _load(device, remediation)
+            leftover = device.compare_config() or ""
+            device.discard_config()
     ok = not leftover.strip()
     record_step(
         change,

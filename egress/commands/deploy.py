@@ -44,6 +44,11 @@ JsonOpt = typer.Option(
     False, "--json", help="the result as one JSON document on stdout; everything else on stderr"
 )
 TimeoutOpt = typer.Option(60, "--timeout", min=1, help="seconds to wait for a device")
+TakeOverOpt = typer.Option(
+    False,
+    "--take-over",
+    help="replace objects at egress's IDs that egress did not write (else refused, exit 2)",
+)
 
 # IOS-XE counts its revert timer in whole minutes (napalm: 60..7200 in steps of 60).
 _CONFIRM_RULES = {"ios": (60, 7200, 60), "junos": (60, 3600 * 24, 60), "fortios": (1, 86400, 1)}
@@ -178,12 +183,16 @@ def diff_command(
     changes_dir: Path = ChangesOpt,
     as_json: bool = JsonOpt,
     timeout: int = TimeoutOpt,
-    replace: bool = typer.Option(False, "--replace", help="diff as a full replace"),
+    replace: bool = typer.Option(
+        False, "--replace", help="diff as a full replace (running config, owned parts replaced)"
+    ),
+    take_over: bool = TakeOverOpt,
     ticket: str = TicketOpt,
     approver: str = ApproverOpt,
     window: str = WindowOpt,
 ) -> None:
-    """Dry-run: load each rendered config, show the device's diff, discard. Changes nothing."""
+    """Dry-run: per device, what egress would send to bring the sections it owns to the
+    rendered config (only what differs), loaded and discarded. Changes nothing."""
     with cli_errors():
         target = _target(
             inventory=inventory,
@@ -201,7 +210,7 @@ def diff_command(
             change=change,
             intents=target.intents,
             configs=target.configs,
-            options=DeployOptions(replace=replace),
+            options=DeployOptions(replace=replace, take_over=take_over),
             progress=_progress,
         )
     raise typer.Exit(code=_summary(result, as_json=as_json, show_diffs=True))
@@ -218,7 +227,9 @@ def commit_command(
     as_json: bool = JsonOpt,
     timeout: int = TimeoutOpt,
     confirm: int = typer.Option(300, "--confirm", help="seconds of the device's confirm timer"),
-    replace: bool = typer.Option(False, "--replace", help="replace instead of merge"),
+    replace: bool = typer.Option(
+        False, "--replace", help="load the full config: the running one, owned parts replaced"
+    ),
     max_failures: int = typer.Option(
         0, "--max-failures", min=0, help="failures tolerated before the rollout stops"
     ),
@@ -231,6 +242,7 @@ def commit_command(
     settle: float = typer.Option(
         20.0, "--settle", min=0, help="seconds the post-checks may take to pass"
     ),
+    take_over: bool = TakeOverOpt,
     ticket: str = TicketOpt,
     approver: str = ApproverOpt,
     window: str = WindowOpt,
@@ -271,6 +283,7 @@ def commit_command(
                     max_failures=max_failures,
                     validate=post_check,
                     settle_s=settle,
+                    take_over=take_over,
                 ),
                 progress=_progress,
             )

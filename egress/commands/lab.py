@@ -32,13 +32,25 @@ def up_command(
     fresh: bool = typer.Option(
         False, "--fresh", help="restart from factory configs (stops a running lab first)"
     ),
+    brownfield: bool = typer.Option(
+        False,
+        "--brownfield",
+        help="restart from configs egress did not write: management, AAA, users, and "
+        "objects at egress's IDs (implies --fresh)",
+    ),
 ) -> None:
     """Start a lab serving every inventory host (state persists across restarts)."""
     from egress.lab.control import lab_up
 
     with cli_errors():
         started = time.perf_counter()
-        spec = lab_up(inventory=inventory, state_dir=state, time_scale=time_scale, fresh=fresh)
+        spec = lab_up(
+            inventory=inventory,
+            state_dir=state,
+            time_scale=time_scale,
+            fresh=fresh,
+            brownfield=brownfield,
+        )
         elapsed = time.perf_counter() - started
     out.print(
         f"lab up: {len(spec.devices)} devices on 127.0.0.1 in {elapsed:.1f} s "

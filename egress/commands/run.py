@@ -22,7 +22,14 @@ from egress.playbook.load import playbook_error
 
 # 128 + SIGINT, what a shell reports for a run stopped with Ctrl-C
 EXIT_INTERRUPTED = 130
-_STYLE = {"ok": "green", "failed": "bold red", "lint-failed": "bold red", "interrupted": "yellow"}
+_STYLE = {
+    "ok": "green",
+    "failed": "bold red",
+    "lint-failed": "bold red",
+    "refused": "bold red",
+    "interrupted": "yellow",
+}
+EXIT_REFUSED = 2  # bad input found at the devices (foreign objects): nothing was sent
 
 
 PlaybookArg = typer.Argument(..., help="the playbook (YAML), e.g. playbooks/rollout.yaml")
@@ -165,6 +172,8 @@ def _finish(state: RunState, *, as_json: bool) -> int:
         )
     if state.status == "interrupted":
         return EXIT_INTERRUPTED
+    if state.status == "refused":
+        return EXIT_REFUSED
     return 0 if state.status == "ok" else 1
 
 

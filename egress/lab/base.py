@@ -109,6 +109,8 @@ class LabDevice:
     clock: LabClock = field(default_factory=LabClock)
     # the lab-wide network simulation this device's show commands read (None: standalone)
     world: LabWorld | None = field(default=None, repr=False, compare=False)
+    # first boot from a config egress did not write (egress/lab/brownfield.py)
+    brownfield: bool = False
 
     # -- state on disk -----------------------------------------------------------------
     @property

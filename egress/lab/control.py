@@ -90,14 +90,19 @@ def _alive(pid: int) -> bool:
 
 
 def lab_up(
-    *, inventory: Path, state_dir: Path, time_scale: float = 1.0, fresh: bool = False
+    *,
+    inventory: Path,
+    state_dir: Path,
+    time_scale: float = 1.0,
+    fresh: bool = False,
+    brownfield: bool = False,
 ) -> LabSpec:
     """Serve every inventory host on 127.0.0.1 from a background process; wait until ready.
 
     ``fresh`` stops a lab running from ``state_dir`` and forgets its devices' configs, faults,
     cut links and ISP brownouts (host keys and ports are kept, so known_hosts stays valid).
     """
-    if fresh:
+    if fresh or brownfield:  # a brownfield is a first boot: it starts from fresh state
         lab_down(state_dir)
         for part in ("devices", "faults", LINKS_FILE, UPSTREAMS_FILE):
             path = state_dir / part
@@ -130,6 +135,7 @@ def lab_up(
         time_scale=time_scale,
         devices=devices,
         segments=[SegmentSpec.of(s) for s in topology.segments],
+        brownfield=brownfield,
     )
     for _attempt in range(START_ATTEMPTS):
         taken = _start_server(spec, state_dir)

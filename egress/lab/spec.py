@@ -60,6 +60,8 @@ class LabSpec(_Model):
     password: str = LabCredentials().password
     devices: list[LabDeviceSpec]
     segments: list[SegmentSpec]
+    # devices first boot from a brownfield config (egress/lab/brownfield.py)
+    brownfield: bool = False
 
     @property
     def credentials(self) -> LabCredentials:

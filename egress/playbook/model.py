@@ -147,6 +147,8 @@ class Playbook(Frozen):
     confirm_s: int = Field(default=300, ge=1, le=86400)
     settle_s: float = Field(default=20.0, ge=0, le=3600)
     load: LoadMode = LoadMode.MERGE
+    # replace objects at egress's IDs that egress did not write (else the run is refused)
+    take_over: bool = False
     rollback: RollbackPolicy = RollbackPolicy.FAILED
     design: list[DesignOverride] = Field(default_factory=list)
     steps: list[Step] = Field(min_length=1)

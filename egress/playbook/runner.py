@@ -21,7 +21,7 @@ from egress.changes import ChangeDir, ChangeMeta, new_change_id
 from egress.deploy import ChangeResult, DeployOptions, HostResult, Outcome, run_change
 from egress.deploy import write_summary as _write_summary
 from egress.device_errors import describe
-from egress.errors import EgressError
+from egress.errors import EgressError, InputError
 from egress.playbook.checks import validate_fleet
 from egress.playbook.model import LoadMode
 from egress.playbook.resolve import Prepared
@@ -39,7 +39,7 @@ _PIPELINE = ("backup", "diff", "commit", "confirm")
 class RunState:
     change: ChangeDir
     result: ChangeResult
-    status: str = "running"  # ok | failed | lint-failed | interrupted
+    status: str = "running"  # ok | failed | lint-failed | refused | interrupted
     steps: list[dict[str, Any]] = field(default_factory=list)
     policy_rollbacks: dict[str, str] = field(default_factory=dict)
     started: float = field(default_factory=time.time)
@@ -86,7 +86,8 @@ def execute(
         say("run", "interrupted: nothing new is started")
     except Exception as exc:  # noqa: BLE001 - recorded, so the report still gets written
         message = exc.message if isinstance(exc, EgressError) else describe(exc).message
-        state.status = "failed"
+        # bad input found only at the devices (objects egress did not write): nothing sent
+        state.status = "refused" if isinstance(exc, InputError) else "failed"
         _log(state, len(state.steps), "error", "failed", message)
         say("run", f"stopped by an error: {message}")
     finally:
@@ -212,6 +213,7 @@ def _pipeline(
         max_failures=playbook.failure_budget,
         validate=gating,
         settle_s=playbook.settle_s,
+        take_over=playbook.take_over,
     )
     batches = [list(b.hosts) for b in prepared.batches]
     for batch in prepared.batches:

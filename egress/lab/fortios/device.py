@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar
 
+from egress.lab import brownfield
 from egress.lab.base import LabDevice
 from egress.lab.fortios import cli
 from egress.lab.fortios.cli import FortiOSShell
@@ -136,6 +137,8 @@ class FortiOSDevice(LabDevice):
         text = self.load_text(RUNNING_FILE)
         if text is None:
             text = base_config(self.name)
+            if self.brownfield:
+                text = brownfield.fortios_config(text)
         self.running = parse(text)
         self._mark_tables(self.running)
         self.save_running()

@@ -323,6 +323,8 @@ class ConfigSession:
                 frame.node.unset(name)
                 return Reply()
         frame.node.set(name, normalized)
+        if schema.order:
+            _in_schema_order(frame.node, schema.order)
         return Reply()
 
     def _unset(self, frame: _Frame, args: list[Token]) -> Reply:
@@ -403,6 +405,20 @@ class ConfigSession:
 
     def _is_top(self, frame: _Frame) -> bool:
         return bool(self._stack) and self._stack[0] is frame
+
+
+def _in_schema_order(node: Node, order: tuple[str, ...]) -> None:
+    """FortiOS prints an entry's fields in its schema's order, not in the order they were
+    set (so a field set later does not move to the end: `show` output is canonical)."""
+    rank = {name: index for index, name in enumerate(order)}
+    items = list(node.items.items())
+    settings = sorted(
+        (item for item in items if item[0][0] == "set"),
+        key=lambda item: rank.get(item[0][1], len(rank)),
+    )
+    others = [item for item in items if item[0][0] != "set"]
+    node.items.clear()
+    node.items.update(settings + others)
 
 
 def _split_prefix(token: Token) -> list[Token] | None:

@@ -29,6 +29,9 @@ class PathSchema:
     prefix_fields: frozenset[str] = frozenset()  # `a.b.c.d/len` is stored as `addr mask`
     created_with: Mapping[str, str] = field(default_factory=dict)  # set on a new entry
     children: Mapping[str, PathSchema] | None = None  # None = loose: any nested block
+    # The order FortiOS prints an entry's fields in, whatever order they were set in (its
+    # `show full-configuration` order); empty: the order they were set in.
+    order: tuple[str, ...] = ()
 
     def allows_field(self, name: str) -> bool:
         return self.fields is None or name in self.fields or name in self.defaults
@@ -142,14 +145,17 @@ _INTERFACE = PathSchema(
     },
 )
 
+_STATIC_FIELDS = (
+    "status dst src gateway distance weight priority device comment blackhole "
+    "dynamic-gateway sdwan-zone dstaddr internet-service internet-service-custom "
+    "link-monitor-exempt vrf bfd tag"
+)
 _STATIC = PathSchema(
     table=True,
     int_key=True,
-    fields=_fs(
-        "status dst src gateway distance weight priority device comment blackhole "
-        "dynamic-gateway sdwan-zone dstaddr internet-service internet-service-custom "
-        "link-monitor-exempt vrf bfd tag"
-    ),
+    fields=_fs(_STATIC_FIELDS),
+    # FortiOS 7.2 `show full-configuration router static` field order
+    order=tuple(_STATIC_FIELDS.split()),
     strings=_fs("device comment dstaddr sdwan-zone"),
     enums={
         "status": _ENABLE,
@@ -171,15 +177,18 @@ _STATIC = PathSchema(
     prefix_fields=_fs("dst src"),
 )
 
+_POLICY_FIELDS = (
+    "input-device input-device-negate src srcaddr src-negate dst dstaddr dst-negate "
+    "action protocol start-port end-port start-source-port end-source-port gateway "
+    "output-device tos tos-mask status comments internet-service-id "
+    "internet-service-custom users groups"
+)
 _POLICY_ROUTE = PathSchema(
     table=True,
     int_key=True,
-    fields=_fs(
-        "input-device input-device-negate src srcaddr src-negate dst dstaddr dst-negate "
-        "action protocol start-port end-port start-source-port end-source-port gateway "
-        "output-device tos tos-mask status comments internet-service-id "
-        "internet-service-custom users groups"
-    ),
+    fields=_fs(_POLICY_FIELDS),
+    # FortiOS 7.2 `show full-configuration router policy` field order
+    order=tuple(_POLICY_FIELDS.split()),
     # 7.x: `src`/`dst` are lists of "addr/mask" strings, e.g. set src "10.0.0.0/255.0.0.0".
     strings=_fs("input-device src dst srcaddr dstaddr output-device comments users groups"),
     enums={

@@ -61,35 +61,46 @@ def incremental_diff(
 ) -> str:
     """``show archive config incremental-diffs file``: the file's lines that would change
     the running config, each under the parent lines it needs."""
-    editor = ConfigEditor(running.copy(), reject=reject, ignorecase=ignorecase)
-    lines = ["!List of Commands:"]
-    printed_context: tuple[str, ...] = ()
+    editor = ConfigEditor(running.copy(), reject=reject, ignorecase=ignorecase, live=False)
+    # IOS compares the file with the running config as a tree, so a parent the file opens
+    # twice (`interface X` per feature) is listed once, with every changed line under it.
+    listed = Node()
     changes = False
+    refused: list[str] = []
     for raw in config_lines(text):
         result = editor.feed(raw)
         if result.outcome is Outcome.END:
             break
         if result.outcome is Outcome.REJECTED:
-            lines.extend([raw.strip(), "^", INVALID_INPUT])
+            refused.extend([raw.strip(), "^", INVALID_INPUT])
             changes = True
             continue
         if result.outcome is not Outcome.APPLIED or not result.changed:
             continue
         changes = True
-        common = 0
-        while (
-            common < min(len(printed_context), len(result.context))
-            and printed_context[common] == result.context[common]
-        ):
-            common += 1
-        for depth in range(common, len(result.context)):
-            lines.append(" " * depth + result.context[depth])
-        lines.append(" " * len(result.context) + raw.strip())
-        printed_context = result.context
+        node = listed
+        for parent in result.context:
+            node = node.child(parent) or _appended(node, parent)
+        _appended(node, raw.strip())
+    lines = ["!List of Commands:"]
+    _list(listed, 0, lines)
+    lines.extend(refused)
     lines.append("end")
     if not changes:
         lines.append("!No changes were found")
     return "\n".join(lines) + "\n"
+
+
+def _appended(parent: Node, text: str) -> Node:
+    node = Node(text)
+    parent.children.append(node)
+    return node
+
+
+def _list(node: Node, depth: int, out: list[str]) -> None:
+    for child in node.children:
+        out.append(" " * depth + child.text)
+        _list(child, depth + 1, out)
 
 
 @dataclass

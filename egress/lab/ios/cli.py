@@ -165,7 +165,7 @@ class IosSession:
             self.editor = None
             return ""
         if result.outcome is Outcome.REJECTED:
-            return invalid_input(column)
+            return result.message + "\n" if result.message else invalid_input(column)
         if result.changed:
             self.device.touch(self.username)
         return ""

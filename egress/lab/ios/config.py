@@ -76,6 +76,7 @@ def _interface_child_rank(text: str) -> int:
 
 
 _SLA = re.compile(r"^ip sla (schedule )?(\d+)\b")
+_TRACK = re.compile(r"^track (\d+) ")
 
 
 def ordered(node: Node) -> list[Node]:
@@ -94,6 +95,9 @@ def ordered(node: Node) -> list[Node]:
             elif (sla := _SLA.match(child.text)) is not None:
                 # each probe is followed by its own schedule, in probe order
                 within = (0, (int(sla.group(2)), 1 if sla.group(1) else 0), "")
+            elif (track := _TRACK.match(child.text)) is not None:
+                # IOS prints tracked objects by number, whatever order they were created in
+                within = (0, (int(track.group(1)),), "")
             return (top_rank(child.text), within, position)
 
         return [c for _, c in sorted(indexed, key=top_key)]
@@ -175,6 +179,7 @@ class FeedResult:
     outcome: Outcome
     changed: bool = False
     context: tuple[str, ...] = ()  # parent lines the line was applied under
+    message: str = ""  # what IOS answers a refused line with ("" : `% Invalid input`)
 
 
 def mode_rule(text: str, parent_mode: str | None) -> rules.ModeRule | None:
@@ -233,15 +238,25 @@ class ConfigEditor:
     """
 
     def __init__(
-        self, root: Node, *, reject: re.Pattern[str] | None = None, ignorecase: bool = False
+        self,
+        root: Node,
+        *,
+        reject: re.Pattern[str] | None = None,
+        ignorecase: bool = False,
+        live: bool = True,
     ) -> None:
         self.root = root
         self.reject = reject
         self.ignorecase = ignorecase
+        # live: the running config of a router (a scheduled IP SLA refuses re-entry); off when
+        # a file is only read (configure replace's target, incremental-diffs' comparison)
+        self.live = live
         self.stack: list[Frame] = []
         self._last: tuple[Node, int, str | None] | None = None  # node, indent, its mode
         self._prev_indent = 0
         self._rejected_indent: int | None = None
+        # a refused section opener left IOS in global mode: its sub-commands fail there
+        self._refused_section = False
 
     @property
     def mode(self) -> str:
@@ -261,6 +276,11 @@ class ConfigEditor:
             if indent > self._rejected_indent:
                 return FeedResult(Outcome.REJECTED)
             self._rejected_indent = None
+        if self._refused_section and text not in ("end", "exit"):
+            # Typed at column 0 after the refusal, a sub-command is still not a global one.
+            if indent > 0 or not is_global_command(text):
+                return FeedResult(Outcome.REJECTED)
+            self._refused_section = False
         if text == "end":
             return FeedResult(Outcome.END)
         if text == "exit" or text in rules.SECTION_EXITS:
@@ -275,6 +295,11 @@ class ConfigEditor:
         self._select_context(text, indent)
         self._prev_indent = indent
         parent = self.stack[-1].node if self.stack else self.root
+        if self.live and parent is self.root and self._scheduled_sla(text):
+            self.stack.clear()
+            self._refused_section = True
+            self._rejected_indent = indent
+            return FeedResult(Outcome.REJECTED, message=rules.SLA_RUNNING_MESSAGE)
         context = tuple(f.node.text for f in self.stack)
         if text.startswith("no ") or text.startswith("default "):
             changed = self._negate(parent, text.split(" ", 1)[1], store=text.startswith("no "))
@@ -302,6 +327,12 @@ class ConfigEditor:
             return
         if self.stack and (is_global_command(text) or self._prev_indent > 0):
             self.stack.clear()
+
+    def _scheduled_sla(self, text: str) -> bool:
+        match = rules.SLA_ENTRY.match(text)
+        if match is None or self.root.child(text) is None:
+            return False
+        return bool(self.root.top(rules.SLA_SCHEDULED.format(number=match.group(1))))
 
     def _add(self, parent: Node, text: str) -> tuple[Node, bool]:
         existing = parent.child(text, ignorecase=self.ignorecase)
@@ -338,6 +369,13 @@ class ConfigEditor:
         before = len(parent.children)
         parent.children[:] = [c for c in parent.children if not matches(c)]
         changed = len(parent.children) != before
+        if changed:
+            for pattern, siblings in rules.NEGATION_CASCADE:
+                if (match := pattern.match(body)) is not None:
+                    prefixes = tuple(s.format(*match.groups()) for s in siblings)
+                    parent.children[:] = [
+                        c for c in parent.children if not c.text.startswith(prefixes)
+                    ]
         if store:
             for negation, scope in rules.STORED_NEGATIONS:
                 if scope is not None and not scope.search(parent.text):
@@ -357,12 +395,12 @@ def is_noise(line: str) -> bool:
 def parse_config(text: str) -> Node:
     """A full configuration (a file for ``configure replace``) as a normalised tree."""
     root = Node()
-    editor = ConfigEditor(root)
+    editor = ConfigEditor(root, live=False)
     for line in text.splitlines():
         if is_noise(line):
             continue
         if editor.feed(line).outcome is Outcome.END:
-            editor = ConfigEditor(root)
+            editor = ConfigEditor(root, live=False)
     return root
 
 

@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 
 import asyncssh
 
+from egress.lab import brownfield
 from egress.lab.base import LabDevice
 from egress.lab.ios import rules
 from egress.lab.ios.archive import ArchiveLog, RevertTimer, archive_settings
@@ -66,6 +67,8 @@ class IosDevice(LabDevice):
         saved = self.load_text(STARTUP_FILE)
         if saved is None:
             saved = base_config(self.name, credentials=self.credentials)
+            if self.brownfield:
+                saved = brownfield.ios_config(saved)
             self.save_text(STARTUP_FILE, saved)
         self.startup = saved
         self.running = parse_config(saved)
@@ -161,10 +164,11 @@ class IosDevice(LabDevice):
         if self.world is not None:
             self.world.config_committed(self.name)
 
-    def merge(self, text: str, *, user: str) -> list[str]:
-        """Apply ``text`` line by line as ``copy … running-config`` does; returns refused lines."""
+    def merge(self, text: str, *, user: str) -> list[tuple[str, str]]:
+        """Apply ``text`` line by line as ``copy … running-config`` does; returns the refused
+        lines with IOS's answer to each ("" for `% Invalid input`)."""
         editor = ConfigEditor(self.running, reject=self.reject_pattern())
-        rejected: list[str] = []
+        rejected: list[tuple[str, str]] = []
         changed = False
         for raw in text.splitlines():
             if raw.strip() == "end":
@@ -175,7 +179,7 @@ class IosDevice(LabDevice):
             if result.outcome is Outcome.END:
                 break
             if result.outcome is Outcome.REJECTED:
-                rejected.append(raw.strip())
+                rejected.append((raw.strip(), result.message))
             changed = changed or result.changed
         if changed:
             self.touch(user)

@@ -315,5 +315,32 @@ INTERFACE_TYPE_ORDER: tuple[str, ...] = (
 # Lines the device keeps whatever a replace file says (IOS regenerates them itself).
 IMMUTABLE_PREFIXES: tuple[str, ...] = ("version ",)
 
+# A scheduled IP SLA operation cannot be re-entered (Cisco IP SLAs Command Reference, `ip sla`:
+# "After you schedule an operation, you cannot modify the configuration of the operation ...
+# you must first delete the IP SLAs operation (using the no ip sla command) and then
+# reconfigure"). IOS-XE answers the line below, stays in global configuration mode, and the
+# operation's sub-commands typed next fail with `% Invalid input` (issue 11; Cisco NSO's IOS
+# NED special-cases it by sending `no ip sla N` and retrying).
+SLA_ENTRY = re.compile(r"^ip sla (\d+)$")
+SLA_SCHEDULED = "ip sla schedule {number} "
+SLA_RUNNING_MESSAGE = (
+    "%Entry already running and cannot be modified (only can delete (no) and start over)"
+)
+
+# `no X` also removes what IOS keeps as part of X (IP SLAs Command Reference, `no ip sla`:
+# "removes all configuration for the operation, including the schedule, reaction
+# configuration, and reaction triggers"). Keyed by a pattern on X; values name the siblings
+# (with X's groups filled in) that go with it.
+NEGATION_CASCADE: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
+    (
+        re.compile(r"^ip sla (\d+)$"),
+        (
+            "ip sla schedule {0} ",
+            "ip sla reaction-configuration {0} ",
+            "ip sla reaction-trigger {0} ",
+        ),
+    ),
+)
+
 # Lines IOS prints in a saved config that are not configuration.
 NOISE = re.compile(r"^(Building configuration|Current configuration|Using \d+ out of|!|end$|$)")

@@ -104,7 +104,10 @@ async def _merge(session: IosSession, data: bytes) -> str:
         # The change is on the device; the answer never reaches the client.
         session.drop()
         return ""
-    errors = "".join(f"{line}\n^\n{INVALID_INPUT}\n\n" for line in rejected)
+    errors = "".join(
+        f"{message}\n" if message else f"{line}\n^\n{INVALID_INPUT}\n\n"
+        for line, message in rejected
+    )
     return errors + _copied(len(data))
 
 

@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 import asyncssh
 from lxml import etree
 
+from egress.lab import brownfield
 from egress.lab.base import LabDevice
 from egress.lab.junos import cluster
 from egress.lab.junos import config as cfg
@@ -23,6 +24,7 @@ from egress.lab.junos.netstate import ClusterView, RpmTest
 from egress.lab.junos.oper import OPER_HANDLERS
 from egress.lab.junos.oper import command as oper_command
 from egress.lab.junos.rpc import CONFIG_HANDLERS, JUNOS_NS, Handler, RpcContext
+from egress.lab.junos.setfmt import apply_set
 from egress.lab.junos.show import PhysicalInterface, interfaces_from_config
 from egress.lab.world import DeviceFacts, OpState
 
@@ -128,6 +130,8 @@ class JunosDevice(LabDevice):
                     cluster_nodes=self.world.cluster_nodes(self.name) if self.world else (),
                 )
                 tree, _ = cfg.parse_text(text)
+                if self.brownfield:
+                    apply_set(tree, brownfield.JUNOS)
                 self._db = ConfigDB.fresh(tree, user="root")
                 self.persist()
         return self._db

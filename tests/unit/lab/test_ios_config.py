@@ -231,3 +231,63 @@ def test_static_routes_acl_entries_and_vrrp_preempt() -> None:
         "  preempt delay minimum 30",
     )
     assert "  preempt delay minimum 30\n  exit-vrrp" in render(root)
+
+
+# -- issue 11: a scheduled IP SLA operation refuses re-entry, as on IOS-XE -----------------
+SLA = (
+    "ip sla 1\n"
+    " icmp-echo 192.0.2.10 source-interface GigabitEthernet3\n"
+    " frequency 10\n"
+    "ip sla schedule 1 life forever start-time now\n"
+    "track 1 ip sla 1 reachability\n"
+)
+
+
+def test_scheduled_sla_refuses_reentry_and_its_subcommands(base: Node) -> None:
+    editor = ConfigEditor(base)
+    for line in SLA.splitlines():
+        assert editor.feed(line).outcome is not Outcome.REJECTED
+    refused = editor.feed("ip sla 1")
+    assert refused.outcome is Outcome.REJECTED
+    assert refused.message.startswith("%Entry already running and cannot be modified")
+    assert editor.mode == "config"  # IOS stays in global configuration mode
+    # the operation's sub-commands then fail, indented (a file) or not (typed)
+    assert editor.feed(" icmp-echo 192.0.2.99 source-interface GigabitEthernet3").outcome is (
+        Outcome.REJECTED
+    )
+    assert editor.feed("frequency 20").outcome is Outcome.REJECTED
+    assert editor.feed("hostname edge2").outcome is Outcome.APPLIED  # a global command again
+    sla = base.child("ip sla 1")
+    assert sla is not None and sla.child("frequency 10") is not None
+
+
+def test_no_ip_sla_removes_its_schedule_and_allows_recreation(base: Node) -> None:
+    edit(base, *SLA.splitlines())
+    outcomes = edit(
+        base,
+        "no ip sla 1",
+        "ip sla 1",
+        " icmp-echo 192.0.2.99 source-interface GigabitEthernet3",
+        "ip sla schedule 1 life forever start-time now",
+    )
+    assert Outcome.REJECTED not in outcomes
+    text = render(base)
+    assert "icmp-echo 192.0.2.99" in text and "icmp-echo 192.0.2.10" not in text
+    assert text.count("ip sla schedule 1 ") == 1
+    assert "track 1 ip sla 1 reachability" in text  # the track is kept and follows again
+
+
+def test_unscheduled_sla_can_be_edited(base: Node) -> None:
+    edit(base, "ip sla 5", " icmp-echo 192.0.2.1", " frequency 10")
+    assert Outcome.REJECTED not in edit(base, "ip sla 5", " frequency 20")
+
+
+def test_incremental_diff_lists_a_parent_once(base: Node) -> None:
+    merge = (
+        "interface GigabitEthernet3\n description uplink\n!\n"
+        "hostname edge9\n"
+        "interface GigabitEthernet3\n bfd interval 50 min_rx 50 multiplier 3\n"
+    )
+    out = incremental_diff(base, merge, ignorecase=True, reject=None)
+    assert out.count("interface GigabitEthernet3") == 1
+    assert " description uplink" in out and " bfd interval 50 min_rx 50 multiplier 3" in out
