@@ -132,7 +132,7 @@ _EXITS = ((re.compile(r"^vrrp \d+ address-family "), "exit-vrrp"),)
 def tree(text: str) -> Line:
     """An IOS config (running or rendered) as a tree; repeated sections merged."""
     root, _problems = load_tree(text)
-    line = Line.of_hconfig(root)
+    line = Line.of_tree(root)
     # `show running-config` headers are not configuration (a replace file must not carry them)
     line.children = [c for c in line.children if not _HEADER.match(c.text)]
     for section in line.children:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from hier_config import HConfig, HConfigChild
+from egress.lint.config.tree import Node
 
 
 @dataclass(eq=False)
@@ -21,9 +21,8 @@ class Line:
     children: list[Line] = field(default_factory=list)
 
     @classmethod
-    def of_hconfig(cls, node: HConfig | HConfigChild) -> Line:
-        text = node.text if isinstance(node, HConfigChild) else ""
-        return cls(text, [cls.of_hconfig(c) for c in node.children])
+    def of_tree(cls, node: Node) -> Line:
+        return cls(node.text, [cls.of_tree(c) for c in node.children])
 
     def copy(self) -> Line:
         return Line(self.text, [c.copy() for c in self.children])

@@ -1,10 +1,9 @@
-"""Fortinet FortiOS CLI: the config/edit tree (hier_config nodes) and the facts read from it.
+"""Fortinet FortiOS CLI: the config/edit tree (line-numbered nodes) and the facts read from it.
 
-The tree is hier_config's (its FortiOS driver knows `config`/`end` and `edit`/`next` as
-sections), but loaded here: its loaders refuse a block that appears twice (the rendered
-script re-opens `config system interface`), keep no line numbers, and cannot tell an
-unbalanced `end` from a balanced one because they read structure from indentation.
-FortiOS itself reads structure from the keywords, and so does this walk.
+hier_config's FortiOS loader refuses a block that appears twice (the rendered script
+re-opens `config system interface`), keeps no line numbers, and cannot tell an unbalanced
+`end` from a balanced one because it reads structure from indentation. FortiOS itself reads
+structure from the keywords, and so does this walk.
 """
 
 from __future__ import annotations
@@ -12,9 +11,7 @@ from __future__ import annotations
 import re
 from ipaddress import IPv4Interface
 
-from hier_config import HConfig, HConfigChild, Platform, get_hconfig_driver
-
-from egress.lint.config.tree import add, first, line_of, starting, text_of
+from egress.lint.config.tree import Node, add, first, line_of, starting, text_of
 from egress.lint.facts import (
     BfdFact,
     ConfigFacts,
@@ -28,17 +25,16 @@ from egress.lint.facts import (
     VrrpFact,
 )
 
-DRIVER = get_hconfig_driver(Platform.FORTINET_FORTIOS)
 STATEMENTS = frozenset({"config", "edit", "next", "end", "set", "unset", "append", "select",
                         "unselect", "rename", "delete", "purge", "clone", "move"})
 MANAGEMENT = frozenset({"ssh", "https", "http", "telnet"})
 
 
-def load(text: str) -> tuple[HConfig, list[SyntaxProblem]]:
-    root = HConfig(DRIVER)
+def load(text: str) -> tuple[Node, list[SyntaxProblem]]:
+    root = Node()
     problems: list[SyntaxProblem] = []
     # (node, kind, line): kind "config" closes with end, "edit" closes with next
-    stack: list[tuple[HConfig | HConfigChild, str, int]] = [(root, "root", 0)]
+    stack: list[tuple[Node, str, int]] = [(root, "root", 0)]
     for number, raw in enumerate(text.splitlines(), start=1):
         stripped = raw.strip()
         if not stripped or stripped.startswith("#"):
@@ -101,7 +97,7 @@ def _words(text: str) -> list[str]:
     return [quoted or bare for quoted, bare in _WORD.findall(text)]
 
 
-def _sets(node: HConfig | HConfigChild) -> dict[str, tuple[list[str], int]]:
+def _sets(node: Node) -> dict[str, tuple[list[str], int]]:
     """`set key value...` children of ``node``: key -> (unquoted values, line)."""
     values: dict[str, tuple[list[str], int]] = {}
     for child in node.children:
@@ -112,7 +108,7 @@ def _sets(node: HConfig | HConfigChild) -> dict[str, tuple[list[str], int]]:
     return values
 
 
-def _edits(root: HConfig, table: str) -> list[tuple[str, HConfigChild]]:
+def _edits(root: Node, table: str) -> list[tuple[str, Node]]:
     found = []
     for block in starting(root, f"config {table}"):
         if block.text != f"config {table}":
@@ -122,7 +118,7 @@ def _edits(root: HConfig, table: str) -> list[tuple[str, HConfigChild]]:
     return found
 
 
-def _block(root: HConfig, table: str) -> list[HConfigChild]:
+def _block(root: Node, table: str) -> list[Node]:
     return [b for b in starting(root, f"config {table}") if b.text == f"config {table}"]
 
 
@@ -173,7 +169,7 @@ def _dst(values: dict[str, tuple[list[str], int]]) -> str:
         return " ".join(dst[0])
 
 
-def _interface(facts: ConfigFacts, name: str, entry: HConfigChild) -> None:
+def _interface(facts: ConfigFacts, name: str, entry: Node) -> None:
     iface = facts.interface(name, line_of(entry))
     values = _sets(entry)
     if "ip" in values and len(values["ip"][0]) >= 2:
@@ -193,7 +189,7 @@ def _interface(facts: ConfigFacts, name: str, entry: HConfigChild) -> None:
         _vrrp(facts, name, group)
 
 
-def _vrrp(facts: ConfigFacts, interface: str, group: HConfigChild) -> None:
+def _vrrp(facts: ConfigFacts, interface: str, group: Node) -> None:
     number = group.text.split()[1]
     fact = VrrpFact(interface=interface, group=int(number) if number.isdigit() else -1,
                     line=line_of(group))
@@ -210,7 +206,7 @@ def _vrrp(facts: ConfigFacts, interface: str, group: HConfigChild) -> None:
     facts.vrrp.append(fact)
 
 
-def _settings(facts: ConfigFacts, block: HConfigChild) -> dict[str, tuple[list[str], int]]:
+def _settings(facts: ConfigFacts, block: Node) -> dict[str, tuple[list[str], int]]:
     values = _sets(block)
     if "v4-ecmp-mode" in values:
         facts.ecmp = EcmpFact(knob=_one(values, "v4-ecmp-mode") or "",
@@ -234,7 +230,7 @@ def _fill_bfd_timers(facts: ConfigFacts, timers: dict[str, tuple[list[str], int]
         bfd.multiplier, bfd.timers_line = value("bfd-detect-mult"), line
 
 
-def _policy(facts: ConfigFacts, key: str, entry: HConfigChild) -> None:
+def _policy(facts: ConfigFacts, key: str, entry: Node) -> None:
     values = _sets(entry)
     facts.pbr.policies.setdefault("router policy", line_of(entry))
     rule = PbrRuleFact(name=f"policy {key}", line=line_of(entry))
@@ -248,7 +244,7 @@ def _policy(facts: ConfigFacts, key: str, entry: HConfigChild) -> None:
             facts.pbr.applied.append((device, "router policy", values["input-device"][1]))
 
 
-def _probe(facts: ConfigFacts, key: str, entry: HConfigChild) -> None:
+def _probe(facts: ConfigFacts, key: str, entry: Node) -> None:
     values = _sets(entry)
     probe = ProbeFact(key=key, name=key, line=line_of(entry))
     probe.type = _one(values, "protocol")
@@ -266,7 +262,7 @@ def _probe(facts: ConfigFacts, key: str, entry: HConfigChild) -> None:
     facts.probes[key] = probe
 
 
-def _ha(facts: ConfigFacts, block: HConfigChild, *, cluster_block: list[HConfigChild]) -> None:
+def _ha(facts: ConfigFacts, block: Node, *, cluster_block: list[Node]) -> None:
     values = _sets(block)
     if "group-id" in values or "mode" in values or not cluster_block:
         ha = HaFact(line=line_of(block), form="cluster")
@@ -299,7 +295,7 @@ _SECRET_KEYS = {"password": "password", "passwd": "password", "psksecret": "pre-
                 "secret": "secret", "key": "key", "auth-pwd": "password", "priv-pwd": "password"}
 
 
-def _security(facts: ConfigFacts, root: HConfig) -> None:
+def _security(facts: ConfigFacts, root: Node) -> None:
     trusted = False
     for _name, admin in _edits(root, "system admin"):
         values = _sets(admin)

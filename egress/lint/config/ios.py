@@ -1,9 +1,9 @@
-"""Cisco IOS-XE: the indentation tree (hier_config nodes) and the facts lint reads from it.
+"""Cisco IOS-XE: the indentation tree (line-numbered nodes) and the facts lint reads from it.
 
 hier_config's own loaders refuse a section that appears twice (DuplicateChildError), which
 every rendered merge snippet does (`interface X` for addresses, BFD, VRRP and PBR), and they
-drop line numbers. So the walk below is ours: it builds hier_config nodes with their lines,
-and knows which commands open a sub-mode, which close one, and which top-level words exist.
+drop line numbers. So the walk below is ours: it builds the tree with its lines, and knows
+which commands open a sub-mode, which close one, and which top-level words exist.
 """
 
 from __future__ import annotations
@@ -12,9 +12,7 @@ import re
 from dataclasses import dataclass
 from ipaddress import IPv4Interface
 
-from hier_config import HConfig, HConfigChild, Platform, get_hconfig_driver
-
-from egress.lint.config.tree import add, first, line_of, starting, text_of
+from egress.lint.config.tree import Node, add, first, line_of, starting, text_of
 from egress.lint.facts import (
     BfdFact,
     ConfigFacts,
@@ -28,8 +26,6 @@ from egress.lint.facts import (
     TrackFact,
     VrrpFact,
 )
-
-DRIVER = get_hconfig_driver(Platform.CISCO_IOS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,14 +70,14 @@ EXITS = frozenset({"exit", "exit-vrrp", "exit-address-family"})
 @dataclass(slots=True)
 class _Frame:
     indent: int
-    node: HConfig | HConfigChild
+    node: Node
     section: Section | None  # None: a leaf command, nothing may be indented under it
     top: bool = False
 
 
-def load(text: str) -> tuple[HConfig, list[SyntaxProblem]]:
-    """Parse IOS text into a hier_config tree with line numbers, and its syntax problems."""
-    root = HConfig(DRIVER)
+def load(text: str) -> tuple[Node, list[SyntaxProblem]]:
+    """Parse IOS text into a tree with line numbers, and its syntax problems."""
+    root = Node()
     problems: list[SyntaxProblem] = []
     top = Section(re.compile(""), SECTIONS)
     stack = [_Frame(-1, root, top, top=True)]
@@ -173,7 +169,7 @@ def parse(text: str) -> ConfigFacts:
     return facts
 
 
-def _interface(facts: ConfigFacts, node: HConfigChild) -> None:
+def _interface(facts: ConfigFacts, node: Node) -> None:
     name = node.text.split(maxsplit=1)[1]
     iface = facts.interface(name, line_of(node))
     for child in node.children:
@@ -192,7 +188,7 @@ def _interface(facts: ConfigFacts, node: HConfigChild) -> None:
             facts.vrrp.append(_vrrp(name, int(words[1]), child))
 
 
-def _vrrp(interface: str, group: int, node: HConfigChild) -> VrrpFact:
+def _vrrp(interface: str, group: int, node: Node) -> VrrpFact:
     fact = VrrpFact(interface=interface, group=group, line=line_of(node))
     for child in node.children:
         words = child.text.split()
@@ -214,7 +210,7 @@ def _vrrp(interface: str, group: int, node: HConfigChild) -> VrrpFact:
 _ALGORITHM = "ip cef load-sharing algorithm "
 
 
-def _global(facts: ConfigFacts, node: HConfigChild) -> None:
+def _global(facts: ConfigFacts, node: Node) -> None:
     text, words, line = node.text, node.text.split(), line_of(node)
     if text.startswith("ip route static bfd ") and len(words) >= 6:
         interface = facts.interfaces.get(words[4])
@@ -242,7 +238,7 @@ def _global(facts: ConfigFacts, node: HConfigChild) -> None:
         facts.tracks[words[1]] = TrackFact(key=words[1], probe=Ref(ref, line), line=line)
 
 
-def _bfd_line(root: HConfig, interface: str) -> str:
+def _bfd_line(root: Node, interface: str) -> str:
     node = root.children.get(f"interface {interface}")
     found = first(node, "bfd interval") if node else None
     return found.text if found else ""
@@ -281,7 +277,7 @@ def _route(words: list[str], line: int) -> RouteFact:
     return route
 
 
-def _probe(facts: ConfigFacts, key: str, node: HConfigChild) -> None:
+def _probe(facts: ConfigFacts, key: str, node: Node) -> None:
     probe = ProbeFact(key=key, name=key, line=line_of(node), scheduled=False)
     for child in node.children:
         words = child.text.split()
@@ -311,7 +307,7 @@ def _after(words: list[str], keys: tuple[str, ...]) -> str | None:
     return None
 
 
-def _route_map(facts: ConfigFacts, node: HConfigChild) -> None:
+def _route_map(facts: ConfigFacts, node: Node) -> None:
     words = node.text.split()
     facts.pbr.policies.setdefault(words[1], line_of(node))
     rule = PbrRuleFact(name=f"{words[1]} {words[-1]}", line=line_of(node))
@@ -327,7 +323,7 @@ def _route_map(facts: ConfigFacts, node: HConfigChild) -> None:
     facts.pbr.rules.append(rule)
 
 
-def _ha(facts: ConfigFacts, group: HConfigChild) -> None:
+def _ha(facts: ConfigFacts, group: Node) -> None:
     # a box-to-box group is active/standby per group by nature: there is no mode to state
     ha = HaFact(line=line_of(group), form="sync-pair")
     ha.group_id, ha.group_line = int(group.text.split()[1]), line_of(group)
@@ -358,7 +354,7 @@ _SECRETS = (
 _HASHED = re.compile(r"\b(secret|password) [5689] \S+|key-string 6 \S+")
 
 
-def _security(facts: ConfigFacts, root: HConfig) -> None:
+def _security(facts: ConfigFacts, root: Node) -> None:
     for node in root.all_children():
         text = node.text
         if _HASHED.search(text) or " password 6 " in text:

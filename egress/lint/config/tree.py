@@ -1,46 +1,88 @@
-"""Helpers over hier_config trees whose nodes carry the line numbers they were read from."""
+"""A line-numbered configuration tree: what lint reads a rendered config back into.
+
+Each node is one line of the config (``interface Gi2``, ``edit 901``) with its children, the
+line numbers it was read from (a rendered snippet re-opens sections, so a node may have
+several) and its parent. It is the part of hier_config's ``HConfig`` lint used, without its
+per-node driver machinery, which made up most of lint's time at fleet scale (docs/adr.md).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from hier_config import HConfig, HConfigChild
 
-LINES = "lines"
+class Children:
+    """A node's children in the order first seen, looked up by their text."""
+
+    __slots__ = ("_by_text",)
+
+    def __init__(self) -> None:
+        self._by_text: dict[str, Node] = {}
+
+    def __iter__(self) -> Iterator[Node]:
+        return iter(self._by_text.values())
+
+    def __len__(self) -> int:
+        return len(self._by_text)
+
+    def get(self, text: str) -> Node | None:
+        return self._by_text.get(text)
 
 
-def add(parent: HConfig | HConfigChild, text: str, line: int) -> HConfigChild:
+class Node:
+    __slots__ = ("text", "children", "lines", "parent")
+
+    def __init__(self, text: str = "", parent: Node | None = None) -> None:
+        self.text = text  # the root's is ""
+        self.children = Children()
+        self.lines: list[int] = []
+        self.parent = parent
+
+    @property
+    def root(self) -> Node:
+        node = self
+        while node.parent is not None:
+            node = node.parent
+        return node
+
+    def all_children(self) -> Iterator[Node]:
+        """Every node below this one, depth first."""
+        for child in self.children:
+            yield child
+            yield from child.all_children()
+
+
+def add(parent: Node, text: str, line: int) -> Node:
     """Add (or re-enter) ``text`` under ``parent`` and remember the line it came from.
 
     A rendered snippet re-opens sections (IOS `interface X` in several features, FortiOS
     `config system interface` twice): the repeats merge into one node, every line kept.
     """
-    child = parent.children.get(text)
+    child = parent.children._by_text.get(text)
     if child is None:
-        child = parent.add_child(text, check_if_present=False)
-    child.facts.setdefault(LINES, []).append(line)
+        child = parent.children._by_text[text] = Node(text, parent)
+    child.lines.append(line)
     return child
 
 
-def line_of(node: HConfigChild) -> int:
-    lines: list[int] = node.facts.get(LINES) or [0]
-    return lines[0]
+def line_of(node: Node) -> int:
+    return node.lines[0] if node.lines else 0
 
 
-def starting(node: HConfig | HConfigChild, prefix: str) -> Iterator[HConfigChild]:
+def starting(node: Node, prefix: str) -> Iterator[Node]:
     for child in node.children:
         if child.text.startswith(prefix):
             yield child
 
 
-def first(node: HConfig | HConfigChild, prefix: str) -> HConfigChild | None:
+def first(node: Node, prefix: str) -> Node | None:
     return next(starting(node, prefix), None)
 
 
-def words_after(node: HConfigChild, prefix: str) -> list[str]:
+def words_after(node: Node, prefix: str) -> list[str]:
     return node.text[len(prefix):].split()
 
 
-def text_of(node: HConfig | HConfigChild) -> str:
+def text_of(node: Node) -> str:
     """A node's line; the root has none."""
-    return node.text if isinstance(node, HConfigChild) else ""
+    return node.text

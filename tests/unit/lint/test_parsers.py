@@ -38,7 +38,7 @@ def test_ios_tree_merges_repeated_sections_and_keeps_lines() -> None:
     root, _ = ios.load("interface Gi1\n description a\n!\ninterface Gi1\n bfd interval 50 "
                        "min_rx 50 multiplier 3\n!\nend\n")
     node = root.children.get("interface Gi1")
-    assert node is not None and node.facts["lines"] == [1, 4]
+    assert node is not None and node.lines == [1, 4]
     assert [c.text for c in node.children] == ["description a",
                                                "bfd interval 50 min_rx 50 multiplier 3"]
 
