@@ -127,3 +127,16 @@ def test_nothing_is_wrapped_in_a_pipe(tmp_path: Path) -> None:
     done = egress("render", "-i", str(deep))
     assert done.returncode == 2
     assert any(str(deep) in line for line in done.stderr.splitlines()), done.stderr
+
+
+def test_debug_shows_the_drivers_own_exception(lab: Lab) -> None:
+    from egress.lab.control import set_fault
+
+    set_fault(lab.state, host="ams-edge-01", kind="refuse-auth")
+    quiet = egress("diff", *lab.args(), "--hosts", "ams-edge-01")
+    loud = egress("--debug", "diff", *lab.args(), "--hosts", "ams-edge-01")
+    assert quiet.returncode == loud.returncode == 1
+    assert "authentication refused" in quiet.stdout  # egress's own one line
+    assert "Traceback" not in quiet.stderr
+    # the driver's own words, with its traceback, only when asked for
+    assert "paramiko.ssh_exception.AuthenticationException" in loud.stderr
