@@ -87,8 +87,9 @@ def sla_statistics(rows: Rows) -> list[Probe]:
 
 
 def _summary_rtt(stats: str | None) -> float | None:
-    """ "RTT=44" is milliseconds, "RTT=44u" microseconds, "-" not measured."""
-    match = re.fullmatch(r"RTT=(\d+(?:\.\d+)?)(u?)", stats or "")
+    """ "RTT=44" (or a bare "44" under the older "Stats(ms)" heading) is milliseconds,
+    "RTT=44u" microseconds, "-" not measured."""
+    match = re.fullmatch(r"(?:RTT=)?(\d+(?:\.\d+)?)(u?)", stats or "")
     if not match:
         return None
     value = float(match.group(1))

@@ -109,21 +109,20 @@ def _url_host(target: str | None) -> str | None:
     return n.ip_or_none(urlsplit(target).hostname)
 
 
-def _unicast_vrf(table: str) -> tuple[bool, str | None]:
-    """(is a unicast table, its routing instance): inet.0 -> (True, None),
-    CUST.inet6.0 -> (True, "CUST"), inet.3 / mpls.0 -> (False, None)."""
+def _table_vrf(table: str) -> str | None:
+    """The routing instance a table belongs to: inet.0 / inet6.0 -> None (the default),
+    CUST.inet.0 -> "CUST"; any other table (inet.3, mpls.0, CUST.inet.3) is named whole, so
+    its routes never pass for the default instance's forwarding routes."""
     match = re.fullmatch(r"(?:(.+)\.)?inet6?\.0", table)
-    if not match:
-        return False, None
-    return True, match.group(1)
+    return match.group(1) if match else table
 
 
 def route_table(rows: Rows) -> list[Route]:
     """Fold the "show route" stream; keep each destination's active route (a "*" or "+")
-    with all its next hops, in unicast tables only (inet.3 / mpls.0 are not forwarding
-    tables for the egress design's prefixes)."""
+    with all its next hops. Routes of tables other than the unicast ones (inet.3, mpls.0)
+    carry the table's name as their vrf; MPLS labels are kept as printed."""
     records: list[Route] = []
-    include, vrf = True, None
+    vrf: str | None = None
     prefix: str | None = None
     route: dict[str, Any] | None = None
 
@@ -142,9 +141,7 @@ def route_table(rows: Rows) -> list[Route]:
         if "table" in row:
             close()
             route, prefix = None, None
-            include, vrf = _unicast_vrf(text(row, "table") or "")
-            continue
-        if not include:
+            vrf = _table_vrf(text(row, "table") or "")
             continue
         if "prefix" in row:
             close()

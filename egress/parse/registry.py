@@ -56,6 +56,10 @@ class ParserSpec:
     # None: the text is read by ``reader`` (XML) instead of a TTP template
     reader: Reader | None = None
     aliases: tuple[str, ...] = ()
+    # argument forms printing the same layout, as regular expressions over the normalised
+    # command ("show ip route vrf X", "show route table inet.3 10.0.0.0/8"); the exact
+    # command and aliases are tried first
+    patterns: tuple[str, ...] = ()
     # False where a template relies on indentation (none does today; see engine.dedent_lines)
     dedent: bool = True
 
@@ -69,6 +73,13 @@ class ParserSpec:
         return root / self.platform / "parse" / f"{self.slug}.ttp"
 
 
+# an IPv4 address, and the route sources "show ip route <source>" filters on
+_V4 = r"\d{1,3}(?:\.\d{1,3}){3}"
+_IOS_ROUTE_SOURCES = (
+    "static|connected|bgp(?: \\d+)?|ospf(?: \\d+)?|eigrp(?: \\d+)?|rip|isis|summary"
+)
+
+
 _SPECS: tuple[ParserSpec, ...] = (
     # --- Cisco IOS / IOS-XE -------------------------------------------------------------
     ParserSpec("ios", "show vrrp brief", "vrrp", ios.vrrp, aliases=("show vrrp brief all",)),
@@ -76,14 +87,24 @@ _SPECS: tuple[ParserSpec, ...] = (
     ParserSpec("ios", "show bfd neighbors details", "bfd", ios.bfd),
     ParserSpec("ios", "show ip sla statistics", "probe", ios.sla_statistics),
     ParserSpec("ios", "show ip sla summary", "probe", ios.sla_summary),
-    ParserSpec("ios", "show track", "track", ios.track),
-    ParserSpec("ios", "show ip route", "route", ios.route_table, aliases=("show ip route static",)),
+    ParserSpec("ios", "show track", "track", ios.track, patterns=(r"show track \d+",)),
+    ParserSpec(
+        "ios",
+        "show ip route",
+        "route",
+        ios.route_table,
+        aliases=("show ip route static",),
+        # a VRF's table, or only the routes of one protocol: the same table layout
+        patterns=(rf"show ip route(?: vrf \S+)?(?: (?:{_IOS_ROUTE_SOURCES}))?",),
+    ),
     ParserSpec(
         "ios",
         "show ip route 0.0.0.0",
         "route",
         ios.route_entry,
         aliases=("show ip route 0.0.0.0 0.0.0.0",),
+        # "show ip route [vrf X] <address> [<mask>]": one prefix's routing descriptor blocks
+        patterns=(rf"show ip route(?: vrf \S+)? {_V4}(?: {_V4})?",),
     ),
     ParserSpec("ios", "show route-map", "pbr", ios.route_map, aliases=("show route-map all",)),
     ParserSpec("ios", "show ip policy", "pbr", ios.ip_policy),
@@ -106,6 +127,7 @@ _SPECS: tuple[ParserSpec, ...] = (
         "bfd",
         junos.bfd,
         aliases=("show bfd session extensive",),
+        patterns=(r"show bfd session address \S+ (?:detail|extensive)",),
     ),
     ParserSpec(
         "junos",
@@ -114,6 +136,7 @@ _SPECS: tuple[ParserSpec, ...] = (
         junos.bfd,
         reader=junos_xml.bfd_sessions,
         aliases=("show bfd session extensive | display xml",),
+        patterns=(r"show bfd session(?: address \S+)?(?: detail| extensive)? \| display xml",),
     ),
     ParserSpec("junos", "show services rpm probe-results", "probe", junos.rpm),
     ParserSpec(
@@ -129,6 +152,9 @@ _SPECS: tuple[ParserSpec, ...] = (
         "route",
         junos.route_table,
         aliases=("show route 0.0.0.0/0", "show route 0.0.0.0/0 exact", "show route table inet.0"),
+        # any selection of routes (a table, a protocol, a destination) prints the same
+        # layout; "show route forwarding-table" is another command (a different layout)
+        patterns=(r"show route(?! forwarding-table| summary)(?: [^|]*)?",),
     ),
     ParserSpec(
         "junos",
@@ -137,6 +163,15 @@ _SPECS: tuple[ParserSpec, ...] = (
         junos.route_table,
         reader=junos_xml.route_information,
         aliases=("show route 0.0.0.0/0 | display xml", "show route 0.0.0.0/0 exact | display xml"),
+        patterns=(r"show route(?! forwarding-table| summary)(?: [^|]*)? \| display xml",),
+    ),
+    ParserSpec(
+        "junos",
+        "show route | display json",
+        "route",
+        junos.route_table,
+        reader=junos_json.route_information,
+        patterns=(r"show route(?! forwarding-table| summary)(?: [^|]*)? \| display json",),
     ),
     ParserSpec("junos", "show chassis cluster status", "ha", junos.cluster_status),
     ParserSpec(
@@ -146,7 +181,13 @@ _SPECS: tuple[ParserSpec, ...] = (
         junos.cluster_status,
         reader=junos_xml.cluster_status,
     ),
-    ParserSpec("junos", "show interfaces terse", "interface", junos.interfaces_terse),
+    ParserSpec(
+        "junos",
+        "show interfaces terse",
+        "interface",
+        junos.interfaces_terse,
+        patterns=(r"show interfaces terse [^|\s]+",),
+    ),
     ParserSpec("junos", "show interfaces filters", "pbr", junos.interface_filters),
     ParserSpec(
         "junos",
@@ -184,6 +225,19 @@ _BY_COMMAND = _index(_SPECS)
 PLATFORMS: tuple[str, ...] = tuple(dict.fromkeys(spec.platform for spec in _SPECS))
 
 
+_PATTERNS: tuple[tuple[str, re.Pattern[str], ParserSpec], ...] = tuple(
+    (spec.platform, re.compile(pattern), spec) for spec in _SPECS for pattern in spec.patterns
+)
+
+
+def _by_pattern(platform: str, command: str) -> ParserSpec | None:
+    """The parser whose argument form matches the whole command (first registered wins)."""
+    return next(
+        (spec for plat, rx, spec in _PATTERNS if plat == platform and rx.fullmatch(command)),
+        None,
+    )
+
+
 def known_commands(platform: str) -> list[str]:
     """Every command (aliases included) a platform's output can be parsed for."""
     return sorted(cmd for (plat, cmd) in _BY_COMMAND if plat == platform)
@@ -197,7 +251,8 @@ def lookup(*, platform: str, command: str) -> ParserSpec:
             f"unknown platform {platform!r}",
             hint=f"use one of: {', '.join(PLATFORMS)}",
         )
-    spec = _BY_COMMAND.get((platform, normalise_command(command)))
+    normalised = normalise_command(command)
+    spec = _BY_COMMAND.get((platform, normalised)) or _by_pattern(platform, normalised)
     if spec is None:
         known = "\n    ".join(known_commands(platform))
         raise InputError(
