@@ -156,6 +156,7 @@ GENIE_CLASSES: dict[str, tuple[str, GenieCommand]] = {
         lambda a: "show redundancy application group all",
     ),
     "iosxe/ShowIpInterfaceBrief": ("ios", lambda a: "show ip interface brief"),
+    "junos/ShowBFDSession": ("junos", lambda a: "show bfd session"),
     "junos/ShowBFDSessionDetail": (
         "junos",
         lambda a: (

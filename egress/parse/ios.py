@@ -127,6 +127,24 @@ def track(rows: Rows) -> list[Track]:
     return records
 
 
+def track_brief(rows: Rows) -> list[Track]:
+    """ "show track brief": the same objects as "show track", one table row each."""
+    records = []
+    for row in group(rows, "track"):
+        kind = (text(row, "type") or "").lower()
+        instance = text(row, "instance") or ""
+        if kind == "interface":
+            instance = n.ios_interface(instance)
+        records.append(
+            Track(
+                id=integer(row, "id") or 0,
+                object=f"{kind} {instance} {text(row, 'parameter') or ''}".strip(),
+                state=n.track_state(text(row, "state") or ""),
+            )
+        )
+    return records
+
+
 def _next_hop(row: dict[str, Any]) -> NextHop:
     return NextHop(address=n.ip_or_none(text(row, "nh")), interface=_interface(row))
 

@@ -89,6 +89,11 @@ def rpm(rows: Rows) -> list[Probe]:
         kind = text(row, "type")
         rtt = number(row, "rtt_usec")
         target = text(row, "target")
+        if row.get("has_results") and not text(row, "result"):
+            raise ValueError(
+                f"probe {text(row, 'owner')}/{text(row, 'test')}: its 'Probe results:' block "
+                "has no result line this parser reads"
+            )
         records.append(
             Probe(
                 name=f"{text(row, 'owner')}/{text(row, 'test')}",

@@ -137,6 +137,7 @@ _PROBE_TYPES: Final[dict[str, ProbeType]] = {
     "icmp": "icmp",
     "icmpecho": "icmp",  # IOS IP SLA
     "icmpping": "icmp",  # Junos RPM
+    "icmppingtimestamp": "icmp",  # Junos RPM, ICMP timestamp requests
     "icmpjitter": "icmp",
     "ping": "icmp",  # FortiOS link-monitor
     "tcp": "tcp",

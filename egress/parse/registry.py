@@ -88,6 +88,7 @@ _SPECS: tuple[ParserSpec, ...] = (
     ParserSpec("ios", "show ip sla statistics", "probe", ios.sla_statistics),
     ParserSpec("ios", "show ip sla summary", "probe", ios.sla_summary),
     ParserSpec("ios", "show track", "track", ios.track, patterns=(r"show track \d+",)),
+    ParserSpec("ios", "show track brief", "track", ios.track_brief),
     ParserSpec(
         "ios",
         "show ip route",
@@ -126,7 +127,8 @@ _SPECS: tuple[ParserSpec, ...] = (
         "show bfd session detail",
         "bfd",
         junos.bfd,
-        aliases=("show bfd session extensive",),
+        # the plain form prints the same session lines without the client lines
+        aliases=("show bfd session extensive", "show bfd session"),
         patterns=(r"show bfd session address \S+ (?:detail|extensive)",),
     ),
     ParserSpec(
