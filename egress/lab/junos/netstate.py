@@ -273,15 +273,20 @@ class RouteEntry:
 
 
 def route_entries(facts: DeviceFacts, op: OpState, prefix: IPv4Network) -> list[RouteEntry]:
-    """The static routes of ``prefix``: the active one (every ECMP hop selected, as the
-    forwarding-table ``load-balance per-packet`` export installs them) and the usable
-    alternates at a worse preference."""
+    """The static routes of ``prefix``: the active one and the usable alternates at a worse
+    preference. Real Junos marks exactly one next hop of a route ">" in ``show route``, even
+    when the forwarding table holds all of them (``load-balance per-packet`` export): every
+    multi-next-hop capture of genieparser's and ntc-templates' Junos fixtures marks one
+    (tests/fixtures/parse/junos/show_route). The others are listed unmarked."""
     entries: list[RouteEntry] = []
     active = next((r for r in op.routes if r.prefix == prefix), None)
     if active is not None:
         entries.append(
             RouteEntry(
-                "Static", active.distance, True, tuple((hop, True) for hop in active.next_hops)
+                "Static",
+                active.distance,
+                True,
+                tuple((hop, n == 0) for n, hop in enumerate(active.next_hops)),
             )
         )
     live = {h.address for r in op.routes for h in r.next_hops}
@@ -297,7 +302,7 @@ def route_entries(facts: DeviceFacts, op: OpState, prefix: IPv4Network) -> list[
             and _usable(facts, op, r)
         ]
         if routes:
-            hops = tuple((NextHop(r.gateway, _via(facts, r)), True) for r in routes)
+            hops = tuple((NextHop(r.gateway, _via(facts, r)), n == 0) for n, r in enumerate(routes))
             entries.append(RouteEntry("Static", preference, False, hops))
     return entries
 
