@@ -91,6 +91,9 @@ class LabDevice:
     clock: LabClock = field(default_factory=LabClock)
     # the lab-wide network simulation this device's show commands read (None: standalone)
     world: LabWorld | None = field(default=None, repr=False, compare=False)
+    # the OS release emulated ("" = the platform's default): layouts that differ by
+    # release follow it (see egress.platforms.PlatformProfile.release_trains)
+    os_release: str = ""
 
     # -- state on disk -----------------------------------------------------------------
     @property

@@ -141,6 +141,7 @@ async def serve_lab(state_dir: Path) -> None:
             credentials=spec.credentials,
             clock=clock,
             world=network,
+            os_release=entry.os_release,
         )
         network.devices[entry.name] = device
         key = host_key(state_dir, entry.name)

@@ -40,7 +40,7 @@ GET: dict[tuple[str, ...], Renderer] = {
         oper.get_router_info_routing_table_all(f, o)
     ),
     ("system", "ha", "status"): lambda d, f, o, now: oper_ha.get_system_ha_status(
-        f, o, root=d.running, identity=d.identity, now=now
+        f, o, root=d.running, identity=d.identity, now=now, release=d.os_release
     ),
 }
 

@@ -101,11 +101,15 @@ class JunosDevice(LabDevice):
     platform: ClassVar[str] = "junos"
 
     model: str = "srx1500"
-    version: str = "21.4R3-S5.4"
+    version: str = "21.4R3-S5.4"  # the default; os_release (the inventory's) overrides it
     ports: int = 8
     netconf_base11: bool = True  # False: advertise only base:1.0 (``]]>]]>`` framing)
     link_up: Callable[[str], bool] = field(default=lambda _name: True, repr=False)
     booted: float = field(default_factory=time.time)
+
+    def __post_init__(self) -> None:
+        if self.os_release:
+            self.version = self.os_release
 
     _db: ConfigDB | None = field(default=None, init=False, repr=False)
     _timer: asyncio.Task[None] | None = field(default=None, init=False, repr=False)

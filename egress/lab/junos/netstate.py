@@ -233,16 +233,30 @@ def show_rpm_probe_results(tests: Sequence[RpmTest], op: OpState, *, stamp: str)
         rtt = (state.rtt_ms or 0) * 1000 if state is not None and ok else 0
         target = "Target URL" if test.probe_type.startswith("http") else "Target address"
         source = f", Source address: {test.source}" if test.source else ""
+        # the layout of 19.x and later (Juniper's show services rpm probe-results reference;
+        # captures of 19.x vMX and 22.2): ", Icmp-id" on ICMP tests, the result alone on its
+        # line, sent/received times, "Rtt: N usec, Round trip jitter: N usec"
+        icmp_id = ", Icmp-id: 1" if test.probe_type.startswith("icmp") else ""
         lines = [
             f"    Owner: {test.owner}, Test: {test.name}",
-            f"    {target}: {test.target}{source}, Probe type: {test.probe_type}",
+            f"    {target}: {test.target}{source}, Probe type: {test.probe_type}{icmp_id}",
             f"    Test size: {test.probe_count} probes",
             "    Probe results:",
         ]
         if ok:
-            lines += [f"      Response received, {stamp}", f"      Rtt: {rtt:.0f} usec"]
+            lines += [
+                "      Response received",
+                f"      Probe sent time: {stamp}",
+                f"      Probe rcvd/timeout time: {stamp}, No hardware timestamps",
+                f"      Rtt: {rtt:.0f} usec, Round trip jitter: 120 usec",
+                "      Round trip interarrival jitter: 130 usec",
+            ]
         else:
-            lines.append(f"      Request timed out, {stamp}")
+            lines += [
+                "      Request timed out",
+                f"      Probe sent time: {stamp}",
+                f"      Probe rcvd/timeout time: {stamp}",
+            ]
         received = test.probe_count if ok else 0
         lines += [
             "    Results over current test:",
