@@ -202,7 +202,19 @@ _SPECS: tuple[ParserSpec, ...] = (
     ParserSpec("fortios", "get router info vrrp", "vrrp", fortios.vrrp),
     ParserSpec("fortios", "get router info bfd neighbor", "bfd", fortios.bfd),
     ParserSpec("fortios", "diagnose sys link-monitor status", "probe", fortios.link_monitor),
-    ParserSpec("fortios", "get router info routing-table all", "route", fortios.route_table),
+    ParserSpec(
+        "fortios",
+        "get router info routing-table all",
+        "route",
+        fortios.route_table,
+        # one protocol's routes, or every route with its details: the same route lines
+        aliases=(
+            "get router info routing-table details",
+            "get router info routing-table bgp",
+            "get router info routing-table static",
+            "get router info routing-table connected",
+        ),
+    ),
     ParserSpec("fortios", "get system ha status", "ha", fortios.ha_status),
     ParserSpec("fortios", "diagnose sys ha checksum cluster", "ha", fortios.ha_checksum),
     ParserSpec("fortios", "diagnose sys session sync", "ha", fortios.session_sync),
