@@ -27,7 +27,7 @@ def test_fortios_routes_via_tunnels_and_recursive_next_hops_are_read() -> None:
 S*      0.0.0.0/0 [5/0] via 200.1.1.1, port2, [1/0]
 S       10.10.10.0/24 [10/0] via SPOKE1 tunnel 100.1.1.2, [1/0]
 C       10.10.10.2/32 is directly connected, SPOKE1
-B       10.15.0.0/24 [200/333] via 10.17.2.2 (recursive via FGT-2 tunnel 34.74.104.177), 00:00:03, [1/0]
+B  10.15.0.0/24 [200/333] via 10.17.2.2 (recursive via FGT-2 tunnel 34.74.104.177), 00:00:03, [1/0]
 S       10.20.0.0/16 [10/0] via 10.10.10.2 (recursive is directly connected, HUB)
 """
     assert _routes(text) == {
