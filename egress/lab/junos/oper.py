@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 from lxml import etree
 
-from egress.lab.junos import config as cfg
+from egress.lab.junos import jsonfmt, config as cfg
 from egress.lab.junos import netstate_xml, oper_net, show
 from egress.lab.junos.commit import DatabaseError
 from egress.lab.junos.compare import compare
@@ -333,7 +333,9 @@ def command(ctx: RpcContext, rpc: etree._Element) -> list[etree._Element]:
     filters = [p for p in pipes if not p.startswith(("display", "no-more", "compare"))]
     compares = [p.split() for p in pipes if p.startswith("compare")]
     fmt = rpc.get("format", "xml")
-    xml = fmt == "xml" or "xml" in display
+    # "| display json" prints the reply's XML in Junos's JSON form (jsonfmt)
+    as_json = "json" in display or fmt == "json"
+    xml = fmt == "xml" or "xml" in display or as_json
     try:
         words = shlex.split(base)
     except ValueError as err:
@@ -356,6 +358,14 @@ def command(ctx: RpcContext, rpc: etree._Element) -> list[etree._Element]:
     else:
         result = COMMANDS[words[1]](ctx, words[2:], xml)
     banner = ctx.device.banner()
+    if as_json:
+        if isinstance(result, str):
+            # the lab renders this command as text only; a real Junos would print JSON,
+            # so the lab says what it cannot do rather than answer in the wrong form
+            raise RpcFailure(
+                RpcErrorInfo(message=f"the lab prints 'show {words[1]}' without | display json")
+            )
+        return [text_element("output", jsonfmt.render(result))]
     if isinstance(result, str):
         text = show.apply_pipes(result, filters)
         if words[1] == "configuration":

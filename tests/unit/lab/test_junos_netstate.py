@@ -214,3 +214,25 @@ def test_cluster_status_parses_with_ntc_templates(network: LabNetwork) -> None:
         assert row["status"] == [m.role.lower() for m in record.members]
         assert row["monitor_failures"] == ["None", "None"]
     assert [row["preempt"] for row in rows] == [["no", "no"], ["yes", "yes"]]
+
+
+@pytest.mark.parametrize(
+    "command", ["show route 0.0.0.0/0 exact", "show interfaces terse", "show bfd session detail"]
+)
+def test_display_json_is_the_xml_reply_in_junos_json(network: LabNetwork, command: str) -> None:
+    import json
+
+    device = _device(network, "nyc-srx-01")
+    text = device.cli(f"{command} | display json")
+    document = json.loads(text)  # Junos answers JSON, not the text layout
+    (root,) = document.values()
+    assert isinstance(root, list) and isinstance(root[0], dict)
+    if command != "show bfd session detail":  # egress reads route and terse JSON
+        assert _parsed(device, f"{command} | display json") == _parsed(device, command)
+
+
+def test_display_json_of_a_command_the_lab_prints_as_text_only_is_refused(
+    network: LabNetwork,
+) -> None:
+    with pytest.raises(Exception, match="text only"):
+        _device(network, "nyc-srx-01").cli("show vrrp detail | display json")
