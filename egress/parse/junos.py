@@ -173,6 +173,51 @@ def route_table(rows: Rows) -> list[Route]:
     return records
 
 
+def forwarding_table(rows: Rows) -> list[Route]:
+    """Fold "show route forwarding-table": a destination line, then the members of its
+    unilist; "default" is the address family's default route."""
+    routes: list[dict[str, Any]] = []
+    vrf: str | None = None
+    family_default = "0.0.0.0/0"
+    for row in group(rows, "ev"):
+        if "table" in row:
+            table = text(row, "table") or ""
+            instance, _, family = table.rpartition(".")
+            unicast = family in ("inet", "inet6")
+            # named as show route names tables: the default instance's unicast tables are
+            # the default (None), another instance's by the instance, others whole
+            vrf = (None if instance in ("", "default") else instance) if unicast else table
+            family_default = {"inet": "0.0.0.0/0", "inet6": "::/0"}.get(family, "default")
+        elif "dest" in row:
+            dest = text(row, "dest") or ""
+            hops = []
+            if "nh" in row or "netif" in row:
+                hops.append(
+                    NextHop(
+                        address=n.ip_or_none(text(row, "nh")),
+                        interface=text(row, "netif"),
+                        selected=True,
+                    )
+                )
+            routes.append(
+                {
+                    "prefix": family_default if dest == "default" else n.prefix(dest),
+                    "vrf": vrf,
+                    "protocol": text(row, "type"),
+                    "next_hops": hops,
+                }
+            )
+        elif "member" in row and routes:
+            routes[-1]["next_hops"].append(
+                NextHop(
+                    address=n.ip_or_none(text(row, "member")),
+                    interface=text(row, "netif"),
+                    selected=True,
+                )
+            )
+    return [Route(**route) for route in routes]
+
+
 _LOCAL_NODE = re.compile(r"\{[a-z\-]+:(node\d+)\}")
 
 

@@ -175,6 +175,13 @@ _SPECS: tuple[ParserSpec, ...] = (
         reader=junos_json.route_information,
         patterns=(r"show route(?! forwarding-table| summary)(?: [^|]*)? \| display json",),
     ),
+    ParserSpec(
+        "junos",
+        "show route forwarding-table",
+        "route",
+        junos.forwarding_table,
+        patterns=(r"show route forwarding-table(?: [^|]*)?",),
+    ),
     ParserSpec("junos", "show chassis cluster status", "ha", junos.cluster_status),
     ParserSpec(
         "junos",

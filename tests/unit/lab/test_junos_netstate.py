@@ -236,3 +236,24 @@ def test_display_json_of_a_command_the_lab_prints_as_text_only_is_refused(
 ) -> None:
     with pytest.raises(Exception, match="text only"):
         _device(network, "nyc-srx-01").cli("show vrrp detail | display json")
+
+
+def test_the_forwarding_table_holds_every_ecmp_next_hop_only_with_load_balance_per_packet(
+    network: LabNetwork,
+) -> None:
+    from egress.lab.junos.facts import load_balances
+    from egress.lab.junos.fwdtable import show_forwarding_table
+
+    device = _device(network, "nyc-srx-01")
+    assert load_balances(device.db.committed())  # the ECMP template exports the policy
+    command = "show route forwarding-table destination 0.0.0.0/0 table default"
+    user = [r for r in _parsed(device, command) if isinstance(r, Route) and r.protocol == "user"]
+    (route,) = user
+    (shown,) = _parsed(device, "show route 0.0.0.0/0 exact")
+    assert isinstance(shown, Route)
+    # show route marks one hop; the forwarding table holds both
+    assert sum(1 for h in shown.next_hops if h.selected) == 1
+    assert {h.address for h in route.next_hops} == {h.address for h in shown.next_hops}
+    facts, op = device.network_state()
+    without = show_forwarding_table(facts, op, prefix=None, load_balance=False)
+    assert "ulst" not in without and without.count(" ucst ") == 1
