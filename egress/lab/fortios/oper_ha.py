@@ -16,10 +16,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from egress.platforms import PLATFORMS
 from egress.lab.fortios.show import SystemIdentity
 from egress.lab.fortios.show import get_system_ha_status as standalone_status
 from egress.lab.world import DeviceFacts, OpState
+from egress.platforms import PLATFORMS
 from napalm_fortios.tree import Node
 
 # Heartbeat addresses FGCP gives the members (169.254.0.1 on the primary's vcluster line).

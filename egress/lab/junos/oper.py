@@ -19,8 +19,8 @@ from collections.abc import Callable
 
 from lxml import etree
 
-from egress.lab.junos import jsonfmt, config as cfg
-from egress.lab.junos import netstate_xml, oper_net, show
+from egress.lab.junos import config as cfg
+from egress.lab.junos import jsonfmt, netstate_xml, oper_net, show
 from egress.lab.junos.commit import DatabaseError
 from egress.lab.junos.compare import compare
 from egress.lab.junos.config import Seg, split_words
