@@ -402,18 +402,13 @@ def _change_device(
 
 
 def _pre_check(
-    task: Task,
-    *,
-    change: ChangeDir,
-    intents: Mapping[str, DeviceIntent],
-    scope: str,
+    task: Task, *, change: ChangeDir, intents: Mapping[str, DeviceIntent], scope: str,
     say: Progress,
 ) -> None:
     """Record the starting state; it is evidence for the report, never a reason to stop."""
     try:
-        pre = task.run(
-            task=validate_state, intents=intents, scope=scope, change=change, label="pre"
-        )[0].result
+        pre = task.run(task=validate_state, intents=intents, scope=scope, change=change,
+                       label="pre")[0].result
     except Exception as exc:  # noqa: BLE001
         say(task.host.name, f"pre-change checks not recorded: {describe(exc).message}")
         return

@@ -34,9 +34,8 @@ OutputOpt = typer.Option(None, "--output", "-o", help="write the report here (de
 HostsOpt = typer.Option(None, "--hosts", help="comma-separated host names")
 GroupOpt = typer.Option(None, "--group", help="only hosts in this group")
 PlatformOpt = typer.Option(None, "--platform", help="only hosts of this platform")
-WorkersOpt = typer.Option(
-    None, "--workers", min=1, help="processes (default: one per core from 400 hosts)"
-)
+WorkersOpt = typer.Option(None, "--workers", min=1,
+                          help="processes (default: one per core from 400 hosts)")
 
 
 def lint_command(
@@ -52,12 +51,8 @@ def lint_command(
     """Lint the rendered configs and the HA design (nothing is written to build/)."""
     with cli_errors():
         result = lint_inventory(
-            inventory,
-            templates_dir=templates or default_templates_dir(),
-            hosts=hosts,
-            group=group,
-            platform=platform,
-            workers=workers,
+            inventory, templates_dir=templates or default_templates_dir(), hosts=hosts,
+            group=group, platform=platform, workers=workers,
         )
         if output_format is Format.TEXT:
             if output is not None:
@@ -80,9 +75,8 @@ def _write(path: Path, text: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise InputError(
-            f"cannot write {path}: {exc.strerror}", location=Location(file=path, field="--output")
-        ) from exc
+        raise InputError(f"cannot write {path}: {exc.strerror}",
+                         location=Location(file=path, field="--output")) from exc
 
 
 def _grouped(result: LintResult) -> dict[str, list[Finding]]:
@@ -94,20 +88,16 @@ def _grouped(result: LintResult) -> dict[str, list[Finding]]:
 
 def _summary(result: LintResult) -> str:
     warnings = len(result.findings) - result.errors
-    return (
-        f"linted {len(result.hosts)} hosts with {len(result.rules)} rules: "
-        f"{result.errors} errors, {warnings} warnings"
-    )
+    return (f"linted {len(result.hosts)} hosts with {len(result.rules)} rules: "
+            f"{result.errors} errors, {warnings} warnings")
 
 
 def _print_report(result: LintResult) -> None:
     for host, findings in _grouped(result).items():
         out.print(f"[bold]{escape(host)}[/]")
         for f in findings:
-            out.print(
-                f"  [{_STYLE[f.severity]}]{f.rule} {f.severity.value}[/] "
-                f"{escape(f.location)}: {escape(f.message)}"
-            )
+            out.print(f"  [{_STYLE[f.severity]}]{f.rule} {f.severity.value}[/] "
+                      f"{escape(f.location)}: {escape(f.message)}")
             if f.origin is not None:
                 line = f":{f.origin.line}" if f.origin.line else ""
                 out.print(f"      [dim]rendered by {escape(str(f.origin.file))}{line}[/]")

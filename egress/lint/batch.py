@@ -76,7 +76,7 @@ def _chunks(intents: dict[str, DeviceIntent], workers: int) -> list[list[list[st
     sites = list(by_site.values())
     count = max(1, min(workers, len(sites)))
     size = -(-len(sites) // count)
-    return [sites[i : i + size] for i in range(0, len(sites), size)]
+    return [sites[i:i + size] for i in range(0, len(sites), size)]
 
 
 def _check_chunk(index: int) -> list[Finding] | EgressError:
@@ -92,20 +92,14 @@ def _check_chunk(index: int) -> list[Finding] | EgressError:
     try:
         for site in job.chunks[index]:
             try:
-                views = build_views(
-                    {h: job.intents[h] for h in site},
-                    templates_dir=job.templates_dir,
-                    files=job.files,
-                    site_groups=job.site_groups,
-                    config_dir=job.config_dir,
-                )
+                views = build_views({h: job.intents[h] for h in site},
+                                    templates_dir=job.templates_dir, files=job.files,
+                                    site_groups=job.site_groups, config_dir=job.config_dir)
             except EgressError as exc:  # a template error: the parent reports it (exit 2)
                 return exc
             by_host = {v.host: v for v in views}
-            findings.extend(
-                _with_origin(f, by_host.get(f.host), job.templates_dir)
-                for f in run_rules(views, rules=job.rules)
-            )
+            findings.extend(_with_origin(f, by_host.get(f.host), job.templates_dir)
+                            for f in run_rules(views, rules=job.rules))
     finally:
         gc.unfreeze()
         if not was_enabled:
@@ -124,16 +118,14 @@ def build_views(
     views = []
     for name, intent in intents.items():
         text = render_device(intent, templates_dir=templates_dir)
-        views.append(
-            DeviceView(
-                intent=intent,
-                text=text,
-                facts=PARSERS[intent.platform](text),
-                config_file=config_dir / f"{name}.cfg",
-                files=files,
-                site_group=site_groups.get(name, ""),
-            )
-        )
+        views.append(DeviceView(
+            intent=intent,
+            text=text,
+            facts=PARSERS[intent.platform](text),
+            config_file=config_dir / f"{name}.cfg",
+            files=files,
+            site_group=site_groups.get(name, ""),
+        ))
     return views
 
 

@@ -66,10 +66,5 @@ SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1}
 
 
 def sort_key(finding: Finding) -> tuple[str, str, int, str, int]:
-    return (
-        finding.host,
-        str(finding.file),
-        finding.line or 0,
-        finding.rule,
-        SEVERITY_ORDER[finding.severity],
-    )
+    return (finding.host, str(finding.file), finding.line or 0, finding.rule,
+            SEVERITY_ORDER[finding.severity])

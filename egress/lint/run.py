@@ -65,38 +65,24 @@ def lint_inventory(
         findings = check_configs(
             intents,
             rules=[r for r in rules.values() if r.scope is not Scope.INVENTORY],
-            templates_dir=templates_dir,
-            files=files,
-            site_groups=groups,
-            config_dir=config_dir,
-            workers=workers or default_workers(len(intents)),
+            templates_dir=templates_dir, files=files, site_groups=groups,
+            config_dir=config_dir, workers=workers or default_workers(len(intents)),
         )
         # inventory-wide rules judge the design: they get every intent, no config
-        designs = [
-            DeviceView(
-                intent=i,
-                text="",
-                facts=ConfigFacts(),
-                config_file=config_dir / f"{h}.cfg",
-                files=files,
-                site_group=groups.get(h, ""),
-            )
-            for h, i in intents.items()
-        ]
-        findings += run_rules(
-            designs, rules=[r for r in rules.values() if r.scope is Scope.INVENTORY]
-        )
+        designs = [DeviceView(intent=i, text="", facts=ConfigFacts(), config_file=config_dir
+                              / f"{h}.cfg", files=files, site_group=groups.get(h, ""))
+                   for h, i in intents.items()]
+        findings += run_rules(designs, rules=[r for r in rules.values()
+                                               if r.scope is Scope.INVENTORY])
     finally:
         gc.enable()
     keep = set(wanted)
     # a finding owned by a group or the defaults (not a host) concerns every selection
-    selected_findings = tuple(
-        sorted({f for f in findings if f.host in keep or f.host not in intents}, key=sort_key)
-    )
+    selected_findings = tuple(sorted({f for f in findings if f.host in keep
+                                      or f.host not in intents}, key=sort_key))
     platforms = {h: intents[h].platform for h in wanted if h in intents}
-    return LintResult(
-        hosts=tuple(wanted), findings=selected_findings, rules=rules, platforms=platforms
-    )
+    return LintResult(hosts=tuple(wanted), findings=selected_findings, rules=rules,
+                      platforms=platforms)
 
 
 def _site_groups(inventory: Inventory) -> dict[str, str]:

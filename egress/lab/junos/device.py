@@ -107,10 +107,6 @@ class JunosDevice(LabDevice):
     link_up: Callable[[str], bool] = field(default=lambda _name: True, repr=False)
     booted: float = field(default_factory=time.time)
 
-    def __post_init__(self) -> None:
-        if self.os_release:
-            self.version = self.os_release
-
     _db: ConfigDB | None = field(default=None, init=False, repr=False)
     _timer: asyncio.Task[None] | None = field(default=None, init=False, repr=False)
     _session_ids: itertools.count[int] = field(
@@ -119,6 +115,11 @@ class JunosDevice(LabDevice):
 
     # -- state ----------------------------------------------------------------------------
     @property
+    def __post_init__(self) -> None:
+        # the inventory's release (os_release) is the version this device reports
+        if self.os_release:
+            self.version = self.os_release
+
     def db(self) -> ConfigDB:
         if self._db is None:
             saved = self.load_text(STATE_FILE)

@@ -38,7 +38,7 @@ def first(node: HConfig | HConfigChild, prefix: str) -> HConfigChild | None:
 
 
 def words_after(node: HConfigChild, prefix: str) -> list[str]:
-    return node.text[len(prefix) :].split()
+    return node.text[len(prefix):].split()
 
 
 def text_of(node: HConfig | HConfigChild) -> str:

@@ -60,8 +60,7 @@ def duplicate_address(views: Sequence[DeviceView]) -> Iterable[Issue]:
                 yield origin.issue(
                     f"{address} is also used by {first.view.host} "
                     f"({'site ' + first.view.intent.site if first.in_site else 'hosts.yaml'})",
-                    "every interface address and VIP must be unique across the inventory",
-                )
+                    "every interface address and VIP must be unique across the inventory")
 
 
 def _segments(view: DeviceView) -> Iterable[tuple[IPv4Network, _Origin]]:
@@ -69,23 +68,17 @@ def _segments(view: DeviceView) -> Iterable[tuple[IPv4Network, _Origin]]:
     intent = view.intent
     yield_lan = next((i for i in intent.interfaces if i.role == LAN), None)
     if yield_lan is not None and yield_lan.address and yield_lan.prefix_length:
-        yield (
-            IPv4Network(f"{yield_lan.address}/{yield_lan.prefix_length}", strict=False),
-            _Origin(view, ("lan", "prefix"), True),
-        )
+        yield (IPv4Network(f"{yield_lan.address}/{yield_lan.prefix_length}", strict=False),
+               _Origin(view, ("lan", "prefix"), True))
     for index, uplink in enumerate(intent.uplinks):
         iface = next((i for i in intent.interfaces if i.role == uplink.link), None)
         if iface is not None and iface.address and iface.prefix_length:
-            yield (
-                IPv4Network(f"{iface.address}/{iface.prefix_length}", strict=False),
-                _Origin(view, ("links", index, "prefix"), True),
-            )
+            yield (IPv4Network(f"{iface.address}/{iface.prefix_length}", strict=False),
+                   _Origin(view, ("links", index, "prefix"), True))
     ha = next((i for i in intent.interfaces if i.role == HA), None)
     if ha is not None and ha.address and ha.prefix_length:
-        yield (
-            IPv4Network(f"{ha.address}/{ha.prefix_length}", strict=False),
-            _Origin(view, ("ha_sync", "prefix"), True),
-        )
+        yield (IPv4Network(f"{ha.address}/{ha.prefix_length}", strict=False),
+               _Origin(view, ("ha_sync", "prefix"), True))
 
 
 @rule("E902", title="subnets of different segments overlap", scope=Scope.INVENTORY)
@@ -98,9 +91,8 @@ def overlapping_subnets(views: Sequence[DeviceView]) -> Iterable[Issue]:
         for network, origin in _segments(view):
             if not network.subnet_of(_LINK_LOCAL):
                 segments.setdefault(origin.key, (network, origin))
-    ordered = sorted(
-        segments.values(), key=lambda item: (item[0].network_address, -item[0].prefixlen)
-    )
+    ordered = sorted(segments.values(), key=lambda item: (item[0].network_address,
+                                                          -item[0].prefixlen))
     # sorted by start address: an overlap is always with an earlier, still-open segment
     open_: list[tuple[IPv4Network, _Origin]] = []
     for network, origin in ordered:
@@ -110,13 +102,13 @@ def overlapping_subnets(views: Sequence[DeviceView]) -> Iterable[Issue]:
                 where = ".".join(map(str, other_origin.keys))
                 yield origin.issue(
                     f"{network} overlaps {other} (site {other_origin.view.intent.site} {where})",
-                    "segments of the inventory must not overlap: pick a free prefix",
-                )
+                    "segments of the inventory must not overlap: pick a free prefix")
                 break
         open_.append((network, origin))
 
 
-@rule("E903", title="pair members address one segment with different subnets", scope=Scope.PAIR)
+@rule("E903", title="pair members address one segment with different subnets",
+      scope=Scope.PAIR)
 def segment_mismatch(pair: Pair) -> Iterable[Issue]:
     if pair.cluster:
         return  # one shared config: nothing to compare
@@ -132,5 +124,4 @@ def segment_mismatch(pair: Pair) -> Iterable[Issue]:
                 theirs.address_line or theirs.line,
                 f"{iface.role} segment: {theirs.name} is in {theirs.address.network}, the "
                 f"primary's {ours.name} in {ours.address.network}",
-                "both members of a segment use the same prefix and mask",
-            )
+                "both members of a segment use the same prefix and mask")
