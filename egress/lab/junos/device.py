@@ -113,13 +113,13 @@ class JunosDevice(LabDevice):
         default_factory=lambda: itertools.count(4000), init=False, repr=False
     )
 
-    # -- state ----------------------------------------------------------------------------
-    @property
     def __post_init__(self) -> None:
         # the inventory's release (os_release) is the version this device reports
         if self.os_release:
             self.version = self.os_release
 
+    # -- state ----------------------------------------------------------------------------
+    @property
     def db(self) -> ConfigDB:
         if self._db is None:
             saved = self.load_text(STATE_FILE)
