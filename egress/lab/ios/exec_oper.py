@@ -34,7 +34,17 @@ async def _vrrp(session: IosSession, args: list[str]) -> str:
     return oper.show_vrrp(facts, op, uptime_s=_uptime(session))
 
 
+async def _vrrp_detail(session: IosSession, args: list[str]) -> str:
+    facts, op = session.device.network_state()
+    return oper.show_vrrp(facts, op, uptime_s=_uptime(session), detail=True)
+
+
 async def _bfd(session: IosSession, args: list[str]) -> str:
+    _, op = session.device.network_state()
+    return oper.show_bfd_neighbors(op)
+
+
+async def _bfd_details(session: IosSession, args: list[str]) -> str:
     facts, op = session.device.network_state()
     return oper.show_bfd_neighbors_details(facts, op, uptime_s=_uptime(session))
 
@@ -91,15 +101,18 @@ async def _redundancy_group(session: IosSession, args: list[str]) -> str:
     app = redundancy.child("application redundancy") if redundancy else None
     for group in app.top("group ") if app else []:
         name = next((c.text.split(None, 1)[1] for c in group.top("name ")), "")
-    return oper_routing.show_redundancy_application_group(facts, op, name=name)
+    return oper_routing.show_redundancy_application_group(
+        facts, op, name=name, uptime_s=_uptime(session)
+    )
 
 
 HANDLERS: dict[tuple[str, ...], Handler] = {
     ("show", "vrrp"): _vrrp,
     ("show", "vrrp", "all"): _vrrp,
-    ("show", "vrrp", "detail"): _vrrp,
+    ("show", "vrrp", "detail"): _vrrp_detail,
     ("show", "vrrp", "brief"): _vrrp_brief,
     ("show", "bfd", "neighbors"): _bfd,
+    ("show", "bfd", "neighbors", "details"): _bfd_details,
     ("show", "ip", "sla", "statistics"): _sla_statistics,
     ("show", "ip", "sla", "summary"): _sla_summary,
     ("show", "track"): _track,

@@ -14,7 +14,7 @@ from ipaddress import IPv4Address
 
 from netutils.interface import abbreviated_interface_name
 
-from egress.lab.world import DeviceFacts, OpState, ProbeFacts, ProbeState
+from egress.lab.world import BfdState, DeviceFacts, OpState, ProbeFacts, ProbeState
 
 _SLA_TYPES = {"icmp": "icmp-echo", "tcp": "tcp-connect", "http": "http"}
 
@@ -77,7 +77,46 @@ def show_vrrp_brief(facts: DeviceFacts, op: OpState) -> str:
     return "\n".join(lines) + "\n"
 
 
-def show_vrrp(facts: DeviceFacts, op: OpState, *, uptime_s: float) -> str:
+_STATE_REASON = {"Master": "VRRP_MASTER_NO_RESP", "Backup": "VRRP_PREEMPT", "Init": "VRRP_INIT"}
+
+
+def _vrrp_counters(state_name: str, *, uptime_s: float) -> list[str]:
+    """The advert and transition counters "show vrrp detail" ends each group with (layout
+    of genieparser's IOS-XE ShowVrrpDetail capture): a master sends one advert per
+    interval, a backup hears one; they grow with the time the group has been up."""
+    adverts = int(uptime_s * 1000 // _ADVERT_MS)
+    sent, heard = (adverts, 0) if state_name == "Master" else (0, adverts)
+    if state_name == "Init":
+        sent = heard = 0
+    to_master = 1 if state_name == "Master" else 0
+    to_backup = 1 if state_name != "Init" else 0
+    return [
+        f"  VRRPv3 Advertisements: sent {sent} (errors 0) - rcvd {heard}",
+        "  VRRPv2 Advertisements: sent 0 (errors 0) - rcvd 0",
+        "  Group Discarded Packets: 0",
+        "    VRRPv2 incompatibility: 0",
+        "    IP Address Owner conflicts: 0",
+        "    Invalid address count: 0",
+        "    IP address configuration mismatch : 0",
+        "    Invalid Advert Interval: 0",
+        "    Adverts received in Init state: 0",
+        "    Invalid group other reason: 0",
+        "  Group State transition:",
+        "    Init to master: 0",
+        f"    Init to backup: {to_backup}",
+        f"    Backup to master: {to_master}",
+        "    Master to backup: 0",
+        "    Master to init: 0",
+        "    Backup to init: 0",
+    ]
+
+
+def show_vrrp(
+    facts: DeviceFacts, op: OpState, *, uptime_s: float, detail: bool = False
+) -> str:
+    """``show vrrp`` / ``show vrrp all``; ``detail`` adds the state change reason and the
+    advert / discard / transition counters, and prints the groups without blank lines
+    between them, as IOS-XE's "show vrrp detail" does."""
     blocks = []
     for state in op.vrrp:
         group = next(
@@ -87,7 +126,9 @@ def show_vrrp(facts: DeviceFacts, op: OpState, *, uptime_s: float) -> str:
         own = _own_address(facts, state.interface)
         priority = f"Priority is {state.effective_priority}"
         if state.effective_priority != state.priority:
-            priority += f" (configured {state.priority})"
+            # "Priority is 70 (Configured 90)": capital C in the real captures
+            # (genieparser's IOS-XE ShowVrrp and ntc-templates' show_vrrp_all fixtures)
+            priority += f" (Configured {state.priority})"
         lines = [
             f"{state.interface} - Group {state.group} - Address-Family IPv4",
             f"  State is {state.state.upper()}",
@@ -98,6 +139,8 @@ def show_vrrp(facts: DeviceFacts, op: OpState, *, uptime_s: float) -> str:
             f"  Preemption {'enabled' if state.preempt else 'disabled'}",
             f"  {priority}",
         ]
+        if detail:
+            lines.append(f"  State change reason is {_STATE_REASON.get(state.state, 'VRRP_INIT')}")
         for track in group.tracks if group else ():
             probe = _track_of(facts, track.probe)
             probe_state = _probe_state(op, track.probe)
@@ -131,8 +174,10 @@ def show_vrrp(facts: DeviceFacts, op: OpState, *, uptime_s: float) -> str:
                 f"  Master Down interval is {down_ms} msec (expires in {down_ms - 380} msec)",
                 "  FLAGS: 0/1",
             ]
+        if detail:
+            lines += _vrrp_counters(state.state, uptime_s=uptime_s)
         blocks.append("\n".join(lines))
-    return "\n\n".join(blocks) + ("\n" if blocks else "")
+    return ("\n" if detail else "\n\n").join(blocks) + ("\n" if blocks else "")
 
 
 # -- BFD ----------------------------------------------------------------------------------
@@ -152,6 +197,30 @@ def _last_packet(*, up: bool, multiplier: int, mine: int, yours: int, us: int) -
         f"{pad}{f'Min tx interval: {us}':<28}- Min rx interval: {us}",
         f"{pad}Min Echo interval: 0",
     ]
+
+
+def _last_ms(interval_ms: int, uptime_s: float) -> int:
+    """Milliseconds since the last packet of a stream sent every ``interval_ms``."""
+    return int(uptime_s * 1000) % max(interval_ms, 1)
+
+
+def _bfd_row(index: int, session: BfdState, *, up: bool) -> str:
+    remote = 4096 + index if up else 0  # the peer's discriminator (its LD)
+    iface = abbreviated_interface_name(session.interface or "")
+    state = session.state  # RH/RS (what the remote says) and State agree in the lab
+    return f"{session.peer!s:<37}{index:>4}/{remote:<11}{state:<10}{state:<10}{iface}"
+
+
+_BFD_HEADER = "NeighAddr                              LD/RD         RH/RS     State     Int"
+
+
+def show_bfd_neighbors(op: OpState) -> str:
+    """``show bfd neighbors``: the one-line table only (IOS-XE 16.x/17.x: the same "IPv4
+    Sessions" table each "details" block opens with, one row per session)."""
+    if not op.bfd:
+        return ""
+    rows = [_bfd_row(i, s, up=s.state == "Up") for i, s in enumerate(op.bfd, start=1)]
+    return "\n".join(["", "IPv4 Sessions", _BFD_HEADER, *rows]) + "\n"
 
 
 def show_bfd_neighbors_details(facts: DeviceFacts, op: OpState, *, uptime_s: float) -> str:
@@ -185,8 +254,14 @@ def show_bfd_neighbors_details(facts: DeviceFacts, op: OpState, *, uptime_s: flo
             f"Received MinRxInt: {us if up else 0}, "
             f"Received Multiplier: {session.multiplier if up else 0}",
             f"Holddown (hits): 0(0), Hello (hits): {session.interval_ms}({sent})",
-            f"Rx Count: {received}, Rx Interval (ms) min/max/avg: {spread if up else '0/0/0'}",
-            f"Tx Count: {sent}, Tx Interval (ms) min/max/avg: {spread}",
+            # "last: N ms ago" (real captures: ntc-templates' and genieparser's IOS-XE BFD
+            # details): a live session heard its peer within the interval; a down one last
+            # heard it when it went down (here: never since boot)
+            f"Rx Count: {received}, Rx Interval (ms) min/max/avg: {spread if up else '0/0/0'} "
+            f"last: {_last_ms(session.interval_ms, uptime_s) if up else int(uptime_s * 1000)}"
+            " ms ago",
+            f"Tx Count: {sent}, Tx Interval (ms) min/max/avg: {spread} "
+            f"last: {_last_ms(session.interval_ms, uptime_s + 0.013)} ms ago",
             "Elapsed time watermarks: 0 0 (last: 0)",
             "Registered protocols: IPv4 Static CEF",
         ]
