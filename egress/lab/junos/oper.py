@@ -236,6 +236,16 @@ def _show_version(ctx: RpcContext, args: list[str], xml: bool) -> etree._Element
     if xml:
         info = software_information(ctx)
         return all_routing_engines(info) if everywhere else info
+    view = ctx.device.cluster_view()
+    if view is not None and view.hosts:
+        # a chassis cluster answers for both nodes, each under its "nodeN:" heading (ntc-
+        # templates' juniper_junos_show_version_srx_cluster.raw); both run one release
+        blocks = [
+            f"node{node}:\n" + "-" * 74 + "\n"
+            + show.show_version(hostname=host, model=ctx.device.model, version=ctx.device.version)
+            for node, host in sorted(view.hosts.items())
+        ]
+        return "\n".join(blocks)
     text = show.show_version(
         hostname=ctx.device.hostname, model=ctx.device.model, version=ctx.device.version
     )
