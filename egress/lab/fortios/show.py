@@ -231,11 +231,27 @@ def get_system_interface(root: Node, *, link_up: Mapping[str, bool] | None = Non
     return lines
 
 
-def get_system_status(root: Node, identity: SystemIdentity, *, now: datetime) -> list[str]:
-    """``get system status`` as a FortiGate-VM64 on 7.2 prints it."""
+# "Current HA mode: a-p, <role>": 6.x words the roles master/backup, 7.x primary/secondary
+# (ntc-templates' fortinet_get_system_status captures: "a-p, master" on 6.2, "a-p, primary"
+# on 7.0; "a-p, backup" on a 6.x secondary)
+_HA_ROLE_WORDS = {"6": ("master", "backup"), "7": ("primary", "secondary")}
+
+
+def get_system_status(
+    root: Node,
+    identity: SystemIdentity,
+    *,
+    now: datetime,
+    primary: bool = True,
+    release: str = "7.2",
+) -> list[str]:
+    """``get system status`` as a FortiGate-VM64 prints it; ``primary`` is this member's HA
+    role, worded as its ``release`` words it."""
     ha = root.block("system ha") or Node()
     mode = ha.value("mode", "standalone")
-    ha_line = "standalone" if mode == "standalone" else f"{mode}, primary"
+    major = release.lstrip("v").split(".")[0]
+    words = _HA_ROLE_WORDS.get(major, _HA_ROLE_WORDS["7"])
+    ha_line = "standalone" if mode == "standalone" else f"{mode}, {words[0 if primary else 1]}"
     hostname = _hostname(root, identity)
     lines = [
         f"Version: {identity.version_line}",
