@@ -111,9 +111,7 @@ def _vrrp_counters(state_name: str, *, uptime_s: float) -> list[str]:
     ]
 
 
-def show_vrrp(
-    facts: DeviceFacts, op: OpState, *, uptime_s: float, detail: bool = False
-) -> str:
+def show_vrrp(facts: DeviceFacts, op: OpState, *, uptime_s: float, detail: bool = False) -> str:
     """``show vrrp`` / ``show vrrp all``; ``detail`` adds the state change reason and the
     advert / discard / transition counters, and prints the groups without blank lines
     between them, as IOS-XE's "show vrrp detail" does."""

@@ -244,7 +244,6 @@ def show_redundancy_application_group(
     if peer_present:
         lines += [
             f"{pad}{'Standby' if active else 'Active'} Peer: Present. Hold Timer: {_RG_HOLD_MS}",
-            f"{pad * 2}Pkts {heard}, Bytes {heard * 34}, HA Seq 0, Seq Number {heard}, "
-            "Pkt Loss 0",
+            f"{pad * 2}Pkts {heard}, Bytes {heard * 34}, HA Seq 0, Seq Number {heard}, Pkt Loss 0",
         ]
     return "\n".join(lines) + "\n"

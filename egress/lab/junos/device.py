@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 import asyncssh
 from lxml import etree
 
-from egress.lab.base import LabDevice
+from egress.lab.base import LabDevice, management_address
 from egress.lab.junos import cluster
 from egress.lab.junos import config as cfg
 from egress.lab.junos.commit import ConfigDB, Revision
@@ -45,9 +45,11 @@ def base_config(
         f"    ge-0/0/{index} {{\n        unit 0 {{\n            family inet;\n        }}\n    }}\n"
         for index in range(min(ports, 4))
     )
+    # each node's own fxp0 address lives in its node group, as on a real cluster (the
+    # shared configuration would give both nodes one address otherwise)
     node_groups = "".join(
         f"    node{index} {{\n        system {{\n            host-name {name};\n"
-        "        }\n    }\n"
+        "        }\n" + _fxp0(name, indent="        ") + "    }\n"
         for index, name in enumerate(cluster_nodes)
     )
     cluster_part = (
@@ -83,15 +85,23 @@ def base_config(
         "}\n"
         "interfaces {\n"
         f"{data_ports}"
-        "    fxp0 {\n"
-        "        unit 0 {\n"
-        "            family inet {\n"
-        "                address 192.168.255.1/24;\n"
-        "            }\n"
-        "        }\n"
-        "    }\n"
-        "}\n"
+        + ("" if cluster_nodes else _fxp0(hostname, indent="    ", wrap=False))
+        + "}\n"
     )
+
+
+def _fxp0(name: str, *, indent: str, wrap: bool = True) -> str:
+    """The management port of lab box ``name`` with its own address (management_address)."""
+    address = management_address(name, network="192.168")
+    body = (
+        "fxp0 {\n    unit 0 {\n        family inet {\n"
+        f"            address {address}/24;\n        }}\n    }}\n}}\n"
+    )
+    if wrap:
+        body = (
+            "interfaces {\n" + "".join("    " + line + "\n" for line in body.splitlines()) + "}\n"
+        )
+    return "".join(indent + line + "\n" for line in body.splitlines())
 
 
 @dataclass

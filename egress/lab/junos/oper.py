@@ -241,7 +241,9 @@ def _show_version(ctx: RpcContext, args: list[str], xml: bool) -> etree._Element
         # a chassis cluster answers for both nodes, each under its "nodeN:" heading (ntc-
         # templates' juniper_junos_show_version_srx_cluster.raw); both run one release
         blocks = [
-            f"node{node}:\n" + "-" * 74 + "\n"
+            f"node{node}:\n"
+            + "-" * 74
+            + "\n"
             + show.show_version(hostname=host, model=ctx.device.model, version=ctx.device.version)
             for node, host in sorted(view.hosts.items())
         ]

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from egress.lab.base import management_address
 from egress.lab.fortios import show
 from egress.lab.fortios.device import FortiOSDevice, base_config
 from egress.lab.fortios.engine import apply_script
@@ -61,7 +62,8 @@ def test_system_interface_parses_with_ntc(running: Node) -> None:
     rows = _ntc("get system interface", "\n".join(show.get_system_interface(running)))
     by_name = {row["name"]: row for row in rows}
     assert list(by_name) == ["port1", "port2", "port3", "port4", "port5"]
-    assert by_name["port1"]["ip_address"] == "192.168.1.99"
+    # each lab FortiGate has its own management address
+    assert by_name["port1"]["ip_address"] == management_address("FGVM01", network="192.168")
     assert by_name["port2"]["netmask"] == "255.255.255.0"
     assert by_name["port2"]["status"] == "down"
     assert by_name["port3"]["ip_address"] == "0.0.0.0"

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from netmiko.utilities import get_structured_data_textfsm
 
-from egress.lab.base import LabCredentials
+from egress.lab.base import LabCredentials, management_address
 from egress.lab.ios.baseline import base_config
 from egress.lab.ios.config import Node, parse_config
 from egress.lab.ios.show import (
@@ -49,7 +49,8 @@ def test_show_ip_interface_brief_parses(base: Node) -> None:
     rows = textfsm("show ip interface brief", show_ip_interface_brief(base, op))
     first = {k.lower(): v for k, v in rows[0].items()}
     assert first["interface"] == "GigabitEthernet1"
-    assert first["ip_address"] == "172.31.255.11"
+    # each lab router has its own management address (management_address)
+    assert first["ip_address"] == management_address("edge1", network="172.31")
     assert first["status"] == "down"
     assert {k.lower(): v for k, v in rows[1].items()}["status"] == "administratively down"
 

@@ -45,9 +45,7 @@ def test_a_cluster_members_show_version_lists_both_nodes(tmp_path: Path) -> None
     assert "\nnode1:\n" + "-" * 74 + "\nHostname: lon-srx-02\n" in text
     rows = parse_output(platform="juniper_junos", command="show version", data=text)
     # ntc keeps one row per output, the last node's, as it does for the real capture
-    assert [(r["hostname"], r["junos_version"]) for r in rows] == [
-        ("lon-srx-02", device.version)
-    ]
+    assert [(r["hostname"], r["junos_version"]) for r in rows] == [("lon-srx-02", device.version)]
     assert device.version == "22.2R3-S2"  # the example inventory's release for lon
 
 
