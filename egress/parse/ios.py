@@ -118,11 +118,13 @@ def track(rows: Rows) -> list[Track]:
             obj = f"ip sla {text(row, 'obj_sla')} {(text(row, 'obj_what') or '').lower()}"
         elif "obj_route" in row:
             obj = f"ip route {text(row, 'obj_route')}"
+        elif "obj_list" in row:  # "List boolean and" / "List threshold weight"
+            obj = f"list {(text(row, 'obj_list') or '').lower()}"
         else:
-            obj = "unknown"
+            raise ValueError(f"track {text(row, 'id')}: no tracked object this parser reads")
         state = text(row, "state")
-        if state is None:
-            continue  # a track object whose state line this template does not know
+        if state is None:  # a track object whose state line this template does not know
+            raise ValueError(f"track {text(row, 'id')}: no state line this parser reads")
         records.append(Track(id=integer(row, "id") or 0, object=obj, state=n.track_state(state)))
     return records
 

@@ -89,6 +89,10 @@ def rpm(rows: Rows) -> list[Probe]:
         kind = text(row, "type")
         rtt = number(row, "rtt_usec")
         target = text(row, "target")
+        if target is None:
+            raise ValueError(
+                f"probe {text(row, 'owner')}/{text(row, 'test')}: no target line this parser reads"
+            )
         if row.get("has_results") and not text(row, "result"):
             raise ValueError(
                 f"probe {text(row, 'owner')}/{text(row, 'test')}: its 'Probe results:' block "

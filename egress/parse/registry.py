@@ -48,6 +48,17 @@ def normalise_command(command: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class RecordLine:
+    """Lines that are records: each one matching ``pattern`` (its ``key`` group) must come
+    out of the template as a row of ``group`` whose ``field`` has that value, or the parse
+    fails naming the line. Headers, legends and blank lines never match a pattern."""
+
+    pattern: str
+    group: str
+    field: str
+
+
+@dataclass(frozen=True, slots=True)
 class ParserSpec:
     platform: str
     command: str
@@ -60,6 +71,8 @@ class ParserSpec:
     # command ("show ip route vrf X", "show route table inet.3 10.0.0.0/8"); the exact
     # command and aliases are tried first
     patterns: tuple[str, ...] = ()
+    # lines that must each yield a row (a record the template cannot read is an error)
+    record_lines: tuple[RecordLine, ...] = ()
     # False where a template relies on indentation (none does today; see engine.dedent_lines)
     dedent: bool = True
 
@@ -86,8 +99,21 @@ _SPECS: tuple[ParserSpec, ...] = (
     ParserSpec("ios", "show vrrp", "vrrp", ios.vrrp, aliases=("show vrrp all", "show vrrp detail")),
     ParserSpec("ios", "show bfd neighbors details", "bfd", ios.bfd),
     ParserSpec("ios", "show ip sla statistics", "probe", ios.sla_statistics),
-    ParserSpec("ios", "show ip sla summary", "probe", ios.sla_summary),
-    ParserSpec("ios", "show track", "track", ios.track, patterns=(r"show track \d+",)),
+    ParserSpec(
+        "ios",
+        "show ip sla summary",
+        "probe",
+        ios.sla_summary,
+        record_lines=(RecordLine(r"^[*^~]?(?P<key>\d+)\s+\S+\s+\S+\s+\S+", "sla", "id"),),
+    ),
+    ParserSpec(
+        "ios",
+        "show track",
+        "track",
+        ios.track,
+        patterns=(r"show track \d+",),
+        record_lines=(RecordLine(r"^Track (?P<key>\d+)$", "track", "id"),),
+    ),
     ParserSpec("ios", "show track brief", "track", ios.track_brief),
     ParserSpec(
         "ios",
@@ -127,6 +153,14 @@ _SPECS: tuple[ParserSpec, ...] = (
         "show bfd session detail",
         "bfd",
         junos.bfd,
+        record_lines=(
+            RecordLine(
+                r"^(?P<key>(?:\d{1,3}\.){3}\d{1,3}|[0-9a-fA-F]*:[0-9a-fA-F:.]+)\s+"
+                r"(?:Up|Down|Init|AdminDown|Failing)\s",
+                "bfd",
+                "peer",
+            ),
+        ),
         # the plain form prints the same session lines without the client lines
         aliases=("show bfd session extensive", "show bfd session"),
         patterns=(r"show bfd session address \S+ (?:detail|extensive)",),
@@ -140,7 +174,13 @@ _SPECS: tuple[ParserSpec, ...] = (
         aliases=("show bfd session extensive | display xml",),
         patterns=(r"show bfd session(?: address \S+)?(?: detail| extensive)? \| display xml",),
     ),
-    ParserSpec("junos", "show services rpm probe-results", "probe", junos.rpm),
+    ParserSpec(
+        "junos",
+        "show services rpm probe-results",
+        "probe",
+        junos.rpm,
+        record_lines=(RecordLine(r"^Owner: (?P<key>[^,]+), Test: ", "rpm", "owner"),),
+    ),
     ParserSpec(
         "junos",
         "show services rpm probe-results | display xml",
@@ -214,6 +254,15 @@ _SPECS: tuple[ParserSpec, ...] = (
         "get router info routing-table all",
         "route",
         fortios.route_table,
+        # a route line: its code, then its prefix (legend lines carry no prefix)
+        record_lines=(
+            RecordLine(
+                r"^[A-Za-z][A-Za-z0-9*]{0,3}(?: [A-Za-z][A-Za-z0-9]?)?\s+"
+                r"(?P<key>\d+\.\d+\.\d+\.\d+/\d+)\s",
+                "ev",
+                "prefix",
+            ),
+        ),
         # one protocol's routes, or every route with its details: the same route lines
         aliases=(
             "get router info routing-table details",
@@ -222,7 +271,21 @@ _SPECS: tuple[ParserSpec, ...] = (
             "get router info routing-table connected",
         ),
     ),
-    ParserSpec("fortios", "get system ha status", "ha", fortios.ha_status),
+    ParserSpec(
+        "fortios",
+        "get system ha status",
+        "ha",
+        fortios.ha_status,
+        # a member line names host and serial ("Primary : fw-a, FG100..., HA cluster index =
+        # 0"); the vcluster lines below it name only the serial
+        record_lines=(
+            RecordLine(
+                r"^\S+\s*:\s*\S+?\s*,\s*(?P<key>\S+),\s*(?:HA )?cluster index = \d+",
+                "members",
+                "serial",
+            ),
+        ),
+    ),
     ParserSpec("fortios", "diagnose sys ha checksum cluster", "ha", fortios.ha_checksum),
     ParserSpec("fortios", "diagnose sys session sync", "ha", fortios.session_sync),
     ParserSpec("fortios", "diagnose firewall proute list", "pbr", fortios.proute),

@@ -202,11 +202,22 @@ _INTERFACE_TAIL = (
 )
 
 
-def get_system_interface(root: Node, *, link_up: Mapping[str, bool] | None = None) -> list[str]:
-    """``get system interface`` in the FortiOS 7.x layout (one ``== [ name ]`` + one line).
+# Releases that print "management-ip: A M" before "ip:" on every interface with a mode
+# (ntc-templates' fortinet_get_system_interface 5.6, 6.0, 6.2 and 7.0 captures; their 6.4.2
+# and 7.4 captures do not print it)
+_MANAGEMENT_IP_TRAINS = frozenset({"5.6", "6.0", "6.2", "7.0"})
+
+
+def get_system_interface(
+    root: Node, *, link_up: Mapping[str, bool] | None = None, release: str = "7.2"
+) -> list[str]:
+    """``get system interface`` (one ``== [ name ]`` + one line per interface) as ``release``
+    prints it.
 
     ``link_up`` (from the lab's link simulator) turns an administratively up port down.
     """
+    major, _, rest = release.lstrip("v").partition(".")
+    management_ip = f"{major}.{rest.split('.')[0]}" in _MANAGEMENT_IP_TRAINS
     table = root.block("system interface") or Node(is_table=True)
     lines: list[str] = []
     for name, entry in table.entries.items():
@@ -218,6 +229,8 @@ def get_system_interface(root: Node, *, link_up: Mapping[str, bool] | None = Non
         parts = [f"name: {name}   "]
         if kind not in ("tunnel", "loopback"):
             parts.append(f"mode: {entry.value('mode', 'static')}    ")
+            if management_ip:
+                parts.append(f"management-ip: {entry.value('management-ip', '0.0.0.0 0.0.0.0')}   ")
         parts.append(f"ip: {ip}   ")
         parts.append(f"status: {status}    ")
         parts.append(f"netbios-forward: {entry.value('netbios-forward', 'disable')}    ")

@@ -276,7 +276,13 @@ def _probes(facts: DeviceFacts, op: OpState) -> Iterable[tuple[ProbeFacts, Probe
         yield probe, _probe_state(op, probe.name)
 
 
-def show_ip_sla_statistics(facts: DeviceFacts, op: OpState, *, now: datetime, runs: int) -> str:
+_SLA_DEFAULT_FREQUENCY_S = 60  # IOS ip sla's default "frequency"
+
+
+def show_ip_sla_statistics(
+    facts: DeviceFacts, op: OpState, *, now: datetime, uptime_s: float
+) -> str:
+    """Successes and failures count the operations run since boot, one per frequency."""
     stamp = now.strftime("%H:%M:%S UTC %a %b %-d %Y")
     out = ["IPSLAs Latest Operation Statistics", ""]
     for probe, state in _probes(facts, op):
@@ -293,6 +299,7 @@ def show_ip_sla_statistics(facts: DeviceFacts, op: OpState, *, now: datetime, ru
                 f"Latest TCP Connection RTT: {rtt // 3 if ok else 0} ms",
                 f"Latest HTTP Transaction RTT: {rtt - rtt // 3 if ok else 0} ms",
             ]
+        runs = 1 + int(uptime_s // (probe.frequency_s or _SLA_DEFAULT_FREQUENCY_S))
         out += [
             f"Number of successes: {runs if ok else 0}",
             f"Number of failures: {0 if ok else runs}",
@@ -303,7 +310,12 @@ def show_ip_sla_statistics(facts: DeviceFacts, op: OpState, *, now: datetime, ru
     return "\n".join(out) + "\n"
 
 
-def show_ip_sla_summary(facts: DeviceFacts, op: OpState) -> str:
+def show_ip_sla_summary(facts: DeviceFacts, op: OpState, *, state_column: bool = False) -> str:
+    """The 17.x layout (a state code before the id, "RTT=N"); ``state_column`` prints the
+    older IOS-XE one instead: a State column and bare milliseconds under "Stats(ms)"
+    (genieparser's IOS-XE ShowIpSlaSummary golden_output_2 capture)."""
+    if state_column:
+        return _sla_summary_state_column(facts, op)
     out = [
         "IPSLAs Latest Operation Summary",
         "Codes: * active, ^ inactive, ~ pending",
@@ -318,6 +330,37 @@ def show_ip_sla_summary(facts: DeviceFacts, op: OpState) -> str:
         out.append(
             f"*{probe.id!s:<12}{_SLA_TYPES.get(probe.type, probe.type):<12}"
             f"{probe.target!s:<18}{stats:<12}{'OK' if ok else 'Timeout':<12}3 seconds ago"
+        )
+    return "\n".join(out) + "\n"
+
+
+def _sla_summary_state_column(facts: DeviceFacts, op: OpState) -> str:
+    out = [
+        "ID       Type      Destination  State   Stats(ms)  ReturnCode  LastRun",
+        "---      ----      -----------  -----   -------  ----------  -------",
+    ]
+    for probe, state in _probes(facts, op):
+        ok = state is not None and state.ok
+        stats = str(state.rtt_ms) if ok and state is not None else "-"
+        code = "OK" if ok else "Timeout"
+        out.append(
+            f"{probe.id!s:<6}{_SLA_TYPES.get(probe.type, probe.type):<14}{probe.target!s:<13}"
+            f"Active   {stats:<9}{code:<9}3 seconds ago"
+        )
+    return "\n".join(out) + "\n"
+
+
+def show_track_brief(facts: DeviceFacts, op: OpState, *, uptime_s: float) -> str:
+    """``show track brief``: one row per track object (Track, Type, Instance, Parameter,
+    State, Last Change), the objects ``show track`` prints in full."""
+    out = ["Track Type        Instance                   Parameter        State Last Change"]
+    for probe, state in sorted(_probes(facts, op), key=lambda p: p[0].track_id or 0):
+        if probe.track_id is None:
+            continue
+        up = state is not None and state.ok
+        out.append(
+            f"{probe.track_id:<6}{'ip sla':<12}{probe.id!s:<27}{'reachability':<17}"
+            f"{'Up' if up else 'Down':<6}{_hms(uptime_s)}"
         )
     return "\n".join(out) + "\n"
 
@@ -338,7 +381,8 @@ def show_track(facts: DeviceFacts, op: OpState, *, uptime_s: float) -> str:
             f"Track {probe.track_id}",
             f"  IP SLA {probe.id} reachability",
             f"  Reachability is {'Up' if ok else 'Down'}",
-            f"    1 change, last change {_hms(uptime_s)}",
+            # up once at boot; a down track has changed again since
+            f"    {'1 change' if ok else '2 changes'}, last change {_hms(uptime_s)}",
             f"  Latest operation return code: {'OK' if ok else 'Timeout'}",
         ]
         if ok and state is not None and state.rtt_ms is not None:

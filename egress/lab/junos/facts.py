@@ -478,6 +478,7 @@ def _probes(root: Node, interfaces: tuple[IfaceFacts, ...]) -> tuple[ProbeFacts,
                 or leaf(test, "destination-interface"),
                 gateway=IPv4Address(hop) if hop else None,
                 port=int(port) if port else url_port,
+                frequency_s=int(interval) if (interval := leaf(test, "test-interval")) else None,
             )
         )
     return tuple(probes)

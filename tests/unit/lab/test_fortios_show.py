@@ -144,3 +144,23 @@ def test_get_console_matches_netmiko_pattern(running: Node) -> None:
 def test_grep(args: list[str], expected: list[str]) -> None:
     lines = ["Version: a", "Hostname: fw", "Release Version Information: GA"]
     assert show.grep(lines, args) == expected
+
+
+@pytest.mark.parametrize(
+    ("release", "printed"), [("6.0.17", True), ("7.0.15", True), ("7.4.3", False)]
+)
+def test_system_interface_prints_management_ip_where_the_release_does(
+    running: Node, release: str, printed: bool
+) -> None:
+    from egress.parse import parse_output
+    from egress.parse.schema import Interface
+
+    lines = show.get_system_interface(running, release=release)
+    assert any("management-ip: " in line for line in lines) is printed
+    records = parse_output(
+        platform="fortios", command="get system interface", text="\n".join(lines)
+    )
+    port1 = next(r for r in records if isinstance(r, Interface) and r.name == "port1")
+    assert port1.address == management_address("FGVM01", network="192.168")
+    rows = {r["name"]: r for r in _ntc("get system interface", "\n".join(lines))}
+    assert rows["port1"]["ip_address"] == port1.address

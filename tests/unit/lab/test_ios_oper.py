@@ -71,15 +71,22 @@ def test_bfd(facts: DeviceFacts) -> None:
 def test_ip_sla_and_track(facts: DeviceFacts) -> None:
     op = state(facts, ISP2)
     stats = parsed(
-        "show ip sla statistics", oper.show_ip_sla_statistics(facts, op, now=NOW, runs=5)
+        "show ip sla statistics", oper.show_ip_sla_statistics(facts, op, now=NOW, uptime_s=50.0)
     )
     assert [(p["name"], p["state"]) for p in stats] == [("1", "ok"), ("2", "fail")]
+    # one operation per "frequency" since boot (sla 1 every 10 s, sla 2 every 15 s)
+    text = oper.show_ip_sla_statistics(facts, op, now=NOW, uptime_s=50.0)
+    assert "Number of successes: 6" in text and "Number of failures: 4" in text
+    later = oper.show_ip_sla_statistics(facts, op, now=NOW, uptime_s=110.0)
+    assert "Number of successes: 12" in later and "Number of failures: 8" in later
     summary = parsed("show ip sla summary", oper.show_ip_sla_summary(facts, op))
     assert [(p["name"], p["type"], p["target"]) for p in summary] == [
         ("1", "icmp", "192.0.2.10"),
         ("2", "http", "192.0.2.20"),
     ]
-    tracks = parsed("show track", oper.show_track(facts, op, uptime_s=60.0))
+    track_text = oper.show_track(facts, op, uptime_s=60.0)
+    assert "1 change, last change" in track_text and "2 changes, last change" in track_text
+    tracks = parsed("show track", track_text)
     assert [(t["id"], t["object"], t["state"]) for t in tracks] == [
         (1, "ip sla 1 reachability", "Up"),
         (2, "ip sla 2 reachability", "Down"),
@@ -254,3 +261,21 @@ def test_redundancy_group_prints_log_counters_and_the_media_context(facts: Devic
     assert "Pkts 100, Bytes 6200" in text  # one hello every 3 s for 300 s
     (group,) = parsed("show redundancy application group all", text)
     assert (group["group"], group["local_role"]) == (1, "Primary")
+
+
+def test_older_ios_xe_prints_the_sla_summary_with_a_state_column(facts: DeviceFacts) -> None:
+    op = state(facts, ISP2)
+    text = oper.show_ip_sla_summary(facts, op, state_column=True)
+    assert text.startswith("ID       Type      Destination  State   Stats(ms)  ReturnCode")
+    probes = parsed("show ip sla summary", text)
+    assert [(p["name"], p["state"], p["rtt_ms"]) for p in probes] == [
+        ("1", "ok", 4.0),
+        ("2", "fail", None),
+    ]
+
+
+def test_show_track_brief_is_the_table_of_show_track(facts: DeviceFacts) -> None:
+    op = state(facts, ISP2)
+    brief = parsed("show track brief", oper.show_track_brief(facts, op, uptime_s=60.0))
+    full = parsed("show track", oper.show_track(facts, op, uptime_s=60.0))
+    assert brief == full

@@ -122,3 +122,58 @@ def test_an_ios_sla_summary_with_the_state_column_gives_every_operation() -> Non
         ("100", "icmp", "ok", 100.0),
         ("102", "tcp", "fail", None),
     ]
+
+
+@pytest.mark.parametrize(
+    ("platform", "command", "text", "line"),
+    [
+        (
+            "ios",
+            "show ip sla summary",
+            "ID           Type        Destination       Stats       ReturnCode  LastRun\n"
+            "*1           icmp-echo   192.0.2.10        RTT=4       OK          3 seconds ago\n"
+            "*2           icmp-echo   192.0.2.11        RTT=4       OK\n",
+            3,
+        ),
+        (
+            "fortios",
+            "get router info routing-table all",
+            "Codes: K - kernel, C - connected, S - static, R - RIP, B - BGP\n\n"
+            "Routing table for VRF=0\n"
+            "S*      0.0.0.0/0 [10/0] via 198.51.100.1, port2, [1/0]\n"
+            "S       10.9.0.0/16 [10/0] blackhole via something new\n",
+            5,
+        ),
+        (
+            "fortios",
+            "get system ha status",
+            "Mode: HA A-P\nGroup: 1\nPrimary : fw-a, FGVM01AAAA, HA cluster index = 0\n"
+            "Secondary : fw-b, FGVM01BBBB, HA cluster index = 1, priority 100\n",
+            4,
+        ),
+        (
+            "junos",
+            "show bfd session detail",
+            "Address                  State     Interface      Time     Interval  Multiplier\n"
+            "198.51.100.1             Up        ge-0/0/1.0     0.150     0.050        3\n"
+            "203.0.113.1              Up        ge-0/0/2.0     0.150\n",
+            3,
+        ),
+        (
+            "junos",
+            "show services rpm probe-results",
+            "Owner: egress, Test: isp1\nTarget: 198.51.100.1, Probe type: icmp-ping\n",
+            1,
+        ),
+        ("ios", "show track", "Track 5\n  Boolean AND is Up\n", 1),
+    ],
+)
+def test_a_record_line_the_parser_cannot_read_fails_naming_it(
+    platform: str, command: str, text: str, line: int
+) -> None:
+    with pytest.raises(InputError) as caught:
+        parse_output(platform=platform, command=command, text=text)
+    message = str(caught.value)
+    assert command in message
+    if command != "show track" and command != "show services rpm probe-results":
+        assert f"line {line} " in message, message
