@@ -295,7 +295,9 @@ class FortiOSDevice(LabDevice):
 
     @property
     def identity(self) -> SystemIdentity:
-        return SystemIdentity.for_device(self.name, hostname=self.hostname, booted=self.booted)
+        return SystemIdentity.for_device(
+            self.name, hostname=self.hostname, booted=self.booted, release=self.os_release
+        )
 
     # -- serving ------------------------------------------------------------------------
     def server_options(self) -> dict[str, Any]:

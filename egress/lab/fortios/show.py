@@ -36,10 +36,15 @@ class SystemIdentity:
     booted: datetime = field(default_factory=datetime.now)
 
     @classmethod
-    def for_device(cls, name: str, *, hostname: str, booted: datetime) -> SystemIdentity:
+    def for_device(
+        cls, name: str, *, hostname: str, booted: datetime, release: str = ""
+    ) -> SystemIdentity:
         # Stable per device name so a restart keeps its serial, as hardware does.
         digest = hashlib.sha256(name.encode()).hexdigest().upper()
-        return cls(hostname=hostname, serial=f"FGVMEV{digest[:10]}", booted=booted)
+        version = f"v{release.lstrip('v')}" if release else VERSION  # the inventory's release
+        return cls(
+            hostname=hostname, serial=f"FGVMEV{digest[:10]}", booted=booted, version=version
+        )
 
     @property
     def version_line(self) -> str:
