@@ -132,6 +132,7 @@ GENIE_CLASSES: dict[str, tuple[str, GenieCommand]] = {
     "iosxe/ShowBfdNeighborsDetails": ("ios", lambda a: "show bfd neighbors details"),
     "ios/ShowBfdNeighborsDetails": ("ios", lambda a: "show bfd neighbors details"),
     "iosxe/ShowIpSlaStatistics": ("ios", lambda a: "show ip sla statistics"),
+    "iosxe/ShowIpSlaStatisticsDetails": ("ios", lambda a: "show ip sla statistics details"),
     "iosxe/ShowIpSlaSummary": ("ios", lambda a: "show ip sla summary"),
     "iosxe/ShowTrack": ("ios", lambda a: "show track"),
     "iosxe/ShowIpRoute": (

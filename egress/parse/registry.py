@@ -98,7 +98,15 @@ _SPECS: tuple[ParserSpec, ...] = (
     ParserSpec("ios", "show vrrp brief", "vrrp", ios.vrrp, aliases=("show vrrp brief all",)),
     ParserSpec("ios", "show vrrp", "vrrp", ios.vrrp, aliases=("show vrrp all", "show vrrp detail")),
     ParserSpec("ios", "show bfd neighbors details", "bfd", ios.bfd),
-    ParserSpec("ios", "show ip sla statistics", "probe", ios.sla_statistics),
+    ParserSpec(
+        "ios",
+        "show ip sla statistics",
+        "probe",
+        ios.sla_statistics,
+        # "details" adds lines (thresholds, operational state) to the same blocks
+        aliases=("show ip sla statistics details",),
+        patterns=(r"show ip sla statistics \d+(?: details)?",),
+    ),
     ParserSpec(
         "ios",
         "show ip sla summary",
