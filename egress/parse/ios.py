@@ -137,10 +137,11 @@ def track_brief(rows: Rows) -> list[Track]:
         instance = text(row, "instance") or ""
         if kind == "interface":
             instance = n.ios_interface(instance)
+        # "list" / "stub-object" rows have no instance: the object is type and parameter
         records.append(
             Track(
                 id=integer(row, "id") or 0,
-                object=f"{kind} {instance} {text(row, 'parameter') or ''}".strip(),
+                object=" ".join(w for w in (kind, instance, text(row, "parameter") or "") if w),
                 state=n.track_state(text(row, "state") or ""),
             )
         )

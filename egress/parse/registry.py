@@ -122,7 +122,19 @@ _SPECS: tuple[ParserSpec, ...] = (
         patterns=(r"show track \d+",),
         record_lines=(RecordLine(r"^Track (?P<key>\d+)$", "track", "id"),),
     ),
-    ParserSpec("ios", "show track brief", "track", ios.track_brief),
+    ParserSpec(
+        "ios",
+        "show track brief",
+        "track",
+        ios.track_brief,
+        record_lines=(
+            RecordLine(
+                r"^(?P<key>\d+)\s+(?:ip sla|ip route|interface|list|application|stub-object)\b",
+                "track",
+                "id",
+            ),
+        ),
+    ),
     ParserSpec(
         "ios",
         "show ip route",
