@@ -104,9 +104,7 @@ RELEASES = {
 CASES = [(site, release) for site in SITES for release in RELEASES[site.name]]
 
 
-@pytest.mark.parametrize(
-    ("site", "release"), CASES, ids=[f"{s.name}-{r}" for s, r in CASES]
-)
+@pytest.mark.parametrize(("site", "release"), CASES, ids=[f"{s.name}-{r}" for s, r in CASES])
 def test_a_brownout_of_the_primary_link_hands_vrrp_to_the_peer(
     tmp_path: Path, site: Site, release: str
 ) -> None:

@@ -29,9 +29,7 @@ HOSTS = (
 def test_every_device_prints_its_releases_layouts_and_validates(lab: Lab) -> None:
     commit = egress("commit", *lab.args(), "--yes", "--json", "--no-post-check")  # all twelve
     assert commit.exit_code == 0, commit.output
-    assert all(
-        o["outcome"] in ("committed", "mirrored") for o in summary(commit)["hosts"].values()
-    )
+    assert all(o["outcome"] in ("committed", "mirrored") for o in summary(commit)["hosts"].values())
     releases = {d.name: d.os_release for d in lab.spec.devices}
     assert releases["fra-edge-01"] == "16.12.5" and releases["ams-edge-01"] == "17.9.4a"
     assert releases["sin-fgt-01"] == "6.0.17" and releases["syd-fgt-01"] == "7.4.3"

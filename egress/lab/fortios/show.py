@@ -42,9 +42,7 @@ class SystemIdentity:
         # Stable per device name so a restart keeps its serial, as hardware does.
         digest = hashlib.sha256(name.encode()).hexdigest().upper()
         version = f"v{release.lstrip('v')}" if release else VERSION  # the inventory's release
-        return cls(
-            hostname=hostname, serial=f"FGVMEV{digest[:10]}", booted=booted, version=version
-        )
+        return cls(hostname=hostname, serial=f"FGVMEV{digest[:10]}", booted=booted, version=version)
 
     @property
     def version_line(self) -> str:
