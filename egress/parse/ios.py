@@ -41,7 +41,9 @@ def vrrp(rows: Rows) -> list[Vrrp]:
                 group=integer(row, "group") or 0,
                 state=n.vrrp_state(text(row, "state") or ""),
                 priority=integer(row, "priority"),
-                vip=n.ip_or_none(text(row, "vip")),
+                # an IPv6 group's "Virtual IP address" is its link-local one; the global
+                # address hosts use is listed under "Virtual secondary IP addresses"
+                vip=n.first_vip([text(row, "vip"), *(text(row, "secondary") or "").split()]),
                 preempt=n.yes_no(preempt) if preempt else None,
             )
         )

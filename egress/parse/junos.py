@@ -30,21 +30,9 @@ def vrrp_summary(rows: Rows) -> list[Vrrp]:
         elif groups and text(row, "type") == "vip":
             groups[-1]["vips"].append(text(row, "address"))
     return [
-        Vrrp(**{k: v for k, v in item.items() if k != "vips"}, vip=_first_vip(item["vips"]))
+        Vrrp(**{k: v for k, v in item.items() if k != "vips"}, vip=n.first_vip(item["vips"]))
         for item in groups
     ]
-
-
-def _first_vip(addresses: Sequence[str | None]) -> str | None:
-    """The group's virtual address: the first one that is not IPv6 link-local.
-
-    An IPv6 group lists its link-local virtual address (fe80::200:5eff:fe00:2xx) before the
-    global one(s); the global address is the gateway the hosts use, so it is the one reported.
-    The link-local address is returned only when the group has nothing else.
-    """
-    vips = [ip for ip in (n.ip_or_none(a) for a in addresses) if ip]
-    routable = (ip for ip in vips if not (":" in ip and ipaddress.ip_address(ip).is_link_local))
-    return next(routable, vips[0] if vips else None)
 
 
 def vrrp_detail(rows: Rows) -> list[Vrrp]:
@@ -58,7 +46,7 @@ def vrrp_detail(rows: Rows) -> list[Vrrp]:
                 group=integer(row, "group") or 0,
                 state=n.vrrp_state(text(row, "state") or ""),
                 priority=integer(row, "priority"),
-                vip=_first_vip(vips),
+                vip=n.first_vip(vips),
                 preempt=n.yes_no(preempt) if preempt else None,
             )
         )
