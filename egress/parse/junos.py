@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import ipaddress
 import re
-from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
