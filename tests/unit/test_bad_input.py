@@ -27,6 +27,24 @@ class Case:
 
 CASES = [
     Case(
+        "os-release-of-no-known-train",
+        "hosts.yaml",
+        'os_release: "17.6.5"',
+        'os_release: "12.4.24"',
+        ("not one whose show output egress reads", "ams-edge-02", "field: data.os_release"),
+        line_of='os_release: "12.4.24"',
+        no_output_for="ams-edge-02",
+    ),
+    Case(
+        "os-release-not-a-release",
+        "hosts.yaml",
+        'os_release: "17.6.5"',
+        'os_release: "latest"',
+        ("ams-edge-02", "os_release"),
+        line_of='os_release: "latest"',
+        no_output_for="ams-edge-02",
+    ),
+    Case(
         "zone-name-with-space",
         "groups.yaml",
         "security_zones: {lan: inside, uplinks: internet}",
