@@ -7,6 +7,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -62,6 +63,16 @@ def lab_of(tmp_path: Path, *, releases: Mapping[str, str] | None = None) -> Iter
 
 
 @pytest.fixture
-def lab(tmp_path: Path) -> Iterator[Lab]:
-    with lab_of(tmp_path) as running:
+def lab(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Lab]:
+    """The example inventory's lab; parametrized indirectly with {host: release} it runs those
+    hosts on those releases (see ``releases_of``)."""
+    with lab_of(tmp_path, releases=getattr(request, "param", None)) as running:
         yield running
+
+
+def releases_of(hosts: tuple[str, ...], *releases: str) -> Any:
+    """``@releases_of(HOSTS, "16.12.5", "17.9.4a")`` runs a test once per release, ``hosts``
+    on that release (the lab fixture parametrized indirectly)."""
+    return pytest.mark.parametrize(
+        "lab", [{h: r for h in hosts} for r in releases], indirect=True, ids=list(releases)
+    )
