@@ -17,10 +17,18 @@ def test_a_port_taken_by_another_process_is_replaced_and_the_lab_starts(tmp_path
     state = tmp_path / "lab"
     first = lab_up(inventory=inventory, state_dir=state)
     lab_down(state)
-    victim = first.devices[0]
-    # another process now listens on the port the lab kept for this device
-    squatter = socket.socket()
-    squatter.bind((LOCALHOST, victim.port))
+    # another process now listens on the port the lab kept for a device (the first whose
+    # port is still free: under a parallel test run another lab or a client connection may
+    # already hold one of them, which is the same situation for the lab)
+    for victim in first.devices:
+        squatter = socket.socket()
+        try:
+            squatter.bind((LOCALHOST, victim.port))
+            break
+        except OSError:
+            squatter.close()
+    else:
+        raise AssertionError("every port the lab kept is taken")
     squatter.listen()
     try:
         again = lab_up(inventory=inventory, state_dir=state)
