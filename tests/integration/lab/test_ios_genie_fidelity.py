@@ -32,6 +32,7 @@ from genie.libs.parser.iosxe.show_redundancy import ShowRedundancyApplicationGro
 from genie.libs.parser.iosxe.show_route_map import ShowRouteMapAll
 from genie.libs.parser.iosxe.show_routing import ShowIpRoute, ShowIpRouteWord
 from genie.libs.parser.iosxe.show_vrrp import ShowVrrp, ShowVrrpBrief, ShowVrrpDetail
+from netutils.interface import abbreviated_interface_name
 
 from tests.integration.lab.test_ios_ntc_fidelity import PAIR, Pair, pair, scenario
 
@@ -144,3 +145,37 @@ def test_ip_interface_brief(pair: Pair, scenario: str, host: str) -> None:
     for iface in facts.interfaces:
         row = parsed["interface"][iface.name]
         assert row["protocol"] == ("up" if iface.name in op.interfaces_up else "down")
+
+
+@pytest.mark.parametrize("host", PAIR)
+def test_vrrp_all_and_bfd_neighbors_table(pair: Pair, scenario: str, host: str) -> None:
+    from genie.libs.parser.iosxe.show_bfd import ShowBfdNeighbors
+    from genie.libs.parser.iosxe.show_vrrp import ShowVrrpAll
+
+    _, op = pair.state(host)
+    (state,) = op.vrrp
+    every = genie(ShowVrrpAll, _show(pair, host, "show vrrp all"))
+    group = every["interface"]["GigabitEthernet2"]["group"][state.group]
+    assert group["state"].upper() == state.state.upper()
+    table = genie(ShowBfdNeighbors, _show(pair, host, "show bfd neighbors"))
+    found = {(peer, body["state"], body["interface"]) for peer, body in table["sessions"].items()}
+    assert found == {
+        (str(s.peer), s.state, abbreviated_interface_name(s.interface or "")) for s in op.bfd
+    }
+
+
+@pytest.mark.parametrize("host", PAIR)
+def test_ip_sla_statistics_and_version(pair: Pair, scenario: str, host: str) -> None:
+    from genie.libs.parser.iosxe.show_ip import ShowIpSlaStatistics
+    from genie.libs.parser.iosxe.show_platform import ShowVersion
+
+    facts, op = pair.state(host)
+    stats = genie(ShowIpSlaStatistics, _show(pair, host, "show ip sla statistics"))
+    ok = {p.name: p.ok for p in op.probes}
+    for probe in facts.probes:
+        row = stats["ids"][str(probe.id)]
+        assert (row["return_code"] == "OK") is ok[probe.name]
+        assert row["no_of_success"] + row["no_of_failures"] >= 1
+    version = genie(ShowVersion, _show(pair, host, "show version"))["version"]
+    assert version["hostname"] == host
+    assert version["chassis_sn"] == pair.device(host).op_state().serial
