@@ -39,6 +39,8 @@ def test_every_device_prints_its_releases_layouts_and_validates(lab: Lab) -> Non
     new = lab_cli(lab, "ams-edge-01", ["show ip sla summary"])["show ip sla summary"]
     assert old.lstrip().startswith("ID       Type      Destination  State   Stats(ms)")
     assert new.lstrip().startswith("IPSLAs Latest Operation Summary")
+    version = lab_cli(lab, "fra-edge-01", ["show version"])["show version"]
+    assert "Cisco IOS XE Software, Version 16.12.05" in version
 
     # Junos: the release is what show version reports; a cluster lists both nodes
     nyc = lab_cli(lab, "nyc-srx-01", ["show version"])["show version"]

@@ -28,6 +28,7 @@ from egress.lab.ios.filesystem import Flash, FlashPathError, split_path
 from egress.lab.ios.scp import scp_sink, scp_target
 from egress.lab.ios.show import DeviceState, saved_config
 from egress.lab.world import DeviceFacts, OpState, Topology, simulate
+from egress.platforms import PLATFORMS
 
 STARTUP_FILE = "startup-config"
 RUNNING_FILE = "running-config"
@@ -109,7 +110,10 @@ class IosDevice(LabDevice):
         )
         # a C8000V's serial is "9" and ten more characters; each lab router has its own
         serial = "9" + serial_suffix(self.name, 10)
-        return DeviceState(boot_time=self.boot_time, serial=serial, links_down=down)
+        release = self.os_release or PLATFORMS["ios"].default_release
+        return DeviceState(
+            boot_time=self.boot_time, serial=serial, links_down=down, release=release
+        )
 
     def facts(self) -> DeviceFacts:
         """What this router has configured, for the lab's network simulation."""

@@ -72,3 +72,19 @@ def test_running_config_header_and_pipes(base: Node) -> None:
     )
     assert apply_pipe(text, "count ^interface") == "Number of lines which match regexp = 6\n"
     assert apply_pipe(text, "bogus x") is None
+
+
+@pytest.mark.parametrize(
+    ("release", "first_line", "train"),
+    [
+        ("16.12.5", "Cisco IOS XE Software, Version 16.12.05", "Gibraltar"),
+        ("17.6.5", "Cisco IOS XE Software, Version 17.06.05", "Bengaluru"),
+    ],
+)
+def test_show_version_reports_the_devices_release(
+    base: Node, release: str, first_line: str, train: str
+) -> None:
+    op = DeviceState(boot_time=NOW - timedelta(hours=1), release=release)
+    text = show_version(base, op, now=NOW)
+    assert text.startswith(first_line + "\n") and f"[{train}]" in text
+    assert textfsm("show version", text)[0]["version"] == release
