@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import socket
+import time
 from pathlib import Path
 
 from egress.lab.control import lab_down, lab_status, lab_up
@@ -17,18 +18,20 @@ def test_a_port_taken_by_another_process_is_replaced_and_the_lab_starts(tmp_path
     state = tmp_path / "lab"
     first = lab_up(inventory=inventory, state_dir=state)
     lab_down(state)
-    # another process now listens on the port the lab kept for a device (the first whose
-    # port is still free: under a parallel test run another lab or a client connection may
-    # already hold one of them, which is the same situation for the lab)
-    for victim in first.devices:
-        squatter = socket.socket()
+    victim = first.devices[0]
+    # another process now listens on the port the lab kept for this device. lab_down may
+    # return while the server's listeners are still closing (its main thread is already a
+    # zombie while the others finish), so the squatter retries for a moment.
+    squatter = socket.socket()
+    deadline = time.monotonic() + 5
+    while True:
         try:
             squatter.bind((LOCALHOST, victim.port))
             break
         except OSError:
-            squatter.close()
-    else:
-        raise AssertionError("every port the lab kept is taken")
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
     squatter.listen()
     try:
         again = lab_up(inventory=inventory, state_dir=state)
