@@ -236,4 +236,9 @@ class HostDesign(Frozen):
 
     role: Role
     interfaces: dict[Name, InterfaceAssignment]
+    # the OS release the device runs ("17.9.4a", "21.4R3-S5", "7.2.8"): show output layouts
+    # differ by release, and the lab prints the one this names; None is the platform's
+    # default (egress.platforms.PlatformProfile.default_release). Checked against the
+    # platform's known release trains when the intent is built.
+    os_release: str | None = Field(default=None, pattern=r"^v?\d+\.\d+[0-9A-Za-z.\-]*$")
     vrrp_priority: int | None = Field(default=None, ge=1, le=254)

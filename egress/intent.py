@@ -259,6 +259,8 @@ class DeviceIntent:
     features: tuple[str, ...] = field(default=())
     # empty unless the platform is a zone-based firewall (the templates only loop over it)
     security_zones: tuple[ZoneInterface, ...] = field(default=())
+    # the OS release the device runs (inventory data.os_release, else the platform default)
+    os_release: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -299,6 +301,14 @@ def _check_pair(site: Site, members: Sequence[Member]) -> tuple[Member, Member]:
         )
     primary, secondary = by_role[Role.PRIMARY], by_role[Role.SECONDARY]
     profile = PLATFORMS[primary.platform]
+    for member in members:
+        release = member.design.os_release
+        if release is not None and profile.release_train(release) not in profile.release_trains:
+            raise DesignError(
+                f"{profile.vendor} release {release!r} is not one whose show output egress reads",
+                ref=FieldRef(member.name, "host", ("data", "os_release")),
+                hint=f"use a release of the trains {', '.join(profile.release_trains)}",
+            )
     if site.ha_sync is not None and site.ha_sync.form not in profile.ha_forms:
         raise UnsupportedIntent(
             f"{profile.vendor} cannot do ha_sync form {site.ha_sync.form.value!r}",
@@ -472,6 +482,7 @@ def _device_intent(site: Site, member: Member, pair: tuple[Member, Member]) -> D
         site=site.name,
         site_description=site.description,
         role=member.design.role.value,
+        os_release=member.design.os_release or PLATFORMS[member.platform].default_release,
         mode=site.mode.value,
         hashing=site.hashing.value,
         interfaces=interfaces,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from egress.design import HaForm, Hashing
@@ -35,6 +36,16 @@ class PlatformProfile:
     security_zones: bool = False
     # how the logical unit egress configures on interface NAME is named (Junos: unit 0)
     unit_format: str = "{name}"
+    # OS release trains (major.minor) whose show output egress reads, and the release a
+    # device runs when its inventory names none (HostDesign.os_release)
+    release_trains: tuple[str, ...] = ()
+    default_release: str = ""
+
+    def release_train(self, release: str) -> str:
+        """The major.minor train of a release: "17.9.4a" -> "17.9", "v7.2.8" -> "7.2",
+        "21.4R3-S5.4" -> "21.4"."""
+        match = re.match(r"v?(\d+)\.(\d+)", release)
+        return f"{int(match.group(1))}.{int(match.group(2))}" if match else release
 
 
 PLATFORMS: dict[str, PlatformProfile] = {
@@ -49,6 +60,8 @@ PLATFORMS: dict[str, PlatformProfile] = {
         bfd_min_interval_ms=50,
         ha_priority_primary=150,
         sync_pair_role_follows_lan=True,
+        release_trains=("16.9", "16.12", "17.3", "17.6", "17.9", "17.12"),
+        default_release="17.9.4a",
     ),
     "junos": PlatformProfile(
         slug="junos",
@@ -62,6 +75,8 @@ PLATFORMS: dict[str, PlatformProfile] = {
         cluster_interface_format="reth{index}",
         security_zones=True,
         unit_format="{name}.0",
+        release_trains=("19.4", "20.4", "21.2", "21.4", "22.2", "22.4", "23.2", "23.4"),
+        default_release="21.4R3-S5.4",
     ),
     "fortios": PlatformProfile(
         slug="fortios",
@@ -72,6 +87,8 @@ PLATFORMS: dict[str, PlatformProfile] = {
         route_distance=10,
         backup_route_distance=20,
         bfd_min_interval_ms=50,
+        release_trains=("6.0", "6.2", "6.4", "7.0", "7.2", "7.4"),
+        default_release="7.2.8",
     ),
 }
 

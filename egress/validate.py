@@ -259,7 +259,17 @@ def _routing(
         return [
             Check(intent.host, "routing", subject, ", ".join(expected), "no default route", False)
         ]
-    hops = sorted({h.address for h in default.next_hops if h.address and h.selected is not False})
+    # ECMP is the route's next hops: Junos marks exactly one of them ">" in "show route" even
+    # when load-balance per-packet installs all of them in the forwarding table, so a
+    # selection mark says nothing about load sharing. Otherwise a hop Junos does not select
+    # (a route's unused gateway) does not carry traffic.
+    hops = sorted(
+        {
+            h.address
+            for h in default.next_hops
+            if h.address and (intent.ecmp is not None or h.selected is not False)
+        }
+    )
     return [
         Check(
             intent.host,

@@ -9,6 +9,7 @@ subsystem, SCP). Faults and link states are files in the lab's state directory, 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import os
 from dataclasses import asdict, dataclass, field
@@ -97,6 +98,19 @@ class LabClock:
         await asyncio.sleep(self.seconds(device_seconds))
 
 
+def management_address(name: str, *, network: str) -> str:
+    """This lab device's own out-of-band address in ``network`` ("172.31" -> 172.31.X.Y):
+    stable per device name and distinct across the example lab, as every real box has its
+    own (a lab where all twelve answer as 192.168.1.99 hides mix-ups)."""
+    digest = hashlib.sha256(name.encode()).digest()
+    return f"{network}.{1 + digest[0] % 254}.{1 + digest[1] % 254}"
+
+
+def serial_suffix(name: str, length: int) -> str:
+    """Upper-case hex digits stable per device name, for its serial number."""
+    return hashlib.sha256(name.encode()).hexdigest().upper()[:length]
+
+
 @dataclass
 class LabDevice:
     """One emulated device: its identity, where it keeps state, and its faults."""
@@ -111,6 +125,9 @@ class LabDevice:
     world: LabWorld | None = field(default=None, repr=False, compare=False)
     # first boot from a config egress did not write (egress/lab/brownfield.py)
     brownfield: bool = False
+    # the OS release emulated ("" = the platform's default): layouts that differ by
+    # release follow it (see egress.platforms.PlatformProfile.release_trains)
+    os_release: str = ""
 
     # -- state on disk -----------------------------------------------------------------
     @property

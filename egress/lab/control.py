@@ -125,6 +125,7 @@ def lab_up(
             name=name,
             platform=intent.platform,
             port=previous.get(name) or _free_port(),
+            os_release=intent.os_release,
             mirror_of=mirrors.get(name),
         )
         for name, intent in sorted(intents.items())

@@ -55,6 +55,7 @@ def facts_from_intent(intent: DeviceIntent) -> DeviceFacts:
             p.port,
             p.id,
             p.id,
+            p.interval_s,
         )
         for p in intent.probes
     )

@@ -142,6 +142,7 @@ async def serve_lab(state_dir: Path) -> None:
             clock=clock,
             world=network,
             brownfield=spec.brownfield,
+            os_release=entry.os_release,
         )
         network.devices[entry.name] = device
         key = host_key(state_dir, entry.name)

@@ -32,6 +32,9 @@ class LabDeviceSpec(_Model):
     name: str
     platform: str
     port: int
+    # the OS release the device emulates (inventory data.os_release, else the platform's
+    # default): its show output is printed in that release's layout
+    os_release: str = ""
     # a shared-config cluster: the member whose committed config the other mirrors
     mirror_of: str | None = None
 

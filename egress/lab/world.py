@@ -70,6 +70,7 @@ class ProbeFacts:
     port: int | None = None
     track_id: int | None = None  # IOS: the track object that follows this probe
     id: int | None = None  # IOS: the ip sla number
+    frequency_s: int | None = None  # how often it probes (IOS ip sla "frequency")
 
 
 @dataclass(frozen=True, slots=True)

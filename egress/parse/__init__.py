@@ -24,6 +24,7 @@ How it fits together:
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from egress.errors import InputError
@@ -49,6 +50,23 @@ def parse_rows(spec: ParserSpec, text: str, *, templates_dir: Path | None = None
     return compiled(path).rows(dedent_lines(text) if spec.dedent else text)
 
 
+def check_record_lines(spec: ParserSpec, text: str, rows: Rows) -> None:
+    """Every line the spec calls a record came out as a row: a layout the template does not
+    know is a parse error naming the line, never a record that silently vanishes."""
+    if not spec.record_lines:
+        return
+    lines = dedent_lines(text).splitlines() if spec.dedent else text.splitlines()
+    for rule in spec.record_lines:
+        pattern = re.compile(rule.pattern)
+        read = {str(row.get(rule.field, "")).strip() for row in rows.get(rule.group, [])}
+        for number, line in enumerate(lines, start=1):
+            match = pattern.match(line)
+            if match and match.group("key").strip() not in read:
+                raise ValueError(
+                    f"line {number} {line.strip()!r} is a record this parser cannot read"
+                )
+
+
 def parse_output(
     *, platform: str, command: str, text: str, templates_dir: Path | None = None
 ) -> list[BaseRecord]:
@@ -60,7 +78,9 @@ def parse_output(
     """
     spec = lookup(platform=platform, command=command)
     try:
-        return list(spec.convert(parse_rows(spec, text, templates_dir=templates_dir)))
+        rows = parse_rows(spec, text, templates_dir=templates_dir)
+        check_record_lines(spec, text, rows)
+        return list(spec.convert(rows))
     except ValueError as exc:
         raise InputError(
             f"cannot parse {platform} {command!r} output: {exc}",

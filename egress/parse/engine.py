@@ -30,10 +30,14 @@ def dedent_lines(text: str) -> str:
     The templates are therefore written unindented and matched against unindented text;
     where indentation carries meaning a template opts out (``dedent=False`` in the registry).
 
-    >>> dedent_lines("a\n   b\n\tc")
-    'a\nb\nc'
+    Tabs inside a line are read as a space: TTP matches a template's spaces as runs of
+    spaces, and some releases pad table columns with tabs (genieparser's capture of an
+    older "show ip sla summary" has "2001:db8::222  \t\t Active").
+
+    >>> dedent_lines("a\n   b\n\tc\td")
+    'a\nb\nc d'
     """
-    return _INDENT.sub("", text)
+    return _INDENT.sub("", text).replace("\t", " ")
 
 
 def _as_list(value: Any) -> list[dict[str, Any]]:

@@ -228,7 +228,8 @@ def interfaces(rows: Rows) -> list[Interface]:
     records = []
     for row in group(rows, "interface"):
         attrs = text(row, "attrs") or ""
-        ip = re.search(r"\bip: (\S+) (\S+)", attrs)
+        # "management-ip: A M" precedes "ip:" on 5.6-7.0: only the bare key is the address
+        ip = re.search(r"(?<![\w-])ip: (\S+) (\S+)", attrs)
         address, length = n.split_prefix(f"{ip.group(1)} {ip.group(2)}") if ip else (None, None)
         if address == "0.0.0.0":
             address, length = None, None

@@ -41,7 +41,9 @@ def vrrp(rows: Rows) -> list[Vrrp]:
                 group=integer(row, "group") or 0,
                 state=n.vrrp_state(text(row, "state") or ""),
                 priority=integer(row, "priority"),
-                vip=n.ip_or_none(text(row, "vip")),
+                # an IPv6 group's "Virtual IP address" is its link-local one; the global
+                # address hosts use is listed under "Virtual secondary IP addresses"
+                vip=n.first_vip([text(row, "vip"), *(text(row, "secondary") or "").split()]),
                 preempt=n.yes_no(preempt) if preempt else None,
             )
         )
@@ -87,8 +89,9 @@ def sla_statistics(rows: Rows) -> list[Probe]:
 
 
 def _summary_rtt(stats: str | None) -> float | None:
-    """ "RTT=44" is milliseconds, "RTT=44u" microseconds, "-" not measured."""
-    match = re.fullmatch(r"RTT=(\d+(?:\.\d+)?)(u?)", stats or "")
+    """ "RTT=44" (or a bare "44" under the older "Stats(ms)" heading) is milliseconds,
+    "RTT=44u" microseconds, "-" not measured."""
+    match = re.fullmatch(r"(?:RTT=)?(\d+(?:\.\d+)?)(u?)", stats or "")
     if not match:
         return None
     value = float(match.group(1))
@@ -117,12 +120,33 @@ def track(rows: Rows) -> list[Track]:
             obj = f"ip sla {text(row, 'obj_sla')} {(text(row, 'obj_what') or '').lower()}"
         elif "obj_route" in row:
             obj = f"ip route {text(row, 'obj_route')}"
+        elif "obj_list" in row:  # "List boolean and" / "List threshold weight"
+            obj = f"list {(text(row, 'obj_list') or '').lower()}"
         else:
-            obj = "unknown"
+            raise ValueError(f"track {text(row, 'id')}: no tracked object this parser reads")
         state = text(row, "state")
-        if state is None:
-            continue  # a track object whose state line this template does not know
+        if state is None:  # a track object whose state line this template does not know
+            raise ValueError(f"track {text(row, 'id')}: no state line this parser reads")
         records.append(Track(id=integer(row, "id") or 0, object=obj, state=n.track_state(state)))
+    return records
+
+
+def track_brief(rows: Rows) -> list[Track]:
+    """ "show track brief": the same objects as "show track", one table row each."""
+    records = []
+    for row in group(rows, "track"):
+        kind = (text(row, "type") or "").lower()
+        instance = text(row, "instance") or ""
+        if kind == "interface":
+            instance = n.ios_interface(instance)
+        # "list" / "stub-object" rows have no instance: the object is type and parameter
+        records.append(
+            Track(
+                id=integer(row, "id") or 0,
+                object=" ".join(w for w in (kind, instance, text(row, "parameter") or "") if w),
+                state=n.track_state(text(row, "state") or ""),
+            )
+        )
     return records
 
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import ipaddress
 import re
-from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -30,21 +28,9 @@ def vrrp_summary(rows: Rows) -> list[Vrrp]:
         elif groups and text(row, "type") == "vip":
             groups[-1]["vips"].append(text(row, "address"))
     return [
-        Vrrp(**{k: v for k, v in item.items() if k != "vips"}, vip=_first_vip(item["vips"]))
+        Vrrp(**{k: v for k, v in item.items() if k != "vips"}, vip=n.first_vip(item["vips"]))
         for item in groups
     ]
-
-
-def _first_vip(addresses: Sequence[str | None]) -> str | None:
-    """The group's virtual address: the first one that is not IPv6 link-local.
-
-    An IPv6 group lists its link-local virtual address (fe80::200:5eff:fe00:2xx) before the
-    global one(s); the global address is the gateway the hosts use, so it is the one reported.
-    The link-local address is returned only when the group has nothing else.
-    """
-    vips = [ip for ip in (n.ip_or_none(a) for a in addresses) if ip]
-    routable = (ip for ip in vips if not (":" in ip and ipaddress.ip_address(ip).is_link_local))
-    return next(routable, vips[0] if vips else None)
 
 
 def vrrp_detail(rows: Rows) -> list[Vrrp]:
@@ -58,7 +44,7 @@ def vrrp_detail(rows: Rows) -> list[Vrrp]:
                 group=integer(row, "group") or 0,
                 state=n.vrrp_state(text(row, "state") or ""),
                 priority=integer(row, "priority"),
-                vip=_first_vip(vips),
+                vip=n.first_vip(vips),
                 preempt=n.yes_no(preempt) if preempt else None,
             )
         )
@@ -89,6 +75,15 @@ def rpm(rows: Rows) -> list[Probe]:
         kind = text(row, "type")
         rtt = number(row, "rtt_usec")
         target = text(row, "target")
+        if target is None:
+            raise ValueError(
+                f"probe {text(row, 'owner')}/{text(row, 'test')}: no target line this parser reads"
+            )
+        if row.get("has_results") and not text(row, "result"):
+            raise ValueError(
+                f"probe {text(row, 'owner')}/{text(row, 'test')}: its 'Probe results:' block "
+                "has no result line this parser reads"
+            )
         records.append(
             Probe(
                 name=f"{text(row, 'owner')}/{text(row, 'test')}",
@@ -109,21 +104,20 @@ def _url_host(target: str | None) -> str | None:
     return n.ip_or_none(urlsplit(target).hostname)
 
 
-def _unicast_vrf(table: str) -> tuple[bool, str | None]:
-    """(is a unicast table, its routing instance): inet.0 -> (True, None),
-    CUST.inet6.0 -> (True, "CUST"), inet.3 / mpls.0 -> (False, None)."""
+def _table_vrf(table: str) -> str | None:
+    """The routing instance a table belongs to: inet.0 / inet6.0 -> None (the default),
+    CUST.inet.0 -> "CUST"; any other table (inet.3, mpls.0, CUST.inet.3) is named whole, so
+    its routes never pass for the default instance's forwarding routes."""
     match = re.fullmatch(r"(?:(.+)\.)?inet6?\.0", table)
-    if not match:
-        return False, None
-    return True, match.group(1)
+    return match.group(1) if match else table
 
 
 def route_table(rows: Rows) -> list[Route]:
     """Fold the "show route" stream; keep each destination's active route (a "*" or "+")
-    with all its next hops, in unicast tables only (inet.3 / mpls.0 are not forwarding
-    tables for the egress design's prefixes)."""
+    with all its next hops. Routes of tables other than the unicast ones (inet.3, mpls.0)
+    carry the table's name as their vrf; MPLS labels are kept as printed."""
     records: list[Route] = []
-    include, vrf = True, None
+    vrf: str | None = None
     prefix: str | None = None
     route: dict[str, Any] | None = None
 
@@ -142,9 +136,7 @@ def route_table(rows: Rows) -> list[Route]:
         if "table" in row:
             close()
             route, prefix = None, None
-            include, vrf = _unicast_vrf(text(row, "table") or "")
-            continue
-        if not include:
+            vrf = _table_vrf(text(row, "table") or "")
             continue
         if "prefix" in row:
             close()
@@ -169,6 +161,51 @@ def route_table(rows: Rows) -> list[Route]:
             route["next_hops"].append(NextHop(interface=text(row, "local_if")))
     close()
     return records
+
+
+def forwarding_table(rows: Rows) -> list[Route]:
+    """Fold "show route forwarding-table": a destination line, then the members of its
+    unilist; "default" is the address family's default route."""
+    routes: list[dict[str, Any]] = []
+    vrf: str | None = None
+    family_default = "0.0.0.0/0"
+    for row in group(rows, "ev"):
+        if "table" in row:
+            table = text(row, "table") or ""
+            instance, _, family = table.rpartition(".")
+            unicast = family in ("inet", "inet6")
+            # named as show route names tables: the default instance's unicast tables are
+            # the default (None), another instance's by the instance, others whole
+            vrf = (None if instance in ("", "default") else instance) if unicast else table
+            family_default = {"inet": "0.0.0.0/0", "inet6": "::/0"}.get(family, "default")
+        elif "dest" in row:
+            dest = text(row, "dest") or ""
+            hops = []
+            if "nh" in row or "netif" in row:
+                hops.append(
+                    NextHop(
+                        address=n.ip_or_none(text(row, "nh")),
+                        interface=text(row, "netif"),
+                        selected=True,
+                    )
+                )
+            routes.append(
+                {
+                    "prefix": family_default if dest == "default" else n.prefix(dest),
+                    "vrf": vrf,
+                    "protocol": text(row, "type"),
+                    "next_hops": hops,
+                }
+            )
+        elif "member" in row and routes:
+            routes[-1]["next_hops"].append(
+                NextHop(
+                    address=n.ip_or_none(text(row, "member")),
+                    interface=text(row, "netif"),
+                    selected=True,
+                )
+            )
+    return [Route(**route) for route in routes]
 
 
 _LOCAL_NODE = re.compile(r"\{[a-z\-]+:(node\d+)\}")

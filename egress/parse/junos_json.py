@@ -64,3 +64,36 @@ def interfaces_terse(text: str) -> Rows:
             for logical in _children(physical, "logical-interface"):
                 events += _interface_rows(logical)
     return {"ev": events}
+
+
+def route_information(text: str) -> Rows:
+    """The "show route" line stream from its JSON form (``route-information`` as the XML
+    reader reads it: tables, destinations, entries, next hops)."""
+    events: list[dict[str, Any]] = []
+    for info in _children(_document(text), "route-information"):
+        for table in _children(info, "route-table"):
+            events.append({"table": _leaf(table, "table-name") or ""})
+            for rt in _children(table, "rt"):
+                destination = _leaf(rt, "rt-destination") or ""
+                length = _leaf(rt, "rt-prefix-length")
+                events.append({"prefix": f"{destination}/{length}" if length else destination})
+                for entry in _children(rt, "rt-entry"):
+                    event = {"protocol": _leaf(entry, "protocol-name") or ""}
+                    if _leaf(entry, "active-tag"):
+                        event["active"] = _leaf(entry, "active-tag") or ""
+                    events.append(event)
+                    for hop in _children(entry, "nh"):
+                        local = _leaf(hop, "nh-local-interface")
+                        if local:
+                            events.append({"local_if": local})
+                            continue
+                        row = {
+                            k: v
+                            for k, v in (("nh", _leaf(hop, "to")), ("nh_if", _leaf(hop, "via")))
+                            if v
+                        }
+                        if "selected-next-hop" in hop:
+                            row["selected"] = ">"
+                        if row:
+                            events.append(row)
+    return {"ev": events}

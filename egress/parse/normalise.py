@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Final, TypeVar
 
@@ -137,6 +138,7 @@ _PROBE_TYPES: Final[dict[str, ProbeType]] = {
     "icmp": "icmp",
     "icmpecho": "icmp",  # IOS IP SLA
     "icmpping": "icmp",  # Junos RPM
+    "icmppingtimestamp": "icmp",  # Junos RPM, ICMP timestamp requests
     "icmpjitter": "icmp",
     "ping": "icmp",  # FortiOS link-monitor
     "tcp": "tcp",
@@ -386,3 +388,18 @@ def key_values(text: str) -> dict[str, str]:
     {'id': '1', 'iif': '7(port2)', 'sport': '0-65535', 'gwy': '10.0.0.1'}
     """
     return dict(re.findall(r"([\w\-]+)=(\S+)", text))
+
+
+def first_vip(addresses: Sequence[str | None]) -> str | None:
+    """The group's virtual address: the first one that is not IPv6 link-local.
+
+    An IPv6 group lists its link-local virtual address (fe80::200:5eff:fe00:2xx) before the
+    global one(s); the global address is the gateway the hosts use, so it is the one reported.
+    The link-local address is returned only when the group has nothing else.
+
+    >>> first_vip(["FE80::1", "17::154/64"]), first_vip(["10.0.0.1"]), first_vip([])
+    ('17::154', '10.0.0.1', None)
+    """
+    vips = [ip for ip in (ip_or_none(a.split("/")[0]) for a in addresses if a) if ip]
+    routable = (ip for ip in vips if not (":" in ip and ipaddress.ip_address(ip).is_link_local))
+    return next(routable, vips[0] if vips else None)

@@ -48,6 +48,17 @@ def normalise_command(command: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class RecordLine:
+    """Lines that are records: each one matching ``pattern`` (its ``key`` group) must come
+    out of the template as a row of ``group`` whose ``field`` has that value, or the parse
+    fails naming the line. Headers, legends and blank lines never match a pattern."""
+
+    pattern: str
+    group: str
+    field: str
+
+
+@dataclass(frozen=True, slots=True)
 class ParserSpec:
     platform: str
     command: str
@@ -56,6 +67,12 @@ class ParserSpec:
     # None: the text is read by ``reader`` (XML) instead of a TTP template
     reader: Reader | None = None
     aliases: tuple[str, ...] = ()
+    # argument forms printing the same layout, as regular expressions over the normalised
+    # command ("show ip route vrf X", "show route table inet.3 10.0.0.0/8"); the exact
+    # command and aliases are tried first
+    patterns: tuple[str, ...] = ()
+    # lines that must each yield a row (a record the template cannot read is an error)
+    record_lines: tuple[RecordLine, ...] = ()
     # False where a template relies on indentation (none does today; see engine.dedent_lines)
     dedent: bool = True
 
@@ -69,21 +86,72 @@ class ParserSpec:
         return root / self.platform / "parse" / f"{self.slug}.ttp"
 
 
+# an IPv4 address, and the route sources "show ip route <source>" filters on
+_V4 = r"\d{1,3}(?:\.\d{1,3}){3}"
+_IOS_ROUTE_SOURCES = (
+    "static|connected|bgp(?: \\d+)?|ospf(?: \\d+)?|eigrp(?: \\d+)?|rip|isis|summary"
+)
+
+
 _SPECS: tuple[ParserSpec, ...] = (
     # --- Cisco IOS / IOS-XE -------------------------------------------------------------
     ParserSpec("ios", "show vrrp brief", "vrrp", ios.vrrp, aliases=("show vrrp brief all",)),
     ParserSpec("ios", "show vrrp", "vrrp", ios.vrrp, aliases=("show vrrp all", "show vrrp detail")),
     ParserSpec("ios", "show bfd neighbors details", "bfd", ios.bfd),
-    ParserSpec("ios", "show ip sla statistics", "probe", ios.sla_statistics),
-    ParserSpec("ios", "show ip sla summary", "probe", ios.sla_summary),
-    ParserSpec("ios", "show track", "track", ios.track),
-    ParserSpec("ios", "show ip route", "route", ios.route_table, aliases=("show ip route static",)),
+    ParserSpec(
+        "ios",
+        "show ip sla statistics",
+        "probe",
+        ios.sla_statistics,
+        # "details" adds lines (thresholds, operational state) to the same blocks
+        aliases=("show ip sla statistics details",),
+        patterns=(r"show ip sla statistics \d+(?: details)?",),
+    ),
+    ParserSpec(
+        "ios",
+        "show ip sla summary",
+        "probe",
+        ios.sla_summary,
+        record_lines=(RecordLine(r"^[*^~]?(?P<key>\d+)\s+\S+\s+\S+\s+\S+", "sla", "id"),),
+    ),
+    ParserSpec(
+        "ios",
+        "show track",
+        "track",
+        ios.track,
+        patterns=(r"show track \d+",),
+        record_lines=(RecordLine(r"^Track (?P<key>\d+)$", "track", "id"),),
+    ),
+    ParserSpec(
+        "ios",
+        "show track brief",
+        "track",
+        ios.track_brief,
+        record_lines=(
+            RecordLine(
+                r"^(?P<key>\d+)\s+(?:ip sla|ip route|interface|list|application|stub-object)\b",
+                "track",
+                "id",
+            ),
+        ),
+    ),
+    ParserSpec(
+        "ios",
+        "show ip route",
+        "route",
+        ios.route_table,
+        aliases=("show ip route static",),
+        # a VRF's table, or only the routes of one protocol: the same table layout
+        patterns=(rf"show ip route(?: vrf \S+)?(?: (?:{_IOS_ROUTE_SOURCES}))?",),
+    ),
     ParserSpec(
         "ios",
         "show ip route 0.0.0.0",
         "route",
         ios.route_entry,
         aliases=("show ip route 0.0.0.0 0.0.0.0",),
+        # "show ip route [vrf X] <address> [<mask>]": one prefix's routing descriptor blocks
+        patterns=(rf"show ip route(?: vrf \S+)? {_V4}(?: {_V4})?",),
     ),
     ParserSpec("ios", "show route-map", "pbr", ios.route_map, aliases=("show route-map all",)),
     ParserSpec("ios", "show ip policy", "pbr", ios.ip_policy),
@@ -105,7 +173,17 @@ _SPECS: tuple[ParserSpec, ...] = (
         "show bfd session detail",
         "bfd",
         junos.bfd,
-        aliases=("show bfd session extensive",),
+        record_lines=(
+            RecordLine(
+                r"^(?P<key>(?:\d{1,3}\.){3}\d{1,3}|[0-9a-fA-F]*:[0-9a-fA-F:.]+)\s+"
+                r"(?:Up|Down|Init|AdminDown|Failing)\s",
+                "bfd",
+                "peer",
+            ),
+        ),
+        # the plain form prints the same session lines without the client lines
+        aliases=("show bfd session extensive", "show bfd session"),
+        patterns=(r"show bfd session address \S+ (?:detail|extensive)",),
     ),
     ParserSpec(
         "junos",
@@ -114,8 +192,15 @@ _SPECS: tuple[ParserSpec, ...] = (
         junos.bfd,
         reader=junos_xml.bfd_sessions,
         aliases=("show bfd session extensive | display xml",),
+        patterns=(r"show bfd session(?: address \S+)?(?: detail| extensive)? \| display xml",),
     ),
-    ParserSpec("junos", "show services rpm probe-results", "probe", junos.rpm),
+    ParserSpec(
+        "junos",
+        "show services rpm probe-results",
+        "probe",
+        junos.rpm,
+        record_lines=(RecordLine(r"^Owner: (?P<key>[^,]+), Test: ", "rpm", "owner"),),
+    ),
     ParserSpec(
         "junos",
         "show services rpm probe-results | display xml",
@@ -129,6 +214,9 @@ _SPECS: tuple[ParserSpec, ...] = (
         "route",
         junos.route_table,
         aliases=("show route 0.0.0.0/0", "show route 0.0.0.0/0 exact", "show route table inet.0"),
+        # any selection of routes (a table, a protocol, a destination) prints the same
+        # layout; "show route forwarding-table" is another command (a different layout)
+        patterns=(r"show route(?! forwarding-table| summary)(?: [^|]*)?",),
     ),
     ParserSpec(
         "junos",
@@ -137,6 +225,22 @@ _SPECS: tuple[ParserSpec, ...] = (
         junos.route_table,
         reader=junos_xml.route_information,
         aliases=("show route 0.0.0.0/0 | display xml", "show route 0.0.0.0/0 exact | display xml"),
+        patterns=(r"show route(?! forwarding-table| summary)(?: [^|]*)? \| display xml",),
+    ),
+    ParserSpec(
+        "junos",
+        "show route | display json",
+        "route",
+        junos.route_table,
+        reader=junos_json.route_information,
+        patterns=(r"show route(?! forwarding-table| summary)(?: [^|]*)? \| display json",),
+    ),
+    ParserSpec(
+        "junos",
+        "show route forwarding-table",
+        "route",
+        junos.forwarding_table,
+        patterns=(r"show route forwarding-table(?: [^|]*)?",),
     ),
     ParserSpec("junos", "show chassis cluster status", "ha", junos.cluster_status),
     ParserSpec(
@@ -146,7 +250,13 @@ _SPECS: tuple[ParserSpec, ...] = (
         junos.cluster_status,
         reader=junos_xml.cluster_status,
     ),
-    ParserSpec("junos", "show interfaces terse", "interface", junos.interfaces_terse),
+    ParserSpec(
+        "junos",
+        "show interfaces terse",
+        "interface",
+        junos.interfaces_terse,
+        patterns=(r"show interfaces terse [^|\s]+",),
+    ),
     ParserSpec("junos", "show interfaces filters", "pbr", junos.interface_filters),
     ParserSpec(
         "junos",
@@ -159,8 +269,43 @@ _SPECS: tuple[ParserSpec, ...] = (
     ParserSpec("fortios", "get router info vrrp", "vrrp", fortios.vrrp),
     ParserSpec("fortios", "get router info bfd neighbor", "bfd", fortios.bfd),
     ParserSpec("fortios", "diagnose sys link-monitor status", "probe", fortios.link_monitor),
-    ParserSpec("fortios", "get router info routing-table all", "route", fortios.route_table),
-    ParserSpec("fortios", "get system ha status", "ha", fortios.ha_status),
+    ParserSpec(
+        "fortios",
+        "get router info routing-table all",
+        "route",
+        fortios.route_table,
+        # a route line: its code, then its prefix (legend lines carry no prefix)
+        record_lines=(
+            RecordLine(
+                r"^[A-Za-z][A-Za-z0-9*]{0,3}(?: [A-Za-z][A-Za-z0-9]?)?\s+"
+                r"(?P<key>\d+\.\d+\.\d+\.\d+/\d+)\s",
+                "ev",
+                "prefix",
+            ),
+        ),
+        # one protocol's routes, or every route with its details: the same route lines
+        aliases=(
+            "get router info routing-table details",
+            "get router info routing-table bgp",
+            "get router info routing-table static",
+            "get router info routing-table connected",
+        ),
+    ),
+    ParserSpec(
+        "fortios",
+        "get system ha status",
+        "ha",
+        fortios.ha_status,
+        # a member line names host and serial ("Primary : fw-a, FG100..., HA cluster index =
+        # 0"); the vcluster lines below it name only the serial
+        record_lines=(
+            RecordLine(
+                r"^\S+\s*:\s*\S+?\s*,\s*(?P<key>\S+),\s*(?:HA )?cluster index = \d+",
+                "members",
+                "serial",
+            ),
+        ),
+    ),
     ParserSpec("fortios", "diagnose sys ha checksum cluster", "ha", fortios.ha_checksum),
     ParserSpec("fortios", "diagnose sys session sync", "ha", fortios.session_sync),
     ParserSpec("fortios", "diagnose firewall proute list", "pbr", fortios.proute),
@@ -184,6 +329,19 @@ _BY_COMMAND = _index(_SPECS)
 PLATFORMS: tuple[str, ...] = tuple(dict.fromkeys(spec.platform for spec in _SPECS))
 
 
+_PATTERNS: tuple[tuple[str, re.Pattern[str], ParserSpec], ...] = tuple(
+    (spec.platform, re.compile(pattern), spec) for spec in _SPECS for pattern in spec.patterns
+)
+
+
+def _by_pattern(platform: str, command: str) -> ParserSpec | None:
+    """The parser whose argument form matches the whole command (first registered wins)."""
+    return next(
+        (spec for plat, rx, spec in _PATTERNS if plat == platform and rx.fullmatch(command)),
+        None,
+    )
+
+
 def known_commands(platform: str) -> list[str]:
     """Every command (aliases included) a platform's output can be parsed for."""
     return sorted(cmd for (plat, cmd) in _BY_COMMAND if plat == platform)
@@ -197,7 +355,8 @@ def lookup(*, platform: str, command: str) -> ParserSpec:
             f"unknown platform {platform!r}",
             hint=f"use one of: {', '.join(PLATFORMS)}",
         )
-    spec = _BY_COMMAND.get((platform, normalise_command(command)))
+    normalised = normalise_command(command)
+    spec = _BY_COMMAND.get((platform, normalised)) or _by_pattern(platform, normalised)
     if spec is None:
         known = "\n    ".join(known_commands(platform))
         raise InputError(

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
 from egress.lab.control import lab_down, lab_up
 from egress.lab.spec import LabSpec
@@ -39,13 +42,37 @@ class Lab:
         ]
 
 
-@pytest.fixture
-def lab(tmp_path: Path) -> Iterator[Lab]:
+@contextmanager
+def lab_of(tmp_path: Path, *, releases: Mapping[str, str] | None = None) -> Iterator[Lab]:
+    """A fresh lab of (a copy of) the example inventory; ``releases`` sets hosts'
+    ``os_release`` in that copy first, so the lab's devices run (and print) those releases."""
     inventory = tmp_path / "inventory"
     shutil.copytree(EXAMPLE_INVENTORY, inventory)
+    if releases:
+        hosts = inventory / "hosts.yaml"
+        data = yaml.safe_load(hosts.read_text())
+        for host, release in releases.items():
+            data[host]["data"]["os_release"] = release
+        hosts.write_text(yaml.safe_dump(data, sort_keys=False))
     state = tmp_path / "lab"
     spec = lab_up(inventory=inventory, state_dir=state, time_scale=TIME_SCALE)
     try:
         yield Lab(state=state, inventory=inventory, changes=tmp_path / "changes", spec=spec)
     finally:
         lab_down(state)
+
+
+@pytest.fixture
+def lab(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Lab]:
+    """The example inventory's lab; parametrized indirectly with {host: release} it runs those
+    hosts on those releases (see ``releases_of``)."""
+    with lab_of(tmp_path, releases=getattr(request, "param", None)) as running:
+        yield running
+
+
+def releases_of(hosts: tuple[str, ...], *releases: str) -> Any:
+    """``@releases_of(HOSTS, "16.12.5", "17.9.4a")`` runs a test once per release, ``hosts``
+    on that release (the lab fixture parametrized indirectly)."""
+    return pytest.mark.parametrize(
+        "lab", [{h: r for h in hosts} for r in releases], indirect=True, ids=list(releases)
+    )

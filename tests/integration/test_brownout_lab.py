@@ -6,12 +6,13 @@ probe, must move to the peer on every platform of an active-standby site."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from egress.lab.control import set_upstream
-from tests.integration.conftest import Lab
+from tests.integration.conftest import Lab, lab_of
 from tests.integration.deploy.helpers import egress, failing_checks, summary, validate_json
 
 
@@ -92,8 +93,27 @@ def _bfd(report: dict[str, Any], host: str, gateway: str) -> dict[str, Any]:
     )
 
 
-@pytest.mark.parametrize("site", SITES, ids=[s.name for s in SITES])
-def test_a_brownout_of_the_primary_link_hands_vrrp_to_the_peer(lab: Lab, site: Site) -> None:
+# Each site runs once on the oldest and once on the newest release train egress reads for its
+# platform (the example inventory's own releases are among them): the lab prints each
+# release's layouts, so the brownout is proven on every layout family validate reads.
+RELEASES = {
+    "fra": ("16.12.5", "17.9.4a"),
+    "nyc": ("19.4R3-S9", "22.2R3-S2"),
+    "syd": ("6.0.17", "7.4.3"),
+}
+CASES = [(site, release) for site in SITES for release in RELEASES[site.name]]
+
+
+@pytest.mark.parametrize(("site", "release"), CASES, ids=[f"{s.name}-{r}" for s, r in CASES])
+def test_a_brownout_of_the_primary_link_hands_vrrp_to_the_peer(
+    tmp_path: Path, site: Site, release: str
+) -> None:
+    with lab_of(tmp_path, releases={h: release for h in site.hosts}) as lab:
+        assert {lab.spec.device(h).os_release for h in site.hosts} == {release}
+        _brownout(lab, site)
+
+
+def _brownout(lab: Lab, site: Site) -> None:
     if site.make_active_standby:
         _active_standby(lab, site.name)
     primary, secondary = site.hosts

@@ -18,7 +18,7 @@ from egress.configtext import normalise
 from egress.lab.control import set_fault
 from egress.lab.server import LINKS_FILE
 from tests.conftest import REPO
-from tests.integration.conftest import Lab
+from tests.integration.conftest import Lab, releases_of
 from tests.integration.deploy.helpers import (
     device_secrets,
     egress,
@@ -206,6 +206,7 @@ def _rows(change: Path, host: str, label: str) -> list[dict[str, Any]]:
     return rows
 
 
+@releases_of(("fra-edge-01", "fra-edge-02"), "16.12.5", "17.9.4a")
 def test_failover_drill_cuts_validates_restores_and_validates_again(
     lab: Lab, tmp_path: Path
 ) -> None:

@@ -5,12 +5,14 @@ compare with the intent — healthy, with an ISP link cut, and in a failover dri
 from __future__ import annotations
 
 from egress.lab.control import set_link
-from tests.integration.conftest import Lab
+from tests.integration.conftest import Lab, releases_of
 from tests.integration.deploy.helpers import egress, failing_checks, summary, validate_json
 
 SYD = ("syd-fgt-01", "syd-fgt-02")
+SIN = ("sin-fgt-01", "sin-fgt-02")
 
 
+@releases_of(SYD, "6.0.17", "7.4.3")
 def test_the_fgsp_pair_validates_then_a_cut_link_and_a_drill_show_up(lab: Lab) -> None:
     commit = egress(
         "commit", *lab.args(), "--hosts", ",".join(SYD), "--yes", "--json", "--no-post-check"
@@ -65,9 +67,8 @@ def test_the_fgsp_pair_validates_then_a_cut_link_and_a_drill_show_up(lab: Lab) -
     assert drilled["observed"] == "Init"
 
 
-SIN = ("sin-fgt-01", "sin-fgt-02")
 
-
+@releases_of(SIN, "6.0.17", "7.4.3")
 def test_the_fgcp_cluster_validates_and_a_cut_heartbeat_splits_it(lab: Lab) -> None:
     # one commit on the primary: FGCP synchronises the configuration to the secondary
     commit = egress("commit", *lab.args(), "--hosts", SIN[0], "--yes", "--json", "--no-post-check")

@@ -5,7 +5,7 @@ with the intent — healthy, with an ISP link cut, and in a failover drill."""
 from __future__ import annotations
 
 from egress.lab.control import set_link
-from tests.integration.conftest import Lab
+from tests.integration.conftest import Lab, releases_of
 from tests.integration.deploy.helpers import (
     commit_on_device,
     egress,
@@ -20,6 +20,7 @@ NYC = ("nyc-srx-01", "nyc-srx-02")
 LON = ("lon-srx-01", "lon-srx-02")
 
 
+@releases_of((*NYC, *LON), "19.4R3-S9", "22.2R3-S2")
 def test_the_design_validates_then_a_cut_link_and_a_drill_show_up(lab: Lab) -> None:
     # the nyc pair and the lon cluster's primary; the cluster mirrors node0's config to node1
     commit = egress(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 from ipaddress import IPv4Address
 from typing import Any
 
@@ -263,3 +264,20 @@ def test_platforms_without_zones_carry_none_and_refuse_the_setting() -> None:
 def test_a_zone_name_that_would_inject_config_is_refused(name: str) -> None:
     with pytest.raises(ValueError, match="security_zones"):
         Site.model_validate(_site("nyc", security_zones={"lan": name}))
+
+
+def test_an_os_release_outside_the_platforms_trains_is_refused_naming_host_and_field() -> None:
+    from egress.platforms import PLATFORMS
+
+    assert PLATFORMS["junos"].release_train("22.2R3-S2") == "22.2"
+    assert PLATFORMS["fortios"].release_train("v7.4.3") == "7.4"
+    assert PLATFORMS["ios"].release_train("16.12.5") == "16.12"
+    members = _members("nyc-", "junos")
+    assert {m.design.os_release for m in members} == {"19.4R3-S9"}
+    bad = dataclasses.replace(
+        members[0], design=members[0].design.model_copy(update={"os_release": "12.1X46"})
+    )
+    with pytest.raises(DesignError) as caught:
+        build_site_intents(Site.model_validate(_site("nyc")), [bad, members[1]])
+    assert caught.value.location.field == "data.os_release", caught.value.location
+    assert "nyc-srx-01" in str(caught.value.location.host)

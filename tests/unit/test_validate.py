@@ -204,3 +204,28 @@ def test_junos_pbr_fails_naming_interface_and_filter_when_not_attached() -> None
     # another filter on the LAN unit is named in what was observed
     other = [Pbr(name="PROTECT", interfaces=("ge-0/0/1.0",))]
     assert _junos_pbr("nyc-srx-01", other) == [(*expected, "input filter PROTECT", False)]
+
+
+def test_junos_ecmp_counts_every_next_hop_of_the_route_not_only_the_one_marked() -> None:
+    # real Junos marks exactly one next hop ">" in "show route" even when load-balance
+    # per-packet installs both in the forwarding table (the lab prints it so: lab__nyc_ecmp)
+    intent = INTENTS["nyc-srx-01"]
+    assert intent.ecmp is not None
+    gateways = sorted(u.gateway for u in intent.uplinks)
+    parsed = _healthy("nyc-srx-01")
+    parsed["routing"] = [
+        Route(
+            prefix="0.0.0.0/0",
+            next_hops=tuple(
+                NextHop(address=g, interface=f"ge-0/0/{n}.0", selected=n == 0)
+                for n, g in enumerate(gateways)
+            ),
+        )
+    ]
+    (route,) = [c for c in evaluate(intent, parsed) if c.feature == "routing"]
+    assert route.passed, route
+    parsed["routing"] = [
+        Route(prefix="0.0.0.0/0", next_hops=(NextHop(address=gateways[0], selected=True),))
+    ]
+    (route,) = [c for c in evaluate(intent, parsed) if c.feature == "routing"]
+    assert not route.passed and route.observed == gateways[0]

@@ -23,6 +23,7 @@ import asyncssh
 from egress.lab.fortios import oper_cli, show
 from egress.lab.fortios.engine import ConfigSession, incomplete, parse_error
 from egress.lab.fortios.schema import lookup, resolve_word
+from egress.platforms import PLATFORMS
 from napalm_fortios.tree import ConfigSyntaxError, Node, Token, tokenize
 
 if TYPE_CHECKING:
@@ -252,7 +253,9 @@ class FortiOSShell:
         fixed: dict[str, Callable[[], list[str]]] = {
             "system status": lambda: show.get_system_status(running, self.device.identity, now=now),
             "system interface": lambda: show.get_system_interface(
-                running, link_up=self._link_state()
+                running,
+                link_up=self._link_state(),
+                release=self.device.os_release or PLATFORMS["fortios"].default_release,
             ),
             "system ha status": lambda: show.get_system_ha_status(
                 running, self.device.identity, now=now

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from egress.lab import brownfield
-from egress.lab.base import LabDevice
+from egress.lab.base import LabDevice, management_address
 from egress.lab.fortios import cli
 from egress.lab.fortios.cli import FortiOSShell
 from egress.lab.fortios.facts import facts_from_config
@@ -54,7 +54,8 @@ def base_config(hostname: str) -> str:
         lines = [f'    edit "port{index}"', '        set vdom "root"']
         if index == 1:
             lines += [
-                "        set ip 192.168.1.99 255.255.255.0",
+                # each lab FortiGate has its own management address (management_address)
+                f"        set ip {management_address(hostname, network='192.168')} 255.255.255.0",
                 "        set allowaccess ping https ssh http fgfm",
                 "        set role lan",
             ]
@@ -297,7 +298,9 @@ class FortiOSDevice(LabDevice):
 
     @property
     def identity(self) -> SystemIdentity:
-        return SystemIdentity.for_device(self.name, hostname=self.hostname, booted=self.booted)
+        return SystemIdentity.for_device(
+            self.name, hostname=self.hostname, booted=self.booted, release=self.os_release
+        )
 
     # -- serving ------------------------------------------------------------------------
     def server_options(self) -> dict[str, Any]:

@@ -112,6 +112,8 @@ def _probe(name: str, entry: Node) -> ProbeFacts:
         source_interface=entry.value("srcintf") or None,
         gateway=_ip(entry.value("gateway-ip")),
         port=int(port) if port else None,
+        # link-monitor "interval" counts milliseconds (7.x; FortiOS default 500)
+        frequency_s=int(entry.value("interval", "500")) // 1000 or None,
     )
 
 

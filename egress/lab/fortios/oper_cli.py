@@ -11,9 +11,10 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from egress.lab.fortios import oper, oper_ha
+from egress.lab.fortios import oper, oper_ha, show
 from egress.lab.fortios.schema import resolve_word
 from egress.lab.world import DeviceFacts, OpState, Topology, simulate
+from egress.platforms import PLATFORMS
 
 if TYPE_CHECKING:
     from egress.lab.fortios.device import FortiOSDevice
@@ -29,7 +30,19 @@ def network_state(device: FortiOSDevice) -> tuple[DeviceFacts, OpState]:
     return facts, simulate({device.name: facts}, Topology(segments=()))[device.name]
 
 
+def _system_status(
+    device: FortiOSDevice, facts: DeviceFacts, op: OpState, now: datetime
+) -> list[str]:
+    # the HA mode line names this member's role: the simulation's, not always "primary"
+    primary = op.ha is None or op.ha.local_role in ("Primary", "Standalone")
+    release = device.os_release or PLATFORMS["fortios"].default_release
+    return show.get_system_status(
+        device.running, device.identity, now=now, primary=primary, release=release
+    )
+
+
 GET: dict[tuple[str, ...], Renderer] = {
+    ("system", "status"): _system_status,
     ("router", "info", "vrrp"): lambda d, f, o, now: oper.get_router_info_vrrp(
         f, o, root=d.running
     ),
@@ -40,7 +53,7 @@ GET: dict[tuple[str, ...], Renderer] = {
         oper.get_router_info_routing_table_all(f, o)
     ),
     ("system", "ha", "status"): lambda d, f, o, now: oper_ha.get_system_ha_status(
-        f, o, root=d.running, identity=d.identity, now=now
+        f, o, root=d.running, identity=d.identity, now=now, release=d.os_release
     ),
 }
 

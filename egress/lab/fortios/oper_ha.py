@@ -19,6 +19,7 @@ from datetime import datetime
 from egress.lab.fortios.show import SystemIdentity
 from egress.lab.fortios.show import get_system_ha_status as standalone_status
 from egress.lab.world import DeviceFacts, OpState
+from egress.platforms import PLATFORMS
 from napalm_fortios.tree import Node
 
 # Heartbeat addresses FGCP gives the members (169.254.0.1 on the primary's vcluster line).
@@ -72,6 +73,34 @@ def _dev_stats(names: Sequence[str], down: frozenset[str]) -> list[str]:
     ]
 
 
+def member_line(release: str, primary: bool, hostname: str, serial: str, index: int) -> str:
+    """One member line of "get system ha status", as the release prints it (real captures,
+    ntc-templates' fortinet_get_system_ha_status_*.raw):
+      6.0      "Master: fgt-200d_a, FG200D..., cluster index = 1" / "Slave : ..."
+      6.2-6.4  "Primary : FW, FGXXXX..., HA cluster index = 0"
+      7.x      "Primary     : FGT-fw-a       , FGT40..., HA cluster index = 1" (padded)"""
+    train = PLATFORMS["fortios"].release_train(release or PLATFORMS["fortios"].default_release)
+    if train == "6.0":
+        role = "Master" if primary else "Slave "
+        return f"{role}: {hostname}, {serial}, cluster index = {index}"
+    role = "Primary" if primary else "Secondary"
+    if train.startswith("6."):
+        return f"{role} : {hostname}, {serial}, HA cluster index = {index}"
+    return f"{role:<12}: {hostname:<15}, {serial}, HA cluster index = {index}"
+
+
+def election_reason(release: str, peer: str | None) -> str:
+    """Why the primary was chosen: 7.x words the override comparison against the peer
+    ("because its override priority is larger than peer member FGT40...", ntc-templates'
+    7.0 captures); earlier releases "it has the largest value of override priority"."""
+    train = PLATFORMS["fortios"].release_train(release or PLATFORMS["fortios"].default_release)
+    if peer is None:
+        return "it's the only member in the cluster"
+    if train.startswith("7."):
+        return f"its override priority is larger than peer member {peer}"
+    return "it has the largest value of override priority"
+
+
 def get_system_ha_status(
     facts: DeviceFacts,
     op: OpState,
@@ -79,6 +108,7 @@ def get_system_ha_status(
     root: Node,
     identity: SystemIdentity,
     now: datetime,
+    release: str = "",
 ) -> list[str]:
     """``get system ha status`` from this unit's point of view."""
     if not _is_cluster(root):
@@ -89,11 +119,8 @@ def get_system_ha_status(
     me = members[0]
     primary = next(m for m in members if m.primary)
     since = identity.booted
-    reason = (
-        "it has the largest value of override priority"
-        if len(members) > 1
-        else "it's the only member in the cluster"
-    )
+    peer = next((m.serial for m in members if m is not primary), None)
+    reason = election_reason(release, peer)
     hbdevs = [t for t in (ha.get("hbdev") or ()) if not t.isdigit()]
     monitored = list(ha.get("monitor") or ())
     down = frozenset(i.name for i in facts.interfaces) - op.interfaces_up
@@ -132,8 +159,7 @@ def get_system_ha_status(
     # the cluster index follows the serial numbers, the operating index the roles
     by_serial = sorted(members, key=lambda m: m.serial, reverse=True)
     for m in members:
-        role = "Primary" if m.primary else "Secondary"
-        lines.append(f"{role} : {m.hostname}, {m.serial}, HA cluster index = {by_serial.index(m)}")
+        lines.append(member_line(release, m.primary, m.hostname, m.serial, by_serial.index(m)))
     lines += [
         "number of vcluster: 1",
         # a-p: the secondary stands by; a-a: every member works

@@ -36,10 +36,13 @@ class SystemIdentity:
     booted: datetime = field(default_factory=datetime.now)
 
     @classmethod
-    def for_device(cls, name: str, *, hostname: str, booted: datetime) -> SystemIdentity:
+    def for_device(
+        cls, name: str, *, hostname: str, booted: datetime, release: str = ""
+    ) -> SystemIdentity:
         # Stable per device name so a restart keeps its serial, as hardware does.
         digest = hashlib.sha256(name.encode()).hexdigest().upper()
-        return cls(hostname=hostname, serial=f"FGVMEV{digest[:10]}", booted=booted)
+        version = f"v{release.lstrip('v')}" if release else VERSION  # the inventory's release
+        return cls(hostname=hostname, serial=f"FGVMEV{digest[:10]}", booted=booted, version=version)
 
     @property
     def version_line(self) -> str:
@@ -202,11 +205,22 @@ _INTERFACE_TAIL = (
 )
 
 
-def get_system_interface(root: Node, *, link_up: Mapping[str, bool] | None = None) -> list[str]:
-    """``get system interface`` in the FortiOS 7.x layout (one ``== [ name ]`` + one line).
+# Releases that print "management-ip: A M" before "ip:" on every interface with a mode
+# (ntc-templates' fortinet_get_system_interface 5.6, 6.0, 6.2 and 7.0 captures; their 6.4.2
+# and 7.4 captures do not print it)
+_MANAGEMENT_IP_TRAINS = frozenset({"5.6", "6.0", "6.2", "7.0"})
+
+
+def get_system_interface(
+    root: Node, *, link_up: Mapping[str, bool] | None = None, release: str = "7.2"
+) -> list[str]:
+    """``get system interface`` (one ``== [ name ]`` + one line per interface) as ``release``
+    prints it.
 
     ``link_up`` (from the lab's link simulator) turns an administratively up port down.
     """
+    major, _, rest = release.lstrip("v").partition(".")
+    management_ip = f"{major}.{rest.split('.')[0]}" in _MANAGEMENT_IP_TRAINS
     table = root.block("system interface") or Node(is_table=True)
     lines: list[str] = []
     for name, entry in table.entries.items():
@@ -218,6 +232,8 @@ def get_system_interface(root: Node, *, link_up: Mapping[str, bool] | None = Non
         parts = [f"name: {name}   "]
         if kind not in ("tunnel", "loopback"):
             parts.append(f"mode: {entry.value('mode', 'static')}    ")
+            if management_ip:
+                parts.append(f"management-ip: {entry.value('management-ip', '0.0.0.0 0.0.0.0')}   ")
         parts.append(f"ip: {ip}   ")
         parts.append(f"status: {status}    ")
         parts.append(f"netbios-forward: {entry.value('netbios-forward', 'disable')}    ")
@@ -231,11 +247,27 @@ def get_system_interface(root: Node, *, link_up: Mapping[str, bool] | None = Non
     return lines
 
 
-def get_system_status(root: Node, identity: SystemIdentity, *, now: datetime) -> list[str]:
-    """``get system status`` as a FortiGate-VM64 on 7.2 prints it."""
+# "Current HA mode: a-p, <role>": 6.x words the roles master/backup, 7.x primary/secondary
+# (ntc-templates' fortinet_get_system_status captures: "a-p, master" on 6.2, "a-p, primary"
+# on 7.0; "a-p, backup" on a 6.x secondary)
+_HA_ROLE_WORDS = {"6": ("master", "backup"), "7": ("primary", "secondary")}
+
+
+def get_system_status(
+    root: Node,
+    identity: SystemIdentity,
+    *,
+    now: datetime,
+    primary: bool = True,
+    release: str = "7.2",
+) -> list[str]:
+    """``get system status`` as a FortiGate-VM64 prints it; ``primary`` is this member's HA
+    role, worded as its ``release`` words it."""
     ha = root.block("system ha") or Node()
     mode = ha.value("mode", "standalone")
-    ha_line = "standalone" if mode == "standalone" else f"{mode}, primary"
+    major = release.lstrip("v").split(".")[0]
+    words = _HA_ROLE_WORDS.get(major, _HA_ROLE_WORDS["7"])
+    ha_line = "standalone" if mode == "standalone" else f"{mode}, {words[0 if primary else 1]}"
     hostname = _hostname(root, identity)
     lines = [
         f"Version: {identity.version_line}",

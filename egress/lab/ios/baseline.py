@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 
-from egress.lab.base import LabCredentials
+from egress.lab.base import LabCredentials, management_address
 
 NICS = 6  # GigabitEthernet1 is management, 2..6 are free for the egress design
 
@@ -20,7 +20,7 @@ def _type9(password: str, *, salt: str) -> str:
     return f"$9${salt}${base64.b64encode(digest).decode().rstrip('=')}"
 
 
-def base_config(name: str, *, credentials: LabCredentials, mgmt_octet: int = 11) -> str:
+def base_config(name: str, *, credentials: LabCredentials) -> str:
     interfaces = []
     for index in range(2, NICS + 1):
         interfaces.append(
@@ -70,7 +70,7 @@ redundancy
 interface GigabitEthernet1
  description OOB management
  vrf forwarding Mgmt-intf
- ip address 172.31.255.{mgmt_octet} 255.255.255.0
+ ip address {management_address(name, network="172.31")} 255.255.255.0
  negotiation auto
 !
 {lines}

@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 import asyncssh
 
 from egress.lab import brownfield
-from egress.lab.base import LabDevice
+from egress.lab.base import LabDevice, serial_suffix
 from egress.lab.ios import rules
 from egress.lab.ios.archive import ArchiveLog, RevertTimer, archive_settings
 from egress.lab.ios.baseline import base_config
@@ -29,6 +29,7 @@ from egress.lab.ios.filesystem import Flash, FlashPathError, split_path
 from egress.lab.ios.scp import scp_sink, scp_target
 from egress.lab.ios.show import DeviceState, saved_config
 from egress.lab.world import DeviceFacts, OpState, Topology, simulate
+from egress.platforms import PLATFORMS
 
 STARTUP_FILE = "startup-config"
 RUNNING_FILE = "running-config"
@@ -110,7 +111,12 @@ class IosDevice(LabDevice):
             for c in self.running.top("interface ")
             if world is not None and not world.link_up(self.name, name := c.text.split()[1])
         )
-        return DeviceState(boot_time=self.boot_time, links_down=down)
+        # a C8000V's serial is "9" and ten more characters; each lab router has its own
+        serial = "9" + serial_suffix(self.name, 10)
+        release = self.os_release or PLATFORMS["ios"].default_release
+        return DeviceState(
+            boot_time=self.boot_time, serial=serial, links_down=down, release=release
+        )
 
     def facts(self) -> DeviceFacts:
         """What this router has configured, for the lab's network simulation."""

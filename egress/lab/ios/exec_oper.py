@@ -11,12 +11,12 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from egress.lab.ios import oper, oper_routing
+from egress.platforms import PLATFORMS
 
 if TYPE_CHECKING:
     from egress.lab.ios.cli import IosSession
 
 Handler = Callable[["IosSession", list[str]], Awaitable[str]]
-_SLA_RUNS = 60  # successes/failures counted since boot: a stable, plausible number
 
 
 def _uptime(session: IosSession) -> float:
@@ -34,7 +34,17 @@ async def _vrrp(session: IosSession, args: list[str]) -> str:
     return oper.show_vrrp(facts, op, uptime_s=_uptime(session))
 
 
+async def _vrrp_detail(session: IosSession, args: list[str]) -> str:
+    facts, op = session.device.network_state()
+    return oper.show_vrrp(facts, op, uptime_s=_uptime(session), detail=True)
+
+
 async def _bfd(session: IosSession, args: list[str]) -> str:
+    _, op = session.device.network_state()
+    return oper.show_bfd_neighbors(op)
+
+
+async def _bfd_details(session: IosSession, args: list[str]) -> str:
     facts, op = session.device.network_state()
     return oper.show_bfd_neighbors_details(facts, op, uptime_s=_uptime(session))
 
@@ -44,16 +54,24 @@ async def _sla_statistics(session: IosSession, args: list[str]) -> str:
     if args and args[0].isdigit():
         only = tuple(p for p in facts.probes if p.id == int(args[0]))
         facts = dataclasses.replace(facts, probes=only)
-    return oper.show_ip_sla_statistics(facts, op, now=session.device.now(), runs=_SLA_RUNS)
+    return oper.show_ip_sla_statistics(
+        facts, op, now=session.device.now(), uptime_s=_uptime(session)
+    )
 
 
 async def _sla_summary(session: IosSession, args: list[str]) -> str:
     facts, op = session.device.network_state()
-    return oper.show_ip_sla_summary(facts, op)
+    # older IOS-XE (16.x) prints the summary with a State column (issue 12's "older IOS-XE"
+    # layout; genieparser's capture of it); 17.x the code-prefixed one
+    release = session.device.os_release or PLATFORMS["ios"].default_release
+    old = int(PLATFORMS["ios"].release_train(release).split(".")[0]) < 17
+    return oper.show_ip_sla_summary(facts, op, state_column=old)
 
 
 async def _track(session: IosSession, args: list[str]) -> str:
     facts, op = session.device.network_state()
+    if args[:1] == ["brief"]:
+        return oper.show_track_brief(facts, op, uptime_s=_uptime(session))
     return oper.show_track(facts, op, uptime_s=_uptime(session))
 
 
@@ -91,15 +109,18 @@ async def _redundancy_group(session: IosSession, args: list[str]) -> str:
     app = redundancy.child("application redundancy") if redundancy else None
     for group in app.top("group ") if app else []:
         name = next((c.text.split(None, 1)[1] for c in group.top("name ")), "")
-    return oper_routing.show_redundancy_application_group(facts, op, name=name)
+    return oper_routing.show_redundancy_application_group(
+        facts, op, name=name, uptime_s=_uptime(session)
+    )
 
 
 HANDLERS: dict[tuple[str, ...], Handler] = {
     ("show", "vrrp"): _vrrp,
     ("show", "vrrp", "all"): _vrrp,
-    ("show", "vrrp", "detail"): _vrrp,
+    ("show", "vrrp", "detail"): _vrrp_detail,
     ("show", "vrrp", "brief"): _vrrp_brief,
     ("show", "bfd", "neighbors"): _bfd,
+    ("show", "bfd", "neighbors", "details"): _bfd_details,
     ("show", "ip", "sla", "statistics"): _sla_statistics,
     ("show", "ip", "sla", "summary"): _sla_summary,
     ("show", "track"): _track,

@@ -161,9 +161,20 @@ def _probes(root: Node, interfaces: list[Node]) -> tuple[ProbeFacts, ...]:
                 port=port,
                 track_id=tracks.get(number),
                 id=number,
+                frequency_s=_frequency(sla),
             )
         )
     return tuple(probes)
+
+
+def _frequency(sla: Node) -> int | None:
+    """The operation's ``frequency N`` (seconds): under ``ip sla N`` (as running-config
+    prints it) or under its operation line (as some configs nest it)."""
+    for node in (sla, *sla.children):
+        found = node.top("frequency ")
+        if found and found[0].text.split()[1].isdigit():
+            return int(found[0].text.split()[1])
+    return None
 
 
 def _probe_operation(

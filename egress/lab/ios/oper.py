@@ -14,7 +14,7 @@ from ipaddress import IPv4Address
 
 from netutils.interface import abbreviated_interface_name
 
-from egress.lab.world import DeviceFacts, OpState, ProbeFacts, ProbeState
+from egress.lab.world import BfdState, DeviceFacts, OpState, ProbeFacts, ProbeState
 
 _SLA_TYPES = {"icmp": "icmp-echo", "tcp": "tcp-connect", "http": "http"}
 
@@ -77,7 +77,44 @@ def show_vrrp_brief(facts: DeviceFacts, op: OpState) -> str:
     return "\n".join(lines) + "\n"
 
 
-def show_vrrp(facts: DeviceFacts, op: OpState, *, uptime_s: float) -> str:
+_STATE_REASON = {"Master": "VRRP_MASTER_NO_RESP", "Backup": "VRRP_PREEMPT", "Init": "VRRP_INIT"}
+
+
+def _vrrp_counters(state_name: str, *, uptime_s: float) -> list[str]:
+    """The advert and transition counters "show vrrp detail" ends each group with (layout
+    of genieparser's IOS-XE ShowVrrpDetail capture): a master sends one advert per
+    interval, a backup hears one; they grow with the time the group has been up."""
+    adverts = int(uptime_s * 1000 // _ADVERT_MS)
+    sent, heard = (adverts, 0) if state_name == "Master" else (0, adverts)
+    if state_name == "Init":
+        sent = heard = 0
+    to_master = 1 if state_name == "Master" else 0
+    to_backup = 1 if state_name != "Init" else 0
+    return [
+        f"  VRRPv3 Advertisements: sent {sent} (errors 0) - rcvd {heard}",
+        "  VRRPv2 Advertisements: sent 0 (errors 0) - rcvd 0",
+        "  Group Discarded Packets: 0",
+        "    VRRPv2 incompatibility: 0",
+        "    IP Address Owner conflicts: 0",
+        "    Invalid address count: 0",
+        "    IP address configuration mismatch : 0",
+        "    Invalid Advert Interval: 0",
+        "    Adverts received in Init state: 0",
+        "    Invalid group other reason: 0",
+        "  Group State transition:",
+        "    Init to master: 0",
+        f"    Init to backup: {to_backup}",
+        f"    Backup to master: {to_master}",
+        "    Master to backup: 0",
+        "    Master to init: 0",
+        "    Backup to init: 0",
+    ]
+
+
+def show_vrrp(facts: DeviceFacts, op: OpState, *, uptime_s: float, detail: bool = False) -> str:
+    """``show vrrp`` / ``show vrrp all``; ``detail`` adds the state change reason and the
+    advert / discard / transition counters, and prints the groups without blank lines
+    between them, as IOS-XE's "show vrrp detail" does."""
     blocks = []
     for state in op.vrrp:
         group = next(
@@ -87,7 +124,9 @@ def show_vrrp(facts: DeviceFacts, op: OpState, *, uptime_s: float) -> str:
         own = _own_address(facts, state.interface)
         priority = f"Priority is {state.effective_priority}"
         if state.effective_priority != state.priority:
-            priority += f" (configured {state.priority})"
+            # "Priority is 70 (Configured 90)": capital C in the real captures
+            # (genieparser's IOS-XE ShowVrrp and ntc-templates' show_vrrp_all fixtures)
+            priority += f" (Configured {state.priority})"
         lines = [
             f"{state.interface} - Group {state.group} - Address-Family IPv4",
             f"  State is {state.state.upper()}",
@@ -98,6 +137,8 @@ def show_vrrp(facts: DeviceFacts, op: OpState, *, uptime_s: float) -> str:
             f"  Preemption {'enabled' if state.preempt else 'disabled'}",
             f"  {priority}",
         ]
+        if detail:
+            lines.append(f"  State change reason is {_STATE_REASON.get(state.state, 'VRRP_INIT')}")
         for track in group.tracks if group else ():
             probe = _track_of(facts, track.probe)
             probe_state = _probe_state(op, track.probe)
@@ -131,8 +172,10 @@ def show_vrrp(facts: DeviceFacts, op: OpState, *, uptime_s: float) -> str:
                 f"  Master Down interval is {down_ms} msec (expires in {down_ms - 380} msec)",
                 "  FLAGS: 0/1",
             ]
+        if detail:
+            lines += _vrrp_counters(state.state, uptime_s=uptime_s)
         blocks.append("\n".join(lines))
-    return "\n\n".join(blocks) + ("\n" if blocks else "")
+    return ("\n" if detail else "\n\n").join(blocks) + ("\n" if blocks else "")
 
 
 # -- BFD ----------------------------------------------------------------------------------
@@ -152,6 +195,30 @@ def _last_packet(*, up: bool, multiplier: int, mine: int, yours: int, us: int) -
         f"{pad}{f'Min tx interval: {us}':<28}- Min rx interval: {us}",
         f"{pad}Min Echo interval: 0",
     ]
+
+
+def _last_ms(interval_ms: int, uptime_s: float) -> int:
+    """Milliseconds since the last packet of a stream sent every ``interval_ms``."""
+    return int(uptime_s * 1000) % max(interval_ms, 1)
+
+
+def _bfd_row(index: int, session: BfdState, *, up: bool) -> str:
+    remote = 4096 + index if up else 0  # the peer's discriminator (its LD)
+    iface = abbreviated_interface_name(session.interface or "")
+    state = session.state  # RH/RS (what the remote says) and State agree in the lab
+    return f"{session.peer!s:<37}{index:>4}/{remote:<11}{state:<10}{state:<10}{iface}"
+
+
+_BFD_HEADER = "NeighAddr                              LD/RD         RH/RS     State     Int"
+
+
+def show_bfd_neighbors(op: OpState) -> str:
+    """``show bfd neighbors``: the one-line table only (IOS-XE 16.x/17.x: the same "IPv4
+    Sessions" table each "details" block opens with, one row per session)."""
+    if not op.bfd:
+        return ""
+    rows = [_bfd_row(i, s, up=s.state == "Up") for i, s in enumerate(op.bfd, start=1)]
+    return "\n".join(["", "IPv4 Sessions", _BFD_HEADER, *rows]) + "\n"
 
 
 def show_bfd_neighbors_details(facts: DeviceFacts, op: OpState, *, uptime_s: float) -> str:
@@ -185,8 +252,14 @@ def show_bfd_neighbors_details(facts: DeviceFacts, op: OpState, *, uptime_s: flo
             f"Received MinRxInt: {us if up else 0}, "
             f"Received Multiplier: {session.multiplier if up else 0}",
             f"Holddown (hits): 0(0), Hello (hits): {session.interval_ms}({sent})",
-            f"Rx Count: {received}, Rx Interval (ms) min/max/avg: {spread if up else '0/0/0'}",
-            f"Tx Count: {sent}, Tx Interval (ms) min/max/avg: {spread}",
+            # "last: N ms ago" (real captures: ntc-templates' and genieparser's IOS-XE BFD
+            # details): a live session heard its peer within the interval; a down one last
+            # heard it when it went down (here: never since boot)
+            f"Rx Count: {received}, Rx Interval (ms) min/max/avg: {spread if up else '0/0/0'} "
+            f"last: {_last_ms(session.interval_ms, uptime_s) if up else int(uptime_s * 1000)}"
+            " ms ago",
+            f"Tx Count: {sent}, Tx Interval (ms) min/max/avg: {spread} "
+            f"last: {_last_ms(session.interval_ms, uptime_s + 0.013)} ms ago",
             "Elapsed time watermarks: 0 0 (last: 0)",
             "Registered protocols: IPv4 Static CEF",
         ]
@@ -203,7 +276,13 @@ def _probes(facts: DeviceFacts, op: OpState) -> Iterable[tuple[ProbeFacts, Probe
         yield probe, _probe_state(op, probe.name)
 
 
-def show_ip_sla_statistics(facts: DeviceFacts, op: OpState, *, now: datetime, runs: int) -> str:
+_SLA_DEFAULT_FREQUENCY_S = 60  # IOS ip sla's default "frequency"
+
+
+def show_ip_sla_statistics(
+    facts: DeviceFacts, op: OpState, *, now: datetime, uptime_s: float
+) -> str:
+    """Successes and failures count the operations run since boot, one per frequency."""
     stamp = now.strftime("%H:%M:%S UTC %a %b %-d %Y")
     out = ["IPSLAs Latest Operation Statistics", ""]
     for probe, state in _probes(facts, op):
@@ -220,6 +299,7 @@ def show_ip_sla_statistics(facts: DeviceFacts, op: OpState, *, now: datetime, ru
                 f"Latest TCP Connection RTT: {rtt // 3 if ok else 0} ms",
                 f"Latest HTTP Transaction RTT: {rtt - rtt // 3 if ok else 0} ms",
             ]
+        runs = 1 + int(uptime_s // (probe.frequency_s or _SLA_DEFAULT_FREQUENCY_S))
         out += [
             f"Number of successes: {runs if ok else 0}",
             f"Number of failures: {0 if ok else runs}",
@@ -230,7 +310,12 @@ def show_ip_sla_statistics(facts: DeviceFacts, op: OpState, *, now: datetime, ru
     return "\n".join(out) + "\n"
 
 
-def show_ip_sla_summary(facts: DeviceFacts, op: OpState) -> str:
+def show_ip_sla_summary(facts: DeviceFacts, op: OpState, *, state_column: bool = False) -> str:
+    """The 17.x layout (a state code before the id, "RTT=N"); ``state_column`` prints the
+    older IOS-XE one instead: a State column and bare milliseconds under "Stats(ms)"
+    (genieparser's IOS-XE ShowIpSlaSummary golden_output_2 capture)."""
+    if state_column:
+        return _sla_summary_state_column(facts, op)
     out = [
         "IPSLAs Latest Operation Summary",
         "Codes: * active, ^ inactive, ~ pending",
@@ -245,6 +330,37 @@ def show_ip_sla_summary(facts: DeviceFacts, op: OpState) -> str:
         out.append(
             f"*{probe.id!s:<12}{_SLA_TYPES.get(probe.type, probe.type):<12}"
             f"{probe.target!s:<18}{stats:<12}{'OK' if ok else 'Timeout':<12}3 seconds ago"
+        )
+    return "\n".join(out) + "\n"
+
+
+def _sla_summary_state_column(facts: DeviceFacts, op: OpState) -> str:
+    out = [
+        "ID       Type      Destination  State   Stats(ms)  ReturnCode  LastRun",
+        "---      ----      -----------  -----   -------  ----------  -------",
+    ]
+    for probe, state in _probes(facts, op):
+        ok = state is not None and state.ok
+        stats = str(state.rtt_ms) if ok and state is not None else "-"
+        code = "OK" if ok else "Timeout"
+        out.append(
+            f"{probe.id!s:<6}{_SLA_TYPES.get(probe.type, probe.type):<14}{probe.target!s:<13}"
+            f"Active   {stats:<9}{code:<9}3 seconds ago"
+        )
+    return "\n".join(out) + "\n"
+
+
+def show_track_brief(facts: DeviceFacts, op: OpState, *, uptime_s: float) -> str:
+    """``show track brief``: one row per track object (Track, Type, Instance, Parameter,
+    State, Last Change), the objects ``show track`` prints in full."""
+    out = ["Track Type        Instance                   Parameter        State Last Change"]
+    for probe, state in sorted(_probes(facts, op), key=lambda p: p[0].track_id or 0):
+        if probe.track_id is None:
+            continue
+        up = state is not None and state.ok
+        out.append(
+            f"{probe.track_id:<6}{'ip sla':<12}{probe.id!s:<27}{'reachability':<17}"
+            f"{'Up' if up else 'Down':<6}{_hms(uptime_s)}"
         )
     return "\n".join(out) + "\n"
 
@@ -265,7 +381,8 @@ def show_track(facts: DeviceFacts, op: OpState, *, uptime_s: float) -> str:
             f"Track {probe.track_id}",
             f"  IP SLA {probe.id} reachability",
             f"  Reachability is {'Up' if ok else 'Down'}",
-            f"    1 change, last change {_hms(uptime_s)}",
+            # up once at boot; a down track has changed again since
+            f"    {'1 change' if ok else '2 changes'}, last change {_hms(uptime_s)}",
             f"  Latest operation return code: {'OK' if ok else 'Timeout'}",
         ]
         if ok and state is not None and state.rtt_ms is not None:

@@ -153,7 +153,20 @@ def show_ip_policy(facts: DeviceFacts, *, policy: str) -> str:
 
 
 # -- box-to-box redundancy ------------------------------------------------------------------
-def show_redundancy_application_group(facts: DeviceFacts, op: OpState, *, name: str) -> str:
+# "redundancy application group" protocol defaults (IOS-XE: hellos every 3 s, hold 10 s)
+_RG_HELLO_MS = 3000
+_RG_HOLD_MS = 10000
+_RG_PAD = " " * 8  # IOS-XE 16.x/17.x indent the RG sections with spaces, the header with tabs
+
+
+def show_redundancy_application_group(
+    facts: DeviceFacts, op: OpState, *, name: str, uptime_s: float = 0.0
+) -> str:
+    """``show redundancy application group all`` in full: the faults header, the group's
+    roles and RF domain, the RG protocol with its log counters and the RG media context.
+    Layout of genieparser's IOS-XE ShowRedundancyApplicationGroup captures (the header
+    indented with tabs, the RG Protocol and Media Context sections with eight spaces, as a
+    17.x router prints them). The hello counters grow with the time the router has run."""
     ha, state = facts.ha, op.ha
     if ha is None:
         return ""
@@ -167,38 +180,70 @@ def show_redundancy_application_group(facts: DeviceFacts, op: OpState, *, name: 
     peer = f"address {ha.peer}, priority {peer_priority}, intf {ha.interface}"
     # the runtime priority: the configured one lowered by each down `track N decrement`
     runtime = state.effective_priority if state and state.effective_priority else ha.priority
-    return "\n".join(
-        [
-            f"Faults states Group {ha.group_id} info: ",
-            f"\tRuntime priority: [{runtime}]",
-            "\t\tRG Faults RG State: Up. ",
-            "\t\t\tTotal # of switchovers due to faults:           0",
-            "\t\t\tTotal # of down/up state changes due to faults: 0",
-            f"Group ID:{ha.group_id}",
-            f"Group Name:{name}",
-            "",
-            "Administrative State: No Shutdown",
-            "Aggregate operational state : Up",
-            f"My Role: {my_role}",
-            f"Peer Role: {peer_role}",
-            f"Peer Presence: {'Yes' if peer_present else 'No'}",
-            f"Peer Comm: {'Yes' if peer_present else 'No'}",
-            f"Peer Progression Started: {'Yes' if peer_present else 'No'}",
-            "",
-            "RF Domain: btob-one",
-            f"\t RF state: {'ACTIVE' if active else 'STANDBY HOT'}",
-            f"\t Peer RF state: {peer_rf}",
-            "",
-            "",
-            f"RG Protocol RG {ha.group_id}",
-            "------------------",
-            f"\tRole: {'Active' if active else 'Standby'}",
-            "\tNegotiation: Enabled",
-            f"\tPriority: {runtime}",
-            f"\tProtocol state: {'Active' if active else 'Standby-hot'}",
-            f"\tCtrl Intf(s) state: {'Up' if peer_present else 'Down'}",
-            f"\tActive Peer: {'Local' if active else peer}",
-            f"\tStandby Peer: {peer if active and peer_present else 'Local' if not active else ''}",
-            "",
+    pad = _RG_PAD
+    hellos = int(uptime_s * 1000 // _RG_HELLO_MS)
+    heard = hellos if peer_present else 0
+    lines = [
+        f"Faults states Group {ha.group_id} info: ",
+        f"\tRuntime priority: [{runtime}]",
+        "\t\tRG Faults RG State: Up. ",
+        "\t\t\tTotal # of switchovers due to faults:           0",
+        "\t\t\tTotal # of down/up state changes due to faults: 0",
+        f"Group ID:{ha.group_id}",
+        f"Group Name:{name}",
+        "",
+        "Administrative State: No Shutdown",
+        "Aggregate operational state : Up",
+        f"My Role: {my_role}",
+        f"Peer Role: {peer_role}",
+        f"Peer Presence: {'Yes' if peer_present else 'No'}",
+        f"Peer Comm: {'Yes' if peer_present else 'No'}",
+        f"Peer Progression Started: {'Yes' if peer_present else 'No'}",
+        "",
+        "RF Domain: btob-one",
+        f"\t RF state: {'ACTIVE' if active else 'STANDBY HOT'}",
+        f"\t Peer RF state: {peer_rf}",
+        "",
+        "",
+        f"RG Protocol RG {ha.group_id}",
+        "------------------",
+        f"{pad}Role: {'Active' if active else 'Standby'}",
+        f"{pad}Negotiation: Enabled",
+        f"{pad}Priority: {runtime}",
+        f"{pad}Protocol state: {'Active' if active else 'Standby-hot'}",
+        f"{pad}Ctrl Intf(s) state: {'Up' if peer_present else 'Down'}",
+        f"{pad}Active Peer: {'Local' if active else peer}",
+    ]
+    standby = peer if active and peer_present else ("Local" if not active else "")
+    if standby:
+        lines.append(f"{pad}Standby Peer: {standby}")
+    lines += [
+        f"{pad}Log counters:",
+        f"{pad * 2}role change to active: {1 if active else 0}",
+        f"{pad * 2}role change to standby: {0 if active else 1}",
+        f"{pad * 2}disable events: rg down state 0, rg shut 0",
+        f"{pad * 2}ctrl intf events: up 1, down 0, admin_down 0",
+        f"{pad * 2}reload events: local request 0, peer request 0",
+        "",
+        f"RG Media Context for RG {ha.group_id}",
+        "--------------------------",
+        f"{pad}Ctx State: {'Active' if active else 'Standby'}",
+        f"{pad}Protocol ID: 1",
+        f"{pad}Media type: Default",
+        f"{pad}Control Interface: {ha.interface}",
+        f"{pad}Current Hello timer: {_RG_HELLO_MS}",
+        f"{pad}Configured Hello timer: {_RG_HELLO_MS}, Hold timer: {_RG_HOLD_MS}",
+        f"{pad}Peer Hello timer: {_RG_HELLO_MS}, Peer Hold timer: {_RG_HOLD_MS}",
+        f"{pad}Stats:",
+        f"{pad * 2}Pkts {hellos}, Bytes {hellos * 62}, HA Seq 0, Seq Number {hellos}, Pkt Loss 0",
+        f"{pad * 2}Authentication not configured",
+        f"{pad * 2}Authentication Failure: 0",
+        f"{pad * 2}Reload Peer: TX 0, RX 0",
+        f"{pad * 2}Resign: TX 0, RX 0",
+    ]
+    if peer_present:
+        lines += [
+            f"{pad}{'Standby' if active else 'Active'} Peer: Present. Hold Timer: {_RG_HOLD_MS}",
+            f"{pad * 2}Pkts {heard}, Bytes {heard * 34}, HA Seq 0, Seq Number {heard}, Pkt Loss 0",
         ]
-    ).replace("\tStandby Peer: \n", "")
+    return "\n".join(lines) + "\n"

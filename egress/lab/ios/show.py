@@ -25,6 +25,7 @@ class DeviceState:
 
     boot_time: datetime
     serial: str = "9ABCDEFGH12"
+    release: str = "17.9.4a"  # the IOS-XE release (inventory os_release)
     links_down: frozenset[str] = field(default_factory=frozenset)  # interface names
 
 
@@ -44,13 +45,34 @@ def interfaces(root: Node) -> list[Node]:
     return [c for c in ordered(root) if c.text.startswith("interface ")]
 
 
+# IOS-XE release trains by their code names, as "show version" prints them
+_TRAIN_NAMES = {
+    "16.9": "Fuji",
+    "16.12": "Gibraltar",
+    "17.3": "Amsterdam",
+    "17.6": "Bengaluru",
+    "17.9": "Cupertino",
+    "17.12": "Dublin",
+}
+
+
+def _long_version(release: str) -> str:
+    """ "17.9.4a" -> "17.09.04a": the first line's zero-padded form of the release."""
+    major, minor, patch = (release.split(".") + ["0", "0"])[:3]
+    digits = re.match(r"\d*", patch)
+    number = digits.group(0) if digits else ""
+    return f"{major}.{int(minor):02d}.{int(number or 0):02d}{patch[len(number) :]}"
+
+
 def show_version(root: Node, op: DeviceState, *, now: datetime) -> str:
     host = hostname_of(root)
+    release = op.release
+    train = _TRAIN_NAMES.get(".".join(release.split(".")[:2]), "Cupertino")
     uptime = _uptime((now - op.boot_time).total_seconds())
     gig = sum(1 for i in interfaces(root) if i.text.startswith("interface GigabitEthernet"))
-    return f"""Cisco IOS XE Software, Version {VERSION}
-Cisco IOS Software [Cupertino], Virtual XE Software (X86_64_LINUX_IOSD-UNIVERSALK9-M), \
-Version 17.9.4a, RELEASE SOFTWARE (fc3)
+    return f"""Cisco IOS XE Software, Version {_long_version(release)}
+Cisco IOS Software [{train}], Virtual XE Software (X86_64_LINUX_IOSD-UNIVERSALK9-M), \
+Version {release}, RELEASE SOFTWARE (fc3)
 Technical Support: http://www.cisco.com/techsupport
 Copyright (c) 1986-2023 by Cisco Systems, Inc.
 Compiled Fri 20-Oct-23 10:44 by mcpre

@@ -14,7 +14,7 @@ import asyncssh
 from lxml import etree
 
 from egress.lab import brownfield
-from egress.lab.base import LabDevice
+from egress.lab.base import LabDevice, management_address
 from egress.lab.junos import cluster
 from egress.lab.junos import config as cfg
 from egress.lab.junos.commit import ConfigDB, Revision
@@ -47,9 +47,11 @@ def base_config(
         f"    ge-0/0/{index} {{\n        unit 0 {{\n            family inet;\n        }}\n    }}\n"
         for index in range(min(ports, 4))
     )
+    # each node's own fxp0 address lives in its node group, as on a real cluster (the
+    # shared configuration would give both nodes one address otherwise)
     node_groups = "".join(
         f"    node{index} {{\n        system {{\n            host-name {name};\n"
-        "        }\n    }\n"
+        "        }\n" + _fxp0(name, indent="        ") + "    }\n"
         for index, name in enumerate(cluster_nodes)
     )
     cluster_part = (
@@ -85,15 +87,23 @@ def base_config(
         "}\n"
         "interfaces {\n"
         f"{data_ports}"
-        "    fxp0 {\n"
-        "        unit 0 {\n"
-        "            family inet {\n"
-        "                address 192.168.255.1/24;\n"
-        "            }\n"
-        "        }\n"
-        "    }\n"
-        "}\n"
+        + ("" if cluster_nodes else _fxp0(hostname, indent="    ", wrap=False))
+        + "}\n"
     )
+
+
+def _fxp0(name: str, *, indent: str, wrap: bool = True) -> str:
+    """The management port of lab box ``name`` with its own address (management_address)."""
+    address = management_address(name, network="192.168")
+    body = (
+        "fxp0 {\n    unit 0 {\n        family inet {\n"
+        f"            address {address}/24;\n        }}\n    }}\n}}\n"
+    )
+    if wrap:
+        body = (
+            "interfaces {\n" + "".join("    " + line + "\n" for line in body.splitlines()) + "}\n"
+        )
+    return "".join(indent + line + "\n" for line in body.splitlines())
 
 
 @dataclass
@@ -103,7 +113,7 @@ class JunosDevice(LabDevice):
     platform: ClassVar[str] = "junos"
 
     model: str = "srx1500"
-    version: str = "21.4R3-S5.4"
+    version: str = "21.4R3-S5.4"  # the default; os_release (the inventory's) overrides it
     ports: int = 8
     netconf_base11: bool = True  # False: advertise only base:1.0 (``]]>]]>`` framing)
     link_up: Callable[[str], bool] = field(default=lambda _name: True, repr=False)
@@ -114,6 +124,11 @@ class JunosDevice(LabDevice):
     _session_ids: itertools.count[int] = field(
         default_factory=lambda: itertools.count(4000), init=False, repr=False
     )
+
+    def __post_init__(self) -> None:
+        # the inventory's release (os_release) is the version this device reports
+        if self.os_release:
+            self.version = self.os_release
 
     # -- state ----------------------------------------------------------------------------
     @property

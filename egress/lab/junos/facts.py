@@ -79,6 +79,23 @@ def facts_from_config(name: str, root: Node) -> DeviceFacts:
 
 
 # -- small readers ----------------------------------------------------------------------
+def load_balances(root: Node) -> bool:
+    """Does the forwarding table keep every equal-cost next hop? Only when ``routing-options
+    forwarding-table export`` names a policy whose ``then`` says ``load-balance per-packet``:
+    otherwise Junos installs one next hop per destination, however many the route has."""
+    for name in values(root, "routing-options", "forwarding-table", "export"):
+        statement = root.find(["policy-options", f"policy-statement {name}"])
+        if statement is not None and _says_per_packet(statement):
+            return True
+    return False
+
+
+def _says_per_packet(node: Node) -> bool:
+    if node.keyword == "load-balance" and "per-packet" in (node.values or []):
+        return True
+    return any(_says_per_packet(child) for child in node.children.values())
+
+
 def kids(node: Node | None, keyword: str) -> list[Node]:
     """The children of ``node`` that are ``keyword <ident>`` statements."""
     if node is None:
@@ -461,6 +478,7 @@ def _probes(root: Node, interfaces: tuple[IfaceFacts, ...]) -> tuple[ProbeFacts,
                 or leaf(test, "destination-interface"),
                 gateway=IPv4Address(hop) if hop else None,
                 port=int(port) if port else url_port,
+                frequency_s=int(interval) if (interval := leaf(test, "test-interval")) else None,
             )
         )
     return tuple(probes)

@@ -233,16 +233,30 @@ def show_rpm_probe_results(tests: Sequence[RpmTest], op: OpState, *, stamp: str)
         rtt = (state.rtt_ms or 0) * 1000 if state is not None and ok else 0
         target = "Target URL" if test.probe_type.startswith("http") else "Target address"
         source = f", Source address: {test.source}" if test.source else ""
+        # the layout of 19.x and later (Juniper's show services rpm probe-results reference;
+        # captures of 19.x vMX and 22.2): ", Icmp-id" on ICMP tests, the result alone on its
+        # line, sent/received times, "Rtt: N usec, Round trip jitter: N usec"
+        icmp_id = ", Icmp-id: 1" if test.probe_type.startswith("icmp") else ""
         lines = [
             f"    Owner: {test.owner}, Test: {test.name}",
-            f"    {target}: {test.target}{source}, Probe type: {test.probe_type}",
+            f"    {target}: {test.target}{source}, Probe type: {test.probe_type}{icmp_id}",
             f"    Test size: {test.probe_count} probes",
             "    Probe results:",
         ]
         if ok:
-            lines += [f"      Response received, {stamp}", f"      Rtt: {rtt:.0f} usec"]
+            lines += [
+                "      Response received",
+                f"      Probe sent time: {stamp}",
+                f"      Probe rcvd/timeout time: {stamp}, No hardware timestamps",
+                f"      Rtt: {rtt:.0f} usec, Round trip jitter: 120 usec",
+                "      Round trip interarrival jitter: 130 usec",
+            ]
         else:
-            lines.append(f"      Request timed out, {stamp}")
+            lines += [
+                "      Request timed out",
+                f"      Probe sent time: {stamp}",
+                f"      Probe rcvd/timeout time: {stamp}",
+            ]
         received = test.probe_count if ok else 0
         lines += [
             "    Results over current test:",
@@ -273,15 +287,20 @@ class RouteEntry:
 
 
 def route_entries(facts: DeviceFacts, op: OpState, prefix: IPv4Network) -> list[RouteEntry]:
-    """The static routes of ``prefix``: the active one (every ECMP hop selected, as the
-    forwarding-table ``load-balance per-packet`` export installs them) and the usable
-    alternates at a worse preference."""
+    """The static routes of ``prefix``: the active one and the usable alternates at a worse
+    preference. Real Junos marks exactly one next hop of a route ">" in ``show route``, even
+    when the forwarding table holds all of them (``load-balance per-packet`` export): every
+    multi-next-hop capture of genieparser's and ntc-templates' Junos fixtures marks one
+    (tests/fixtures/parse/junos/show_route). The others are listed unmarked."""
     entries: list[RouteEntry] = []
     active = next((r for r in op.routes if r.prefix == prefix), None)
     if active is not None:
         entries.append(
             RouteEntry(
-                "Static", active.distance, True, tuple((hop, True) for hop in active.next_hops)
+                "Static",
+                active.distance,
+                True,
+                tuple((hop, n == 0) for n, hop in enumerate(active.next_hops)),
             )
         )
     live = {h.address for r in op.routes for h in r.next_hops}
@@ -297,7 +316,7 @@ def route_entries(facts: DeviceFacts, op: OpState, prefix: IPv4Network) -> list[
             and _usable(facts, op, r)
         ]
         if routes:
-            hops = tuple((NextHop(r.gateway, _via(facts, r)), True) for r in routes)
+            hops = tuple((NextHop(r.gateway, _via(facts, r)), n == 0) for n, r in enumerate(routes))
             entries.append(RouteEntry("Static", preference, False, hops))
     return entries
 

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from lxml import etree
 
 from egress.lab.junos import config as cfg
-from egress.lab.junos import netstate_xml, oper_net, show
+from egress.lab.junos import jsonfmt, netstate_xml, oper_net, show
 from egress.lab.junos.commit import DatabaseError
 from egress.lab.junos.compare import compare
 from egress.lab.junos.config import Seg, split_words
@@ -236,6 +236,18 @@ def _show_version(ctx: RpcContext, args: list[str], xml: bool) -> etree._Element
     if xml:
         info = software_information(ctx)
         return all_routing_engines(info) if everywhere else info
+    view = ctx.device.cluster_view()
+    if view is not None and view.hosts:
+        # a chassis cluster answers for both nodes, each under its "nodeN:" heading (ntc-
+        # templates' juniper_junos_show_version_srx_cluster.raw); both run one release
+        blocks = [
+            f"node{node}:\n"
+            + "-" * 74
+            + "\n"
+            + show.show_version(hostname=host, model=ctx.device.model, version=ctx.device.version)
+            for node, host in sorted(view.hosts.items())
+        ]
+        return "\n".join(blocks)
     text = show.show_version(
         hostname=ctx.device.hostname, model=ctx.device.model, version=ctx.device.version
     )
@@ -333,7 +345,9 @@ def command(ctx: RpcContext, rpc: etree._Element) -> list[etree._Element]:
     filters = [p for p in pipes if not p.startswith(("display", "no-more", "compare"))]
     compares = [p.split() for p in pipes if p.startswith("compare")]
     fmt = rpc.get("format", "xml")
-    xml = fmt == "xml" or "xml" in display
+    # "| display json" prints the reply's XML in Junos's JSON form (jsonfmt)
+    as_json = "json" in display or fmt == "json"
+    xml = fmt == "xml" or "xml" in display or as_json
     try:
         words = shlex.split(base)
     except ValueError as err:
@@ -356,6 +370,14 @@ def command(ctx: RpcContext, rpc: etree._Element) -> list[etree._Element]:
     else:
         result = COMMANDS[words[1]](ctx, words[2:], xml)
     banner = ctx.device.banner()
+    if as_json:
+        if isinstance(result, str):
+            # the lab renders this command as text only; a real Junos would print JSON,
+            # so the lab says what it cannot do rather than answer in the wrong form
+            raise RpcFailure(
+                RpcErrorInfo(message=f"the lab prints 'show {words[1]}' without | display json")
+            )
+        return [text_element("output", jsonfmt.render(result))]
     if isinstance(result, str):
         text = show.apply_pipes(result, filters)
         if words[1] == "configuration":

@@ -13,7 +13,8 @@ from ipaddress import IPv4Network
 
 from lxml import etree
 
-from egress.lab.junos import netstate, netstate_xml
+from egress.lab.junos import facts as facts_mod
+from egress.lab.junos import fwdtable, netstate, netstate_xml
 from egress.lab.junos.rpc import RpcContext, RpcErrorInfo, RpcFailure
 
 Renderer = Callable[[RpcContext, list[str], bool], etree._Element | str]
@@ -69,6 +70,8 @@ def _services(ctx: RpcContext, args: list[str], xml: bool) -> etree._Element | s
 
 def _route(ctx: RpcContext, args: list[str], xml: bool) -> etree._Element | str:
     facts, op = ctx.device.network_state()
+    if args[:1] == ["forwarding-table"]:
+        return _forwarding_table(ctx, args[1:], xml)
     words = [a for a in args if a not in ("exact", "table", "inet.0", "protocol", "static")]
     try:
         prefixes = [IPv4Network(words[0])] if words else sorted({r.prefix for r in facts.routes})
@@ -80,6 +83,28 @@ def _route(ctx: RpcContext, args: list[str], xml: bool) -> etree._Element | str:
         )
     texts = [netstate.show_route(facts, op, prefix=p, uptime_s=_uptime(ctx)) for p in prefixes]
     return "".join(texts[:1]) + "".join(t.split("* = Both\n\n", 1)[-1] for t in texts[1:])
+
+
+def _forwarding_table(ctx: RpcContext, args: list[str], xml: bool) -> str:
+    if xml:
+        raise RpcFailure(
+            RpcErrorInfo(message="the lab prints 'show route forwarding-table' as text only")
+        )
+    facts, op = ctx.device.network_state()
+    words = list(args)
+    prefix = None
+    if "destination" in words:
+        at = words.index("destination")
+        try:
+            prefix = IPv4Network(words[at + 1])
+        except (IndexError, ValueError) as err:
+            raise _syntax(words[at + 1] if at + 1 < len(words) else "destination") from err
+    if "table" in words and words[words.index("table") + 1 :][:1] not in (["default"], ["inet.0"]):
+        return ""  # the lab routes in the default instance only
+    committed = ctx.device.db.committed()
+    return fwdtable.show_forwarding_table(
+        facts, op, prefix=prefix, load_balance=facts_mod.load_balances(committed)
+    )
 
 
 def _chassis(ctx: RpcContext, args: list[str], xml: bool) -> etree._Element | str:

@@ -49,6 +49,17 @@ def lab_facts(lab: Lab, host: str) -> dict[str, Any]:
         driver.close()
 
 
+def lab_cli(lab: Lab, host: str, commands: list[str]) -> dict[str, str]:
+    """What a lab device prints for ``commands``, read with napalm ``cli()`` (host keys
+    verified), as validate reads it."""
+    driver = _driver(lab, host)
+    driver.open()
+    try:
+        return {k: str(v) for k, v in driver.cli(commands).items()}
+    finally:
+        driver.close()
+
+
 def commit_on_device(lab: Lab, host: str, config: str) -> None:
     """Change a lab device behind egress's back: the unmodified napalm driver merges
     ``config`` and commits it, as an operator's hand edit would."""

@@ -24,7 +24,7 @@ from napalm.base.exceptions import (
 from netmiko import ConnectHandler
 from netmiko.exceptions import NetmikoAuthenticationException, ReadTimeout
 
-from egress.lab.base import Faults, LabClock
+from egress.lab.base import Faults, LabClock, management_address
 from egress.lab.ios import IosDevice
 from egress.lab.ios.config import render_body
 from egress.lab.testing import ServedDevice, serve_in_background
@@ -257,7 +257,8 @@ def test_close_removes_file_prompt_quiet(lab: ServedDevice) -> None:
 def test_cli(lab: ServedDevice, ios: NetworkDriver) -> None:
     out = ios.cli(["show version", "show ip interface brief", "show running-config | inc hostname"])
     assert "edge1 uptime is" in out["show version"]
-    assert "GigabitEthernet1       172.31.255.11   YES manual up" in out["show ip interface brief"]
+    mgmt = management_address("edge1", network="172.31")
+    assert f"GigabitEthernet1       {mgmt:<16}YES manual up" in out["show ip interface brief"]
     assert out["show running-config | inc hostname"] == "hostname edge1"
     bogus = ios.cli(["show bogus"])["show bogus"]
     assert "% Invalid input detected at '^' marker." in bogus

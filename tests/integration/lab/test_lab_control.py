@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import socket
+import time
 from pathlib import Path
 
 from egress.lab.control import lab_down, lab_status, lab_up
@@ -18,9 +19,19 @@ def test_a_port_taken_by_another_process_is_replaced_and_the_lab_starts(tmp_path
     first = lab_up(inventory=inventory, state_dir=state)
     lab_down(state)
     victim = first.devices[0]
-    # another process now listens on the port the lab kept for this device
+    # another process now listens on the port the lab kept for this device. lab_down may
+    # return while the server's listeners are still closing (its main thread is already a
+    # zombie while the others finish), so the squatter retries for a moment.
     squatter = socket.socket()
-    squatter.bind((LOCALHOST, victim.port))
+    deadline = time.monotonic() + 5
+    while True:
+        try:
+            squatter.bind((LOCALHOST, victim.port))
+            break
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
     squatter.listen()
     try:
         again = lab_up(inventory=inventory, state_dir=state)

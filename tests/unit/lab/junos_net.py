@@ -42,14 +42,22 @@ def junos_network(state: Path, *, commit: tuple[str, ...] = tuple(JUNOS_HOSTS)) 
     spec = LabSpec(
         inventory="inventory",
         devices=[
-            LabDeviceSpec(name=h, platform="junos", port=0, mirror_of=mirrors.get(h))
+            LabDeviceSpec(
+                name=h,
+                platform="junos",
+                port=0,
+                mirror_of=mirrors.get(h),
+                os_release=intents[h].os_release,
+            )
             for h in JUNOS_HOSTS
         ],
         segments=[SegmentSpec.of(s) for s in topology_from_intents(intents).segments],
     )
     network = LabNetwork(spec, state)
     for host in JUNOS_HOSTS:
-        network.devices[host] = JunosDevice(name=host, state_dir=state, world=network)
+        network.devices[host] = JunosDevice(
+            name=host, state_dir=state, world=network, os_release=intents[host].os_release
+        )
     for host in commit:
         device = network.devices[host]
         assert isinstance(device, JunosDevice)

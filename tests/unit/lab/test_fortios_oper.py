@@ -349,3 +349,53 @@ def test_an_fgsp_member_proves_sync_with_the_session_sync_summary(
     checks = evaluate(intent, {"ha_sync": records})
     sync = next(c for c in checks if c.subject.endswith(" in sync"))
     assert (sync.observed, sync.passed) == (observed, observed == "in sync")
+
+
+@pytest.mark.parametrize("release", ["6.0.17", "6.4.9", "7.0.15", "7.2.8", "7.4.3"])
+@pytest.mark.parametrize("scenario", ["healthy", "sin-ha-link-cut"])
+def test_every_release_layout_of_the_ha_status_reads_the_same(release: str, scenario: str) -> None:
+    """The cluster's member lines and election reason in each release's wording (oper_ha):
+    egress and ntc-templates read the same members and roles from every one."""
+    from egress.parse.schema import Ha
+
+    host = "sin-fgt-01"
+    op = _world(*SCENARIOS[scenario])[host]
+    text = "\n".join(
+        oper_ha.get_system_ha_status(
+            FACTS[host], op, root=ROOTS[host], identity=_identity(host), now=NOW, release=release
+        )
+    )
+    member_lines = [line for line in text.splitlines() if "cluster index" in line]
+    if release.startswith("6.0"):
+        assert member_lines[0].startswith("Master: ")
+    elif release.startswith("7."):
+        assert member_lines[0].startswith("Primary     : ")
+    (record,) = parse_output(platform="fortios", command="get system ha status", text=text)
+    assert isinstance(record, Ha)
+    roles = {m.role for m in record.members}
+    assert "Primary" in roles and len(record.members) == len(member_lines)
+    (row,) = _ntc("get system ha status", text)
+    primary_serial = next(m.name for m in record.members if m.role == "Primary")
+    assert row["ha_master_unit_serial"] == primary_serial
+
+
+@pytest.mark.parametrize(
+    ("release", "primary", "word"),
+    [
+        ("6.0.17", True, "master"),
+        ("6.0.17", False, "backup"),
+        ("7.0.15", True, "primary"),
+        ("7.4.3", False, "secondary"),
+    ],
+)
+def test_system_status_names_the_members_own_ha_role(
+    release: str, primary: bool, word: str
+) -> None:
+    from egress.lab.fortios import show
+
+    lines = show.get_system_status(
+        ROOTS["sin-fgt-01"], _identity("sin-fgt-01"), now=NOW, primary=primary, release=release
+    )
+    assert f"Current HA mode: a-p, {word}" in lines
+    (row,) = _ntc("get system status", "\n".join(lines))
+    assert row["current_ha_mode"] == f"a-p, {word}"

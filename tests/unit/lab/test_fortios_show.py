@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from egress.lab.base import management_address
 from egress.lab.fortios import show
 from egress.lab.fortios.device import FortiOSDevice, base_config
 from egress.lab.fortios.engine import apply_script
@@ -61,7 +62,8 @@ def test_system_interface_parses_with_ntc(running: Node) -> None:
     rows = _ntc("get system interface", "\n".join(show.get_system_interface(running)))
     by_name = {row["name"]: row for row in rows}
     assert list(by_name) == ["port1", "port2", "port3", "port4", "port5"]
-    assert by_name["port1"]["ip_address"] == "192.168.1.99"
+    # each lab FortiGate has its own management address
+    assert by_name["port1"]["ip_address"] == management_address("FGVM01", network="192.168")
     assert by_name["port2"]["netmask"] == "255.255.255.0"
     assert by_name["port2"]["status"] == "down"
     assert by_name["port3"]["ip_address"] == "0.0.0.0"
@@ -142,3 +144,23 @@ def test_get_console_matches_netmiko_pattern(running: Node) -> None:
 def test_grep(args: list[str], expected: list[str]) -> None:
     lines = ["Version: a", "Hostname: fw", "Release Version Information: GA"]
     assert show.grep(lines, args) == expected
+
+
+@pytest.mark.parametrize(
+    ("release", "printed"), [("6.0.17", True), ("7.0.15", True), ("7.4.3", False)]
+)
+def test_system_interface_prints_management_ip_where_the_release_does(
+    running: Node, release: str, printed: bool
+) -> None:
+    from egress.parse import parse_output
+    from egress.parse.schema import Interface
+
+    lines = show.get_system_interface(running, release=release)
+    assert any("management-ip: " in line for line in lines) is printed
+    records = parse_output(
+        platform="fortios", command="get system interface", text="\n".join(lines)
+    )
+    port1 = next(r for r in records if isinstance(r, Interface) and r.name == "port1")
+    assert port1.address == management_address("FGVM01", network="192.168")
+    rows = {r["name"]: r for r in _ntc("get system interface", "\n".join(lines))}
+    assert rows["port1"]["ip_address"] == port1.address

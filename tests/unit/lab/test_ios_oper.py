@@ -50,7 +50,7 @@ def test_vrrp(facts: DeviceFacts) -> None:
     )
     assert (brief["priority"], brief["vip"], brief["preempt"]) == (110, "10.10.0.1", True)
     text = oper.show_vrrp(facts, state(facts, ISP2), uptime_s=75.0)
-    assert "Priority is 104 (configured 110)" in text
+    assert "Priority is 104 (Configured 110)" in text
     assert "Track object 2 state DOWN decrement 6" in text
     (detail,) = parsed("show vrrp", text)
     assert detail["priority"] == 104
@@ -71,15 +71,22 @@ def test_bfd(facts: DeviceFacts) -> None:
 def test_ip_sla_and_track(facts: DeviceFacts) -> None:
     op = state(facts, ISP2)
     stats = parsed(
-        "show ip sla statistics", oper.show_ip_sla_statistics(facts, op, now=NOW, runs=5)
+        "show ip sla statistics", oper.show_ip_sla_statistics(facts, op, now=NOW, uptime_s=50.0)
     )
     assert [(p["name"], p["state"]) for p in stats] == [("1", "ok"), ("2", "fail")]
+    # one operation per "frequency" since boot (sla 1 every 10 s, sla 2 every 15 s)
+    text = oper.show_ip_sla_statistics(facts, op, now=NOW, uptime_s=50.0)
+    assert "Number of successes: 6" in text and "Number of failures: 4" in text
+    later = oper.show_ip_sla_statistics(facts, op, now=NOW, uptime_s=110.0)
+    assert "Number of successes: 12" in later and "Number of failures: 8" in later
     summary = parsed("show ip sla summary", oper.show_ip_sla_summary(facts, op))
     assert [(p["name"], p["type"], p["target"]) for p in summary] == [
         ("1", "icmp", "192.0.2.10"),
         ("2", "http", "192.0.2.20"),
     ]
-    tracks = parsed("show track", oper.show_track(facts, op, uptime_s=60.0))
+    track_text = oper.show_track(facts, op, uptime_s=60.0)
+    assert "1 change, last change" in track_text and "2 changes, last change" in track_text
+    tracks = parsed("show track", track_text)
     assert [(t["id"], t["object"], t["state"]) for t in tracks] == [
         (1, "ip sla 1 reachability", "Up"),
         (2, "ip sla 2 reachability", "Down"),
@@ -205,3 +212,70 @@ def test_redundancy_group_tracks_the_lan_port_and_hands_over() -> None:
         "fra-edge-01": ["Secondary", "Runtime priority: [90]"],
         "fra-edge-02": ["Primary", "Runtime priority: [100]"],
     }
+
+
+def test_vrrp_detail_prints_the_detail_layout_with_counters(facts: DeviceFacts) -> None:
+    text = oper.show_vrrp(facts, state(facts), uptime_s=120.0, detail=True)
+    # genieparser's IOS-XE ShowVrrpDetail capture: reason, advert and transition counters,
+    # no blank line between groups
+    assert "State change reason is VRRP_MASTER_NO_RESP" in text
+    assert "VRRPv3 Advertisements: sent 120 (errors 0) - rcvd 0" in text
+    assert "Group State transition:" in text and "\n\n" not in text
+    (group,) = parsed("show vrrp detail", text)
+    assert (group["state"], group["vip"]) == ("Master", "10.10.0.1")
+    later = oper.show_vrrp(facts, state(facts), uptime_s=180.0, detail=True)
+    assert "sent 180 (errors 0)" in later  # the counters move
+
+
+def test_bfd_neighbors_is_the_one_line_table(facts: DeviceFacts) -> None:
+    text = oper.show_bfd_neighbors(state(facts, ISP2))
+    lines = [line for line in text.splitlines() if line]
+    assert lines[:2] == [
+        "IPv4 Sessions",
+        "NeighAddr                              LD/RD         RH/RS     State     Int",
+    ]
+    assert [line.split()[0] for line in lines[2:]] == ["198.51.100.1", "203.0.113.1"]
+    assert [line.split()[-2:] for line in lines[2:]] == [["Up", "Gi3"], ["Down", "Gi4"]]
+
+
+def test_bfd_details_say_when_the_last_packet_came(facts: DeviceFacts) -> None:
+    from ntc_templates.parse import parse_output as ntc_parse
+
+    text = oper.show_bfd_neighbors_details(facts, state(facts, ISP2), uptime_s=3600.123)
+    rows = ntc_parse(platform="cisco_ios", command="show bfd neighbors details", data=text)
+    up, down = sorted(rows, key=lambda r: r["neighbor_addr"])
+    assert int(up["rx_last"]) < 50 and int(up["tx_last"]) < 50  # within one 50 ms interval
+    assert down["rx_count"] == "0" and int(down["rx_last"]) == 3600123
+
+
+def test_redundancy_group_prints_log_counters_and_the_media_context(facts: DeviceFacts) -> None:
+    text = oper_routing.show_redundancy_application_group(
+        facts, state(facts), name="EGRESS-AMS", uptime_s=300.0
+    )
+    # genieparser's IOS-XE capture: RG Protocol and Media Context sections, indented with
+    # spaces (the faults header keeps its tabs)
+    assert "        Log counters:" in text and "RG Media Context for RG 1" in text
+    assert "        Current Hello timer: 3000" in text
+    protocol = text.split("RG Protocol RG 1", 1)[1]
+    assert "\t" not in protocol
+    assert "Pkts 100, Bytes 6200" in text  # one hello every 3 s for 300 s
+    (group,) = parsed("show redundancy application group all", text)
+    assert (group["group"], group["local_role"]) == (1, "Primary")
+
+
+def test_older_ios_xe_prints_the_sla_summary_with_a_state_column(facts: DeviceFacts) -> None:
+    op = state(facts, ISP2)
+    text = oper.show_ip_sla_summary(facts, op, state_column=True)
+    assert text.startswith("ID       Type      Destination  State   Stats(ms)  ReturnCode")
+    probes = parsed("show ip sla summary", text)
+    assert [(p["name"], p["state"], p["rtt_ms"]) for p in probes] == [
+        ("1", "ok", 4.0),
+        ("2", "fail", None),
+    ]
+
+
+def test_show_track_brief_is_the_table_of_show_track(facts: DeviceFacts) -> None:
+    op = state(facts, ISP2)
+    brief = parsed("show track brief", oper.show_track_brief(facts, op, uptime_s=60.0))
+    full = parsed("show track", oper.show_track(facts, op, uptime_s=60.0))
+    assert brief == full

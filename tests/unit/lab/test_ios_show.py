@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from netmiko.utilities import get_structured_data_textfsm
 
-from egress.lab.base import LabCredentials
+from egress.lab.base import LabCredentials, management_address
 from egress.lab.ios.baseline import base_config
 from egress.lab.ios.config import Node, parse_config
 from egress.lab.ios.show import (
@@ -49,7 +49,8 @@ def test_show_ip_interface_brief_parses(base: Node) -> None:
     rows = textfsm("show ip interface brief", show_ip_interface_brief(base, op))
     first = {k.lower(): v for k, v in rows[0].items()}
     assert first["interface"] == "GigabitEthernet1"
-    assert first["ip_address"] == "172.31.255.11"
+    # each lab router has its own management address (management_address)
+    assert first["ip_address"] == management_address("edge1", network="172.31")
     assert first["status"] == "down"
     assert {k.lower(): v for k, v in rows[1].items()}["status"] == "administratively down"
 
@@ -71,3 +72,19 @@ def test_running_config_header_and_pipes(base: Node) -> None:
     )
     assert apply_pipe(text, "count ^interface") == "Number of lines which match regexp = 6\n"
     assert apply_pipe(text, "bogus x") is None
+
+
+@pytest.mark.parametrize(
+    ("release", "first_line", "train"),
+    [
+        ("16.12.5", "Cisco IOS XE Software, Version 16.12.05", "Gibraltar"),
+        ("17.6.5", "Cisco IOS XE Software, Version 17.06.05", "Bengaluru"),
+    ],
+)
+def test_show_version_reports_the_devices_release(
+    base: Node, release: str, first_line: str, train: str
+) -> None:
+    op = DeviceState(boot_time=NOW - timedelta(hours=1), release=release)
+    text = show_version(base, op, now=NOW)
+    assert text.startswith(first_line + "\n") and f"[{train}]" in text
+    assert textfsm("show version", text)[0]["version"] == release

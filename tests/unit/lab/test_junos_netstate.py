@@ -67,9 +67,10 @@ def test_bfd_rpm_and_route_healthy(network: LabNetwork, pipe: str) -> None:
     ]
     (route,) = _parsed(device, f"show route 0.0.0.0/0 exact{pipe}")
     assert isinstance(route, Route) and route.prefix == "0.0.0.0/0"
+    # real Junos marks one next hop ">" even when both are in the forwarding table
     assert [(h.address, h.interface, h.selected) for h in route.next_hops] == [
         ("198.51.100.25", "ge-0/0/2.0", True),
-        ("203.0.113.25", "ge-0/0/3.0", True),
+        ("203.0.113.25", "ge-0/0/3.0", False),
     ]
 
 
@@ -213,3 +214,46 @@ def test_cluster_status_parses_with_ntc_templates(network: LabNetwork) -> None:
         assert row["status"] == [m.role.lower() for m in record.members]
         assert row["monitor_failures"] == ["None", "None"]
     assert [row["preempt"] for row in rows] == [["no", "no"], ["yes", "yes"]]
+
+
+@pytest.mark.parametrize(
+    "command", ["show route 0.0.0.0/0 exact", "show interfaces terse", "show bfd session detail"]
+)
+def test_display_json_is_the_xml_reply_in_junos_json(network: LabNetwork, command: str) -> None:
+    import json
+
+    device = _device(network, "nyc-srx-01")
+    text = device.cli(f"{command} | display json")
+    document = json.loads(text)  # Junos answers JSON, not the text layout
+    (root,) = document.values()
+    assert isinstance(root, list) and isinstance(root[0], dict)
+    if command != "show bfd session detail":  # egress reads route and terse JSON
+        assert _parsed(device, f"{command} | display json") == _parsed(device, command)
+
+
+def test_display_json_of_a_command_the_lab_prints_as_text_only_is_refused(
+    network: LabNetwork,
+) -> None:
+    with pytest.raises(Exception, match="text only"):
+        _device(network, "nyc-srx-01").cli("show vrrp detail | display json")
+
+
+def test_the_forwarding_table_holds_every_ecmp_next_hop_only_with_load_balance_per_packet(
+    network: LabNetwork,
+) -> None:
+    from egress.lab.junos.facts import load_balances
+    from egress.lab.junos.fwdtable import show_forwarding_table
+
+    device = _device(network, "nyc-srx-01")
+    assert load_balances(device.db.committed())  # the ECMP template exports the policy
+    command = "show route forwarding-table destination 0.0.0.0/0 table default"
+    user = [r for r in _parsed(device, command) if isinstance(r, Route) and r.protocol == "user"]
+    (route,) = user
+    (shown,) = _parsed(device, "show route 0.0.0.0/0 exact")
+    assert isinstance(shown, Route)
+    # show route marks one hop; the forwarding table holds both
+    assert sum(1 for h in shown.next_hops if h.selected) == 1
+    assert {h.address for h in route.next_hops} == {h.address for h in shown.next_hops}
+    facts, op = device.network_state()
+    without = show_forwarding_table(facts, op, prefix=None, load_balance=False)
+    assert "ulst" not in without and without.count(" ucst ") == 1
