@@ -98,12 +98,19 @@ class LabClock:
         await asyncio.sleep(self.seconds(device_seconds))
 
 
+# Host numbers a device may take on its management subnet: not the gateway (.1), nor the
+# subnet's own servers the brownfield configs name (.50 syslog, .123 NTP, .254 router).
+_MANAGEMENT_HOSTS = tuple(h for h in range(10, 250) if h not in (50, 123))
+
+
 def management_address(name: str, *, network: str) -> str:
-    """This lab device's own out-of-band address in ``network`` ("172.31" -> 172.31.X.Y):
-    stable per device name and distinct across the example lab, as every real box has its
-    own (a lab where all twelve answer as 192.168.1.99 hides mix-ups)."""
+    """This lab device's own out-of-band address in the /24 ``network`` ("172.31.255" ->
+    172.31.255.N): stable per device name and distinct across the example lab, as every real
+    box has its own (a lab where all twelve answer as 192.168.1.99 hides mix-ups); on the one
+    management subnet, so the brownfield configs' gateways and servers are reachable."""
     digest = hashlib.sha256(name.encode()).digest()
-    return f"{network}.{1 + digest[0] % 254}.{1 + digest[1] % 254}"
+    host = _MANAGEMENT_HOSTS[int.from_bytes(digest[:2], "big") % len(_MANAGEMENT_HOSTS)]
+    return f"{network}.{host}"
 
 
 def serial_suffix(name: str, length: int) -> str:

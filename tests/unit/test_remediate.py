@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from egress.lab.base import LabCredentials
+from egress.lab.base import LabCredentials, management_address
 from egress.lab.brownfield import FORTIOS, IOS, JUNOS, fortios_config, ios_config
 from egress.lab.fortios.device import base_config as fortios_base
 from egress.lab.fortios.engine import apply_script
@@ -159,7 +159,7 @@ def test_ios_replace_candidate_keeps_everything_egress_does_not_own(ios_rolled_o
         "line vty 0 4",
         " login local",
         "interface GigabitEthernet1",
-        " ip address 172.31.255.11 255.255.255.0",
+        f" ip address {management_address('ams-edge-01', network='172.31.255')} 255.255.255.0",
         "ip scp server enable",
     ):
         assert any(line.startswith(kept) for line in candidate.splitlines()), kept
@@ -197,7 +197,9 @@ def test_fortios_foreign_entries_are_refused_then_made_exactly_intended() -> Non
     # admin and port1 are the operator's: untouched
     assert running.find("system admin", "netops") is not None
     port1 = running.find("system interface", "port1")
-    assert port1 is not None and port1.value("ip") == "192.168.1.99 255.255.255.0"
+    assert port1 is not None and port1.value("ip") == (
+        f"{management_address('syd-fgt-01', network='192.168.1')} 255.255.255.0"
+    )
 
 
 def test_fortios_edit_of_an_existing_entry_keeps_fields_it_is_not_told_to_change() -> None:

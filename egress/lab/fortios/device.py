@@ -55,7 +55,7 @@ def base_config(hostname: str) -> str:
         if index == 1:
             lines += [
                 # each lab FortiGate has its own management address (management_address)
-                f"        set ip {management_address(hostname, network='192.168')} 255.255.255.0",
+                f"        set ip {management_address(hostname, network='192.168.1')} 255.255.255.0",
                 "        set allowaccess ping https ssh http fgfm",
                 "        set role lan",
             ]

@@ -70,7 +70,7 @@ redundancy
 interface GigabitEthernet1
  description OOB management
  vrf forwarding Mgmt-intf
- ip address {management_address(name, network="172.31")} 255.255.255.0
+ ip address {management_address(name, network="172.31.255")} 255.255.255.0
  negotiation auto
 !
 {lines}

@@ -94,7 +94,7 @@ def base_config(
 
 def _fxp0(name: str, *, indent: str, wrap: bool = True) -> str:
     """The management port of lab box ``name`` with its own address (management_address)."""
-    address = management_address(name, network="192.168")
+    address = management_address(name, network="192.168.1")
     body = (
         "fxp0 {\n    unit 0 {\n        family inet {\n"
         f"            address {address}/24;\n        }}\n    }}\n}}\n"

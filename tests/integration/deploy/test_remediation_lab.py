@@ -14,6 +14,7 @@ import yaml
 from napalm.base.exceptions import MergeConfigException
 
 from egress.configtext import residue
+from egress.lab.base import management_address
 from egress.lab.control import lab_down, lab_up
 from tests.conftest import EXAMPLE_INVENTORY, REPO
 from tests.integration.conftest import TIME_SCALE, Lab
@@ -183,7 +184,8 @@ def test_brownfield_foreign_objects_refused_taken_over_and_rolled_back(brownfiel
     policy = fgt[fgt.index("config router policy") :]
     policy = policy[: policy.index("\nend")]
     assert "5060" not in policy and "set protocol" not in policy
-    assert 'edit "netops"' in fgt and "192.168.1.99" in fgt  # the operator's admin and port1
+    port1 = management_address("syd-fgt-01", network="192.168.1")
+    assert 'edit "netops"' in fgt and port1 in fgt  # the operator's admin and port1
     ios = running_config(lab, "ams-edge-01")
     assert "172.31.255.1 source-interface" not in ios and "username netops" in ios
     assert "next-hop 192.0.2.254" not in running_config(lab, "nyc-srx-01")
@@ -204,7 +206,11 @@ def test_brownfield_foreign_objects_refused_taken_over_and_rolled_back(brownfiel
 KEPT = {
     "ams-edge-01": ("username egress", "archive", "line vty 0 4", "interface GigabitEthernet1"),
     "nyc-srx-01": ("login {", "user egress", "services {", "netconf"),
-    "syd-fgt-01": ('edit "admin"', 'edit "port1"', "192.168.1.99"),
+    "syd-fgt-01": (
+        'edit "admin"',
+        'edit "port1"',
+        management_address("syd-fgt-01", network="192.168.1"),
+    ),
 }
 
 

@@ -257,7 +257,7 @@ def test_close_removes_file_prompt_quiet(lab: ServedDevice) -> None:
 def test_cli(lab: ServedDevice, ios: NetworkDriver) -> None:
     out = ios.cli(["show version", "show ip interface brief", "show running-config | inc hostname"])
     assert "edge1 uptime is" in out["show version"]
-    mgmt = management_address("edge1", network="172.31")
+    mgmt = management_address("edge1", network="172.31.255")
     assert f"GigabitEthernet1       {mgmt:<16}YES manual up" in out["show ip interface brief"]
     assert out["show running-config | inc hostname"] == "hostname edge1"
     bogus = ios.cli(["show bogus"])["show bogus"]

@@ -63,7 +63,7 @@ def test_system_interface_parses_with_ntc(running: Node) -> None:
     by_name = {row["name"]: row for row in rows}
     assert list(by_name) == ["port1", "port2", "port3", "port4", "port5"]
     # each lab FortiGate has its own management address
-    assert by_name["port1"]["ip_address"] == management_address("FGVM01", network="192.168")
+    assert by_name["port1"]["ip_address"] == management_address("FGVM01", network="192.168.1")
     assert by_name["port2"]["netmask"] == "255.255.255.0"
     assert by_name["port2"]["status"] == "down"
     assert by_name["port3"]["ip_address"] == "0.0.0.0"
@@ -161,6 +161,6 @@ def test_system_interface_prints_management_ip_where_the_release_does(
         platform="fortios", command="get system interface", text="\n".join(lines)
     )
     port1 = next(r for r in records if isinstance(r, Interface) and r.name == "port1")
-    assert port1.address == management_address("FGVM01", network="192.168")
+    assert port1.address == management_address("FGVM01", network="192.168.1")
     rows = {r["name"]: r for r in _ntc("get system interface", "\n".join(lines))}
     assert rows["port1"]["ip_address"] == port1.address

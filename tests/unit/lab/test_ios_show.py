@@ -50,7 +50,7 @@ def test_show_ip_interface_brief_parses(base: Node) -> None:
     first = {k.lower(): v for k, v in rows[0].items()}
     assert first["interface"] == "GigabitEthernet1"
     # each lab router has its own management address (management_address)
-    assert first["ip_address"] == management_address("edge1", network="172.31")
+    assert first["ip_address"] == management_address("edge1", network="172.31.255")
     assert first["status"] == "down"
     assert {k.lower(): v for k, v in rows[1].items()}["status"] == "administratively down"
 

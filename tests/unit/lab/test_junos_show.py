@@ -100,7 +100,7 @@ def test_device_cli_without_a_session(tmp_path: Path) -> None:
         "host-name edge-j9;"
     )
     terse = device.cli("show interfaces terse | match fxp0")
-    mgmt = management_address("edge-j9", network="192.168")  # each box has its own
+    mgmt = management_address("edge-j9", network="192.168.1")  # each box has its own
     assert terse.splitlines()[-1].split() == ["fxp0.0", "up", "up", "inet", f"{mgmt}/24"]
 
 
