@@ -35,6 +35,13 @@ class PlatformProfile:
     security_zones: bool = False
     # how the logical unit egress configures on interface NAME is named (Junos: unit 0)
     unit_format: str = "{name}"
+    # source NAT to pools announced by eBGP (design `nat`); elsewhere NAT is the security team's
+    nat_pools: bool = False
+    # the private AS (RFC 6996) a platform that reaches its ISPs by eBGP runs (FRR: BFD hangs
+    # on BGP sessions because FRR 8.4 staticd has no BFD-tracked static routes)
+    bgp_local_as: int | None = None
+    # VRRP advertisement interval where the platform's rendering sets one (VRRPv3 centiseconds)
+    vrrp_advert_ms: int = 1000
 
 
 PLATFORMS: dict[str, PlatformProfile] = {
@@ -72,6 +79,23 @@ PLATFORMS: dict[str, PlatformProfile] = {
         route_distance=10,
         backup_route_distance=20,
         bfd_min_interval_ms=50,
+    ),
+    "frr": PlatformProfile(
+        slug="frr",
+        vendor="FRR on Linux",
+        napalm_driver="frr",
+        # net.ipv4.fib_multipath_hash_policy 0 (L3), 1 (L4), 3 (custom fields: source only)
+        hashing=frozenset(
+            {Hashing.FIVE_TUPLE, Hashing.SOURCE_DESTINATION_IP, Hashing.SOURCE_IP}
+        ),
+        # conntrackd syncs the session table between two independently configured boxes
+        ha_forms=frozenset({HaForm.SYNC_PAIR}),
+        route_distance=1,
+        backup_route_distance=10,
+        bfd_min_interval_ms=10,  # FRR bfdd: receive/transmit-interval 10-60000 ms
+        nat_pools=True,
+        bgp_local_as=64512,
+        vrrp_advert_ms=100,
     ),
 }
 
