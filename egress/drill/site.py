@@ -30,6 +30,9 @@ PLATFORM = "frr"
 # brownout moves traffic): the drill runs them this many times faster, and says so, so a
 # whole site is drilled in under two minutes. BFD and VRRP advertisements run in real time.
 TIME_SCALE = 40
+# a compressed probe still waits this long for its answer (first-packet ARP on two hops, a
+# Python prober's scheduling)
+MIN_PROBE_TIMEOUT_MS = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +182,7 @@ def compress(intent: DeviceIntent, scale: int) -> DeviceIntent:
         dataclasses.replace(
             p,
             interval_ms=max(1, p.interval_ms // scale),
-            timeout_ms=max(20, p.timeout_ms // scale),
+            timeout_ms=max(MIN_PROBE_TIMEOUT_MS, p.timeout_ms // scale),
         )
         for p in intent.probes
     )
