@@ -80,9 +80,43 @@ class FrrDevice:
         self.commit_config()
 
     def cli(self, command: str) -> str:
+        """A vtysh command, or one of the box's Linux commands validate reads."""
+        linux = {
+            "keepalived --signum=DATA": self._keepalived_data,
+            "conntrackd -s": self._conntrackd_stats,
+            "cat /run/egress/probe/status.json": self._probe_status,
+        }
+        if command in linux:
+            return linux[command]()
         return netns.run(
             ["vtysh", "--vty_socket", str(self.vty), "-c", command], ns=self.ns
         ).stdout
+
+    def _keepalived_data(self) -> str:
+        """keepalived writes its state to /tmp/keepalived.data on the signal
+        ``keepalived --signum=DATA`` names (keepalived(8))."""
+        pidfile = self.dir / "keepalived.pid"
+        if not self._running("keepalived") or not pidfile.exists():
+            return ""
+        number = int(netns.run(["keepalived", "--signum=DATA"]).stdout.strip())
+        data = self.dir / "tmp" / "keepalived.data"
+        before = data.stat().st_mtime_ns if data.exists() else 0
+        os.kill(int(pidfile.read_text().strip()), number)
+        wait_until(lambda: data.exists() and data.stat().st_mtime_ns != before, 2.0, 0.01)
+        time.sleep(0.02)  # written in one go by the VRRP child; let it close the file
+        return data.read_text() if data.exists() else ""
+
+    def _conntrackd_stats(self) -> str:
+        if not self._running("conntrackd"):
+            return ""
+        args = netns.with_run_dir(
+            self.dir, ["conntrackd", "-C", f"{netns.RENDERED_RUN}/conntrackd.conf", "-s"]
+        )
+        return netns.run(args, ns=self.ns, check=False).stdout
+
+    def _probe_status(self) -> str:
+        path = self.dir / "probe" / "status.json"
+        return path.read_text() if path.exists() and self._running("prober") else "[]"
 
     # --- glue ---------------------------------------------------------------------------
     def _reload_args(self) -> list[str]:
