@@ -290,7 +290,7 @@ def brownout(ctx: Context) -> ScenarioResult:
 
     def inject() -> None:
         ruleset = (
-            f"table {table} {{\n chain fwd {{\n  type filter hook forward priority 0; "
+            f"table {table} {{\n chain forward_drop {{\n  type filter hook forward priority 0; "
             'policy accept;\n  iifname "srv" drop\n  oifname "srv" drop\n }\n}\n'
         )
         netns.run(["nft", "-f", "-"], ns=isp.ns, input=ruleset)

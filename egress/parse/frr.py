@@ -166,7 +166,9 @@ def conntrackd_rows(text: str) -> Rows:
 
 def conntrackd(rows: Rows) -> list[Ha]:
     """conntrackd answers: sync runs; it has sent and received sync messages over the HA
-    link without errors: the pair is in sync (FTFW acknowledges every message)."""
+    link: the pair is in sync (FTFW acknowledges every message and resends what is lost).
+    The error counters are totals since start (a past HA link outage stays counted), so
+    they do not decide the present state."""
     records = []
     for s in rows["stats"]:
         running = s["sent"] is not None
@@ -174,7 +176,7 @@ def conntrackd(rows: Rows) -> list[Ha]:
             Ha(
                 mode="active-active",
                 session_sync=running,
-                in_sync=running and bool(s["received"]) and not s["errors"],
+                in_sync=running and bool(s["sent"]) and bool(s["received"]),
             )
         )
     return records
