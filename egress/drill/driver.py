@@ -169,9 +169,12 @@ class FrrDevice:
             "conntrackd": self._conntrackd,
             "prober": self._prober,
         }[name]
-        self.daemons[name] = netns.spawn(
-            args, ns=self.ns, log=self.dir / f"{name}.log", run_in=self.dir
-        )
+        process = netns.spawn(args, ns=self.ns, log=self.dir / f"{name}.log", run_in=self.dir)
+        self.daemons[name] = process
+        time.sleep(0.05)
+        if process.poll() is not None:
+            log = (self.dir / f"{name}.log").read_text()[-300:]
+            raise netns.DrillError(f"{self.host}: {name} exited at start: {log}")
 
     def stop(self, name: str, sig: int = signal.SIGTERM, timeout: float = 3.0) -> None:
         process = self.daemons.pop(name, None)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import signal
 import time
+import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -152,6 +153,7 @@ def run_drill(
     except Exception as exc:  # noqa: BLE001 - the drill fails, the topology still goes
         result.error = f"{type(exc).__name__}: {exc}"
         log(f"drill failed: {result.error}")
+        log(traceback.format_exc(limit=-3))
     finally:
         t = time.monotonic()
         netns.clean(site_name)

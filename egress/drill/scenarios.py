@@ -15,10 +15,11 @@ import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from egress.drill import netns, promises
-from egress.drill.driver import FrrDevice
+from egress.drill.driver import FrrDevice, wait_until
 from egress.drill.measure import Monitor, Sender, Sink, Stream, TcpClient
 from egress.drill.promises import Promise
 from egress.drill.site import DrillSite
@@ -244,13 +245,17 @@ def daemon_killed(ctx: Context) -> ScenarioResult:
 
     def inject() -> None:
         process = ctx.r1.daemons["keepalived"]
-        os.killpg(process.pid, signal.SIGKILL)
+        os.killpg(process.pid, signal.SIGKILL)  # the main process and its VRRP child
         process.wait(5)
 
     def restore() -> None:
         # a SIGKILLed keepalived leaves its VIP and virtual routes behind: remove them as
         # its restart would find them, then start it again (as systemd's Restart= would)
         ctx.r1.daemons.pop("keepalived", None)
+        child = ctx.r1.dir / "keepalived-vrrp.pid"
+        # the VRRP child dies with its group, but a moment later than its parent: a restart
+        # that still sees it refuses to start ("daemon is already running")
+        wait_until(lambda: not _pid_alive(child), 5.0, 0.01)
         cmds = [f"addr del {group.vip}/{group.prefix_length} dev {group.interface}"]
         if ctx.site.primary.nat and ctx.site.primary.nat.follows_vrrp:
             cmds += [f"route del blackhole {p.prefix}" for p in ctx.site.primary.nat.pools]
@@ -261,6 +266,15 @@ def daemon_killed(ctx: Context) -> ScenarioResult:
         ctx.r1.start("keepalived")
 
     return _vrrp_scenario(ctx, result, inject, restore)
+
+
+def _pid_alive(pidfile: Path) -> bool:
+    try:
+        pid = int(pidfile.read_text().strip())
+        os.kill(pid, 0)
+    except (OSError, ValueError):
+        return False
+    return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
 
 
 def _vrrp_scenario(
