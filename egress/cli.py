@@ -7,6 +7,7 @@ import logging
 import typer
 
 from egress.commands.deploy import backup_command, commit_command, diff_command, rollback_command
+from egress.commands.drill import drill_command
 from egress.commands.lab import lab_app
 from egress.commands.lint import lint_command
 from egress.commands.parse import parse_command
@@ -51,6 +52,7 @@ app.command("validate")(validate_command)
 app.command("lint")(lint_command)
 app.command("run")(run_command)
 app.command("report")(report_command)
+app.command("drill")(drill_command)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -22,6 +22,19 @@ from egress.drill.traffic import RECORD
 from egress.drill.world import SINK, World
 
 _tags = iter(range(1, 1_000_000))
+# Every stream uses source ports no earlier stream used: NAT binds a flow to the pool of
+# the link its FIRST datagram took (a conntrack entry lives 30 s and more), so a reused
+# five-tuple would show the old link's pool whatever the route is now.
+_PORTS = (20000, 60000)
+_next_port = [_PORTS[0]]
+
+
+def _allocate_ports(count: int) -> int:
+    if _next_port[0] + count > _PORTS[1]:
+        _next_port[0] = _PORTS[0]
+    base = _next_port[0]
+    _next_port[0] += count
+    return base
 
 
 @dataclass
@@ -120,7 +133,6 @@ class Sender:
         flows: int = 8,
         pps: float = 1000,
         tos: int = 0,
-        base_port: int = 20000,
     ) -> None:
         if not 0 < duration <= 30:
             raise ValueError("a drill stream lasts at most 30 s")
@@ -128,6 +140,7 @@ class Sender:
         self.tag = next(_tags)
         self.out = world.root / f"sent-{self.tag}.json"
         self.pps, self.flows = pps, flows
+        base_port = _allocate_ports(flows)
         args = [
             sys.executable, "-m", "egress.drill.traffic", "send", "--dst", SINK,
             "--flows", str(flows), "--pps", str(pps), "--duration", str(duration),

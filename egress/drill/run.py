@@ -19,6 +19,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from egress.changes import CANDIDATE, DIFF, POST, ChangeDir
 from egress.drill import netns, world as world_mod
 from egress.drill.driver import FrrDevice
 from egress.drill.measure import Sink
@@ -122,6 +123,7 @@ def run_drill(
     overrides: tuple[str, ...] = (),
     log: Log = lambda _line: None,
     mutate: Callable[[str, str], str] | None = None,
+    change: ChangeDir | None = None,
 ) -> DrillResult:
     """``mutate(host, config)``: a hook for tests that break the rendered config."""
     unknown = [s for s in scenarios if s not in SCENARIOS]
@@ -146,7 +148,7 @@ def run_drill(
     world = world_mod.plan(site)
     try:
         with _sigterm_as_interrupt():
-            _drill(site, world, configs, scenarios, reps, result, log)
+            _drill(site, world, configs, scenarios, reps, result, log, change)
     except KeyboardInterrupt:
         result.error = "interrupted"
         raise
@@ -172,6 +174,7 @@ def _drill(
     reps: int,
     result: DrillResult,
     log: Log,
+    change: ChangeDir | None,
 ) -> None:
     t = time.monotonic()
     world_mod.build(world)
@@ -186,10 +189,17 @@ def _drill(
     for host in sorted(site.intents, key=lambda h: site.intents[h].role != "secondary"):
         device = devices[host]
         pre = device.get_config()
+        if change is not None:  # the backup exists before the first line is sent
+            change.write_backup(host, pre)
+            change.write_host_file(host, CANDIDATE, configs[host])
         device.load_replace_candidate(configs[host])
         diff = device.compare_config()
+        if change is not None:
+            change.write_host_file(host, DIFF, diff)
         device.commit_config()
         post = device.get_config()
+        if change is not None:
+            change.write_host_file(host, POST, post)
         result.pushes.append(PushRecord(host, pre, configs[host], diff, post))
         log(f"{host}: committed ({len(diff.splitlines())} diff lines)")
     result.steady_state = settle(site, devices, 40.0)

@@ -20,6 +20,7 @@ _FAILED = ("failed-untouched", "failed-unknown", "reverting", "rolled-back")
 _CHANGED = ("committed", "mirrored")
 LINT_JSON = "lint.json"
 RUN_JSON = "run.json"
+DRILL_JSON = "drill.json"  # `egress drill --report`: measured failover promises per site
 
 
 @dataclass
@@ -109,6 +110,8 @@ class Report:
     rollback_command: str
     stopped_by_budget: bool
     interrupted: bool
+    # `egress drill` results, one entry per site (egress/drill/results.py's JSON)
+    drill: list[dict[str, Any]] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -171,7 +174,10 @@ def collect(root: Path) -> Report:
         rollback_command=rollback_all,
         stopped_by_budget=bool(summary.get("stopped_by_budget")),
         interrupted=bool(summary.get("interrupted")),
+        drill=list(_json(root / DRILL_JSON) or []),
     )
+    if report.drill and not playbook:
+        report.title = "egress drill"
     return report
 
 
