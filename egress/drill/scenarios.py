@@ -263,6 +263,10 @@ def daemon_killed(ctx: Context) -> ScenarioResult:
         # the VRRP child dies with its group, but a moment later than its parent: a restart
         # that still sees it refuses to start ("daemon is already running")
         wait_until(lambda: not _pid_alive(child), 5.0, 0.01)
+        # a killed child whose new parent does not reap it stays a zombie, which keepalived's
+        # start-up check counts as running: its pid files are the dead instance's, drop them
+        for name in ("keepalived.pid", "keepalived-vrrp.pid"):
+            (ctx.r1.dir / name).unlink(missing_ok=True)
         cmds = [f"addr del {group.vip}/{group.prefix_length} dev {group.interface}"]
         if ctx.site.primary.nat and ctx.site.primary.nat.follows_vrrp:
             cmds += [f"route del blackhole {p.prefix}" for p in ctx.site.primary.nat.pools]
