@@ -88,9 +88,8 @@ class FrrDevice:
         }
         if command in linux:
             return linux[command]()
-        return netns.run(
-            ["vtysh", "--vty_socket", str(self.vty), "-c", command], ns=self.ns
-        ).stdout
+        # vtysh reaches the daemons by their unix sockets: no need to enter the namespace
+        return netns.run(["vtysh", "--vty_socket", str(self.vty), "-c", command]).stdout
 
     def _keepalived_data(self) -> str:
         """keepalived writes its state to /tmp/keepalived.data on the signal

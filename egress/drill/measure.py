@@ -152,8 +152,8 @@ class Sender:
         self.duration = duration
 
     def wait_started(self) -> None:
-        """Until the first datagram is due (python start-up takes ~0.1 s)."""
-        time.sleep(0.25)
+        """Until the first datagrams are out (python start-up takes ~0.1 s)."""
+        time.sleep(0.2)
 
     def finish(self, sink: Sink) -> Stream:
         try:
@@ -161,7 +161,7 @@ class Sender:
         finally:
             if self.process.poll() is None:
                 self.process.kill()
-        time.sleep(0.15)  # the sink flushes every 50 ms
+        time.sleep(0.1)  # the sink flushes every 50 ms
         data = json.loads(self.out.read_text())
         self.out.unlink()
         sent = [tuple(s) for s in data["sent"]]

@@ -9,6 +9,7 @@ end, exception, Ctrl-C (KeyboardInterrupt) and SIGTERM.
 
 from __future__ import annotations
 
+import os
 import signal
 import time
 import traceback
@@ -96,7 +97,9 @@ def settle(site: DrillSite, devices: dict[str, FrrDevice], timeout: float) -> li
     deadline = time.monotonic() + timeout
     failures = validate(site, devices)
     while failures and time.monotonic() < deadline:
-        time.sleep(0.3)
+        if os.environ.get("EGRESS_DRILL_DEBUG"):
+            print(f"{time.monotonic():.1f} settle: {failures[:3]}")
+        time.sleep(0.2)
         failures = validate(site, devices)
     return failures
 
