@@ -8,6 +8,7 @@ except ``ip monitor``'s wall-clock stamps, compared with a wall-clock injection 
 from __future__ import annotations
 
 import json
+import signal
 import statistics
 import sys
 import time
@@ -155,6 +156,11 @@ class Sender:
         """Until the first datagrams are out (python start-up takes ~0.1 s)."""
         time.sleep(0.2)
 
+    def stop(self) -> None:
+        """End the stream now (it writes what it sent and exits)."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+
     def finish(self, sink: Sink) -> Stream:
         try:
             self.process.wait(self.duration + 15)
@@ -181,10 +187,16 @@ class Monitor:
         )
         time.sleep(0.05)
 
+    def seen(self, address: str, after: float) -> bool:
+        return self._first(address, after) is not None
+
     def first_added(self, address: str, after: float) -> float | None:
         """Wall-clock seconds when ``address`` was added, after ``after``."""
         self.process.terminate()
         self.process.wait(5)
+        return self._first(address, after)
+
+    def _first(self, address: str, after: float) -> float | None:
         for line in self.log.read_text().splitlines():
             if not line.startswith("[") or "Deleted" in line or f" {address}/" not in line:
                 continue

@@ -142,6 +142,14 @@ def _failover(
         t0, wall0 = time.monotonic_ns(), time.time()
         try:
             inject()
+            if monitor is not None:
+                # the peer took over: 0.3 s more shows the traffic settle, no need to wait
+                # out the whole window (bounded by it all the same)
+                deadline = time.monotonic() + window_s
+                while time.monotonic() < deadline and not monitor.seen(vip, wall0):
+                    time.sleep(0.02)
+                time.sleep(min(0.3, max(0.0, deadline - time.monotonic())))
+                sender.stop()
             stream: Stream = sender.finish(ctx.sink)
         finally:
             restore()

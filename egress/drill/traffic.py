@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import socket
 import struct
 import sys
@@ -111,7 +112,11 @@ def send(args: argparse.Namespace) -> None:
     start = time.monotonic_ns()
     sent = []
     seqs = [0] * args.flows
+    stop = threading.Event()
+    signal.signal(signal.SIGINT, lambda *_: stop.set())  # the drill has seen enough
     for k in range(count):
+        if stop.is_set():
+            break
         due = start + int(k * spacing)
         delay = (due - time.monotonic_ns()) / 1e9
         if delay > 0:

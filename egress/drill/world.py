@@ -241,6 +241,9 @@ def isp_config(world: World, isp: Isp) -> str:
     for address in isp.members.values():
         lines += [
             f" neighbor {address} remote-as external",
+            # the member opens the session (no connection collisions to resolve)
+            f" neighbor {address} passive",
+            f" neighbor {address} update-source {isp.gateway}",
             f" neighbor {address} bfd profile egress",
             f" neighbor {address} timers connect 1",
             f" neighbor {address} advertisement-interval 0",
