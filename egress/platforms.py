@@ -85,9 +85,7 @@ PLATFORMS: dict[str, PlatformProfile] = {
         vendor="FRR on Linux",
         napalm_driver="frr",
         # net.ipv4.fib_multipath_hash_policy 0 (L3), 1 (L4), 3 (custom fields: source only)
-        hashing=frozenset(
-            {Hashing.FIVE_TUPLE, Hashing.SOURCE_DESTINATION_IP, Hashing.SOURCE_IP}
-        ),
+        hashing=frozenset({Hashing.FIVE_TUPLE, Hashing.SOURCE_DESTINATION_IP, Hashing.SOURCE_IP}),
         # conntrackd syncs the session table between two independently configured boxes
         ha_forms=frozenset({HaForm.SYNC_PAIR}),
         route_distance=1,

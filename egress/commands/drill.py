@@ -54,7 +54,9 @@ def drill_command(
             )
         if clean:
             removed = netns.clean()
-            out.print(f"removed {len(removed)} drill objects" + "".join(f"\n  {r}" for r in removed))
+            out.print(
+                f"removed {len(removed)} drill objects" + "".join(f"\n  {r}" for r in removed)
+            )
             return
         if site is None:
             raise InputError("--site is required", location=Location(field="--site"))

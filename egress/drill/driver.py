@@ -137,9 +137,16 @@ class FrrDevice:
             netns.run(["sysctl", "-qw", item], ns=self.ns)
         lines = new.glue.get("iproute", [])
         # `ip rule` has no replace: delete each rule first (absent is fine), then add it
-        deletes = [f"rule del {line[len('rule add '):]}" for line in lines if line.startswith("rule add ")]
+        deletes = [
+            f"rule del {line[len('rule add ') :]}" for line in lines if line.startswith("rule add ")
+        ]
         if deletes:
-            netns.run(["ip", "-force", "-batch", "-"], ns=self.ns, input="\n".join(deletes) + "\n", check=False)
+            netns.run(
+                ["ip", "-force", "-batch", "-"],
+                ns=self.ns,
+                input="\n".join(deletes) + "\n",
+                check=False,
+            )
         netns.ip_batch(lines, ns=self.ns)
         ruleset = new.glue_text("nftables")
         if ruleset:

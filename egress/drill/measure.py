@@ -172,7 +172,10 @@ class Sender:
         self.out.unlink()
         sent = [tuple(s) for s in data["sent"]]
         return Stream(
-            self.pps, self.flows, sent, sink.read(self.tag)  # type: ignore[arg-type]
+            self.pps,
+            self.flows,
+            sent,
+            sink.read(self.tag),  # type: ignore[arg-type]
         )
 
 

@@ -134,8 +134,17 @@ def _withdraw(probe: Probe, vty: str, shut: bool) -> None:
         return
     verb = "" if shut else "no "
     subprocess.run(
-        ["vtysh", "--vty_socket", vty, "-c", "configure terminal", "-c",
-         f"router bgp {probe.asn}", "-c", f"{verb}neighbor {probe.withdraw} shutdown"],
+        [
+            "vtysh",
+            "--vty_socket",
+            vty,
+            "-c",
+            "configure terminal",
+            "-c",
+            f"router bgp {probe.asn}",
+            "-c",
+            f"{verb}neighbor {probe.withdraw} shutdown",
+        ],
         capture_output=True,
         timeout=10,
         check=False,
@@ -168,11 +177,17 @@ def run(config: Path, state: Path, vty: str, max_runtime: float) -> None:
             if probe.down != was:
                 _write(state, probe)
                 _withdraw(probe, vty, probe.down)
-                print(f"{time.time():.3f} {probe.name} {'down' if probe.down else 'up'}",
-                      flush=True)
+                print(
+                    f"{time.time():.3f} {probe.name} {'down' if probe.down else 'up'}", flush=True
+                )
         status = [
-            {"name": p.name, "type": p.type, "target": p.target,
-             "state": "fail" if p.down else "ok", "rtt_ms": p.rtt_ms}
+            {
+                "name": p.name,
+                "type": p.type,
+                "target": p.target,
+                "state": "fail" if p.down else "ok",
+                "rtt_ms": p.rtt_ms,
+            }
             for p in probes
         ]
         (state / "status.json.tmp").write_text(json.dumps(status))

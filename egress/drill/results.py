@@ -31,9 +31,7 @@ def as_json(result: DrillResult) -> dict[str, Any]:
         "steady_state_failures": result.steady_state,
         "topology_removed": result.removed,
         "timings_s": result.timings,
-        "pushes": [
-            {"host": p.host, "diff_lines": len(p.diff.splitlines())} for p in result.pushes
-        ],
+        "pushes": [{"host": p.host, "diff_lines": len(p.diff.splitlines())} for p in result.pushes],
         "scenarios": [_scenario(s) for s in result.scenarios],
     }
 
@@ -128,7 +126,10 @@ def print_tables(result: DrillResult, console: Console) -> None:
                 r.check,
                 r.promise,
                 "" if r.limit_ms is None else f"{r.limit_ms:g}{unit}",
-                *(f"{summary[k]:g}{unit}" if k in summary else "-" for k in ("min", "median", "max")),
+                *(
+                    f"{summary[k]:g}{unit}" if k in summary else "-"
+                    for k in ("min", "median", "max")
+                ),
                 str(summary["never"]),
                 ",".join(str(n) for n in s.lost_packets) or "-",
                 "[green]PASS[/]" if r.passed else "[red]FAIL[/]",

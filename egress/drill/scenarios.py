@@ -178,7 +178,7 @@ def _silent(ns: str, iface: str, on: bool) -> None:
     table = f"netdev egd_silent_{iface.replace('-', '_')}"
     if on:
         ruleset = (
-            f"table {table} {{\n chain in {{\n  type filter hook ingress device \"{iface}\" "
+            f'table {table} {{\n chain in {{\n  type filter hook ingress device "{iface}" '
             "priority -500; policy drop;\n }\n}\n"
         )
         netns.run(["nft", "-f", "-"], ns=ns, input=ruleset)
@@ -212,9 +212,7 @@ def uplink(ctx: Context, kind: str) -> ScenarioResult:
 
     ref = ctx.ref(ctx.r1.host)
     bfd = promises.bfd(ref)
-    hand = promises.handover(
-        ref, ctx.site.primary, ctx.ref(ctx.r2.host), link, ctx.site.time_scale
-    )
+    hand = promises.handover(ref, ctx.site.primary, ctx.ref(ctx.r2.host), link, ctx.site.time_scale)
     window = (hand.limit() if ctx.active_standby else bfd.limit()) / 1000 + _MARGIN_S
     outages, takeovers = _failover(ctx, result, inject, restore, window, ctx.active_standby)
     result.rows.append(_row("traffic outage", bfd, outages))
@@ -280,7 +278,9 @@ def daemon_killed(ctx: Context) -> ScenarioResult:
         if ctx.site.primary.nat and ctx.site.primary.nat.follows_vrrp:
             cmds += [f"route del blackhole {p.prefix}" for p in ctx.site.primary.nat.pools]
         netns.run(
-            ["ip", "-force", "-batch", "-"], ns=ctx.r1.ns, input="\n".join(cmds) + "\n",
+            ["ip", "-force", "-batch", "-"],
+            ns=ctx.r1.ns,
+            input="\n".join(cmds) + "\n",
             check=False,
         )
         ctx.r1.start("keepalived")
@@ -332,9 +332,7 @@ def brownout(ctx: Context) -> ScenarioResult:
     def restore() -> None:
         netns.run(["nft", "delete", "table", *table.split()], ns=isp.ns, check=False)
 
-    promise = promises.brownout(
-        ctx.ref(ctx.r1.host), ctx.site.primary, link, ctx.site.time_scale
-    )
+    promise = promises.brownout(ctx.ref(ctx.r1.host), ctx.site.primary, link, ctx.site.time_scale)
     window = max(promise.limit(), 500) / 1000 + _MARGIN_S
     outages, _ = _failover(ctx, result, inject, restore, window, False)
     result.rows.append(_row("traffic moves off the link", promise, outages))
@@ -365,7 +363,9 @@ def ecmp_split(ctx: Context) -> ScenarioResult:
             total = sum(per_link.values())
             top = max(per_link.values()) if per_link else 0
             shares[mode].append(100.0 * top / total if total else None)
-            result.marks[f"{mode}: " + ", ".join(f"{k} {v}" for k, v in sorted(per_link.items()))] = 0
+            result.marks[
+                f"{mode}: " + ", ".join(f"{k} {v}" for k, v in sorted(per_link.items()))
+            ] = 0
     design_is_l4 = intent.ecmp.hashing == "five-tuple"
     result.rows.append(
         Row(

@@ -154,7 +154,9 @@ def _apply_overrides(raw: Mapping[str, Any], overrides: tuple[str, ...]) -> dict
         key, sep, value = item.partition("=")
         if not sep or not key:
             raise InputError(
-                f"bad --set {item!r}", location=Location(field="--set"), hint="--set bfd.multiplier=10"
+                f"bad --set {item!r}",
+                location=Location(field="--set"),
+                hint="--set bfd.multiplier=10",
             )
         node: Any = data
         parts = key.split(".")

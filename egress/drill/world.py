@@ -163,9 +163,7 @@ def _cable(world: World, a: str, a_if: str, b: str, b_if: str, *, bridge: bool) 
     )
     netns.ip_batch([f"link set {tmp_a} name {a_if}", f"link set {a_if} up"], ns=world.ns[a])
     tail = [f"link set {b_if} master br0"] if bridge else []
-    netns.ip_batch(
-        [f"link set {tmp_b} name {b_if}", *tail, f"link set {b_if} up"], ns=world.ns[b]
-    )
+    netns.ip_batch([f"link set {tmp_b} name {b_if}", *tail, f"link set {b_if} up"], ns=world.ns[b])
 
 
 def start_frr(world: World, node: str, directory: Path, daemons: tuple[str, ...]) -> None:
@@ -270,6 +268,4 @@ def _start_services(world: World) -> None:
         elif probe.type == "tcp":
             args += ["--tcp", f"{probe.target}:{probe.port}"]
     args += ["--records", str(world.root / "sink.bin"), "--max-runtime", "900"]
-    world.processes.append(
-        netns.spawn(args, ns=world.ns["net"], log=world.root / "net.log")
-    )
+    world.processes.append(netns.spawn(args, ns=world.ns["net"], log=world.root / "net.log"))

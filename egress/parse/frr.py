@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 from egress.parse.engine import Rows
-from egress.parse.schema import Bfd, Ha, NextHop, Pbr, PbrEntry, Probe, Route, Vrrp
+from egress.parse.schema import Bfd, Ha, Interface, NextHop, Pbr, PbrEntry, Probe, Route, Vrrp
 
 _BFD_STATE = {"up": "Up", "down": "Down", "init": "Init", "shutdown": "AdminDown"}
 _VRRP_STATE = {"MASTER": "Master", "BACKUP": "Backup", "FAULT": "Init", "INIT": "Init"}
@@ -116,7 +116,13 @@ def keepalived_rows(text: str) -> Rows:
     """One row per ``VRRP Instance`` of keepalived's data dump."""
     instances: list[dict[str, Any]] = []
     vip_next = False
+    in_topology = False
     for line in text.splitlines():
+        if line.startswith("------<"):  # a section head: only "VRRP Topology" is read
+            in_topology = "VRRP Topology" in line
+            continue
+        if not in_topology:
+            continue
         if line.startswith(" VRRP Instance = "):
             instances.append({"name": line.split("=", 1)[1].strip(), "vips": []})
             vip_next = False
@@ -197,3 +203,26 @@ def prober(rows: Rows) -> list[Probe]:
         )
         for p in rows["probes"]
     ]
+
+
+def interface_rows(text: str) -> Rows:
+    data = _json(text) or {}
+    return {"interfaces": [{"name": name, **fields} for name, fields in data.items()]}
+
+
+def interface(rows: Rows) -> list[Interface]:
+    """``show interface brief json``: one record per interface, its first IPv4 address."""
+    records = []
+    for iface in rows["interfaces"]:
+        v4 = [a for a in iface.get("addresses", []) if ":" not in a]
+        address, _, length = v4[0].partition("/") if v4 else ("", "", "")
+        status = iface.get("status")
+        records.append(
+            Interface(
+                name=iface["name"],
+                address=address or None,
+                prefix_length=int(length) if length else None,
+                status=status if status in ("up", "down") else None,
+            )
+        )
+    return records
