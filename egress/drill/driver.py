@@ -17,7 +17,6 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 from egress.drill import glue, netns
 from egress.drill.world import World

@@ -4,7 +4,7 @@ FRR ignores them (``!`` starts a comment), so the whole rendered file is a valid
 egress's FRR driver hands each kind to its own tool. Kinds and what they become:
 
 - ``sysctl``      ``key=value`` written with sysctl(8)
-- ``iproute``     ``ip -batch`` lines (``route replace``; a ``rule add`` is preceded by its ``rule del``)
+- ``iproute``     ``ip -batch`` lines (a ``rule add`` is preceded by its ``rule del``)
 - ``nftables``    one nft ruleset; each ``table`` it declares is replaced as a whole
 - ``keepalived``  keepalived.conf
 - ``conntrackd``  conntrackd.conf

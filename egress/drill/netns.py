@@ -8,6 +8,7 @@ that prefix alone, so a drill killed at any point is cleaned by the next one (or
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import shutil
@@ -113,10 +114,8 @@ def clean(site: str | None = None, *, timeout: float = 10.0) -> list[str]:
     for sig in (signal.SIGTERM, signal.SIGKILL):
         pids = [pid for ns in names for pid in _pids(ns)]
         for pid in pids:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, sig)
-            except ProcessLookupError:
-                pass
         while pids and time.monotonic() < deadline:
             pids = [p for p in pids if _alive(p)]
             if pids:

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import json
 import itertools
+import json
 import os
 import socket
 import struct

@@ -21,7 +21,8 @@ from types import FrameType
 from typing import Any
 
 from egress.changes import CANDIDATE, DIFF, POST, ChangeDir
-from egress.drill import netns, world as world_mod
+from egress.drill import netns
+from egress.drill import world as world_mod
 from egress.drill.driver import FrrDevice
 from egress.drill.measure import Sink
 from egress.drill.scenarios import SCENARIOS, Context, ScenarioResult

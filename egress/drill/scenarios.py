@@ -413,11 +413,13 @@ def pbr_voice(ctx: Context) -> ScenarioResult:
         result.applicable, result.reason = False, "no DSCP policy route"
         return result
     rule = rules[0]
+    assert rule.dscp is not None
+    tos = rule.dscp << 2  # DSCP sits in the upper six bits of the ToS byte
     pools = {p.address: p.link for p in intent.nat.pools} if intent.nat else {}
     values: list[float | None] = []
     for _ in range(ctx.reps):
         ctx.sink.skip()
-        sender = Sender(ctx.world, duration=0.5, flows=8, pps=400, tos=rule.dscp << 2)
+        sender = Sender(ctx.world, duration=0.5, flows=8, pps=400, tos=tos)
         stream = sender.finish(ctx.sink)
         per_link = {pools.get(src, src): n for src, n in stream.by_source().items()}
         total = sum(per_link.values())

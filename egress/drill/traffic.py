@@ -15,6 +15,7 @@ Every loop is bounded by a duration or ``--max-runtime``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import signal
 import socket
@@ -123,12 +124,11 @@ def send(args: argparse.Namespace) -> None:
             time.sleep(delay)
         flow = k % args.flows
         now = time.monotonic_ns()
-        try:
+        # no route for a moment is a lost datagram, as on the wire
+        with contextlib.suppress(OSError):
             sockets[flow].sendto(
                 PAYLOAD.pack(now, args.tag, flow, seqs[flow]), (args.dst, UDP_PORT)
             )
-        except OSError:
-            pass  # no route for a moment is a lost datagram, as on the wire
         sent.append((now, flow, seqs[flow]))
         seqs[flow] += 1
     Path(args.out).write_text(json.dumps({"pps": args.pps, "flows": args.flows, "sent": sent}))
