@@ -9,13 +9,14 @@ that prefix alone, so a drill killed at any point is cleaned by the next one (or
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import itertools
 import os
 import shutil
 import signal
 import subprocess
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 PREFIX = "egd"
@@ -28,6 +29,33 @@ _veth_ids = itertools.count(1)
 
 class DrillError(RuntimeError):
     """A step of the drill failed (the topology is removed all the same)."""
+
+
+LOCK = RUN_ROOT / f"{PREFIX}.lock"
+
+
+@contextlib.contextmanager
+def exclusive(*, log: Callable[[str], None], timeout: float = 900.0) -> Iterator[None]:
+    """One drill at a time on a machine: they would share its CPUs (and so their timings)
+    and a second drill of one site would clean the first one's namespaces away."""
+    with LOCK.open("a") as handle:
+        deadline = time.monotonic() + timeout
+        waited = False
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise DrillError(f"another drill holds {LOCK} for {timeout:g} s") from None
+                if not waited:
+                    log(f"waiting for another drill to finish ({LOCK})")
+                    waited = True
+                time.sleep(0.5)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def ns_name(site: str, node: str) -> str:

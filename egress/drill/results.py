@@ -48,6 +48,7 @@ def _scenario(s: ScenarioResult) -> dict[str, Any]:
         "revalidated": s.revalidated,
         "validation_failures": s.validation_failures,
         "marks": s.marks,
+        "notes": s.notes,
         "seconds": s.seconds,
         "timeline": s.timeline,
         "svg": svg_geometry(s),
@@ -134,7 +135,7 @@ def print_tables(result: DrillResult, console: Console) -> None:
                 ",".join(str(n) for n in s.lost_packets) or "-",
                 "[green]PASS[/]" if r.passed else "[red]FAIL[/]",
             )
-        notes = [f"{r.check}: {r.detail}" for r in s.rows if r.detail]
+        notes = [f"{r.check}: {r.detail}" for r in s.rows if r.detail] + s.notes
         if s.revalidated is not None:
             notes.append("re-validated" if s.revalidated else "NOT re-validated")
         table.caption = "; ".join(notes)

@@ -146,6 +146,21 @@ def run_drill(
     if mutate is not None:
         configs = {h: mutate(h, c) for h, c in configs.items()}
     started = time.monotonic()
+    with netns.exclusive(log=log):
+        return _locked_run(site, site_name, configs, scenarios, reps, result, log, change, started)
+
+
+def _locked_run(
+    site: DrillSite,
+    site_name: str,
+    configs: dict[str, str],
+    scenarios: Sequence[str],
+    reps: int,
+    result: DrillResult,
+    log: Log,
+    change: ChangeDir | None,
+    started: float,
+) -> DrillResult:
     leftovers = netns.clean(site_name)
     if leftovers:
         log(f"removed {len(leftovers)} leftovers of an earlier drill")

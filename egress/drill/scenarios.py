@@ -65,6 +65,7 @@ class ScenarioResult:
     lost_packets: list[int] = field(default_factory=list)
     timeline: list[tuple[float, int]] = field(default_factory=list)
     marks: dict[str, float] = field(default_factory=dict)  # ms after t0: what happened
+    notes: list[str] = field(default_factory=list)  # e.g. datagrams per link
     revalidated: bool | None = None
     validation_failures: list[str] = field(default_factory=list)
     seconds: float = 0.0
@@ -424,7 +425,7 @@ def pbr_voice(ctx: Context) -> ScenarioResult:
         per_link = {pools.get(src, src): n for src, n in stream.by_source().items()}
         total = sum(per_link.values())
         values.append(100.0 * per_link.get(rule.link, 0) / total if total else None)
-        result.marks[", ".join(f"{k} {v}" for k, v in sorted(per_link.items()))] = 0
+        result.notes.append(", ".join(f"{k} {v}" for k, v in sorted(per_link.items())))
         result.lost_packets.append(len(stream.lost()))
     result.rows.append(
         Row(
