@@ -29,6 +29,7 @@ def as_json(result: DrillResult) -> dict[str, Any]:
         "passed": result.passed,
         "error": result.error,
         "steady_state_failures": result.steady_state,
+        "lint_errors": result.lint,
         "topology_removed": result.removed,
         "timings_s": result.timings,
         "pushes": [{"host": p.host, "diff_lines": len(p.diff.splitlines())} for p in result.pushes],
@@ -99,6 +100,7 @@ def verdicts(result: DrillResult) -> list[str]:
                 lines.append(f"{s.name}: {r.check}: promised {r.promise}, measured {got}")
         if s.revalidated is False:
             lines.append(f"{s.name}: not re-validated: {'; '.join(s.validation_failures[:3])}")
+    lines += [f"lint: {line}" for line in result.lint]
     if result.steady_state:
         lines.append("steady state: " + "; ".join(result.steady_state))
     if result.error:

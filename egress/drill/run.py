@@ -55,6 +55,7 @@ class DrillResult:
     scenarios: list[ScenarioResult] = field(default_factory=list)
     pushes: list[PushRecord] = field(default_factory=list)
     steady_state: list[str] = field(default_factory=list)  # failed checks after the push
+    lint: list[str] = field(default_factory=list)  # lint errors of the frr configs
     timings: dict[str, float] = field(default_factory=dict)
     removed: bool = False
     error: str | None = None
@@ -63,6 +64,7 @@ class DrillResult:
     def passed(self) -> bool:
         return (
             self.error is None
+            and not self.lint
             and not self.steady_state
             and all(s.passed for s in self.scenarios)
             and self.removed
@@ -91,6 +93,29 @@ def validate(site: DrillSite, devices: dict[str, FrrDevice]) -> list[str]:
                     f"{host} {check.subject}: expected {check.expected}, got {check.observed}"
                 )
     return failures
+
+
+def lint_site(site: DrillSite, *, inventory: Path, templates_dir: Path) -> list[str]:
+    """egress lint's config and design rules on the site's frr configs: the errors."""
+    from egress.lint.batch import check_configs
+    from egress.lint.registry import Scope, all_rules
+    from egress.sites import InventoryFiles
+
+    rules = [r for r in all_rules().values() if r.scope is not Scope.INVENTORY]
+    findings = check_configs(
+        site.intents,
+        rules=rules,
+        templates_dir=templates_dir,
+        files=InventoryFiles.in_dir(inventory),
+        site_groups={h: site.group for h in site.intents},
+        config_dir=Path("build/configs"),
+        workers=1,
+    )
+    return [
+        f"{f.rule} {f.host} {f.file}:{f.line}: {f.message}"
+        for f in findings
+        if f.severity.value == "error"
+    ]
 
 
 def settle(site: DrillSite, devices: dict[str, FrrDevice], timeout: float) -> list[str]:
@@ -142,6 +167,13 @@ def run_drill(
         time_scale=site.time_scale,
         reps=reps,
     )
+    result.lint = lint_site(site, inventory=inventory, templates_dir=templates_dir)
+    if result.lint:
+        # as `egress run`: nothing is built or sent when lint finds errors
+        result.error = f"lint found {len(result.lint)} error(s) in the frr configs"
+        result.removed = True
+        log(result.error + ":\n  " + "\n  ".join(result.lint))
+        return result
     configs = {h: render_device(i, templates_dir=templates_dir) for h, i in site.intents.items()}
     if mutate is not None:
         configs = {h: mutate(h, c) for h, c in configs.items()}

@@ -38,6 +38,7 @@ MIN_PROBE_TIMEOUT_MS = 100
 @dataclass(frozen=True, slots=True)
 class DrillSite:
     name: str
+    group: str  # the inventory group holding the design (where lint's findings point)
     site: Site  # the inventory's design: what the promises are derived from
     effective: Site  # what the data plane runs (the design plus --set overrides)
     intents: dict[str, DeviceIntent]  # primary first; timers compressed by TIME_SCALE
@@ -99,6 +100,7 @@ def load_site(
     scaled = {h: compress(i, time_scale) for h, i in intents.items()}
     return DrillSite(
         name=name,
+        group=group.name,
         site=site,
         effective=effective,
         intents=_primary_first(scaled),

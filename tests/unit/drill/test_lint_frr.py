@@ -61,3 +61,21 @@ def test_a_vrrp_instance_without_its_tracks_and_a_stray_line_are_findings() -> N
     assert [p.kind for p in facts.problems] == ["frr.unknown", "frr.glue"]
     (vrrp,) = facts.vrrp
     assert vrrp.tracks == []
+
+
+def test_the_drill_lints_before_it_builds_anything() -> None:
+    from egress.drill.run import lint_site, run_drill
+
+    site = load_site(EXAMPLE_INVENTORY, "ams")
+    assert lint_site(site, inventory=EXAMPLE_INVENTORY, templates_dir=TEMPLATES) == []
+    always = "nat={pools: {isp1: 100.64.1.0/30}, announce: always}"
+    # run_drill returns before any namespace exists (no root needed to reach this verdict)
+    result = run_drill(
+        inventory=EXAMPLE_INVENTORY,
+        site_name="ams",
+        templates_dir=TEMPLATES,
+        overrides=(always,),
+    )
+    assert not result.passed and result.scenarios == [] and result.pushes == []
+    assert [line.split()[0] for line in result.lint] == ["E905", "E905"]
+    assert result.error == "lint found 2 error(s) in the frr configs"
