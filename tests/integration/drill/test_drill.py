@@ -7,10 +7,12 @@ installs them; CI runs as root). Drills take the machine one at a time (egress/d
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,6 +27,18 @@ pytestmark = pytest.mark.skipif(
     os.geteuid() != 0, reason="egress drill builds network namespaces: it needs root"
 )
 ROOT = Path(__file__).resolve().parents[3]
+
+
+@pytest.fixture(autouse=True)
+def _one_drill_test_at_a_time() -> Iterator[None]:
+    """xdist may hand these tests to different workers: they take turns (each asserts on
+    the namespaces of its own site, which another test's drill would also create)."""
+    with Path("/run/egd-tests.lock").open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _rows(result: DrillResult, scenario: str) -> dict[str, list[float | None]]:
@@ -129,3 +143,46 @@ def test_a_missing_vrrp_track_breaks_the_handover_promise() -> None:
         and line.endswith("measured never")
         for line in lines
     ), lines
+
+
+def test_a_failed_start_removes_everything() -> None:
+    """A config the driver refuses after the topology is up: the drill fails, nothing stays."""
+
+    def unknown_glue(host: str, config: str) -> str:
+        return config.replace("ip forwarding\n", "ip forwarding\n!@shell true\n")
+
+    result = run_drill(
+        inventory=EXAMPLE_INVENTORY,
+        site_name="ams",
+        templates_dir=TEMPLATES,
+        scenarios=["uplink-silent"],
+        reps=1,
+        mutate=unknown_glue,
+    )
+    assert result.error is not None and "unknown glue kind 'shell'" in result.error
+    assert result.removed and result.scenarios == []
+    assert netns.namespaces() == [] and not netns.run_dir("ams").exists()
+
+
+def test_ctrl_c_removes_everything_and_exits_130() -> None:
+    import signal
+    import time
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "egress.cli", "drill", "--site", "fra", "-i",
+         str(EXAMPLE_INVENTORY)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not netns.namespaces("fra"):
+            time.sleep(0.2)  # (another drill may hold the lock first)
+        time.sleep(5)  # in the middle of the push / validate
+        process.send_signal(signal.SIGINT)
+        out, _ = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130, out[-2000:]
+    assert "interrupted" in out
+    assert netns.namespaces("fra") == [] and not netns.run_dir("fra").exists()
