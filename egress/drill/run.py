@@ -14,6 +14,7 @@ import signal
 import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,27 +73,31 @@ class DrillResult:
 
 
 def validate(site: DrillSite, devices: dict[str, FrrDevice]) -> list[str]:
-    """egress validate's checks (validate.evaluate) on the FRR routers' parsed output."""
-    failures = []
-    for host, intent in site.intents.items():
-        device = devices[host]
-        parsed: dict[str, list[BaseRecord]] = {}
-        unparsed: dict[str, str] = {}
-        supporting = supporting_commands(intent)
-        for feature, command in commands_for(intent).items():
-            records: list[BaseRecord] = []
-            for cmd in (command, *supporting.get(feature, ())):
-                try:
-                    records += parse_output(platform="frr", command=cmd, text=device.cli(cmd))
-                except Exception as exc:  # noqa: BLE001 - reported as a failed check
-                    unparsed[feature] = f"{cmd}: {exc}"
-            parsed[feature] = records
-        for check in evaluate(intent, parsed, scope="pair", unparsed=unparsed):
-            if not check.passed:
-                failures.append(
-                    f"{host} {check.subject}: expected {check.expected}, got {check.observed}"
-                )
-    return failures
+    """egress validate's checks (validate.evaluate) on the FRR routers' parsed output; the
+    two routers are asked at the same time."""
+    with ThreadPoolExecutor(max_workers=len(site.intents)) as pool:
+        per_host = pool.map(lambda host: _validate_host(site, devices[host]), site.intents)
+        return [line for lines in per_host for line in lines]
+
+
+def _validate_host(site: DrillSite, device: FrrDevice) -> list[str]:
+    intent = site.intents[device.host]
+    parsed: dict[str, list[BaseRecord]] = {}
+    unparsed: dict[str, str] = {}
+    supporting = supporting_commands(intent)
+    for feature, command in commands_for(intent).items():
+        records: list[BaseRecord] = []
+        for cmd in (command, *supporting.get(feature, ())):
+            try:
+                records += parse_output(platform="frr", command=cmd, text=device.cli(cmd))
+            except Exception as exc:  # noqa: BLE001 - reported as a failed check
+                unparsed[feature] = f"{cmd}: {exc}"
+        parsed[feature] = records
+    return [
+        f"{device.host} {check.subject}: expected {check.expected}, got {check.observed}"
+        for check in evaluate(intent, parsed, scope="pair", unparsed=unparsed)
+        if not check.passed
+    ]
 
 
 def lint_site(site: DrillSite, *, inventory: Path, templates_dir: Path) -> list[str]:

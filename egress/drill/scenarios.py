@@ -258,7 +258,9 @@ def daemon_killed(ctx: Context) -> ScenarioResult:
         child = ctx.r1.dir / "keepalived-vrrp.pid"
         pids = [process.pid]
         if _pid_alive(child):
-            pids.append(int(child.read_text().strip()))
+            # the child first: killed after its parent it would get the parent-death SIGTERM
+            # (and send a priority-0 advertisement, a graceful hand-over, not a crash)
+            pids.insert(0, int(child.read_text().strip()))
         for pid in pids:
             os.kill(pid, signal.SIGKILL)
         process.wait(5)

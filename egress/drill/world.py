@@ -247,6 +247,7 @@ def isp_config(world: World, isp: Isp) -> str:
             f" neighbor {address} advertisement-interval 0",
         ]
     lines += [" address-family ipv4 unicast", "  maximum-paths 2"]
+    lines += [f"  neighbor {a} activate" for a in isp.members.values()]
     lines += [f"  neighbor {a} default-originate" for a in isp.members.values()]
     lines += [" exit-address-family", "exit", ""]
     return "\n".join(lines)

@@ -40,7 +40,7 @@ _OPENERS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 _TOP = re.compile(
     r"^(frr defaults \w+|service integrated-vtysh-config|no zebra nexthop kernel enable|"
-    r"ip forwarding|ip prefix-list \S+ seq \d+ (permit|deny) \S+|"
+    r"ip forwarding|bgp route-map delay-timer \d+|ip prefix-list \S+ seq \d+ (permit|deny) \S+|"
     r"ip route \S+ \S+( table \d+)?|ip route \S+ blackhole|end|!.*)$"
 )
 _GLUE = re.compile(r"^!@(\S+)")
