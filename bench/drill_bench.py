@@ -4,7 +4,7 @@ scenario, tear-down) must take under 2 minutes.
     sudo python -m bench.drill_bench [--sites ams,fra] [--runs 1] [--budget 120]
 
 Runs `egress drill --site S --json` in a subprocess per site and run, and prints the wall
-time, the drill's own phase timings and the median of each scenario's first measurement.
+time, the drill's own phase timings and each measurement's min/median/max.
 Exits 1 when a drill fails or exceeds the budget. Needs root (network namespaces).
 """
 
@@ -41,16 +41,16 @@ def main(argv: list[str] | None = None) -> int:
             )  # fmt: skip
             wall = time.perf_counter() - started
             data = json.loads(done.stdout.strip().splitlines()[-1])
-            medians = {
-                s["name"]: s["rows"][0]["summary"].get("median")
+            ranges = {
+                f"{s['name']}/{r['check']}": [r["summary"].get(k) for k in ("min", "median", "max")]
                 for s in data["scenarios"]
-                if s["rows"]
+                for r in s["rows"]
             }
             ok = data["passed"] and wall < args.budget
             status |= 0 if ok else 1
             print(
                 f"{site} run {run}: wall {wall:.1f} s, passed {data['passed']}, "
-                f"phases {data['timings_s']}, first-row medians {medians}"
+                f"phases {data['timings_s']}\n  min/median/max: {json.dumps(ranges)}"
             )
     return status
 
