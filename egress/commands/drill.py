@@ -109,13 +109,20 @@ def _write_change(change: object, result: object, data: dict[str, object]) -> No
 
     assert isinstance(change, ChangeDir) and isinstance(result, DrillResult)
     change.write_json("drill.json", [data])
-    outcome = "committed" if result.pushes else "failed-untouched"
     change.write_json(
         SUMMARY,
         {
             "dry_run": False,
-            "status": "drill passed" if result.passed else "drill failed",
-            "hosts": {p.host: {"outcome": outcome, "left_at": "intended"} for p in result.pushes},
+            # the report's status pill: "ok" is the passing word
+            "status": "ok" if result.passed else "drill failed",
+            "hosts": {
+                p.host: {
+                    "outcome": "committed",
+                    "config": "intended",
+                    "diff_lines": len(p.diff.splitlines()),
+                }
+                for p in result.pushes
+            },
         },
     )
     write_report(change.root)
