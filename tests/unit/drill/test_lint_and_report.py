@@ -129,6 +129,7 @@ def test_the_report_carries_the_drill_section_with_inline_svg(tmp_path: Path) ->
         "passed": False,
         "error": None,
         "steady_state_failures": [],
+        "lint_errors": [],
         "topology_removed": True,
         "timings_s": {"total_s": 20.0},
         "pushes": [],
