@@ -85,6 +85,12 @@ class Stream:
         assert self.t0_ns is not None
         return sum(1 for s in self.lost() if s[0] >= self.t0_ns - 5_000_000)
 
+    def before_t0_from(self, source: str) -> int:
+        """Datagrams sent before the fault that arrived translated to ``source`` (a link's
+        NAT pool): whether the stream crossed that link at all."""
+        assert self.t0_ns is not None
+        return sum(1 for r in self.received if r.source == source and r.send_ns < self.t0_ns)
+
     def by_source(self) -> dict[str, int]:
         counts: dict[str, int] = defaultdict(int)
         for r in self.received:
@@ -134,6 +140,7 @@ class Sender:
         flows: int = 8,
         pps: float = 1000,
         tos: int = 0,
+        sources: tuple[str, ...] = (),
     ) -> None:
         if not 0 < duration <= 30:
             raise ValueError("a drill stream lasts at most 30 s")
@@ -146,7 +153,7 @@ class Sender:
             sys.executable, "-m", "egress.drill.traffic", "send", "--dst", SINK,
             "--flows", str(flows), "--pps", str(pps), "--duration", str(duration),
             "--tag", str(self.tag), "--tos", str(tos), "--base-port", str(base_port),
-            "--out", str(self.out),
+            "--out", str(self.out), "--sources", ",".join(sources),
         ]  # fmt: skip
         self.process = netns.spawn(args, ns=world.ns["host"], log=world.root / "host.log")
         self.started = time.monotonic()

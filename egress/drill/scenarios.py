@@ -129,14 +129,16 @@ def _failover(
     restore: Callable[[], None],
     window_s: float,
     watch_vip: bool,
+    crossing: str | None = None,
 ) -> tuple[list[float | None], list[float | None]]:
-    """Run ``reps`` times: stream, inject, measure outage (and the peer's VIP), restore."""
+    """Run ``reps`` times: stream, inject, measure outage (and the peer's VIP), restore.
+    ``crossing``: the NAT pool address of the failed link; the stream must have used it."""
     outages: list[float | None] = []
     takeovers: list[float | None] = []
     vip = ctx.site.primary.vrrp[0].vip if ctx.site.primary.vrrp else ""
     for _ in range(ctx.reps):
         ctx.sink.skip()
-        sender = Sender(ctx.world, duration=0.3 + window_s)
+        sender = Sender(ctx.world, duration=0.3 + window_s, sources=ctx.world.host_addresses)
         monitor = Monitor(ctx.world, ctx.r2.ns, "r2") if watch_vip else None
         sender.wait_started()
         time.sleep(0.1)
@@ -155,7 +157,12 @@ def _failover(
         finally:
             restore()
         stream.t0_ns = t0
-        outages.append(stream.outage_ms())
+        if crossing is not None and not stream.before_t0_from(crossing):
+            # no datagram took the link before it failed: its failure says nothing here
+            result.notes.append(f"no traffic crossed the failed link ({crossing}) before t0")
+            outages.append(None)
+        else:
+            outages.append(stream.outage_ms())
         result.lost_packets.append(stream.lost_after_t0())
         result.timeline = stream.timeline()
         if monitor is not None:
@@ -215,11 +222,19 @@ def uplink(ctx: Context, kind: str) -> ScenarioResult:
     bfd = promises.bfd(ref)
     hand = promises.handover(ref, ctx.site.primary, ctx.ref(ctx.r2.host), link, ctx.site.time_scale)
     window = (hand.limit() if ctx.active_standby else bfd.limit()) / 1000 + _MARGIN_S
-    outages, takeovers = _failover(ctx, result, inject, restore, window, ctx.active_standby)
+    outages, takeovers = _failover(
+        ctx, result, inject, restore, window, ctx.active_standby, _pool(ctx, link)
+    )
     result.rows.append(_row("traffic outage", bfd, outages))
     if ctx.active_standby:
         result.rows.append(_row("gateway moves to the peer", hand, takeovers))
     return result
+
+
+def _pool(ctx: Context, link: str) -> str | None:
+    """The address the link's traffic is translated to (how the sink tells the links)."""
+    nat = ctx.site.primary.nat
+    return next((p.address for p in nat.pools if p.link == link), None) if nat else None
 
 
 def router_dead(ctx: Context) -> ScenarioResult:
@@ -337,7 +352,7 @@ def brownout(ctx: Context) -> ScenarioResult:
 
     promise = promises.brownout(ctx.ref(ctx.r1.host), ctx.site.primary, link, ctx.site.time_scale)
     window = max(promise.limit(), 500) / 1000 + _MARGIN_S
-    outages, _ = _failover(ctx, result, inject, restore, window, False)
+    outages, _ = _failover(ctx, result, inject, restore, window, False, _pool(ctx, link))
     result.rows.append(_row("traffic moves off the link", promise, outages))
     return result
 

@@ -3,9 +3,10 @@
 The design is vendor neutral, so the drill keeps it and changes only what ties it to the
 inventory's hardware: the pair's platform becomes ``frr``, every port is named after its
 role (``lan``, ``isp1``, ``isp2``, ``ha``: Linux names are at most 15 characters, IOS's are
-not) and, where the design leaves source NAT to the security team, each link gets a pool
-from 100.64.0.0/10 (RFC 6598, only ever inside the drill's namespaces) announced as the
-design's `nat` says. Optional overrides (``--set bfd.multiplier=10``) change the design the
+not), SRX security zones are dropped (Linux has no zone-based firewall to open) and, where
+the design leaves source NAT to the security team, each link gets a pool from
+100.64.0.0/10 (RFC 6598, only ever inside the drill's namespaces) announced as the design's
+`nat` says. Shared-config clusters (SRX chassis cluster, FGCP) have no FRR form: refused. Optional overrides (``--set bfd.multiplier=10``) change the design the
 data plane runs; the promises stay those of the inventory's design.
 """
 
@@ -134,16 +135,17 @@ def _intents(site: Site, designs: Mapping[str, HostDesign]) -> dict[str, DeviceI
 
 
 def _with_nat(site: Site, index: int) -> Site:
-    """The design's own NAT, or one pool per link from 100.64.<link>.0/30 (announcement
-    following VRRP, the design the lint rule E905 asks for)."""
-    if site.nat is not None:
-        return site
-    pools = {
-        link.name: IPv4Network(f"100.64.{number}.0/30")
-        for number, link in enumerate(site.links, start=1)
-    }
+    """The design as Linux runs it: the design's own NAT, or one pool per link from
+    100.64.<link>.0/30 (announcement following VRRP, the design lint rule E905 asks for);
+    without SRX security zones (a Linux router has no zone-based firewall to open)."""
     data = site.model_dump(mode="json", exclude_none=True)
-    data["nat"] = {"pools": {k: str(v) for k, v in pools.items()}}
+    data.pop("security_zones", None)
+    if site.nat is None:
+        pools = {
+            link.name: IPv4Network(f"100.64.{number}.0/30")
+            for number, link in enumerate(site.links, start=1)
+        }
+        data["nat"] = {"pools": {k: str(v) for k, v in pools.items()}}
     return Site.model_validate(data)
 
 

@@ -102,9 +102,10 @@ def _echo(address: tuple[str, int]) -> None:
 
 def send(args: argparse.Namespace) -> None:
     sockets = []
+    sources = args.sources.split(",") if args.sources else ["0.0.0.0"]
     for flow in range(args.flows):
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        s.bind(("0.0.0.0", args.base_port + flow))
+        s.bind((sources[flow % len(sources)], args.base_port + flow))
         if args.tos:
             s.setsockopt(socket.IPPROTO_IP, socket.IP_TOS, args.tos)
         sockets.append(s)
@@ -180,6 +181,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--tag", type=int, required=True)
     p.add_argument("--tos", type=int, default=0)
     p.add_argument("--base-port", type=int, default=20000)
+    p.add_argument("--sources", default="", help="comma-separated source addresses")
     p.add_argument("--out", required=True)
     p = sub.add_parser("tcp")
     p.add_argument("--dst", required=True)

@@ -30,6 +30,7 @@ SINK = "198.18.0.1"
 UDP_PORT = 9000
 TCP_ECHO_PORT = 5001
 ISP_AS_BASE = 65100
+HOST_ADDRESSES = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,9 +51,12 @@ class World:
     site: DrillSite
     root: Path
     ns: dict[str, str]  # node -> namespace
-    host_address: str
+    host_address: str  # the LAN host's first address (ECMP and PBR streams, TCP)
     isps: list[Isp]
     routers: dict[str, str] = field(default_factory=dict)  # member host -> node (r1/r2)
+    # every address of the LAN host: a failover stream comes from all of them, as a LAN's
+    # many hosts do, so source-based hashing spreads it over the links too
+    host_addresses: tuple[str, ...] = ()
     processes: list[object] = field(default_factory=list)
 
     def router_ns(self, host: str) -> str:
@@ -74,7 +78,8 @@ def plan(site: DrillSite) -> World:
     nodes = ["host", "lan", "r1", "r2", "net", *(u.link for u in primary.uplinks)]
     lan = IPv4Network(site.effective.lan.prefix)
     used = {str(site.effective.lan.vip), *(_lan_address(i) for i in (primary, secondary))}
-    host_address = next(str(a) for a in reversed(list(lan.hosts())) if str(a) not in used)
+    free = [str(a) for a in reversed(list(lan.hosts())) if str(a) not in used]
+    host_addresses = tuple(free[:HOST_ADDRESSES])
     pools = {p.link: p.prefix for p in primary.nat.pools} if primary.nat else {}
     isps = []
     for index, (up1, up2) in enumerate(zip(primary.uplinks, secondary.uplinks, strict=True), 1):
@@ -96,7 +101,8 @@ def plan(site: DrillSite) -> World:
         site=site,
         root=netns.run_dir(name),
         ns={n: netns.ns_name(name, n) for n in nodes},
-        host_address=host_address,
+        host_address=host_addresses[0],
+        host_addresses=host_addresses,
         isps=isps,
         routers={primary.host: "r1", secondary.host: "r2"},
     )
@@ -126,7 +132,10 @@ def build(world: World) -> None:
         _cable(world, isp.link, "srv", "net", isp.link, bridge=False)
     vip = world.site.effective.lan.vip
     netns.ip_batch(
-        [f"addr add {world.host_address}/{lan_len} dev eth0", f"route add default via {vip}"],
+        [
+            *(f"addr add {a}/{lan_len} dev eth0" for a in world.host_addresses),
+            f"route add default via {vip}",
+        ],
         ns=world.ns["host"],
     )
     targets = sorted({p.target for p in world.site.primary.probes} | {SINK})

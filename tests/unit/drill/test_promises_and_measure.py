@@ -57,3 +57,9 @@ def test_timeline_counts_arrivals_per_bin_around_the_fault() -> None:
     timeline = dict(stream.timeline(bin_ms=20))
     assert timeline[0] == 1  # 20 ms and 30 ms were sent in the bin at t0; 20 ms was lost
     assert timeline[-20] == 2
+
+
+def test_a_stream_says_whether_it_crossed_a_link_before_the_fault() -> None:
+    stream = _stream(set())  # every datagram translated to isp1's pool, 100.64.1.1
+    assert stream.before_t0_from("100.64.1.1") == 2  # sent at 0 and 10 ms, t0 at 20 ms
+    assert stream.before_t0_from("100.64.2.1") == 0

@@ -84,3 +84,14 @@ def test_probe_lines_say_what_the_prober_runs() -> None:
     assert first["type"] == "tcp" and first["port"] == "443" and first["withdraw"] == "198.51.100.9"
     assert second["type"] == "icmp" and "port" not in second
     assert first["interval_ms"] == str(10_000 // TIME_SCALE)
+
+
+def test_srx_zones_are_dropped_and_clusters_refused() -> None:
+    from egress.errors import UnsupportedIntent
+
+    nyc = load_site(EXAMPLE_INVENTORY, "nyc")  # an SRX VRRP pair with its own zones
+    assert nyc.site.security_zones is not None  # the inventory's design keeps them
+    assert nyc.primary.security_zones == () and nyc.primary.platform == "frr"
+    with pytest.raises(UnsupportedIntent) as info:
+        load_site(EXAMPLE_INVENTORY, "lon")  # an SRX chassis cluster: one shared config
+    assert info.value.location.field == "site.ha_sync.form"
