@@ -6,7 +6,8 @@ role (``lan``, ``isp1``, ``isp2``, ``ha``: Linux names are at most 15 characters
 not), SRX security zones are dropped (Linux has no zone-based firewall to open) and, where
 the design leaves source NAT to the security team, each link gets a pool from
 100.64.0.0/10 (RFC 6598, only ever inside the drill's namespaces) announced as the design's
-`nat` says. Shared-config clusters (SRX chassis cluster, FGCP) have no FRR form: refused. Optional overrides (``--set bfd.multiplier=10``) change the design the
+`nat` says. Shared-config clusters (SRX chassis cluster, FGCP) have no FRR form: refused.
+Optional overrides (``--set bfd.multiplier=10``) change the design the
 data plane runs; the promises stay those of the inventory's design.
 """
 
