@@ -57,6 +57,7 @@ VERBS: dict[str, Verb] = {
         Verb("parse", "Parse captured show output into records (JSON).", "parse"),
         Verb("changes", "Change records on disk: list, prune.", "changes", "changes_app"),
         Verb("lab", "The lab: emulated devices on 127.0.0.1.", "lab", "lab_app"),
+        Verb("drill", "Prove the failover promises on a real FRR data plane.", "drill"),
     )
 }
 

@@ -173,6 +173,25 @@ class HaSync(Frozen):
         return self
 
 
+class NatAnnounce(StrEnum):
+    # the pool's route exists (and BGP announces it) only while this member is VRRP master
+    FOLLOWS_VRRP = "follows-vrrp"
+    # both members announce the pool whatever their LAN/VRRP state (lint E905 flags it)
+    ALWAYS = "always"
+
+
+class Nat(Frozen):
+    """Source NAT of the LAN to one pool per link, announced upstream by eBGP.
+
+    Return traffic to a pool follows BGP, not VRRP: whichever member announces the pool
+    receives it (found by `egress drill`), so the announcement should follow the member's
+    LAN/VRRP health.
+    """
+
+    pools: dict[Name, IPv4Network]  # link name -> the pool its traffic is translated to
+    announce: NatAnnounce = NatAnnounce.FOLLOWS_VRRP
+
+
 class SecurityZones(Frozen):
     """The security zones a zone-based firewall (SRX in flow mode) binds the site's ports to.
 
@@ -199,6 +218,7 @@ class Site(Frozen):
     probes: list[Probe] = Field(default_factory=list)
     pbr: list[PbrRule] = Field(default_factory=list)
     ha_sync: HaSync | None = None
+    nat: Nat | None = None
     # None: the platform's defaults where it has zones (SRX: trust/untrust)
     security_zones: SecurityZones | None = None
 
@@ -215,6 +235,9 @@ class Site(Frozen):
         for rule in self.pbr:
             if rule.via not in names:
                 raise ValueError(f"policy route {rule.name!r} via unknown link {rule.via!r}")
+        for link_name in self.nat.pools if self.nat else {}:
+            if link_name not in names:
+                raise ValueError(f"nat pool for unknown link {link_name!r}")
         probe_names = [p.name for p in self.probes]
         if len(set(probe_names)) != len(probe_names):
             raise ValueError(f"probe names must be unique, got {probe_names}")

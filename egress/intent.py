@@ -18,6 +18,7 @@ from egress.design import (
     HaForm,
     HostDesign,
     Mode,
+    NatAnnounce,
     ProbeType,
     Role,
     SecurityZones,
@@ -123,6 +124,7 @@ class VrrpGroup:
     preempt_delay_s: int
     tracks: tuple[VrrpTrack, ...]
     failed_priority: int  # once every tracked object is down (FortiOS vrdst-priority)
+    advert_ms: int = 1000  # advertisement interval (PlatformProfile.vrrp_advert_ms)
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,6 +241,23 @@ class HaSync:
 
 
 @dataclass(frozen=True, slots=True)
+class NatPool:
+    link: str
+    prefix: str  # the pool as announced upstream
+    address: str  # its first address, the one LAN sources are translated to
+    interface: str  # the uplink whose traffic is translated
+    neighbor: str  # the eBGP peer (the link's gateway) the pool is announced to
+
+
+@dataclass(frozen=True, slots=True)
+class Nat:
+    source: str  # the LAN prefix that is translated
+    pools: tuple[NatPool, ...]
+    # the pool's route (so its announcement) exists only while this member is VRRP master
+    follows_vrrp: bool
+
+
+@dataclass(frozen=True, slots=True)
 class DeviceIntent:
     host: str
     platform: str
@@ -261,6 +280,10 @@ class DeviceIntent:
     security_zones: tuple[ZoneInterface, ...] = field(default=())
     # the OS release the device runs (inventory data.os_release, else the platform default)
     os_release: str = ""
+    # source NAT to pools announced by eBGP (only where the platform renders it)
+    nat: Nat | None = None
+    # eBGP towards the ISPs (only where the platform reaches them by BGP: FRR)
+    bgp_local_as: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -327,6 +350,12 @@ def _check_pair(site: Site, members: Sequence[Member]) -> tuple[Member, Member]:
             f"{profile.vendor} binds no interface to a security zone for egress's protocols",
             location=Location(host=primary.name, field="site.security_zones"),
             hint="remove `security_zones` from this site: it is for zone-based firewalls (SRX)",
+        )
+    if site.nat is not None and not profile.nat_pools:
+        raise UnsupportedIntent(
+            f"{profile.vendor}: egress renders no source NAT there (it is the security team's)",
+            location=Location(host=primary.name, field="site.nat"),
+            hint="remove `nat` from this site, or use a platform that renders it (frr)",
         )
     needed = [LAN, *(link.name for link in site.links)]
     if site.ha_sync is not None:
@@ -496,6 +525,29 @@ def _device_intent(site: Site, member: Member, pair: tuple[Member, Member]) -> D
         peer=peer.name,
         features=tuple(features),
         security_zones=zones,
+        nat=_nat(site, by_role, uplinks),
+        bgp_local_as=profile.bgp_local_as,
+    )
+
+
+def _nat(site: Site, by_role: dict[str, Interface], uplinks: tuple[Uplink, ...]) -> Nat | None:
+    if site.nat is None:
+        return None
+    gateways = {u.link: u.gateway for u in uplinks}
+    pools = tuple(
+        NatPool(
+            link=link,
+            prefix=str(pool),
+            address=str(pool.network_address if pool.prefixlen == 32 else pool[1]),
+            interface=by_role[link].name,
+            neighbor=gateways[link],
+        )
+        for link, pool in site.nat.pools.items()
+    )
+    return Nat(
+        source=str(site.lan.prefix),
+        pools=pools,
+        follows_vrrp=site.nat.announce is NatAnnounce.FOLLOWS_VRRP,
     )
 
 
@@ -661,6 +713,7 @@ def _vrrp(
         preempt_delay_s=30,
         tracks=tracks,
         failed_priority=max(1, priority - sum(t.decrement for t in tracks)),
+        advert_ms=profile.vrrp_advert_ms,
     )
 
 

@@ -46,6 +46,13 @@ class PlatformProfile:
         "21.4R3-S5.4" -> "21.4"."""
         match = re.match(r"v?(\d+)\.(\d+)", release)
         return f"{int(match.group(1))}.{int(match.group(2))}" if match else release
+    # source NAT to pools announced by eBGP (design `nat`); elsewhere NAT is the security team's
+    nat_pools: bool = False
+    # the private AS (RFC 6996) a platform that reaches its ISPs by eBGP runs (FRR: BFD hangs
+    # on BGP sessions because FRR 8.4 staticd has no BFD-tracked static routes)
+    bgp_local_as: int | None = None
+    # VRRP advertisement interval where the platform's rendering sets one (VRRPv3 centiseconds)
+    vrrp_advert_ms: int = 1000
 
 
 PLATFORMS: dict[str, PlatformProfile] = {
@@ -89,6 +96,24 @@ PLATFORMS: dict[str, PlatformProfile] = {
         bfd_min_interval_ms=50,
         release_trains=("6.0", "6.2", "6.4", "7.0", "7.2", "7.4"),
         default_release="7.2.8",
+    ),
+    "frr": PlatformProfile(
+        slug="frr",
+        vendor="FRR on Linux",
+        napalm_driver="frr",
+        # net.ipv4.fib_multipath_hash_policy 0 (L3), 1 (L4), 3 (custom fields: source only)
+        hashing=frozenset({Hashing.FIVE_TUPLE, Hashing.SOURCE_DESTINATION_IP, Hashing.SOURCE_IP}),
+        # conntrackd syncs the session table between two independently configured boxes
+        ha_forms=frozenset({HaForm.SYNC_PAIR}),
+        route_distance=1,
+        backup_route_distance=10,
+        bfd_min_interval_ms=10,  # FRR bfdd: receive/transmit-interval 10-60000 ms
+        nat_pools=True,
+        bgp_local_as=64512,
+        vrrp_advert_ms=100,
+        # Debian bookworm ships 8.4.4 (what the drill runs); later trains print the same JSON
+        release_trains=("8.4", "8.5", "9.0", "9.1", "10.0", "10.1"),
+        default_release="8.4.4",
     ),
 }
 

@@ -44,6 +44,15 @@ COMMANDS: dict[str, dict[str, str | None]] = {
         "pbr": "diagnose firewall proute list",
         "ha_sync": "get system ha status",
     },
+    # FRR on Linux: FRR's JSON; VRRP is keepalived's, sync conntrackd's, probes the prober's
+    "frr": {
+        "vrrp": "keepalived --signum=DATA",
+        "bfd": "show bfd peers json",
+        "probes": "cat /run/egress/probe/status.json",
+        "routing": "show ip route 0.0.0.0/0 json",
+        "pbr": "show pbr interface json",
+        "ha_sync": "conntrackd -s",
+    },
 }
 
 
@@ -55,10 +64,11 @@ COMMANDS: dict[str, dict[str, str | None]] = {
 SUPPORTING: dict[str, dict[str, tuple[str, ...]]] = {
     "ios": {"pbr": ("show route-map",)},
     "fortios": {"ha_sync": ("diagnose sys session sync",)},
+    "frr": {"pbr": ("show pbr map",)},
 }
 # Platforms whose PBR proof lists where each policy is attached: there a policy the listing
 # does not name is not attached (elsewhere a record without interfaces is taken as applied).
-_PBR_ATTACHMENT_LISTED = frozenset({"ios", "junos"})
+_PBR_ATTACHMENT_LISTED = frozenset({"ios", "junos", "frr"})
 # Platforms whose policy routing is one filter, named after the intent's policy, applied as
 # the input filter of the LAN's logical unit (Junos filter-based forwarding: templates/junos/
 # pbr.j2 and interfaces.j2 put everything on unit 0). Their proof lists each unit's filters

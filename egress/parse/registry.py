@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from egress.errors import InputError
-from egress.parse import fortios, ios, junos, junos_json, junos_xml
+from egress.parse import fortios, frr, ios, junos, junos_json, junos_xml
 from egress.parse.engine import Rows
 from egress.parse.schema import BaseRecord, RecordKind
 
@@ -310,6 +310,30 @@ _SPECS: tuple[ParserSpec, ...] = (
     ParserSpec("fortios", "diagnose sys session sync", "ha", fortios.session_sync),
     ParserSpec("fortios", "diagnose firewall proute list", "pbr", fortios.proute),
     ParserSpec("fortios", "get system interface", "interface", fortios.interfaces),
+    # --- FRR on Linux (FRR's JSON; keepalived, conntrackd and egress's prober as text) ---
+    ParserSpec("frr", "show bfd peers json", "bfd", frr.bfd, reader=frr.bfd_rows),
+    ParserSpec(
+        "frr",
+        "show ip route 0.0.0.0/0 json",
+        "route",
+        frr.route,
+        reader=frr.route_rows,
+        aliases=("show ip route json",),
+    ),
+    ParserSpec("frr", "show pbr map", "pbr", frr.pbr_map, reader=frr.pbr_map_rows),
+    ParserSpec(
+        "frr", "show pbr interface json", "pbr", frr.pbr_interface, reader=frr.pbr_interface_rows
+    ),
+    ParserSpec(
+        "frr", "keepalived --signum=DATA", "vrrp", frr.keepalived, reader=frr.keepalived_rows
+    ),
+    ParserSpec("frr", "conntrackd -s", "ha", frr.conntrackd, reader=frr.conntrackd_rows),
+    ParserSpec(
+        "frr", "cat /run/egress/probe/status.json", "probe", frr.prober, reader=frr.prober_rows
+    ),
+    ParserSpec(
+        "frr", "show interface brief json", "interface", frr.interface, reader=frr.interface_rows
+    ),
 )
 
 

@@ -20,6 +20,7 @@ _FAILED = ("failed-untouched", "failed-unknown", "reverting", "rolled-back")
 _CHANGED = ("committed", "mirrored")
 LINT_JSON = "lint.json"
 RUN_JSON = "run.json"
+DRILL_JSON = "drill.json"  # `egress drill --report`: measured failover promises per site
 
 
 @dataclass
@@ -144,6 +145,8 @@ class Report:
     board: Board = field(default_factory=lambda: Board("", "", "", "", "unknown"))
     impact: list[SiteImpact] = field(default_factory=list)
     backout: Backout | None = None
+    # `egress drill` results, one entry per site (egress/drill/results.py's JSON)
+    drill: list[dict[str, Any]] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -208,10 +211,13 @@ def collect(root: Path) -> Report:
         stopped_by_budget=bool(summary.get("stopped_by_budget")),
         interrupted=bool(summary.get("interrupted")),
         board=_board(meta, run),
+        drill=list(_json(root / DRILL_JSON) or []),
     )
     timings = _timings(steps)
     report.impact = _impact(plan, timings, dry_run=dry_run, settle_s=_settle(plan, run))
     report.backout = _backout(plan, timings, rollback_all) if plan.get("hosts") else None
+    if report.drill and not playbook:
+        report.title = "egress drill"
     return report
 
 

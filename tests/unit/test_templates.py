@@ -6,6 +6,7 @@ from collections import defaultdict
 
 import pytest
 
+from egress.drill.site import load_site
 from egress.intent import FEATURES
 from egress.inventory import load_nornir
 from egress.platforms import PLATFORMS
@@ -98,12 +99,44 @@ CONSTRUCTS: dict[str, dict[str, list[str]]] = {
             "set peerip 169.254.31.2",
         ],
     },
+    # FRR + the Linux glue (!@<kind> lines), from the drill's re-rendering of ams and fra
+    "frr": {
+        "interfaces": ["interface lan\n", " ip address 10.10.0.2/24", "no zebra nexthop kernel"],
+        "routing": [
+            "router bgp 64512",
+            " neighbor 198.51.100.1 remote-as external",
+            "  network 100.64.1.0/30",
+            'oifname "isp1" snat to 100.64.1.1',
+        ],
+        "vrrp": ["!@keepalived vrrp_instance EGRESS_10 {", "!@keepalived   10.10.0.1/24"],
+        "bfd": ["bfd\n profile egress", "  detect-multiplier 3", "bfd profile egress"],
+        "ecmp": ["maximum-paths 2", "!@sysctl net.ipv4.fib_multipath_hash_policy=1"],
+        "pbr": [
+            "pbr-map EGRESS-PBR seq 10",
+            " match mark 46",
+            " set nexthop 203.0.113.1",
+            " pbr-policy EGRESS-PBR",
+            "ip dscp 46 meta mark set 46",
+        ],
+        "probes": [
+            "!@probe name=isp1-icmp type=icmp",
+            "type=tcp target=192.0.2.30 port=443",
+            "type=http target=192.0.2.20 port=80 path=/health",
+            "ip route 0.0.0.0/0 198.51.100.1 table 901",
+        ],
+        "ha_sync": ["!@conntrackd  Mode FTFW {", "IPv4_Destination_Address 169.254.10.2"],
+    },
 }
 
 _nr = load_nornir(EXAMPLE_INVENTORY)
 _INTENTS = build_intents(_nr.inventory, files=InventoryFiles.in_dir(EXAMPLE_INVENTORY))
+# frr hosts are not in the example inventory: `egress drill` re-renders a site for frr
+_FRR = [
+    *load_site(EXAMPLE_INVENTORY, "ams", time_scale=1).intents.values(),
+    *load_site(EXAMPLE_INVENTORY, "fra", time_scale=1).intents.values(),
+]
 _CONFIG_BY_PLATFORM: dict[str, str] = defaultdict(str)
-for _intent in _INTENTS.values():
+for _intent in [*_INTENTS.values(), *_FRR]:
     _CONFIG_BY_PLATFORM[_intent.platform] += render_device(_intent, templates_dir=TEMPLATES)
 
 
@@ -117,7 +150,8 @@ def test_platform_has_feature_template(platform: str, feature: str) -> None:
 @pytest.mark.parametrize("platform", sorted(PLATFORMS))
 @pytest.mark.parametrize("feature", FEATURES)
 def test_example_exercises_feature_on_platform(platform: str, feature: str) -> None:
-    hosts = [h for h, i in _INTENTS.items() if i.platform == platform and feature in i.features]
+    intents = [*_INTENTS.values(), *_FRR]
+    hosts = [i.host for i in intents if i.platform == platform and feature in i.features]
     assert hosts, f"no {platform} host in the example inventory uses {feature}"
     for construct in CONSTRUCTS[platform][feature]:
         assert construct in _CONFIG_BY_PLATFORM[platform], f"{platform} lacks {construct!r}"

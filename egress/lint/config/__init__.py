@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from egress.lint.config import fortios, ios, junos
+from egress.lint.config import fortios, frr, ios, junos
 from egress.lint.facts import ConfigFacts
 
 PARSERS: dict[str, Callable[[str], ConfigFacts]] = {
     "ios": ios.parse,
     "junos": junos.parse,
     "fortios": fortios.parse,
+    "frr": frr.parse,
 }

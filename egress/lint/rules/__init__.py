@@ -7,6 +7,7 @@ from egress.lint.rules import (  # noqa: F401 - registration by import
     ecmp,
     ha,
     inventory,
+    nat,
     pbr,
     probes,
     security,

@@ -25,6 +25,12 @@ HASH_KNOBS: dict[str, dict[str, Hashing]] = {
         "source-ip-based": Hashing.SOURCE_IP,
         "source-dest-ip-based": Hashing.SOURCE_DESTINATION_IP,
     },
+    # Linux: net.ipv4.fib_multipath_hash_policy (3 = the fields of fib_multipath_hash_fields)
+    "frr": {
+        "net.ipv4.fib_multipath_hash_policy=1": Hashing.FIVE_TUPLE,
+        "net.ipv4.fib_multipath_hash_policy=0": Hashing.SOURCE_DESTINATION_IP,
+        "net.ipv4.fib_multipath_hash_policy=3": Hashing.SOURCE_IP,
+    },
 }
 
 

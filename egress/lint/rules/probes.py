@@ -112,10 +112,22 @@ def _fortios_follows(view: DeviceView, uplink: Uplink) -> Iterator[Issue]:
                       "set gateway-ip to the uplink's gateway")
 
 
+def _frr_follows(view: DeviceView, uplink: Uplink) -> Iterator[Issue]:
+    """egress's prober shuts the link's eBGP session (its default) while the probe fails."""
+    probe = view.facts.probes.get(uplink.probe_name or "")
+    if probe is None:
+        return
+    if not probe.follows_route or probe.gateway != uplink.gateway:
+        yield view.at(probe.line, f"probe {probe.name} withdraws {probe.gateway or 'nothing'}, "
+                      f"the route it should steer is the eBGP default via {uplink.gateway}",
+                      f"add withdraw={uplink.gateway} to the probe line")
+
+
 FOLLOWS: dict[str, Callable[[DeviceView, Uplink], Iterator[Issue]]] = {
     "ios": _ios_follows,
     "junos": _junos_follows,
     "fortios": _fortios_follows,
+    "frr": _frr_follows,
 }
 
 

@@ -19,6 +19,9 @@ SYNTAX_RULES: tuple[tuple[str, str, str], ...] = (
     ("E121", "fortios.config", "FortiOS unbalanced config/end"),
     ("E122", "fortios.edit", "FortiOS unbalanced edit/next"),
     ("E123", "fortios.statement", "FortiOS statement outside a block or stray text"),
+    ("E131", "frr.unknown", "FRR unknown top-level command or stray text"),
+    ("E132", "frr.unclosed", "FRR block never closed (exit / exit-address-family)"),
+    ("E133", "frr.glue", "FRR config: unknown !@ glue kind (not applied by egress)"),
 )
 
 

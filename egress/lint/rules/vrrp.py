@@ -112,6 +112,8 @@ TRACKABLE: dict[str, Callable[[ConfigFacts], set[str]]] = {
     "ios": lambda facts: set(facts.tracks),
     "junos": _junos_trackable,
     "fortios": lambda facts: {p.target for p in facts.probes.values() if p.target},
+    # keepalived track_file names are the prober's probe names (its state files)
+    "frr": lambda facts: set(facts.probes),
 }
 
 
