@@ -10,7 +10,7 @@ import typer
 
 from egress.console import cli_errors
 from egress.errors import InputError, Location
-from egress.parse import lookup, parse_output
+from egress.parse import lookup, parse_output, reads_as
 from egress.parse.schema import BaseRecord
 
 FileArg = typer.Argument(..., help="file holding the command's output; '-' reads stdin")
@@ -44,4 +44,22 @@ def parse_file(file: Path, *, platform: str, command: str) -> list[BaseRecord]:
                 location=Location(file=file),
                 hint="give the path of a file holding the command's output",
             ) from exc
-    return parse_output(platform=platform, command=command, text=text)
+    records = parse_output(platform=platform, command=command, text=text)
+    if not records and text.strip():
+        _not_this_output(text, platform=platform, command=command, file=file)
+    return records
+
+
+def _not_this_output(text: str, *, platform: str, command: str, file: Path) -> None:
+    """Nothing read from a non-empty output: say so when it reads as another platform's or
+    command's output (an empty table of the right command is still an empty list)."""
+    spec = lookup(platform=platform, command=command)
+    others = reads_as(text, spec=spec)
+    if others:
+        other, count = others[0]
+        raise InputError(
+            f"no record in this output as {platform} {spec.command!r}; it reads as "
+            f"{other.platform} {other.command!r} ({count} records)",
+            location=Location(file=None if str(file) == "-" else file, field="--command"),
+            hint=f"egress parse --platform {other.platform} --command '{other.command}' {file}",
+        )

@@ -33,7 +33,7 @@ from egress.parse.registry import ParserSpec, known_commands, lookup
 from egress.parse.schema import BaseRecord
 from egress.render import default_templates_dir
 
-__all__ = ["known_commands", "parse_output", "parse_rows", "lookup"]
+__all__ = ["known_commands", "parse_output", "parse_rows", "lookup", "reads_as"]
 
 
 def parse_rows(spec: ParserSpec, text: str, *, templates_dir: Path | None = None) -> Rows:
@@ -87,3 +87,21 @@ def parse_output(
             hint="check the command matches the output; new vendor wording needs a "
             "normaliser entry (egress/parse/normalise.py)",
         ) from exc
+
+
+def reads_as(text: str, *, spec: ParserSpec) -> list[tuple[ParserSpec, int]]:
+    """Which other parsers of the same record kind read ``text`` into records (another
+    platform's or command's output given by mistake), most records first."""
+    from egress.parse.registry import SPECS
+
+    found = []
+    for other in SPECS:
+        if other is spec or other.kind != spec.kind:
+            continue
+        try:
+            count = len(other.convert(parse_rows(other, text)))
+        except (InputError, ValueError, KeyError, TypeError, AttributeError):
+            continue
+        if count:
+            found.append((other, count))
+    return sorted(found, key=lambda pair: -pair[1])

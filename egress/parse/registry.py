@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from egress.errors import InputError
 from egress.parse import fortios, frr, ios, junos, junos_json, junos_xml
@@ -366,6 +367,44 @@ def _by_pattern(platform: str, command: str) -> ParserSpec | None:
     )
 
 
+def expand_abbreviations(platform: str, command: str) -> str:
+    """Keywords abbreviated as the device's CLI accepts them, written out: each word that is
+    the start of exactly one keyword the registered commands have at that point (``sh vrrp
+    br`` -> ``show vrrp brief``). The first word that starts no keyword there (an address, a
+    VRF name) and everything after it stay as typed.
+
+    >>> expand_abbreviations("ios", "sh ip ro 0.0.0.0")
+    'show ip route 0.0.0.0'
+    >>> expand_abbreviations("junos", "sh vrrp sum")
+    'show vrrp summary'
+    """
+    words = command.split()
+    node = _TRIES.get(platform, {})
+    for index, word in enumerate(words):
+        if word in node:
+            node = node[word]
+            continue
+        matches = [k for k in node if k.startswith(word)]
+        if len(matches) != 1:
+            break  # not a keyword here (an argument), or ambiguous: the device would refuse
+        words[index] = matches[0]
+        node = node[matches[0]]
+    return " ".join(words)
+
+
+def _tries(commands: Sequence[tuple[str, str]]) -> dict[str, dict[str, Any]]:
+    tries: dict[str, dict[str, Any]] = {}
+    for platform, command in commands:
+        node = tries.setdefault(platform, {})
+        for word in command.split():
+            node = node.setdefault(word, {})
+    return tries
+
+
+# keyword tries of the registered commands, for abbreviations
+_TRIES = _tries(list(_BY_COMMAND))
+
+
 def known_commands(platform: str) -> list[str]:
     """Every command (aliases included) a platform's output can be parsed for."""
     return sorted(cmd for (plat, cmd) in _BY_COMMAND if plat == platform)
@@ -379,7 +418,7 @@ def lookup(*, platform: str, command: str) -> ParserSpec:
             f"unknown platform {platform!r}",
             hint=f"use one of: {', '.join(PLATFORMS)}",
         )
-    normalised = normalise_command(command)
+    normalised = expand_abbreviations(platform, normalise_command(command))
     spec = _BY_COMMAND.get((platform, normalised)) or _by_pattern(platform, normalised)
     if spec is None:
         known = "\n    ".join(known_commands(platform))

@@ -66,3 +66,22 @@ def test_unreadable_file_exits_2(tmp_path: Path) -> None:
     missing = tmp_path / "nope.txt"
     code, output = _run("--platform", "ios", "--command", "show vrrp brief", str(missing))
     assert code == 2 and "cannot read" in output
+
+
+def test_abbreviated_commands_as_the_cli_accepts_them() -> None:
+    full = _run("--platform", "ios", "--command", "show vrrp brief", str(CAPTURE))
+    short = _run("--platform", "ios", "--command", "sh vrrp br", str(CAPTURE))
+    assert short == full and short[0] == 0
+
+
+def test_another_vendors_output_is_named_not_an_empty_list() -> None:
+    junos = FIXTURES / "junos" / "show_vrrp_summary" / "homerlabs__1.txt"
+    code, output = _run("--platform", "ios", "--command", "show vrrp brief", str(junos))
+    assert code == 2, output
+    assert "reads as junos 'show vrrp summary'" in output
+    assert "--platform junos" in output
+
+
+def test_an_empty_output_is_still_an_empty_list() -> None:
+    code, output = _run("--platform", "ios", "--command", "show vrrp brief", "-", stdin="\n")
+    assert (code, json.loads(output)) == (0, [])
