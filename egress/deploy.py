@@ -29,6 +29,7 @@ from egress.validate import Check
 from tasks.backup import backup_config
 from tasks.deploy import (
     CommitInterrupted,
+    ConfirmTimerExpired,
     Deployed,
     RolledBack,
     confirm_config,
@@ -380,7 +381,7 @@ def _change_device(
                 settle_s=options.settle_s,
                 say=say,
             )
-        task.run(task=confirm_config, change=change)
+        task.run(task=confirm_config, change=change, config=configs[name])
         return done(Outcome.COMMITTED, diff_lines=lines)
     except Exception as exc:  # every failure ends in a known state, never half-changed
         failure = describe(exc)
@@ -397,18 +398,30 @@ def _change_device(
         if not committed and not _commit_attempted(exc):
             return done(Outcome.FAILED_UNTOUCHED, failure.message)
         return _recover(
-            task, change=change, failure=failure.message, options=options, done=done, say=say
+            task,
+            change=change,
+            failure=failure.message,
+            options=options,
+            done=done,
+            say=say,
+            # a commit that went through and is gone again was undone by the device's timer
+            timer_fired=committed or any(isinstance(e, ConfirmTimerExpired) for e in chain(exc)),
         )
 
 
 def _pre_check(
-    task: Task, *, change: ChangeDir, intents: Mapping[str, DeviceIntent], scope: str,
+    task: Task,
+    *,
+    change: ChangeDir,
+    intents: Mapping[str, DeviceIntent],
+    scope: str,
     say: Progress,
 ) -> None:
     """Record the starting state; it is evidence for the report, never a reason to stop."""
     try:
-        pre = task.run(task=validate_state, intents=intents, scope=scope, change=change,
-                       label="pre")[0].result
+        pre = task.run(
+            task=validate_state, intents=intents, scope=scope, change=change, label="pre"
+        )[0].result
     except Exception as exc:  # noqa: BLE001
         say(task.host.name, f"pre-change checks not recorded: {describe(exc).message}")
         return
@@ -472,6 +485,7 @@ def _recover(
     options: DeployOptions,
     done: Callable[..., Result],
     say: Progress,
+    timer_fired: bool = False,
 ) -> Result:
     """After a failed or interrupted commit: roll back on a fresh session and prove it."""
     say(task.host.name, f"{failure}; rolling back")
@@ -489,6 +503,13 @@ def _recover(
                 f"{options.confirm_s} s",
             )
         return done(Outcome.FAILED_UNKNOWN, f"{failure}; rollback failed: {reason}")
+    if rolled.method == "none" and timer_fired:
+        # the device's own timer did the rollback; egress proved it by the backup
+        return done(
+            Outcome.ROLLED_BACK,
+            f"{failure}; the device's confirm timer had already restored the pre-change "
+            "config (its running config equals the backup)",
+        )
     if rolled.method == "none":
         return done(
             Outcome.FAILED_UNTOUCHED,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from nornir.core.task import Result, Task
 
@@ -17,6 +18,10 @@ from egress.vault import VaultError
 
 class CommitInterrupted(DeviceError):
     """commit_config failed part-way: the device must be checked and rolled back."""
+
+
+class ConfirmTimerExpired(DeviceError):
+    """The device's confirm timer fired before egress confirmed: it reverted by itself."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,25 +92,61 @@ def deploy_config(
     return Result(host=task.host, result=Deployed(diff, True, revert_in), changed=True, diff=diff)
 
 
-def confirm_config(task: Task, *, change: ChangeDir) -> Result:
+def confirm_config(task: Task, *, change: ChangeDir, config: str) -> Result:
+    """Confirm the pending commit, then prove the device still holds the intended config.
+
+    No pending commit here means the device's own timer already fired and put the pre-change
+    config back (a slow device, or post-checks that outlasted it): that is a failure, never
+    a success. A timer can also fire between the look and the confirm, so the intended
+    config is checked again after confirming, and ``post.cfg`` is what the device holds.
+    """
     started = time.time()
+    name = task.host.name
     device = task.host.get_connection(CONNECTION, task.nornir.config)
-    if device.has_pending_commit():
-        device.confirm_commit()
+    if not device.has_pending_commit():
+        record_step(change, host=name, step="confirm", ok=False, started=started, pending=False)
+        raise ConfirmTimerExpired(
+            "the device's confirm timer fired before egress confirmed: it went back to "
+            "its pre-change config by itself",
+            location=Location(host=name),
+            hint="give --confirm more time than --settle and the device steps take",
+        )
+    device.confirm_commit()
     running: str = device.get_config(retrieve="running")["running"]
-    change.write_host_file(task.host.name, POST, running)
-    record_step(change, host=task.host.name, step="confirm", ok=True, started=started)
+    change.write_host_file(name, POST, running)
+    leftover = _leftover(device, config)
+    record_step(
+        change,
+        host=name,
+        step="confirm",
+        ok=not leftover,
+        started=started,
+        leftover=leftover.splitlines()[:20],
+    )
+    if leftover:
+        raise ConfirmTimerExpired(
+            "after the confirm the device does not hold the intended config (its confirm "
+            "timer fired first?)",
+            location=Location(host=name),
+            hint=f"still different:\n{leftover[:400]}",
+        )
     return Result(host=task.host, result=True)
+
+
+def _leftover(device: Any, config: str) -> str:
+    """What loading ``config`` again would still change ('' when it is all there)."""
+    device.load_merge_candidate(config=config)
+    leftover: str = device.compare_config() or ""
+    device.discard_config()
+    return leftover if leftover.strip() else ""
 
 
 def verify_applied(task: Task, *, change: ChangeDir, config: str) -> Result:
     """The intended config is all there: loading it again would change nothing."""
     started = time.time()
     device = task.host.get_connection(CONNECTION, task.nornir.config)
-    device.load_merge_candidate(config=config)
-    leftover: str = device.compare_config() or ""
-    device.discard_config()
-    ok = not leftover.strip()
+    leftover = _leftover(device, config)
+    ok = not leftover
     record_step(
         change,
         host=task.host.name,

@@ -15,6 +15,7 @@ from rich.table import Table
 
 from egress.changes import DIFF, ChangeDir
 from egress.commands.render import GroupOpt, HostsOpt, InventoryOpt, PlatformOpt
+from egress.confirm import confirm_problems
 from egress.connection import use_devices, use_lab
 from egress.console import cli_errors, err, out
 from egress.deploy import ChangeResult, DeployOptions, Outcome, plan_change, run_change
@@ -32,9 +33,6 @@ LabStateOpt = typer.Option(DEFAULT_STATE, "--lab-state", help="the lab's state d
 ChangesOpt = typer.Option(Path("changes"), "--changes-dir", help="where change records go")
 JsonOpt = typer.Option(False, "--json", help="a machine-readable summary as the last line")
 TimeoutOpt = typer.Option(60, "--timeout", min=1, help="seconds to wait for a device")
-
-# IOS-XE counts its revert timer in whole minutes (napalm: 60..7200 in steps of 60).
-_CONFIRM_RULES = {"ios": (60, 7200, 60), "junos": (60, 3600 * 24, 60), "fortios": (1, 86400, 1)}
 
 
 @dataclass
@@ -64,17 +62,19 @@ def _target(
     return Target(nr, intents, configs)
 
 
-def _check_confirm(seconds: int | None, target: Target) -> None:
-    if seconds is None:
-        return
-    for name, intent in target.intents.items():
-        low, high, step = _CONFIRM_RULES[intent.platform]
-        if not low <= seconds <= high or seconds % step:
-            raise InputError(
-                f"--confirm {seconds} is not possible on {intent.platform}",
-                location=Location(host=name, field="--confirm"),
-                hint=f"{intent.platform} needs {low}..{high} s in steps of {step}",
-            )
+def _check_confirm(
+    seconds: int | None, target: Target, *, settle_s: float, post_check: bool, timeout_s: int
+) -> None:
+    """Refuse, before any device, a timer a platform cannot arm or the change cannot beat."""
+    platforms = {name: intent.platform for name, intent in target.intents.items()}
+    for problem in confirm_problems(
+        seconds, platforms, settle_s=settle_s, post_check=post_check, timeout_s=timeout_s
+    ):
+        raise InputError(
+            problem.message,
+            location=Location(host=problem.host, field="--confirm"),
+            hint=problem.hint,
+        )
 
 
 def _progress(host: str, what: str) -> None:
@@ -214,7 +214,7 @@ def commit_command(
             lab_state=lab_state,
             timeout=timeout,
         )
-        _check_confirm(confirm, target)
+        _check_confirm(confirm, target, settle_s=settle, post_check=post_check, timeout_s=timeout)
         _show_plan(target)
         if not yes:
             if not sys.stdin.isatty():

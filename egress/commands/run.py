@@ -10,8 +10,9 @@ from pathlib import Path
 import typer
 from rich.markup import escape
 
-from egress.commands.deploy import _CONFIRM_RULES, ChangesOpt, JsonOpt, LabOpt, LabStateOpt
+from egress.commands.deploy import ChangesOpt, JsonOpt, LabOpt, LabStateOpt
 from egress.commands.render import InventoryOpt
+from egress.confirm import confirm_problems
 from egress.connection import use_devices, use_lab
 from egress.console import cli_errors, err, out
 from egress.deploy import Outcome
@@ -52,7 +53,7 @@ def run_command(
     )
     with cli_errors():
         prepared = prepare(playbook, inventory=inventory, lab_state=settings.lab_state)
-        _check_confirm(prepared)
+        _check_confirm(prepared, timeout_s=timeout, commit=yes)
         if lab:
             use_lab(prepared.nr, lab_state, timeout=timeout)
         else:
@@ -71,17 +72,25 @@ def run_command(
     raise typer.Exit(code=code)
 
 
-def _check_confirm(prepared: Prepared) -> None:
-    seconds = prepared.playbook.confirm_s
-    for name, intent in prepared.intents.items():
-        low, high, step = _CONFIRM_RULES[intent.platform]
-        if not low <= seconds <= high or seconds % step:
-            raise playbook_error(
-                prepared.path,
-                ["confirm_s"],
-                f"confirm_s {seconds} is not possible on {intent.platform} ({name})",
-                hint=f"{intent.platform} needs {low}..{high} s in steps of {step}",
-            )
+def _check_confirm(prepared: Prepared, *, timeout_s: int, commit: bool) -> None:
+    """The playbook's timer: one every platform can arm, and one the change can beat."""
+    playbook = prepared.playbook
+    platforms = {name: intent.platform for name, intent in prepared.intents.items()}
+    gated = "commit" in playbook.kinds and "validate" in playbook.kinds
+    for problem in confirm_problems(
+        playbook.confirm_s,
+        platforms,
+        settle_s=playbook.settle_s,
+        post_check=gated,
+        # a dry-run never arms a timer: only the platform's range applies
+        timeout_s=timeout_s if commit else 0,
+    ):
+        raise playbook_error(
+            prepared.path,
+            ["confirm_s"],
+            f"confirm_s: {problem.message} ({problem.host})",
+            hint=problem.hint,
+        )
 
 
 def _progress(who: str, what: str) -> None:
