@@ -196,8 +196,11 @@ class FortiOSDriver(NetworkDriver):
             )
         if self._candidate is None:
             raise CommitError("nothing to commit: load a candidate first")
-        if revert_in is not None and (not isinstance(revert_in, int) or revert_in < 1):
-            raise CommitConfirmException(f"revert_in must be whole seconds >= 1, not {revert_in}")
+        # cfg-revert-timeout takes 10 - 4294967295 s (FortiOS CLI reference, system global)
+        if revert_in is not None and (not isinstance(revert_in, int) or revert_in < 10):
+            raise CommitConfirmException(
+                f"revert_in must be whole seconds >= 10 (cfg-revert-timeout), not {revert_in}"
+            )
         self._backup = self._config_text(full=False)
         before = self._flat(parse(self._backup))
         script = self._script(self._candidate, replace=self._replace)
