@@ -21,7 +21,7 @@ import time
 from dataclasses import asdict, dataclass, is_dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from egress import vault
 from egress.errors import Location
@@ -62,7 +62,10 @@ class ChangeDir:
     def create(cls, changes_dir: Path, change_id: str | None = None) -> ChangeDir:
         change_id = change_id or new_change_id()
         root = changes_dir / change_id
-        root.mkdir(parents=True, exist_ok=False)
+        # a change record holds configs: the operator's alone, whatever the umask
+        changes_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        root.mkdir(mode=0o700, exist_ok=False)
+        os.chmod(root, 0o700)
         return cls(root=root, change_id=change_id)
 
     @classmethod
@@ -80,7 +83,7 @@ class ChangeDir:
 
     def host_dir(self, host: str) -> Path:
         path = self.root / host
-        path.mkdir(exist_ok=True)
+        path.mkdir(mode=0o700, exist_ok=True)
         return path
 
     def write_host_file(self, host: str, name: str, text: str) -> Path:
@@ -149,7 +152,7 @@ class ChangeDir:
     @staticmethod
     def _write(path: Path, text: str) -> Path:
         tmp = path.with_name(f".{path.name}.tmp")
-        with tmp.open("w") as handle:
+        with _private_open(tmp) as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
@@ -159,11 +162,20 @@ class ChangeDir:
     def write_json(self, name: str, data: Any) -> None:
         path = self.root / name
         tmp = path.with_name(f".{name}.tmp")
-        tmp.write_text(json.dumps(_redacted(data), indent=2) + "\n")
+        with _private_open(tmp) as handle:
+            handle.write(json.dumps(_redacted(data), indent=2) + "\n")
         os.replace(tmp, path)
 
     def read_json(self, name: str) -> Any:
         return json.loads((self.root / name).read_text())
+
+
+def _private_open(path: Path, *, append: bool = False) -> IO[str]:
+    """A text file only its owner can read (0600), created so from the start."""
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if append else os.O_TRUNC)
+    fd = os.open(path, flags, 0o600)
+    os.fchmod(fd, 0o600)
+    return os.fdopen(fd, "a" if append else "w")
 
 
 def _redacted(data: Any) -> Any:
@@ -187,7 +199,7 @@ def record_step(
         **_redacted(details),
     }
     line = json.dumps(entry, default=_jsonable) + "\n"
-    with _steps_lock, (change.root / STEPS).open("a") as handle:
+    with _steps_lock, _private_open(change.root / STEPS, append=True) as handle:
         handle.write(line)
 
 

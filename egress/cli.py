@@ -14,6 +14,7 @@ from egress.commands.render import render_command
 from egress.commands.report import report_command
 from egress.commands.run import run_command
 from egress.commands.validate import validate_command
+from egress.private import private_temp_dir
 
 
 def quiet_libraries() -> None:
@@ -37,6 +38,8 @@ app = typer.Typer(
 @app.callback()
 def main() -> None:
     """egress: one vendor-neutral egress design, rendered, linted, pushed and proven."""
+    # before any driver is imported: what they write to disk is this user's alone
+    private_temp_dir()
     quiet_libraries()
 
 

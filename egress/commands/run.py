@@ -88,7 +88,7 @@ def _check_confirm(prepared: Prepared, *, timeout_s: int, commit: bool) -> None:
         raise playbook_error(
             prepared.path,
             ["confirm_s"],
-            f"confirm_s: {problem.message} ({problem.host})",
+            f"confirm_s {playbook.confirm_s}: {problem.message} ({problem.host})",
             hint=problem.hint,
         )
 

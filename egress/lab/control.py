@@ -36,6 +36,7 @@ from egress.lab.spec import (
     cluster_mirrors,
 )
 from egress.lab.topology import topology_from_intents
+from egress.private import original_env
 from egress.sites import InventoryFiles, build_intents
 
 START_TIMEOUT_S = 30.0
@@ -167,6 +168,8 @@ def _start_server(spec: LabSpec, state_dir: Path) -> int | None:
             stderr=log,
             stdin=subprocess.DEVNULL,
             start_new_session=True,
+            # it outlives this command, and with it this command's private temp dir
+            env=original_env(),
         )
     deadline = time.monotonic() + START_TIMEOUT_S
     while not (state_dir / READY_FILE).exists():
