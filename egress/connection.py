@@ -23,6 +23,7 @@ from nornir.core.plugins.connections import ConnectionPluginRegister
 from egress.errors import InputError, Location
 from egress.inventory import PASSWORD_ENV, USERNAME_ENV
 from egress.lab.spec import KNOWN_HOSTS, LOCALHOST, SSH_CONFIG, LabSpec
+from egress.session import remember_own_settings, restore_own_settings
 
 CONNECTION = "egress_napalm"
 
@@ -34,6 +35,7 @@ class EgressNapalm:
     """A NAPALM connection whose host keys are checked on every platform."""
 
     connection: Any
+    platform: str = ""
 
     def open(
         self,
@@ -68,9 +70,14 @@ class EgressNapalm:
                 pyez._conn_open_timeout = open_timeout  # nor this one
         connection.open()
         self.connection = connection
+        self.platform = str(platform)
+        remember_own_settings(self.platform, connection)
 
     def close(self) -> None:
-        self.connection.close()
+        try:
+            restore_own_settings(self.platform, self.connection)
+        finally:
+            self.connection.close()
 
 
 ConnectionPluginRegister.register(CONNECTION, EgressNapalm)

@@ -13,6 +13,7 @@ from egress.configtext import residue
 from egress.connection import CONNECTION
 from egress.device_errors import describe
 from egress.errors import DeviceError, Location
+from egress.session import own_setting_in, restore_own_settings
 from egress.vault import VaultError
 
 
@@ -112,6 +113,7 @@ def confirm_config(task: Task, *, change: ChangeDir, config: str) -> Result:
             hint="give --confirm more time than --settle and the device steps take",
         )
     device.confirm_commit()
+    restore_own_settings(str(task.host.platform), device)
     running: str = device.get_config(retrieve="running")["running"]
     change.write_host_file(name, POST, running)
     leftover = _leftover(device, config)
@@ -203,6 +205,8 @@ def rollback_config(task: Task, *, change: ChangeDir, use_device_rollback: bool 
         method = "backup"
         device.load_replace_candidate(config=backup)
         device.commit_config()
+    platform = str(task.host.platform)
+    restore_own_settings(platform, device, own=own_setting_in(platform, backup))
     running: str = device.get_config(retrieve="running")["running"]
     change.write_host_file(name, POST, running)
     left = tuple(residue(str(task.host.platform), backup, running))
