@@ -17,12 +17,14 @@ from typing import Any
 
 from nornir.core import Nornir
 from nornir.core.configuration import Config
-from nornir.core.inventory import ConnectionOptions
+from nornir.core.inventory import ConnectionOptions, Host
 from nornir.core.plugins.connections import ConnectionPluginRegister
 
-from egress.errors import InputError, Location
+from egress.device_errors import HostKeyRef
+from egress.errors import DeviceError, InputError, Location
 from egress.inventory import PASSWORD_ENV, USERNAME_ENV
 from egress.lab.spec import KNOWN_HOSTS, LOCALHOST, SSH_CONFIG, LabSpec
+from egress.lock import DeviceKey
 from egress.session import remember_own_settings, restore_own_settings
 
 CONNECTION = "egress_napalm"
@@ -110,9 +112,50 @@ def platform_options(
     return {"optional_args": args, "timeout": timeout}
 
 
+def host_key_ref(host: Host) -> HostKeyRef:
+    """Which known_hosts line and file decide this host's key (for error messages)."""
+    port = host.port or 22
+    name = host.hostname or host.name
+    options = host.connection_options.get(CONNECTION)
+    args: dict[str, Any] = dict((options.extras or {}).get("optional_args", {})) if options else {}
+    file = Path("~/.ssh/known_hosts").expanduser()
+    if args.get("alt_host_keys") and args.get("alt_key_file"):
+        file = Path(args["alt_key_file"])
+    elif args.get("ssh_config_file"):
+        for line in _read(Path(args["ssh_config_file"])).splitlines():
+            words = line.split()
+            if len(words) == 2 and words[0].lower() == "userknownhostsfile":
+                file = Path(words[1]).expanduser()
+    return HostKeyRef(name if port == 22 else f"[{name}]:{port}", file)
+
+
+def device_keys(nr: Nornir) -> list[DeviceKey]:
+    """The selected devices as egress reaches them (after ``use_lab``/``use_devices``)."""
+    return [
+        DeviceKey(name, str(host.hostname or name), int(host.port or 22))
+        for name, host in nr.inventory.hosts.items()
+    ]
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text()
+    except OSError:
+        return ""
+
+
 def use_lab(nr: Nornir, state_dir: Path, *, timeout: int) -> None:
     """Point every selected host at its lab emulator (address, port, lab credentials, keys)."""
     spec = LabSpec.read(state_dir)
+    from egress.lab.control import pid_of  # the lab's process control: only with --lab
+
+    if pid_of(state_dir) is None:
+        # said once, before any device, rather than "the session dropped" for every one
+        raise DeviceError(
+            f"the lab is not running (state directory {state_dir})",
+            location=Location(file=state_dir),
+            hint=f"start it: egress lab up --state {state_dir}",
+        )
     known_hosts = (state_dir / KNOWN_HOSTS).resolve()
     ssh_config = (state_dir / SSH_CONFIG).resolve()
     served = {d.name: d for d in spec.devices}

@@ -21,10 +21,11 @@ from nornir.core import Nornir
 from nornir.core.task import Result, Task
 
 from egress.changes import PLAN, SUMMARY, ChangeDir, record_step
-from egress.connection import CONNECTION
+from egress.connection import CONNECTION, host_key_ref
 from egress.device_errors import chain, describe
 from egress.errors import DeviceError, Location
 from egress.intent import DeviceIntent
+from egress.redact import redact_text
 from egress.validate import Check
 from tasks.backup import backup_config
 from tasks.deploy import (
@@ -343,6 +344,7 @@ def _change_device(
     started = time.time()
 
     def done(outcome: Outcome, message: str = "", diff_lines: int = 0) -> Result:
+        message = redact_text(message)  # it may quote the device
         say(name, outcome.value + (f": {message}" if message else ""))
         return Result(
             host=task.host,
@@ -384,7 +386,7 @@ def _change_device(
         task.run(task=confirm_config, change=change, config=configs[name])
         return done(Outcome.COMMITTED, diff_lines=lines)
     except Exception as exc:  # every failure ends in a known state, never half-changed
-        failure = describe(exc)
+        failure = describe(exc, host_key=host_key_ref(task.host))
         record_step(
             change,
             host=name,

@@ -13,16 +13,17 @@ from nornir.core import Nornir
 from rich.syntax import Syntax
 from rich.table import Table
 
-from egress.changes import DIFF, ChangeDir
+from egress.background import EXIT_INTERRUPTED, run_interruptible
+from egress.changes import DIFF, ChangeDir, new_change_id
 from egress.commands.render import GroupOpt, HostsOpt, InventoryOpt, PlatformOpt
 from egress.confirm import confirm_problems
-from egress.connection import use_devices, use_lab
+from egress.connection import device_keys, host_key_ref, use_devices, use_lab
 from egress.console import cli_errors, err, out
-from egress.deploy import ChangeResult, DeployOptions, Outcome, plan_change, run_change
+from egress.deploy import ChangeResult, DeployOptions, Outcome, plan_change
 from egress.errors import InputError, Location
 from egress.intent import DeviceIntent
 from egress.lab.spec import DEFAULT_STATE
-from egress.lock import change_lock
+from egress.lock import device_locks
 from egress.render import default_templates_dir, render_device
 from egress.selection import load_selection
 from tasks.backup import backup_config
@@ -129,6 +130,7 @@ def _summary(result: ChangeResult, *, as_json: bool, show_diffs: bool) -> int:
                     "change_id": result.change_id,
                     "dry_run": result.dry_run,
                     "stopped_by_budget": result.stopped_by_budget,
+                    "interrupted": result.interrupted,
                     "hosts": {
                         h: {
                             "outcome": r.outcome.value,
@@ -167,7 +169,7 @@ def diff_command(
             timeout=timeout,
         )
         change = ChangeDir.create(changes_dir)
-        result = run_change(
+        result = run_interruptible(
             target.nr,
             change=change,
             intents=target.intents,
@@ -175,7 +177,8 @@ def diff_command(
             options=DeployOptions(replace=replace),
             progress=_progress,
         )
-    raise typer.Exit(code=_summary(result, as_json=as_json, show_diffs=True))
+    code = _summary(result, as_json=as_json, show_diffs=True)
+    raise typer.Exit(code=EXIT_INTERRUPTED if result.interrupted else code)
 
 
 def commit_command(
@@ -224,9 +227,11 @@ def commit_command(
                 )
             if not typer.confirm(f"commit to {len(target.intents)} devices?"):
                 raise typer.Exit(code=1)
-        change = ChangeDir.create(changes_dir)
-        with change_lock(inventory, change_id=change.change_id):
-            result = run_change(
+        change_id = new_change_id()
+        # the devices' locks first: a refused run leaves no change directory behind
+        with device_locks(device_keys(target.nr), change_id=change_id):
+            change = ChangeDir.create(changes_dir, change_id)
+            result = run_interruptible(
                 target.nr,
                 change=change,
                 intents=target.intents,
@@ -241,7 +246,8 @@ def commit_command(
                 ),
                 progress=_progress,
             )
-    raise typer.Exit(code=_summary(result, as_json=as_json, show_diffs=False))
+    code = _summary(result, as_json=as_json, show_diffs=False)
+    raise typer.Exit(code=EXIT_INTERRUPTED if result.interrupted else code)
 
 
 def rollback_command(
@@ -284,7 +290,7 @@ def rollback_command(
             )
         if not yes and not typer.confirm(f"roll back {len(backed_up)} devices?"):
             raise typer.Exit(code=1)
-        with change_lock(inventory, change_id=change_id):
+        with device_locks(device_keys(target.nr), change_id=change_id):
             try:
                 results = target.nr.filter(filter_func=lambda h: h.name in backed_up).run(
                     task=rollback_config, change=change, use_device_rollback=False
@@ -297,7 +303,10 @@ def rollback_command(
             failed += 1
             from egress.device_errors import describe
 
-            err.print(f"{host}: rollback failed: {describe(multi[0].exception).message}")
+            failure = describe(
+                multi[0].exception, host_key=host_key_ref(target.nr.inventory.hosts[host])
+            )
+            err.print(f"{host}: rollback failed: {failure.message}")
         else:
             left = multi[0].result.residue
             failed += bool(left)
@@ -348,7 +357,10 @@ def backup_command(
         if multi.failed:
             from egress.device_errors import describe
 
-            err.print(f"{host}: backup failed: {describe(multi[0].exception).message}")
+            failure = describe(
+                multi[0].exception, host_key=host_key_ref(target.nr.inventory.hosts[host])
+            )
+            err.print(f"{host}: backup failed: {failure.message}")
         else:
             out.print(
                 f"{host}: {multi[0].result.lines} lines, sha256 {multi[0].result.sha256[:12]}"

@@ -10,14 +10,15 @@ from pathlib import Path
 import typer
 from rich.markup import escape
 
+from egress.changes import new_change_id
 from egress.commands.deploy import ChangesOpt, JsonOpt, LabOpt, LabStateOpt
 from egress.commands.render import InventoryOpt
 from egress.confirm import confirm_problems
-from egress.connection import use_devices, use_lab
+from egress.connection import device_keys, use_devices, use_lab
 from egress.console import cli_errors, err, out
 from egress.deploy import Outcome
 from egress.errors import EgressError
-from egress.lock import change_lock
+from egress.lock import device_locks
 from egress.playbook import Prepared, RunSettings, RunState, execute, open_change, prepare
 from egress.playbook.load import playbook_error
 
@@ -59,14 +60,19 @@ def run_command(
         else:
             use_devices(prepared.nr, timeout=timeout)
         _show_plan(prepared, settings)
-        change = open_change(prepared, settings=settings)
         stop = threading.Event()
         if yes:
-            with change_lock(inventory, change_id=change.change_id):
+            stamp = new_change_id()
+            # the devices' locks first: a refused run leaves no change directory behind
+            with device_locks(
+                device_keys(prepared.nr), change_id=f"{prepared.playbook.change_id}-{stamp}"
+            ):
+                change = open_change(prepared, settings=settings, stamp=stamp)
                 state = execute(
                     prepared, change=change, settings=settings, say=_progress, stop=stop
                 )
         else:
+            change = open_change(prepared, settings=settings)
             state = execute(prepared, change=change, settings=settings, say=_progress, stop=stop)
     code = _finish(state, as_json=as_json)
     raise typer.Exit(code=code)
