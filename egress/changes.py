@@ -66,6 +66,8 @@ class ChangeDir:
         changes_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         root.mkdir(mode=0o700, exist_ok=False)
         os.chmod(root, 0o700)
+        # sessions opened from here on belong to this change (egress.session's markers)
+        os.environ["EGRESS_CHANGE_ID"] = change_id
         return cls(root=root, change_id=change_id)
 
     @classmethod

@@ -25,7 +25,7 @@ from egress.errors import DeviceError, InputError, Location
 from egress.inventory import PASSWORD_ENV, USERNAME_ENV
 from egress.lab.spec import KNOWN_HOSTS, LOCALHOST, SSH_CONFIG, LabSpec
 from egress.lock import DeviceKey
-from egress.session import remember_own_settings, restore_own_settings
+from egress.session import remember_own_settings, restore_own_settings, session_ended
 
 CONNECTION = "egress_napalm"
 
@@ -38,6 +38,7 @@ class EgressNapalm:
 
     connection: Any
     platform: str = ""
+    repaired: str = ""  # what opening the session had to repair (said by the caller)
 
     def open(
         self,
@@ -73,11 +74,17 @@ class EgressNapalm:
         connection.open()
         self.connection = connection
         self.platform = str(platform)
-        remember_own_settings(self.platform, connection)
+        key = DeviceKey(str(hostname), str(hostname), int(port or 22))
+        # what opening had to put right: napalm ios's line left by a lost session, a FortiOS
+        # unit left in revert mode (napalm_fortios does that in its own open())
+        notes = [remember_own_settings(self.platform, connection, key)]
+        notes.append(str(getattr(connection, "repaired", "") or ""))
+        self.repaired = "; ".join(n for n in notes if n)
 
     def close(self) -> None:
         try:
             restore_own_settings(self.platform, self.connection)
+            session_ended(self.platform, self.connection)
         finally:
             self.connection.close()
 

@@ -354,7 +354,9 @@ def _change_device(
     committed = False
     try:
         say(name, "backing up the running config")
-        task.run(task=backup_config, change=change)
+        taken = task.run(task=backup_config, change=change)[0].result
+        if taken.repaired:  # before the backup: what a lost session had left on the device
+            say(name, f"repaired on connecting: {taken.repaired}")
         if options.commit and options.validate:
             _pre_check(task, change=change, intents=intents, scope=scopes[name], say=say)
         say(name, "loading the candidate and diffing")
@@ -521,6 +523,12 @@ def _recover(
         return done(
             Outcome.FAILED_UNKNOWN,
             f"{failure}; after rollback still different: {'; '.join(rolled.residue[:5])}",
+        )
+    if rolled.method == "on-open":
+        return done(
+            Outcome.ROLLED_BACK,
+            f"{failure}; restored by device rollback when the next session opened "
+            "(verified against the backup)",
         )
     return done(Outcome.ROLLED_BACK, f"{failure}; restored by {rolled.method} rollback")
 

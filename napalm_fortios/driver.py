@@ -87,6 +87,7 @@ class FortiOSDriver(NetworkDriver):
         self._replace = False
         self._backup: str | None = None
         self._pending: PendingCommit | None = None
+        self.repaired = ""  # what open() found left over and put right (for the caller)
 
     @property
     def backup(self) -> str | None:
@@ -99,6 +100,29 @@ class FortiOSDriver(NetworkDriver):
             self.device.open()
         except Exception as exc:
             raise ConnectionException(f"cannot connect to {self.hostname}: {exc}") from exc
+        if self.optional_args.get("repair_revert_mode", True):
+            self.repaired = self._repair_revert_mode()
+
+    def _repair_revert_mode(self) -> str:
+        """A unit left in ``cfg-save revert`` by a session that died after its commit.
+
+        The unit reverts by itself when the timer fires, but the switch to revert mode was
+        typed in automatic mode and so saved: it stays in revert mode, and every later
+        change made on it (by anyone, on the plain CLI too) is silently reverted after the
+        idle timeout. A new session of this driver has no commit of its own pending, so
+        revert mode here is left over: whatever it still protects is reverted now (what its
+        timer would do; ``execute cfg reload``) and the save mode goes back to the default.
+        """
+        pending = self._device_pending()
+        if pending is None:
+            return ""
+        if "will reboot" in self.device.reload():
+            self.device.reopen(wait_s=self.reload_wait)
+        self._disarm(pending)
+        return (
+            "the unit was left in cfg-save revert mode (a session died after its commit): "
+            "unsaved changes reverted, save mode back to automatic"
+        )
 
     def close(self) -> None:
         self.device.close()

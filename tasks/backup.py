@@ -17,6 +17,7 @@ class Backup:
     path: str
     sha256: str
     lines: int
+    repaired: str = ""  # what opening the session found left over and put right
 
 
 def backup_config(task: Task, *, change: ChangeDir) -> Result:
@@ -24,8 +25,12 @@ def backup_config(task: Task, *, change: ChangeDir) -> Result:
     device = task.host.get_connection(CONNECTION, task.nornir.config)
     running: str = device.get_config(retrieve="running")["running"]
     digest = change.write_backup(task.host.name, running)
+    repaired = str(getattr(task.host.connections.get(CONNECTION), "repaired", "") or "")
     backup = Backup(
-        path=str(change.root / task.host.name / PRE), sha256=digest, lines=running.count("\n")
+        path=str(change.root / task.host.name / PRE),
+        sha256=digest,
+        lines=running.count("\n"),
+        repaired=repaired,
     )
     record_step(
         change,
@@ -35,5 +40,6 @@ def backup_config(task: Task, *, change: ChangeDir) -> Result:
         started=started,
         sha256=digest,
         lines=backup.lines,
+        repaired=repaired,
     )
     return Result(host=task.host, result=backup)

@@ -192,10 +192,21 @@ def rollback_config(task: Task, *, change: ChangeDir, use_device_rollback: bool 
     # change BEFORE ours (Junos rollback 1). Look first; roll back only what is there.
     current: str = device.get_config(retrieve="running")["running"]
     if not residue(str(task.host.platform), backup, current) and not device.has_pending_commit():
+        # the session itself may have undone it on opening (a FortiOS unit left in revert
+        # mode is reverted and disarmed by the driver's open())
+        repaired = str(getattr(task.host.connections.get(CONNECTION), "repaired", "") or "")
+        method = "on-open" if repaired else "none"
         record_step(
-            change, host=name, step="rollback", ok=True, started=started, method="none", residue=[]
+            change,
+            host=name,
+            step="rollback",
+            ok=True,
+            started=started,
+            method=method,
+            residue=[],
+            repaired=repaired,
         )
-        return Result(host=task.host, result=RolledBack("none", ()), changed=False)
+        return Result(host=task.host, result=RolledBack(method, ()), changed=bool(repaired))
     method = "device"
     try:
         if not use_device_rollback:

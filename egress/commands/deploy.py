@@ -362,9 +362,10 @@ def backup_command(
             )
             err.print(f"{host}: backup failed: {failure.message}")
         else:
-            out.print(
-                f"{host}: {multi[0].result.lines} lines, sha256 {multi[0].result.sha256[:12]}"
-            )
+            taken = multi[0].result
+            out.print(f"{host}: {taken.lines} lines, sha256 {taken.sha256[:12]}")
+            if taken.repaired:
+                out.print(f"{host}: repaired on connecting: {taken.repaired}")
     out.print(f"backups in {change.root}")
     if as_json:
         print(json.dumps({"change_id": change.change_id, "failed": sorted(failed)}))

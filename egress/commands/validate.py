@@ -10,6 +10,7 @@ from rich.table import Table
 
 from egress.commands.deploy import LabOpt, LabStateOpt, TimeoutOpt, _target
 from egress.commands.render import GroupOpt, HostsOpt, InventoryOpt, PlatformOpt
+from egress.connection import CONNECTION
 from egress.console import cli_errors, err, out
 from egress.device_errors import describe
 from egress.errors import InputError, Location
@@ -59,6 +60,13 @@ def validate_command(
             )
         try:
             results = target.nr.run(task=validate_state, intents=target.intents, failover=failover)
+            # what opening a session found left over and put right (a FortiOS unit left in
+            # revert mode by a lost session, napalm's IOS line): said, never silent
+            repaired = {
+                name: note
+                for name, host in target.nr.inventory.hosts.items()
+                if (note := str(getattr(host.connections.get(CONNECTION), "repaired", "") or ""))
+            }
         finally:
             target.nr.close_connections(on_good=True, on_failed=True)
     checks: dict[str, list[Check]] = {}
@@ -88,6 +96,7 @@ def validate_command(
                         for h, cs in checks.items()
                     },
                     "unreachable": unreachable,
+                    "repaired": repaired,
                 },
                 indent=2,
             )
@@ -103,6 +112,8 @@ def validate_command(
             out.print(table)
         for host, message in unreachable.items():
             err.print(f"[red]{host}: {message}[/]")
+        for host, note in repaired.items():
+            err.print(f"[yellow]{host}: repaired on connecting: {note}[/]")
         total = sum(len(cs) for cs in checks.values())
         out.print(
             f"{total - failed + len(unreachable)}/{total} checks passed on {len(checks)} "
