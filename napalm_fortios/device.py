@@ -77,6 +77,8 @@ class NetmikoTransport:
         # netmiko's own parameters pass through (port, host keys, timeouts); ours do not.
         self.netmiko_args = netmiko_args(optional_args)
         self.connection: Any = None
+        # `config system console / set output` as the unit had it before the first session
+        self.original_output_mode: str | None = None
 
     def open(self) -> None:
         self.connection = ConnectHandler(
@@ -87,6 +89,16 @@ class NetmikoTransport:
             timeout=self.timeout,
             **self.netmiko_args,
         )
+        # netmiko's session_preparation sets `config system console / set output standard`
+        # when the unit pages (`more`, the default) and its disconnect() puts back what it
+        # found when it connected (netmiko/fortinet/fortinet_ssh.py). A unit that rebooted
+        # to a config saved during our session comes back with `standard`: a new session
+        # would keep that, so it is told what the unit had before our first session.
+        found = getattr(self.connection, "_original_output_mode", None)
+        if self.original_output_mode is None:
+            self.original_output_mode = found
+        elif found is not None:
+            self.connection._original_output_mode = self.original_output_mode
 
     def close(self) -> None:
         connection, self.connection = self.connection, None

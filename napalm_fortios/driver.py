@@ -17,6 +17,7 @@ Signatures are napalm's (positional where napalm has them), so the driver is a d
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -181,25 +182,38 @@ class FortiOSDriver(NetworkDriver):
         verb = "show full-configuration" if full else "show"
         if paths is None or len(paths) > _WHOLE_CONFIG_ABOVE:
             if self.vdom is None:
-                return parse(self.device.command(verb))
-            root = parse(self.device.command(verb, scope="global"))
+                return parse(self._before_session(self.device.command(verb), full=full))
+            root = parse(self._before_session(self.device.command(verb, scope="global"), full=full))
             for path, node in parse(self.device.command(verb, scope="vdom")).blocks.items():
                 root.put_block(path, node)
             return root
         root = Node()
         for path in paths:
             scope = scope_of(path) if self.vdom is not None else None
-            text = self.device.command(f"{verb} {path}", scope=scope)
+            text = self._before_session(
+                self.device.command(f"{verb} {path}", scope=scope), full=full
+            )
             if not any(marker in text for marker in _DEVICE_ERROR):
                 # an unknown section stays absent here: sending it will say why it failed
                 parse(text, into=root)
         return root
 
+    def _before_session(self, text: str, *, full: bool) -> str:
+        """``text`` with the console's ``output`` as the unit had it before netmiko's session
+        setting (:attr:`NetmikoTransport.original_output_mode`): the session's own change
+        is neither backed up, nor diffed, nor restored over the session using it."""
+        original = getattr(self.device, "original_output_mode", None)
+        if original not in ("more", "standard"):
+            return text
+        return console_as(text, original, full=full)
+
     def _config_text(self, *, full: bool) -> str:
         verb = "show full-configuration" if full else "show"
         if self.vdom is None:
-            return self.device.command(verb)
-        global_text = self.device.command(verb, scope="global").rstrip("\n")
+            return self._before_session(self.device.command(verb), full=full)
+        global_text = self._before_session(
+            self.device.command(verb, scope="global"), full=full
+        ).rstrip("\n")
         vdom_text = self.device.command(verb, scope="vdom").rstrip("\n")
         return (
             f"config global\n{global_text}\nend\nconfig vdom\nedit {self.vdom}\n{vdom_text}\nend\n"
@@ -384,6 +398,33 @@ class FortiOSDriver(NetworkDriver):
         if self._replace:
             return render(self._candidate)
         return render(parse(render(self._candidate), into=self._read(full=False, paths=None)))
+
+
+# `config system console` ... `end` at the top level of `show` output
+_CONSOLE_BLOCK = re.compile(r"^config system console\n(?P<body>(?:(?!end\n).*\n)*?)end$", re.M)
+_OUTPUT_LINE = re.compile(r"^(?P<pad>\s*)set output \S+\n", re.M)
+
+
+def console_as(text: str, mode: str, *, full: bool) -> str:
+    """``text`` with ``config system console / set output`` at ``mode``, printed as the unit
+    prints it: ``show full-configuration`` lists every field in place, ``show`` only the
+    ones that differ from their default (``more`` for ``output``).
+
+    >>> console_as("config system console\\n    set output standard\\nend\\n", "more", full=False)
+    'config system console\\nend\\n'
+    """
+
+    def fix(match: re.Match[str]) -> str:
+        body = match.group("body")
+        if full:
+            body = _OUTPUT_LINE.sub(lambda m: f"{m.group('pad')}set output {mode}\n", body)
+        else:
+            body = _OUTPUT_LINE.sub("", body)
+            if mode != "more":
+                body += f"    set output {mode}\n"
+        return f"config system console\n{body}end"
+
+    return _CONSOLE_BLOCK.sub(fix, text)
 
 
 def _cfg_save(tree: Node) -> tuple[str | None, str | None]:

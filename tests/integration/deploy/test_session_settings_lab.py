@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from egress.lab.control import set_link
+from egress.lab.fortios.schema import SCHEMA
 from tests.integration.conftest import Lab
 from tests.integration.deploy.helpers import _driver, egress, summary
 
@@ -56,3 +58,53 @@ def test_ios_keeps_its_own_file_prompt_quiet(lab: Lab) -> None:
     configs = _configs(lab, IOS)
     assert "file prompt quiet" in configs["running"]
     assert "file prompt quiet" in configs["startup"]
+
+
+FORTIOS = "syd-fgt-02"
+
+
+def _saved(lab: Lab, host: str) -> str:
+    """The FortiGate's saved config on its flash (the lab's file), as `show` prints it (a
+    field set to its default is not shown). Read without a session, since every netmiko
+    session itself switches the console to `standard` while it lasts."""
+    lines, path = [], None
+    for line in (lab.state / "devices" / host / "running.conf").read_text().splitlines():
+        if line.startswith("config "):
+            path = line.removeprefix("config ")
+        words = line.split()
+        schema = SCHEMA.get(path or "")
+        default = schema.defaults.get(words[1]) if schema and len(words) == 3 else None
+        if line.startswith("    set ") and default == words[2]:
+            continue
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def test_fortios_failure_path_ends_at_exactly_the_pre_change_config(lab: Lab) -> None:
+    before = _saved(lab, FORTIOS)
+    assert "set output standard" not in before  # the factory default: `more`
+    set_link(lab.state, host=FORTIOS, interface="port3", up=False)  # post-checks fail
+    try:
+        result = egress(
+            "commit",
+            *lab.args(),
+            "--hosts",
+            FORTIOS,
+            "--yes",
+            "--json",
+            "--confirm",
+            "600",
+            "--settle",
+            "0",
+        )
+    finally:
+        set_link(lab.state, host=FORTIOS, interface="port3", up=True)
+    outcome = summary(result)["hosts"][FORTIOS]
+    assert result.exit_code == 1, result.output
+    assert (outcome["outcome"], outcome["config"]) == ("rolled-back", "pre-change"), outcome
+    assert outcome["message"].startswith("post-check failed"), outcome
+    # byte for byte, `config system console` included
+    assert _saved(lab, FORTIOS) == before
+    # and egress's backup is that config, not the one netmiko's session setting made
+    change = lab.changes / summary(result)["change_id"] / FORTIOS / "pre.cfg"
+    assert "set output standard" not in change.read_text()
