@@ -47,3 +47,7 @@ def cli_errors() -> Iterator[None]:
     except EgressError as exc:
         show_error(exc)
         raise typer.Exit(code=exc.exit_code) from None
+    except OSError as exc:  # a full disk, a read-only directory: one line, not a traceback
+        where = f" ({exc.filename})" if exc.filename else ""
+        err.print(f"[bold red]error:[/] {escape(exc.strerror or str(exc))}{escape(where)}")
+        raise typer.Exit(code=1) from None

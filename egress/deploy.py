@@ -20,7 +20,7 @@ from pathlib import Path
 from nornir.core import Nornir
 from nornir.core.task import Result, Task
 
-from egress.changes import PLAN, SUMMARY, ChangeDir, record_step
+from egress.changes import PLAN, SUMMARY, ChangeDir, RecordError, record_step
 from egress.connection import CONNECTION, host_key_ref
 from egress.device_errors import chain, describe
 from egress.errors import DeviceError, Location
@@ -117,6 +117,7 @@ class ChangeResult:
     stopped_by_budget: bool = False
     interrupted: bool = False  # stopped by the operator (Ctrl-C): nothing new was started
     batches: list[list[str]] = field(default_factory=list)
+    record_error: str = ""  # why summary.json could not be written ('' when it was)
 
     @property
     def failed(self) -> list[HostResult]:
@@ -249,7 +250,10 @@ def run_change(
     finally:
         # napalm restores session settings (IOS `no file prompt quiet`) only on close()
         nr.close_connections(on_good=True, on_failed=True)
-        write_summary(change, result)
+        try:
+            write_summary(change, result)
+        except RecordError as exc:  # the devices are done: say where, even without a file
+            result.record_error = f"{exc.message} ({exc.location.describe()})"
     return result
 
 

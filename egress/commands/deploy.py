@@ -123,6 +123,8 @@ def _summary(result: ChangeResult, *, as_json: bool, show_diffs: bool) -> int:
         + ("; stopped by the failure budget" if result.stopped_by_budget else "")
         + f"; record in {result.root}"
     )
+    if result.record_error:
+        err.print(f"[red]no summary could be written: {result.record_error}[/]", soft_wrap=True)
     if as_json:
         print(
             json.dumps(
@@ -142,7 +144,7 @@ def _summary(result: ChangeResult, *, as_json: bool, show_diffs: bool) -> int:
                 }
             )
         )
-    return 1 if result.failed else 0
+    return 1 if result.failed or result.record_error else 0
 
 
 def diff_command(
