@@ -134,11 +134,25 @@ class LabDevice:
             await asyncio.sleep(faults.slow_ms / 1000)
 
 
+SESSIONS_LOG = "sessions.log"
+
+
+def sessions_opened(state_dir: Path) -> int:
+    """How many sessions clients have opened to the lab's devices so far."""
+    try:
+        return len((state_dir / SESSIONS_LOG).read_text().splitlines())
+    except FileNotFoundError:
+        return 0
+
+
 class _LabSSHServer(asyncssh.SSHServer):
     def __init__(self, device: LabDevice) -> None:
         self._device = device
 
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
+        # every TCP session a client opened, for tests that prove nothing reached a device
+        with (self._device.state_dir / SESSIONS_LOG).open("a") as log:
+            log.write(f"{self._device.name}\n")
         if self._device.faults.refuse_connect:
             conn.abort()
 
