@@ -26,6 +26,7 @@ from egress.inventory import PASSWORD_ENV, USERNAME_ENV
 from egress.lab.spec import KNOWN_HOSTS, LOCALHOST, SSH_CONFIG, LabSpec
 from egress.lock import DeviceKey
 from egress.session import remember_own_settings, restore_own_settings, session_ended
+from egress.sshkeys import ncclient_accepts_rsa_known_hosts
 
 CONNECTION = "egress_napalm"
 
@@ -97,6 +98,7 @@ def platform_options(
 ) -> dict[str, Any]:
     """NAPALM optional_args that verify host keys (``known_hosts`` None: the user's own)."""
     if platform == "junos":
+        ncclient_accepts_rsa_known_hosts()  # an RSA line in known_hosts (egress/sshkeys.py)
         args: dict[str, Any] = {"hostkey_verify": True, "conn_open_timeout": min(timeout, 30)}
         if ssh_config is not None:
             args["ssh_config_file"] = str(ssh_config)

@@ -173,14 +173,20 @@ class _LabSSHServer(asyncssh.SSHServer):
 
 
 async def serve_device(
-    device: LabDevice, *, host: str, port: int, host_key: asyncssh.SSHKey
+    device: LabDevice,
+    *,
+    host: str,
+    port: int,
+    host_key: asyncssh.SSHKey | None = None,
+    host_keys: list[asyncssh.SSHKey] | None = None,
 ) -> asyncssh.SSHAcceptor:
     """Start serving ``device`` on ``host:port``; returns the acceptor (close() to stop)."""
+    keys = list(host_keys or []) or ([host_key] if host_key is not None else [])
     return await asyncssh.create_server(
         lambda: _LabSSHServer(device),
         host,
         port,
-        server_host_keys=[host_key],
+        server_host_keys=keys,
         reuse_address=True,
         **device.server_options(),
     )

@@ -97,3 +97,16 @@ def test_host_key_changed_names_the_known_hosts_line(tmp_path: Path) -> None:
     assert unknown.message.startswith("SSH host key unknown for [127.0.0.1]:4023")
     bad = BadHostKeyException.__new__(BadHostKeyException)
     assert describe(bad, host_key=ref).message.startswith("SSH host key changed")
+
+
+def test_rsa_known_hosts_lines_become_sha2_signatures() -> None:
+    from egress.sshkeys import signature_algorithms
+
+    assert signature_algorithms(["ssh-rsa"]) == ("rsa-sha2-512", "rsa-sha2-256")
+    assert signature_algorithms(["ecdsa-sha2-nistp256", "ssh-rsa", "ssh-ed25519"]) == (
+        "ecdsa-sha2-nistp256",
+        "rsa-sha2-512",
+        "rsa-sha2-256",
+        "ssh-ed25519",
+    )
+    assert signature_algorithms(["ssh-dss"]) == ()
