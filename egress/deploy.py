@@ -9,11 +9,10 @@ directory and the returned :class:`ChangeResult`.
 from __future__ import annotations
 
 import contextlib
-import json
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
@@ -21,12 +20,12 @@ from nornir.core import Nornir
 from nornir.core.task import Result, Task
 
 from egress.changes import PLAN, SUMMARY, ChangeDir, RecordError, record_step
+from egress.checks_gate import post_check, pre_check
+from egress.clusters import back_up_members
 from egress.connection import CONNECTION, host_key_ref
 from egress.device_errors import chain, describe
-from egress.errors import DeviceError, Location
 from egress.intent import DeviceIntent
 from egress.redact import redact_text
-from egress.validate import Check
 from tasks.backup import backup_config
 from tasks.deploy import (
     CommitInterrupted,
@@ -38,11 +37,6 @@ from tasks.deploy import (
     rollback_config,
     verify_applied,
 )
-from tasks.validate import validate_state
-
-
-class PostCheckFailed(DeviceError):
-    """The device took the config but does not do what the design says."""
 
 
 class Outcome(StrEnum):
@@ -217,6 +211,8 @@ def run_change(
     result = ChangeResult(change.change_id, change.root, dry_run=not options.commit, batches=order)
     say = progress or (lambda _host, _what: None)
     try:
+        if options.commit:  # a cluster member's backup must predate its primary's commit
+            _back_up_cluster_members(nr, plans, intents, change=change, result=result, say=say)
         for number, batch in enumerate(order, 1):
             members = [p for p in plans if p.host in set(batch)]
             if len(order) > 1:
@@ -255,6 +251,29 @@ def run_change(
         except RecordError as exc:  # the devices are done: say where, even without a file
             result.record_error = f"{exc.message} ({exc.location.describe()})"
     return result
+
+
+def _back_up_cluster_members(
+    nr: Nornir,
+    plans: list[HostPlan],
+    intents: Mapping[str, DeviceIntent],
+    *,
+    change: ChangeDir,
+    result: ChangeResult,
+    say: Progress,
+) -> None:
+    mirrors = [p.host for p in plans if p.action == "check-mirror"]
+    for member, why in back_up_members(nr, mirrors, change=change).items():
+        primary = intents[member].peer
+        result.hosts[member] = HostResult(member, Outcome.FAILED_UNTOUCHED, f"backup failed: {why}")
+        if primary is not None:  # its primary must not change without the member's backup
+            result.hosts[primary] = HostResult(
+                primary,
+                Outcome.FAILED_UNTOUCHED,
+                f"not changed: the backup of its cluster member {member} failed",
+            )
+    if mirrors:
+        say("cluster", f"members backed up before their primaries: {', '.join(mirrors)}")
 
 
 def write_summary(change: ChangeDir, result: ChangeResult, **extra: object) -> None:
@@ -300,6 +319,8 @@ def _run_wave(
             )
         result.stopped_by_budget = True
         return
+    # a host already decided (a cluster whose member could not be backed up) is not run
+    members = [p for p in members if p.host not in result.hosts]
     push = {p.host for p in members if p.action == "push"}
     if push:
         scopes = {p.host: p.scope for p in members}
@@ -357,12 +378,13 @@ def _change_device(
 
     committed = False
     try:
-        say(name, "backing up the running config")
-        taken = task.run(task=backup_config, change=change)[0].result
-        if taken.repaired:  # before the backup: what a lost session had left on the device
-            say(name, f"repaired on connecting: {taken.repaired}")
+        if not change.has_backup(name):  # a cluster member's was taken before its primary's
+            say(name, "backing up the running config")
+            taken = task.run(task=backup_config, change=change)[0].result
+            if taken.repaired:  # before the backup: what a lost session left on the device
+                say(name, f"repaired on connecting: {taken.repaired}")
         if options.commit and options.validate:
-            _pre_check(task, change=change, intents=intents, scope=scopes[name], say=say)
+            pre_check(task, change=change, intents=intents, scope=scopes[name], say=say)
         say(name, "loading the candidate and diffing")
         deployed: Deployed = task.run(
             task=deploy_config,
@@ -381,7 +403,7 @@ def _change_device(
         say(name, "committed; checking before confirming")
         task.run(task=verify_applied, change=change, config=configs[name])
         if options.validate:
-            _post_check(
+            post_check(
                 task,
                 change=change,
                 intents=intents,
@@ -415,70 +437,6 @@ def _change_device(
             # a commit that went through and is gone again was undone by the device's timer
             timer_fired=committed or any(isinstance(e, ConfirmTimerExpired) for e in chain(exc)),
         )
-
-
-def _pre_check(
-    task: Task,
-    *,
-    change: ChangeDir,
-    intents: Mapping[str, DeviceIntent],
-    scope: str,
-    say: Progress,
-) -> None:
-    """Record the starting state; it is evidence for the report, never a reason to stop."""
-    try:
-        pre = task.run(
-            task=validate_state, intents=intents, scope=scope, change=change, label="pre"
-        )[0].result
-    except Exception as exc:  # noqa: BLE001
-        say(task.host.name, f"pre-change checks not recorded: {describe(exc).message}")
-        return
-    change.write_host_file(task.host.name, "pre-validate.json", _checks_json(pre))
-
-
-def _post_check(
-    task: Task,
-    *,
-    change: ChangeDir,
-    intents: Mapping[str, DeviceIntent],
-    scope: str,
-    settle_s: float,
-    say: Progress,
-) -> None:
-    """Validate until every check passes or ``settle_s`` runs out; fail with what failed."""
-    name = task.host.name
-    started = time.time()
-    deadline = time.monotonic() + settle_s
-    while True:
-        checks: list[Check] = task.run(
-            task=validate_state, intents=intents, scope=scope, change=change, label="post"
-        )[0].result
-        failed = [c for c in checks if not c.passed]
-        if not failed or time.monotonic() >= deadline:
-            break
-        time.sleep(min(2.0, max(0.0, deadline - time.monotonic())))
-    change.write_host_file(name, "post-validate.json", _checks_json(checks))
-    record_step(
-        change,
-        host=name,
-        step="validate",
-        ok=not failed,
-        started=started,
-        scope=scope,
-        failed=[f"{c.subject}: expected {c.expected}, got {c.observed}" for c in failed],
-    )
-    if failed:
-        first = failed[0]
-        raise PostCheckFailed(
-            f"post-check failed: {first.subject}: expected {first.expected}, observed "
-            f"{first.observed}" + (f" (+{len(failed) - 1} more)" if len(failed) > 1 else ""),
-            location=Location(host=name),
-        )
-    say(name, f"{len(checks)} post-checks passed ({scope})")
-
-
-def _checks_json(checks: list[Check]) -> str:
-    return json.dumps([asdict(c) for c in checks], indent=2) + "\n"
 
 
 def _commit_attempted(exc: BaseException) -> bool:

@@ -14,6 +14,7 @@ from rich.syntax import Syntax
 from rich.table import Table
 
 from egress.background import EXIT_INTERRUPTED, run_interruptible
+from egress.change_rollback import record_rollback, rollback_change
 from egress.changes import DIFF, ChangeDir, new_change_id
 from egress.commands.render import GroupOpt, HostsOpt, InventoryOpt, PlatformOpt
 from egress.confirm import confirm_problems
@@ -27,7 +28,6 @@ from egress.lock import device_locks
 from egress.render import default_templates_dir, render_device
 from egress.selection import load_selection
 from tasks.backup import backup_config
-from tasks.deploy import rollback_config
 
 LabOpt = typer.Option(False, "--lab", help="target the lab's emulators (never implied)")
 LabStateOpt = typer.Option(DEFAULT_STATE, "--lab-state", help="the lab's state directory")
@@ -293,36 +293,21 @@ def rollback_command(
         if not yes and not typer.confirm(f"roll back {len(backed_up)} devices?"):
             raise typer.Exit(code=1)
         with device_locks(device_keys(target.nr), change_id=change_id):
-            try:
-                results = target.nr.filter(filter_func=lambda h: h.name in backed_up).run(
-                    task=rollback_config, change=change, use_device_rollback=False
-                )
-            finally:
-                target.nr.close_connections(on_good=True, on_failed=True)
-    failed = 0
-    for host, multi in sorted(results.items()):
-        if multi.failed:
-            failed += 1
-            from egress.device_errors import describe
-
-            failure = describe(
-                multi[0].exception, host_key=host_key_ref(target.nr.inventory.hosts[host])
-            )
-            err.print(f"{host}: rollback failed: {failure.message}")
-        else:
-            left = multi[0].result.residue
-            failed += bool(left)
-            out.print(
-                f"{host}: "
-                + (
-                    "restored to its backup"
-                    if not left
-                    else f"still differs: {'; '.join(left[:3])}"
-                )
-            )
+            outcomes = rollback_change(target.nr, change=change, hosts=backed_up, say=_progress)
+            record_rollback(change, outcomes)
+    failed = sum(1 for o in outcomes.values() if not o.ok)
+    for host, outcome in sorted(outcomes.items()):
+        (out if outcome.ok else err).print(f"{host}: {outcome.message}", soft_wrap=True)
     if as_json:
         print(
-            json.dumps({"change_id": change_id, "rolled_back": sorted(backed_up), "failed": failed})
+            json.dumps(
+                {
+                    "change_id": change_id,
+                    "rolled_back": sorted(h for h, o in outcomes.items() if o.ok),
+                    "failed": failed,
+                    "hosts": {h: {"ok": o.ok, "message": o.message} for h, o in outcomes.items()},
+                }
+            )
         )
     raise typer.Exit(code=1 if failed else 0)
 
