@@ -85,9 +85,11 @@ class EgressNapalm:
     def close(self) -> None:
         try:
             restore_own_settings(self.platform, self.connection)
-            session_ended(self.platform, self.connection)
         finally:
             self.connection.close()
+        # only a session that ended cleanly has put its settings back (the driver's close
+        # runs netmiko's own restore): then nothing is left to repair next time
+        session_ended(self.platform, self.connection)
 
 
 ConnectionPluginRegister.register(CONNECTION, EgressNapalm)
@@ -99,7 +101,14 @@ def platform_options(
     """NAPALM optional_args that verify host keys (``known_hosts`` None: the user's own)."""
     if platform == "junos":
         ncclient_accepts_rsa_known_hosts()  # an RSA line in known_hosts (egress/sshkeys.py)
-        args: dict[str, Any] = {"hostkey_verify": True, "conn_open_timeout": min(timeout, 30)}
+        args: dict[str, Any] = {
+            "hostkey_verify": True,
+            "conn_open_timeout": min(timeout, 30),
+            # the device's own exclusive lock (NETCONF <lock/>) for the whole session: no
+            # other session can change the candidate or commit between egress's backup and
+            # its confirm; Junos releases it when the session ends, also a lost one
+            "config_lock": True,
+        }
         if ssh_config is not None:
             args["ssh_config_file"] = str(ssh_config)
         return {"optional_args": args, "timeout": timeout}

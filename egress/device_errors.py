@@ -60,6 +60,8 @@ _KINDS: tuple[tuple[str, frozenset[str], str], ...] = (
         ),
         "no answer (timeout)",
     ),
+    # before "rejected": PyEZ's LockError is an RpcError
+    ("lock", frozenset({"LockError"}), "the configuration is locked by another session"),
     (
         "rejected",
         frozenset(
@@ -74,7 +76,6 @@ _KINDS: tuple[tuple[str, frozenset[str], str], ...] = (
         ),
         "the device rejected the configuration",
     ),
-    ("lock", frozenset({"LockError"}), "the configuration is locked by another session"),
     (
         "dropped",
         frozenset(
@@ -164,6 +165,9 @@ def describe(exc: BaseException | None, *, host_key: HostKeyRef | None = None) -
         if host_key is not None:
             return DeviceFailure(kind, host_key.describe(changed=changed))
         return DeviceFailure(kind, message)
+    if kind == "lock":  # who holds it, in the device's words
+        words = _junos_errors(error) or _one_line(error)
+        return DeviceFailure(kind, redact_text(f"{message}: {words}" if words else message))
     if kind in ("rejected", "confirm"):
         detail = rejection(errors) or _one_line(error)
         return DeviceFailure(kind, redact_text(f"{message}: {detail}" if detail else message))

@@ -46,6 +46,8 @@ def marker_path(device: DeviceKey) -> Path:
 def remember_own_settings(platform: str, driver: Any, device: DeviceKey | None = None) -> str:
     """Right after ``open()``: whether the device itself has ``file prompt quiet``; a line
     an earlier, lost session left is removed first. Returns what was repaired ('' if none)."""
+    if platform == "fortios":
+        return _remember_console(driver, device)
     if platform != "ios":
         return ""
     output = str(driver.device.send_command(f"show running-config | include {FILE_PROMPT}"))
@@ -53,7 +55,7 @@ def remember_own_settings(platform: str, driver: Any, device: DeviceKey | None =
     repaired = ""
     marker = marker_path(device) if device is not None else None
     if own and marker is not None and marker.exists() and not driver.has_pending_commit():
-        left_by = json.loads(marker.read_text() or "{}").get("change", "?")
+        left_by = _read_marker(marker).get("change", "?")
         driver.device.send_config_set([f"no {FILE_PROMPT}"])
         _save_if_startup_has_it(driver)
         own = False
@@ -67,6 +69,40 @@ def remember_own_settings(platform: str, driver: Any, device: DeviceKey | None =
         # `prompt_quiet_configured` alone is reset after every commit and rollback)
         driver.auto_file_prompt = False
     return repaired
+
+
+def _remember_console(driver: Any, device: DeviceKey | None) -> str:
+    """FortiOS: netmiko switches `config system console / set output` to `standard` for its
+    session and puts back what it found when it disconnects. A session that is lost leaves
+    `standard`, which the unit saves, and the next session would take it for the unit's own.
+    The marker (written while a session that switched it is open) says otherwise."""
+    transport: Any = getattr(driver, "device", None)
+    found = getattr(transport, "original_output_mode", None)
+    if device is None or found is None:
+        return ""
+    marker = marker_path(device)
+    repaired = ""
+    left = _read_marker(marker).get("console-output")
+    if found == "standard" and left == "more":
+        transport.original_output_mode = "more"  # what the driver shows and backs up
+        if transport.connection is not None:  # what netmiko puts back on disconnect
+            transport.connection._original_output_mode = "more"
+        found = "more"
+        repaired = "console output back to 'more' (left 'standard' by a lost netmiko session)"
+    if found == "more":
+        marker.write_text(
+            json.dumps({"console-output": "more", "change": os.environ.get(CHANGE_ENV, "?")})
+        )
+        setattr(driver, _MARKER, marker)
+    return repaired
+
+
+def _read_marker(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text() or "{}")
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def own_setting_in(platform: str, config: str) -> bool | None:
@@ -101,7 +137,9 @@ def restore_own_settings(platform: str, driver: Any, *, own: bool | None = None)
 def session_ended(platform: str, driver: Any) -> None:
     """The session ends cleanly with the device's own setting back: drop the marker."""
     marker = getattr(driver, _MARKER, None)
-    if platform == "ios" and isinstance(marker, Path):
+    if getattr(getattr(driver, "device", None), "broken", False):
+        return  # FortiOS: netmiko's restore on disconnect did not run on a broken session
+    if isinstance(marker, Path):
         marker.unlink(missing_ok=True)
 
 

@@ -79,8 +79,12 @@ class NetmikoTransport:
         self.connection: Any = None
         # `config system console / set output` as the unit had it before the first session
         self.original_output_mode: str | None = None
+        # a command failed (timeout, dropped): netmiko's own restore on disconnect cannot
+        # be relied on for this session
+        self.broken = False
 
     def open(self) -> None:
+        self.broken = False
         self.connection = ConnectHandler(
             device_type="fortinet",
             host=self.hostname,
@@ -120,13 +124,17 @@ class NetmikoTransport:
         """Output of one show/get/execute command, run in ``scope``."""
         conn = self._conn()
         enter = self._enter(scope)
-        for line in enter:
-            conn.send_command(line, expect_string=_ANY_PROMPT)
         try:
-            return str(conn.send_command(command, expect_string=_ANY_PROMPT))
-        finally:
-            if enter:
-                conn.send_command("end", expect_string=_ANY_PROMPT)
+            for line in enter:
+                conn.send_command(line, expect_string=_ANY_PROMPT)
+            try:
+                return str(conn.send_command(command, expect_string=_ANY_PROMPT))
+            finally:
+                if enter:
+                    conn.send_command("end", expect_string=_ANY_PROMPT)
+        except Exception:
+            self.broken = True
+            raise
 
     def _enter(self, scope: str | None) -> list[str]:
         if self.vdom is None or scope is None:
@@ -145,6 +153,9 @@ class NetmikoTransport:
         except ConfigInvalidException as exc:
             match = re.search(r"at command: (.*), matched error", str(exc))
             raise ScriptRejected(match[1] if match else "?", str(exc)) from exc
+        except Exception:
+            self.broken = True
+            raise
         if any(line.startswith("set hostname ") for line in stripped):
             conn.set_base_prompt()  # netmiko waits for the prompt by the hostname
         return output

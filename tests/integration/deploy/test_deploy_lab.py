@@ -24,14 +24,16 @@ from tests.integration.deploy.helpers import (
 
 # What a device keeps of a lost session after its own timer reverted the change: FortiOS
 # saved the switch to revert mode when it was typed (the unit reloads its saved config, still
-# in revert mode); IOS archived the config for its revert timer after napalm had set
-# `file prompt quiet`. The next egress session to the device removes both and says so.
+# in revert mode) and netmiko's console `output standard`, which its lost session never put
+# back; IOS archived the config for its revert timer after napalm had set `file prompt
+# quiet`. The next egress session to the device removes all of it and says so.
 LOST_SESSION_RESIDUE = {
     "fortios": {
         "+    set cfg-save revert",
         "+    set cfg-revert-timeout 600",
         "+config system global",
         "+end",
+        "+    set output standard",
     },
     "ios": {"+file prompt quiet"},
 }

@@ -140,3 +140,33 @@ def test_diff_with_no_lab_running_says_so_once(lab: Lab) -> None:
     assert "the lab is not running" in result.output
     assert "session dropped" not in result.output
     assert not lab.changes.exists() or not any(lab.changes.iterdir())
+
+
+def test_a_junos_configuration_locked_by_another_session_is_left_alone(lab: Lab) -> None:
+    from tests.integration.deploy.helpers import _driver
+
+    host = "nyc-srx-02"
+    before = running_config(lab, host)
+    other = _driver(lab, host)  # an operator's session holding the exclusive lock
+    other.open()
+    try:
+        other.device.cu.lock()
+        result = egress(
+            "commit",
+            *lab.args(),
+            "--hosts",
+            host,
+            "--yes",
+            "--json",
+            "--confirm",
+            "600",
+            "--no-post-check",
+        )
+    finally:
+        other.device.cu.unlock()
+        other.close()
+    outcome = summary(result)["hosts"][host]
+    assert result.exit_code == 1, result.output
+    assert (outcome["outcome"], outcome["config"]) == ("failed-untouched", "pre-change"), outcome
+    assert "locked by another session" in outcome["message"], outcome
+    assert running_config(lab, host) == before
