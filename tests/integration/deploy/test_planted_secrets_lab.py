@@ -214,3 +214,36 @@ def test_no_planted_secret_anywhere_egress_writes(lab: Lab, platform: str, tmp_p
     # secret sat in a directory only its owner could open
     assert not any(base.iterdir()), list(base.rglob("*"))
     assert all(private for _path, private in watch.sightings), watch.sightings
+
+
+def test_a_rejected_secret_line_is_reported_redacted(lab: Lab) -> None:
+    """IOS refuses a line of the backup while `egress rollback` restores it: the device's own
+    words name the refused line, and the community in it never reaches the screen."""
+    host = HOSTS["ios"]
+    commit_on_device(lab, host, PLANTED["ios"])
+    env = {**os.environ, "COLUMNS": "200"}
+    done = _egress(
+        env,
+        "commit",
+        *lab.args(),
+        "--hosts",
+        host,
+        "--yes",
+        "--json",
+        "--confirm",
+        "600",
+        "--no-post-check",
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    change_id = done.stdout.strip().splitlines()[-1].split('"change_id": "')[1].split('"')[0]
+    # an operator removes the community since: the rollback must send that line again
+    commit_on_device(lab, host, "no snmp-server community PlantIosCommRO RO\n")
+    set_fault(lab.state, host=host, kind="reject-line", argument="snmp-server community")
+    try:
+        back = _egress(env, "rollback", *lab.args(), "--change", change_id, "--yes")
+    finally:
+        set_fault(lab.state, host=host, kind="clear")
+    text = back.stdout + back.stderr
+    assert back.returncode == 1, text
+    assert "snmp-server community <redacted>" in text, text
+    assert not _leaks(text, VALUES["ios"]), text
