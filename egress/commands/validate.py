@@ -10,7 +10,7 @@ from rich.table import Table
 
 from egress.commands.deploy import LabOpt, LabStateOpt, TimeoutOpt, _target
 from egress.commands.render import GroupOpt, HostsOpt, InventoryOpt, PlatformOpt
-from egress.connection import CONNECTION
+from egress.connection import CONNECTION, host_key_ref
 from egress.console import cli_errors, err, out
 from egress.device_errors import describe
 from egress.errors import InputError, Location
@@ -73,7 +73,8 @@ def validate_command(
     unreachable: dict[str, str] = {}
     for host, multi in sorted(results.items()):
         if multi.failed:
-            unreachable[host] = describe(multi[0].exception).message
+            where = host_key_ref(target.nr.inventory.hosts[host])
+            unreachable[host] = describe(multi[0].exception, host_key=where).message
         else:
             checks[host] = multi[0].result
     failed = sum(1 for cs in checks.values() for c in cs if not c.passed) + len(unreachable)
