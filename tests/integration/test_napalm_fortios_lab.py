@@ -131,13 +131,14 @@ def test_confirmed_commit_stays_after_the_timer(
     lab: Lab, driver: FortiOSDriver, config: str
 ) -> None:
     driver.load_merge_candidate(config=config)
-    driver.commit_config(revert_in=30)
+    # 120 device s = 2 s of idle CLI here: room for the second session below on a busy host
+    driver.commit_config(revert_in=120)
     assert driver.has_pending_commit()
     assert "set cfg-save revert" in running_config(lab, HOST)
     driver.confirm_commit()
     assert not driver.has_pending_commit()
     driver.close()
-    _wait_for_timer(30)
+    _wait_for_timer(120)
     after = running_config(lab, HOST)
     assert MARKER in after and "cfg-save" not in after and "cfg-revert-timeout" not in after
 

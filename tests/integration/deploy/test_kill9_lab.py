@@ -26,7 +26,8 @@ def test_kill_9_after_the_commit_ends_at_pre_change_by_the_device_timer(
 ) -> None:
     host = HOSTS[platform]
     before = running_config(lab, host)
-    set_fault(lab.state, host=host, kind="slow", argument="300")  # keep it between the two
+    # slow answers keep egress between its commit and its confirm long enough to kill it
+    set_fault(lab.state, host=host, kind="slow", argument="200")
     run = subprocess.Popen(
         [
             sys.executable,
@@ -40,6 +41,8 @@ def test_kill_9_after_the_commit_ends_at_pre_change_by_the_device_timer(
             "--confirm",
             "600",
             "--no-post-check",
+            "--timeout",  # a busy machine and slow answers: no read may time out here
+            "60",
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
