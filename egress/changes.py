@@ -12,19 +12,22 @@ directory (:mod:`egress.vault`); :meth:`ChangeDir.verified_backup` puts them bac
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import secrets
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, is_dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from egress import vault
-from egress.errors import Location
+from egress.errors import EgressError, Location
 from egress.redact import redact_data, redact_text, restore_secrets, split_secrets
 
 PRE = "pre.cfg"
@@ -86,7 +89,13 @@ class ChangeDir:
     def create(cls, changes_dir: Path, change_id: str | None = None) -> ChangeDir:
         change_id = change_id or new_change_id()
         root = changes_dir / change_id
-        root.mkdir(parents=True, exist_ok=False)
+        # a change record holds configs: the operator's alone, whatever the umask
+        with _recording(root):
+            changes_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+            root.mkdir(mode=0o700, exist_ok=False)
+            os.chmod(root, 0o700)
+        # sessions opened from here on belong to this change (egress.session's markers)
+        os.environ["EGRESS_CHANGE_ID"] = change_id
         return cls(root=root, change_id=change_id)
 
     @classmethod
@@ -104,7 +113,8 @@ class ChangeDir:
 
     def host_dir(self, host: str) -> Path:
         path = self.root / host
-        path.mkdir(exist_ok=True)
+        with _recording(path):
+            path.mkdir(mode=0o700, exist_ok=True)
         return path
 
     def write_host_file(self, host: str, name: str, text: str) -> Path:
@@ -173,11 +183,12 @@ class ChangeDir:
     @staticmethod
     def _write(path: Path, text: str) -> Path:
         tmp = path.with_name(f".{path.name}.tmp")
-        with tmp.open("w") as handle:
+        with _recording(path, tmp), _private_open(tmp) as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
+            handle.close()
+            os.replace(tmp, path)
         return path
 
     def write_meta(self, meta: ChangeMeta) -> None:
@@ -186,11 +197,44 @@ class ChangeDir:
     def write_json(self, name: str, data: Any) -> None:
         path = self.root / name
         tmp = path.with_name(f".{name}.tmp")
-        tmp.write_text(json.dumps(_redacted(data), indent=2) + "\n")
-        os.replace(tmp, path)
+        text = json.dumps(_redacted(data), indent=2) + "\n"
+        with _recording(path, tmp), _private_open(tmp) as handle:
+            handle.write(text)
+            handle.close()
+            os.replace(tmp, path)
 
     def read_json(self, name: str) -> Any:
         return json.loads((self.root / name).read_text())
+
+
+class RecordError(EgressError):
+    """The change record could not be written (a full disk, a read-only directory)."""
+
+
+@contextmanager
+def _recording(path: Path, tmp: Path | None = None) -> Iterator[None]:
+    """One clear error instead of a traceback when the record cannot be written; a half
+    written temporary file is removed."""
+    try:
+        yield
+    except OSError as exc:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+        raise RecordError(
+            f"cannot write the change record: {exc.strerror or exc}",
+            location=Location(file=path),
+            hint="free space (or fix the directory's permissions) and look at the devices "
+            "named above",
+        ) from None
+
+
+def _private_open(path: Path, *, append: bool = False) -> IO[str]:
+    """A text file only its owner can read (0600), created so from the start."""
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if append else os.O_TRUNC)
+    fd = os.open(path, flags, 0o600)
+    os.fchmod(fd, 0o600)
+    return os.fdopen(fd, "a" if append else "w")
 
 
 def _redacted(data: Any) -> Any:
@@ -214,7 +258,8 @@ def record_step(
         **_redacted(details),
     }
     line = json.dumps(entry, default=_jsonable) + "\n"
-    with _steps_lock, (change.root / STEPS).open("a") as handle:
+    path = change.root / STEPS
+    with _steps_lock, _recording(path), _private_open(path, append=True) as handle:
         handle.write(line)
 
 

@@ -19,6 +19,7 @@ from typer.core import TyperCommand, TyperGroup
 
 from egress import __version__
 from egress.console import machine_output
+from egress.private import private_temp_dir
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +146,8 @@ def main(
     ),
 ) -> None:
     """egress: one vendor-neutral egress design, rendered, linted, pushed and proven."""
+    # before any driver is imported: what they write to disk is this user's alone
+    private_temp_dir()
     if debug:
         debug_libraries()
     else:

@@ -14,8 +14,8 @@ _VOLATILE: dict[str, tuple[re.Pattern[str], ...]] = {
         ),
         re.compile(r"^!\s*$"),
         re.compile(r"^ntp clock-period"),
-        # napalm ios sets it for its session and removes it on close()
-        re.compile(r"^file prompt quiet$"),
+        # not `file prompt quiet`: napalm's session setting is put back by egress
+        # (egress/session.py); where it stays behind it is a line the device holds
     ),
     "junos": (re.compile(r"^#"), re.compile(r"^## ")),
     "fortios": (re.compile(r"^#"), re.compile(r"^\s*set conf_file_ver ")),

@@ -17,12 +17,16 @@ from typing import Any
 
 from nornir.core import Nornir
 from nornir.core.configuration import Config
-from nornir.core.inventory import ConnectionOptions
+from nornir.core.inventory import ConnectionOptions, Host
 from nornir.core.plugins.connections import ConnectionPluginRegister
 
-from egress.errors import InputError, Location
+from egress.device_errors import HostKeyRef
+from egress.errors import DeviceError, InputError, Location
 from egress.inventory import PASSWORD_ENV, USERNAME_ENV
 from egress.lab.spec import KNOWN_HOSTS, LOCALHOST, SSH_CONFIG, LabSpec
+from egress.lock import DeviceKey
+from egress.session import remember_own_settings, restore_own_settings, session_ended
+from egress.sshkeys import ncclient_accepts_rsa_known_hosts
 
 CONNECTION = "egress_napalm"
 
@@ -34,6 +38,8 @@ class EgressNapalm:
     """A NAPALM connection whose host keys are checked on every platform."""
 
     connection: Any
+    platform: str = ""
+    repaired: str = ""  # what opening the session had to repair (said by the caller)
 
     def open(
         self,
@@ -68,9 +74,22 @@ class EgressNapalm:
                 pyez._conn_open_timeout = open_timeout  # nor this one
         connection.open()
         self.connection = connection
+        self.platform = str(platform)
+        key = DeviceKey(str(hostname), str(hostname), int(port or 22))
+        # what opening had to put right: napalm ios's line left by a lost session, a FortiOS
+        # unit left in revert mode (napalm_fortios does that in its own open())
+        notes = [remember_own_settings(self.platform, connection, key)]
+        notes.append(str(getattr(connection, "repaired", "") or ""))
+        self.repaired = "; ".join(n for n in notes if n)
 
     def close(self) -> None:
-        self.connection.close()
+        try:
+            restore_own_settings(self.platform, self.connection)
+        finally:
+            self.connection.close()
+        # only a session that ended cleanly has put its settings back (the driver's close
+        # runs netmiko's own restore): then nothing is left to repair next time
+        session_ended(self.platform, self.connection)
 
 
 ConnectionPluginRegister.register(CONNECTION, EgressNapalm)
@@ -81,7 +100,15 @@ def platform_options(
 ) -> dict[str, Any]:
     """NAPALM optional_args that verify host keys (``known_hosts`` None: the user's own)."""
     if platform == "junos":
-        args: dict[str, Any] = {"hostkey_verify": True, "conn_open_timeout": min(timeout, 30)}
+        ncclient_accepts_rsa_known_hosts()  # an RSA line in known_hosts (egress/sshkeys.py)
+        args: dict[str, Any] = {
+            "hostkey_verify": True,
+            "conn_open_timeout": min(timeout, 30),
+            # the device's own exclusive lock (NETCONF <lock/>) for the whole session: no
+            # other session can change the candidate or commit between egress's backup and
+            # its confirm; Junos releases it when the session ends, also a lost one
+            "config_lock": True,
+        }
         if ssh_config is not None:
             args["ssh_config_file"] = str(ssh_config)
         return {"optional_args": args, "timeout": timeout}
@@ -103,9 +130,50 @@ def platform_options(
     return {"optional_args": args, "timeout": timeout}
 
 
+def host_key_ref(host: Host) -> HostKeyRef:
+    """Which known_hosts line and file decide this host's key (for error messages)."""
+    port = host.port or 22
+    name = host.hostname or host.name
+    options = host.connection_options.get(CONNECTION)
+    args: dict[str, Any] = dict((options.extras or {}).get("optional_args", {})) if options else {}
+    file = Path("~/.ssh/known_hosts").expanduser()
+    if args.get("alt_host_keys") and args.get("alt_key_file"):
+        file = Path(args["alt_key_file"])
+    elif args.get("ssh_config_file"):
+        for line in _read(Path(args["ssh_config_file"])).splitlines():
+            words = line.split()
+            if len(words) == 2 and words[0].lower() == "userknownhostsfile":
+                file = Path(words[1]).expanduser()
+    return HostKeyRef(name if port == 22 else f"[{name}]:{port}", file)
+
+
+def device_keys(nr: Nornir) -> list[DeviceKey]:
+    """The selected devices as egress reaches them (after ``use_lab``/``use_devices``)."""
+    return [
+        DeviceKey(name, str(host.hostname or name), int(host.port or 22))
+        for name, host in nr.inventory.hosts.items()
+    ]
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text()
+    except OSError:
+        return ""
+
+
 def use_lab(nr: Nornir, state_dir: Path, *, timeout: int) -> None:
     """Point every selected host at its lab emulator (address, port, lab credentials, keys)."""
     spec = LabSpec.read(state_dir)
+    from egress.lab.control import pid_of  # the lab's process control: only with --lab
+
+    if pid_of(state_dir) is None:
+        # said once, before any device, rather than "the session dropped" for every one
+        raise DeviceError(
+            f"the lab is not running (state directory {state_dir})",
+            location=Location(file=state_dir),
+            hint=f"start it: egress lab up --state {state_dir}",
+        )
     known_hosts = (state_dir / KNOWN_HOSTS).resolve()
     ssh_config = (state_dir / SSH_CONFIG).resolve()
     served = {d.name: d for d in spec.devices}

@@ -11,7 +11,8 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from egress.errors import EgressError
+from egress.errors import EgressError, InputError
+from egress.redact import redact_text
 
 # Not a terminal (a CI log, a pipe, a file): nothing is wrapped or truncated, so every line
 # can be grepped whole; rich would otherwise assume 80 columns.
@@ -42,15 +43,19 @@ def show_error(exc: EgressError) -> None:
     Never wrapped: a path or a field split over two lines cannot be copied or grepped.
     """
     loc = exc.location
-    lines = [f"[bold red]error:[/] {escape(exc.message)}"]
+    message, hint = exc.message, exc.hint
+    if not isinstance(exc, InputError):
+        # a device's failure may quote the device (a refused line, what still differs)
+        message, hint = redact_text(message), redact_text(hint)
+    lines = [f"[bold red]error:[/] {escape(message)}"]
     if loc.file is not None:
         lines.append(f"  file:  {escape(str(loc.file))}" + (f":{loc.line}" if loc.line else ""))
     if loc.host:
         lines.append(f"  host:  {escape(loc.host)}")
     if loc.field:
         lines.append(f"  field: {escape(loc.field)}")
-    if exc.hint:
-        lines.append(f"  hint:  {escape(exc.hint)}")
+    if hint:
+        lines.append(f"  hint:  {escape(hint)}")
     for line in lines:
         err.print(line, soft_wrap=True)
 
@@ -63,6 +68,10 @@ def cli_errors() -> Iterator[None]:
     except EgressError as exc:
         show_error(exc)
         raise typer.Exit(code=exc.exit_code) from None
+    except OSError as exc:  # a full disk, a read-only directory: one line, not a traceback
+        where = f" ({exc.filename})" if exc.filename else ""
+        err.print(f"[bold red]error:[/] {escape(exc.strerror or str(exc))}{escape(where)}")
+        raise typer.Exit(code=1) from None
 
 
 @contextmanager

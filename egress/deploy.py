@@ -9,27 +9,28 @@ directory and the returned :class:`ChangeResult`.
 from __future__ import annotations
 
 import contextlib
-import json
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
 from nornir.core import Nornir
 from nornir.core.task import Result, Task
 
-from egress.changes import PLAN, SUMMARY, ChangeDir, record_step
-from egress.connection import CONNECTION
+from egress.changes import PLAN, SUMMARY, ChangeDir, RecordError, record_step
+from egress.checks_gate import post_check, pre_check
+from egress.clusters import back_up_members
+from egress.connection import CONNECTION, host_key_ref
 from egress.device_errors import chain, describe
-from egress.errors import DeviceError, Location
 from egress.intent import DeviceIntent
+from egress.redact import redact_text
 from egress.remediate import Foreign, ForeignObjects, previous_intended
-from egress.validate import Check
 from tasks.backup import Backup, backup_config
 from tasks.deploy import (
     CommitInterrupted,
+    ConfirmTimerExpired,
     Deployed,
     RolledBack,
     check_ownership,
@@ -38,11 +39,6 @@ from tasks.deploy import (
     rollback_config,
     verify_applied,
 )
-from tasks.validate import validate_state
-
-
-class PostCheckFailed(DeviceError):
-    """The device took the config but does not do what the design says."""
 
 
 class Outcome(StrEnum):
@@ -119,6 +115,7 @@ class ChangeResult:
     stopped_by_budget: bool = False
     interrupted: bool = False  # stopped by the operator (Ctrl-C): nothing new was started
     batches: list[list[str]] = field(default_factory=list)
+    record_error: str = ""  # why summary.json could not be written ('' when it was)
 
     @property
     def failed(self) -> list[HostResult]:
@@ -220,6 +217,8 @@ def run_change(
     records = {h: previous_intended(change.root.parent, h) for h in nr.inventory.hosts}
     _refuse_foreign(nr, plans, configs=configs, records=records, options=options, say=say)
     try:
+        if options.commit:  # a cluster member's backup must predate its primary's commit
+            _back_up_cluster_members(nr, plans, intents, change=change, result=result, say=say)
         for number, batch in enumerate(order, 1):
             members = [p for p in plans if p.host in set(batch)]
             if len(order) > 1:
@@ -254,7 +253,10 @@ def run_change(
     finally:
         # napalm restores session settings (IOS `no file prompt quiet`) only on close()
         nr.close_connections(on_good=True, on_failed=True)
-        write_summary(change, result)
+        try:
+            write_summary(change, result)
+        except RecordError as exc:  # the devices are done: say where, even without a file
+            result.record_error = f"{exc.message} ({exc.location.describe()})"
     return result
 
 
@@ -307,6 +309,29 @@ def _ownership(
     )[0]
 
 
+def _back_up_cluster_members(
+    nr: Nornir,
+    plans: list[HostPlan],
+    intents: Mapping[str, DeviceIntent],
+    *,
+    change: ChangeDir,
+    result: ChangeResult,
+    say: Progress,
+) -> None:
+    mirrors = [p.host for p in plans if p.action == "check-mirror"]
+    for member, why in back_up_members(nr, mirrors, change=change).items():
+        primary = intents[member].peer
+        result.hosts[member] = HostResult(member, Outcome.FAILED_UNTOUCHED, f"backup failed: {why}")
+        if primary is not None:  # its primary must not change without the member's backup
+            result.hosts[primary] = HostResult(
+                primary,
+                Outcome.FAILED_UNTOUCHED,
+                f"not changed: the backup of its cluster member {member} failed",
+            )
+    if mirrors:
+        say("cluster", f"members backed up before their primaries: {', '.join(mirrors)}")
+
+
 def write_summary(change: ChangeDir, result: ChangeResult, **extra: object) -> None:
     """summary.json: where every device was left (rewritten when a later step changes it)."""
     change.write_json(
@@ -351,6 +376,8 @@ def _run_wave(
             )
         result.stopped_by_budget = True
         return
+    # a host already decided (a cluster whose member could not be backed up) is not run
+    members = [p for p in members if p.host not in result.hosts]
     push = {p.host for p in members if p.action == "push"}
     if push:
         scopes = {p.host: p.scope for p in members}
@@ -402,6 +429,7 @@ def _change_device(
     started = time.time()
 
     def done(outcome: Outcome, message: str = "", diff_lines: int = 0) -> Result:
+        message = redact_text(message)  # it may quote the device
         say(name, outcome.value + (f": {message}" if message else ""))
         return Result(
             host=task.host,
@@ -410,10 +438,16 @@ def _change_device(
 
     committed = False
     try:
-        say(name, "backing up the running config")
-        backup: Backup = task.run(task=backup_config, change=change)[0].result
+        running: str | None = None  # what the backup read, unless taken before (a cluster
+        # member, backed up before its primary changed it by config sync: read it again)
+        if not change.has_backup(name):
+            say(name, "backing up the running config")
+            taken: Backup = task.run(task=backup_config, change=change)[0].result
+            if taken.repaired:  # before the backup: what a lost session left on the device
+                say(name, f"repaired on connecting: {taken.repaired}")
+            running = taken.running
         if options.commit and options.validate:
-            _pre_check(task, change=change, intents=intents, scope=scopes[name], say=say)
+            pre_check(task, change=change, intents=intents, scope=scopes[name], say=say)
         say(name, "loading the candidate and diffing")
         deployed: Deployed = task.run(
             task=deploy_config,
@@ -424,7 +458,7 @@ def _change_device(
             revert_in=options.confirm_s,
             take_over=options.take_over,
             previous=records.get(name),
-            running=backup.running,
+            running=running,
         )[0].result
         lines = len(deployed.diff.splitlines())
         if not deployed.committed:
@@ -435,7 +469,7 @@ def _change_device(
         say(name, "committed; checking before confirming")
         task.run(task=verify_applied, change=change, config=configs[name])
         if options.validate:
-            _post_check(
+            post_check(
                 task,
                 change=change,
                 intents=intents,
@@ -443,10 +477,10 @@ def _change_device(
                 settle_s=options.settle_s,
                 say=say,
             )
-        task.run(task=confirm_config, change=change)
+        task.run(task=confirm_config, change=change, config=configs[name])
         return done(Outcome.COMMITTED, diff_lines=lines)
     except Exception as exc:  # every failure ends in a known state, never half-changed
-        failure = describe(exc)
+        failure = describe(exc, host_key=host_key_ref(task.host))
         record_step(
             change,
             host=name,
@@ -460,72 +494,15 @@ def _change_device(
         if not committed and not _commit_attempted(exc):
             return done(Outcome.FAILED_UNTOUCHED, failure.message)
         return _recover(
-            task, change=change, failure=failure.message, options=options, done=done, say=say
+            task,
+            change=change,
+            failure=failure.message,
+            options=options,
+            done=done,
+            say=say,
+            # a commit that went through and is gone again was undone by the device's timer
+            timer_fired=committed or any(isinstance(e, ConfirmTimerExpired) for e in chain(exc)),
         )
-
-
-def _pre_check(
-    task: Task,
-    *,
-    change: ChangeDir,
-    intents: Mapping[str, DeviceIntent],
-    scope: str,
-    say: Progress,
-) -> None:
-    """Record the starting state; it is evidence for the report, never a reason to stop."""
-    try:
-        pre = task.run(
-            task=validate_state, intents=intents, scope=scope, change=change, label="pre"
-        )[0].result
-    except Exception as exc:  # noqa: BLE001
-        say(task.host.name, f"pre-change checks not recorded: {describe(exc).message}")
-        return
-    change.write_host_file(task.host.name, "pre-validate.json", _checks_json(pre))
-
-
-def _post_check(
-    task: Task,
-    *,
-    change: ChangeDir,
-    intents: Mapping[str, DeviceIntent],
-    scope: str,
-    settle_s: float,
-    say: Progress,
-) -> None:
-    """Validate until every check passes or ``settle_s`` runs out; fail with what failed."""
-    name = task.host.name
-    started = time.time()
-    deadline = time.monotonic() + settle_s
-    while True:
-        checks: list[Check] = task.run(
-            task=validate_state, intents=intents, scope=scope, change=change, label="post"
-        )[0].result
-        failed = [c for c in checks if not c.passed]
-        if not failed or time.monotonic() >= deadline:
-            break
-        time.sleep(min(2.0, max(0.0, deadline - time.monotonic())))
-    change.write_host_file(name, "post-validate.json", _checks_json(checks))
-    record_step(
-        change,
-        host=name,
-        step="validate",
-        ok=not failed,
-        started=started,
-        scope=scope,
-        failed=[f"{c.subject}: expected {c.expected}, got {c.observed}" for c in failed],
-    )
-    if failed:
-        first = failed[0]
-        raise PostCheckFailed(
-            f"post-check failed: {first.subject}: expected {first.expected}, observed "
-            f"{first.observed}" + (f" (+{len(failed) - 1} more)" if len(failed) > 1 else ""),
-            location=Location(host=name),
-        )
-    say(name, f"{len(checks)} post-checks passed ({scope})")
-
-
-def _checks_json(checks: list[Check]) -> str:
-    return json.dumps([asdict(c) for c in checks], indent=2) + "\n"
 
 
 def _commit_attempted(exc: BaseException) -> bool:
@@ -540,6 +517,7 @@ def _recover(
     options: DeployOptions,
     done: Callable[..., Result],
     say: Progress,
+    timer_fired: bool = False,
 ) -> Result:
     """After a failed or interrupted commit: roll back on a fresh session and prove it."""
     say(task.host.name, f"{failure}; rolling back")
@@ -557,6 +535,13 @@ def _recover(
                 f"{options.confirm_s} s",
             )
         return done(Outcome.FAILED_UNKNOWN, f"{failure}; rollback failed: {reason}")
+    if rolled.method == "none" and timer_fired:
+        # the device's own timer did the rollback; egress proved it by the backup
+        return done(
+            Outcome.ROLLED_BACK,
+            f"{failure}; the device's confirm timer had already restored the pre-change "
+            "config (its running config equals the backup)",
+        )
     if rolled.method == "none":
         return done(
             Outcome.FAILED_UNTOUCHED,
@@ -566,6 +551,12 @@ def _recover(
         return done(
             Outcome.FAILED_UNKNOWN,
             f"{failure}; after rollback still different: {'; '.join(rolled.residue[:5])}",
+        )
+    if rolled.method == "on-open":
+        return done(
+            Outcome.ROLLED_BACK,
+            f"{failure}; restored by device rollback when the next session opened "
+            "(verified against the backup)",
         )
     return done(Outcome.ROLLED_BACK, f"{failure}; restored by {rolled.method} rollback")
 

@@ -36,7 +36,10 @@ def _matcher(pattern: re.Pattern[str], what: str) -> AfterValidator:
     return AfterValidator(check)
 
 
-Text = Annotated[str, _matcher(_TEXT, "text")]
+# Longer than any description, provider or alias a device keeps (IOS `description` takes
+# 240 characters, a FortiOS alias 25, Junos 900); a 1 MB value is a mistake, not a design.
+MAX_TEXT = 240
+Text = Annotated[str, Field(max_length=MAX_TEXT), _matcher(_TEXT, "text")]
 Name = Annotated[str, _matcher(_NAME, "name")]
 InterfaceName = Annotated[str, _matcher(_IFNAME, "interface name")]
 UrlPath = Annotated[str, _matcher(_URL_PATH, "URL path")]

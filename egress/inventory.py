@@ -10,6 +10,7 @@ function that fills them from the environment.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -97,6 +98,7 @@ class EgressInventory:
             host.groups = self._parents(host.groups or [], groups, self.host_file, name)
             hosts[name] = host
             self._check_platform(host.platform, self.host_file, name, host=name)
+            self._check_hostname(host)
         return Inventory(hosts=hosts, groups=groups, defaults=defaults)
 
     def _parents(
@@ -116,6 +118,24 @@ class EgressInventory:
                 )
         return ParentGroups([groups[g] for g in names])
 
+    def _check_hostname(self, host: Host) -> None:
+        """The management address: an IP address or a DNS name, nothing else (it becomes
+        the SSH target and part of known_hosts lookups)."""
+        value: Any = host.hostname
+        if value is None or (isinstance(value, str) and _MANAGEMENT.fullmatch(value)):
+            return
+        raise InputError(
+            f"hostname must be an IP address or a DNS name, not {str(value)[:60]!r}",
+            location=Location(
+                file=self.host_file,
+                line=line_of(self.host_file, [host.name, "hostname"])
+                or line_of(self.host_file, [host.name]),
+                host=host.name,
+                field="hostname",
+            ),
+            hint="e.g. hostname: 10.255.10.11 or hostname: ams-edge-01.example.net",
+        )
+
     @staticmethod
     def _check_platform(platform: str | None, path: Path, owner: str, *, host: str | None) -> None:
         if platform not in PLATFORMS:
@@ -130,6 +150,13 @@ class EgressInventory:
                 ),
                 hint=f"use one of: {', '.join(PLATFORMS)}",
             )
+
+
+# an IPv4/IPv6 address or an RFC 1123 host name (labels of 1-63, at most 253 in all)
+_MANAGEMENT = re.compile(
+    r"(?=.{1,253}$)(?:[0-9A-Fa-f:.]+|(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*"
+    r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)"
+)
 
 
 def _refuse_secrets(data: dict[str, Any], path: Path, keys: list[str]) -> None:
@@ -162,6 +189,32 @@ InventoryPluginRegister.register("EgressInventory", EgressInventory)
 TransformFunctionRegister.register("egress_credentials", credentials_from_env)
 
 
+# What egress reads from nornir.yaml: its own inventory plugin (it checks what it loads;
+# another plugin would bypass every check) and Nornir's threaded runner.
+_NORNIR_ALLOWED = {
+    ("inventory", "plugin"): {"EgressInventory"},
+    ("inventory", "transform_function"): {"egress_credentials"},
+    ("runner", "plugin"): {"threaded"},
+}
+
+
+def _check_nornir_config(config: Any, path: Path) -> None:
+    if not isinstance(config, dict):
+        raise InputError(f"{CONFIG_FILE} must be a mapping", location=Location(file=path))
+    for (section, key), allowed in _NORNIR_ALLOWED.items():
+        block = config.get(section) or {}
+        value = block.get(key) if isinstance(block, dict) else block
+        if value is None or (isinstance(value, str) and value in allowed):
+            continue
+        raise InputError(
+            f"{section}.{key} {value!r} is not supported",
+            location=Location(
+                file=path, line=line_of(path, [section, key]), field=f"{section}.{key}"
+            ),
+            hint=f"use {' or '.join(sorted(allowed))}",
+        )
+
+
 def load_nornir(inventory_dir: Path, *, num_workers: int | None = None) -> Nornir:
     """Initialise Nornir from ``inventory_dir/nornir.yaml`` and the inventory files beside it."""
     config_file = inventory_dir / CONFIG_FILE
@@ -172,6 +225,7 @@ def load_nornir(inventory_dir: Path, *, num_workers: int | None = None) -> Norni
             hint="pass --inventory DIR pointing at a Nornir inventory directory",
         )
     config = load_yaml(config_file) or {}
+    _check_nornir_config(config, config_file)
     inventory_cfg = dict(config.get("inventory") or {})
     options = dict(inventory_cfg.get("options") or {})
     options["inventory_dir"] = str(inventory_dir)

@@ -49,6 +49,7 @@ _KEYWORDS = (
     "privacy-password",
     # FortiOS
     "passwd",
+    "authpasswd",
     "psksecret",
     "auth-pwd",
     "priv-pwd",
@@ -79,6 +80,14 @@ _SNMP_HOST = re.compile(
 _FORTI_SNMP = re.compile(r"^\W?\s*config\s+system\s+snmp\s+(?:community|user)\b", re.I)
 _FORTI_NAME = re.compile(r"(?P<kw>set\s+name)(?P<sep>\s+)(?P<type>)(?P<value>\S.*)$", re.I)
 _FORTI_END = re.compile(r"^\W?\s*end\s*$", re.I)
+# FortiOS prints every stored secret as `set <field> ENC <cipher>`, whatever the field is
+_FORTI_ENC = re.compile(r"(?P<kw>\bset\s+\S+)(?P<sep>\s+)(?P<type>ENC\s+)(?P<value>\S.*)$", re.I)
+# Junos ends every line that prints secret data with `## SECRET-DATA` (also a value nested
+# under a secret keyword, e.g. `ascii-text "$9$...";` inside `pre-shared-key { }`)
+_SECRET_DATA_MARK = re.compile(r";\s*## SECRET-DATA\s*$")
+_SECRET_DATA = re.compile(
+    r"(?P<kw>^.*?\S)(?P<sep>\s+)(?P<type>)(?P<value>\"[^\"]*\"|[^\s;\"]+)(?=;\s*## SECRET-DATA\s*$)"
+)
 
 
 def redact_text(text: str) -> str:
@@ -150,8 +159,13 @@ def _scan(text: str, mask: Callable[[str], str]) -> str:
                 line = _FORTI_NAME.sub(sub, line)
         elif _FORTI_SNMP.match(line):
             forti_snmp = 1
-        redacted = _SNMP_HOST.sub(sub, line)
-        redacted = _SECRET.sub(sub, redacted)
+        if _SECRET_DATA_MARK.search(line):
+            # the device itself says what is secret on this line: its last value
+            out.append(_SECRET_DATA.sub(sub, line, count=1))
+            continue
+        # one rule per line, the most specific first: a value is masked exactly once
+        rule = next((r for r in (_SNMP_HOST, _FORTI_ENC, _SECRET) if r.search(line)), None)
+        redacted = rule.sub(sub, line, count=1) if rule is not None else line
         match = _SECRET.search(line)
         if match and match.group("value").count('"') == 1:
             in_quote = True  # an opening quote with no closing one: a multi-line value

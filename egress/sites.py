@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from egress.design import HostDesign, Site
 from egress.errors import InputError, Location, friendly, validation_messages
-from egress.intent import DesignError, DeviceIntent, Member, build_site_intents
+from egress.intent import DesignError, DeviceIntent, FieldRef, Member, build_site_intents
 from egress.yamlfile import line_of
 
 SITE_KEY = "site"
@@ -67,6 +67,7 @@ def build_intents(
             for h in members[group_name]
         ]
         try:
+            _check_ports_and_addresses(site, pair)
             site_intents = build_site_intents(site, pair)
         except DesignError as exc:
             raise _located(exc, files, group_name) from exc
@@ -86,6 +87,45 @@ def build_intents(
             raise
         intents.update({h: i for h, i in site_intents.items() if h in wanted})
     return intents
+
+
+def _check_ports_and_addresses(site: Site, pair: list[Member]) -> None:
+    """What no device of the pair could run: one port in two roles, an address used twice
+    in the pair, an address that is its link's gateway or the LAN's virtual address."""
+    special = {
+        link.name: (str(link.gateway), "the gateway of link " + link.name) for link in site.links
+    }
+    special["lan"] = (str(site.lan.vip), "the LAN's VRRP virtual address")
+    used: dict[str, tuple[str, str]] = {}
+    for member in pair:
+        ports: dict[str, str] = {}
+        for role, assignment in member.design.interfaces.items():
+            here = FieldRef(member.name, "host", ("data", "interfaces", role, "name"))
+            if assignment.name in ports:
+                raise DesignError(
+                    f"port {assignment.name} plays two roles: {ports[assignment.name]} and {role}",
+                    ref=here,
+                    hint="give each role (lan, each link, ha) its own port",
+                )
+            ports[assignment.name] = role
+            if assignment.address is None:
+                continue
+            address = str(assignment.address)
+            at = FieldRef(member.name, "host", ("data", "interfaces", role, "address"))
+            taken, what = special.get(role, ("", ""))
+            if address == taken:
+                raise DesignError(
+                    f"{role} address {address} is {what}", ref=at, hint="use a host address"
+                )
+            if address in used:
+                other_host, other_role = used[address]
+                raise DesignError(
+                    f"address {address} is used twice in the pair: {other_host} {other_role} "
+                    f"and {member.name} {role}",
+                    ref=at,
+                    hint="each interface of the pair needs its own address",
+                )
+            used[address] = (member.name, role)
 
 
 def _site_group(host: Host, files: InventoryFiles) -> Group:

@@ -31,8 +31,25 @@ _AT_LINE = re.compile(r"at line (\d+)")
 _DUPLICATE = re.compile(r"duplicate mapping key: '(.*)'")
 
 
-def load_yaml(path: Path) -> Any:
+# Far above any real inventory (400 hosts take ~150 kB) or playbook; a file this big is a
+# mistake, and would be parsed, validated and copied into the change record in full.
+MAX_BYTES = 8 * 1024 * 1024
+
+
+def load_yaml(path: Path, *, max_bytes: int = MAX_BYTES) -> Any:
     """Parse ``path``; a syntax error becomes an :class:`InputError` naming file and line."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise InputError(
+            f"cannot read {path}: {exc.strerror}", location=Location(file=path)
+        ) from exc
+    if size > max_bytes:
+        raise InputError(
+            f"{path.name} is {size / 1048576:.1f} MiB; at most {max_bytes / 1048576:g} MiB is read",
+            location=Location(file=path),
+            hint="is this the right file?",
+        )
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:

@@ -77,8 +77,14 @@ class NetmikoTransport:
         # netmiko's own parameters pass through (port, host keys, timeouts); ours do not.
         self.netmiko_args = netmiko_args(optional_args)
         self.connection: Any = None
+        # `config system console / set output` as the unit had it before the first session
+        self.original_output_mode: str | None = None
+        # a command failed (timeout, dropped): netmiko's own restore on disconnect cannot
+        # be relied on for this session
+        self.broken = False
 
     def open(self) -> None:
+        self.broken = False
         self.connection = ConnectHandler(
             device_type="fortinet",
             host=self.hostname,
@@ -87,6 +93,16 @@ class NetmikoTransport:
             timeout=self.timeout,
             **self.netmiko_args,
         )
+        # netmiko's session_preparation sets `config system console / set output standard`
+        # when the unit pages (`more`, the default) and its disconnect() puts back what it
+        # found when it connected (netmiko/fortinet/fortinet_ssh.py). A unit that rebooted
+        # to a config saved during our session comes back with `standard`: a new session
+        # would keep that, so it is told what the unit had before our first session.
+        found = getattr(self.connection, "_original_output_mode", None)
+        if self.original_output_mode is None:
+            self.original_output_mode = found
+        elif found is not None:
+            self.connection._original_output_mode = self.original_output_mode
 
     def close(self) -> None:
         connection, self.connection = self.connection, None
@@ -108,13 +124,17 @@ class NetmikoTransport:
         """Output of one show/get/execute command, run in ``scope``."""
         conn = self._conn()
         enter = self._enter(scope)
-        for line in enter:
-            conn.send_command(line, expect_string=_ANY_PROMPT)
         try:
-            return str(conn.send_command(command, expect_string=_ANY_PROMPT))
-        finally:
-            if enter:
-                conn.send_command("end", expect_string=_ANY_PROMPT)
+            for line in enter:
+                conn.send_command(line, expect_string=_ANY_PROMPT)
+            try:
+                return str(conn.send_command(command, expect_string=_ANY_PROMPT))
+            finally:
+                if enter:
+                    conn.send_command("end", expect_string=_ANY_PROMPT)
+        except Exception:
+            self.broken = True
+            raise
 
     def _enter(self, scope: str | None) -> list[str]:
         if self.vdom is None or scope is None:
@@ -133,6 +153,9 @@ class NetmikoTransport:
         except ConfigInvalidException as exc:
             match = re.search(r"at command: (.*), matched error", str(exc))
             raise ScriptRejected(match[1] if match else "?", str(exc)) from exc
+        except Exception:
+            self.broken = True
+            raise
         if any(line.startswith("set hostname ") for line in stripped):
             conn.set_base_prompt()  # netmiko waits for the prompt by the hostname
         return output

@@ -17,6 +17,7 @@ Signatures are napalm's (positional where napalm has them), so the driver is a d
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,6 +88,7 @@ class FortiOSDriver(NetworkDriver):
         self._replace = False
         self._backup: str | None = None
         self._pending: PendingCommit | None = None
+        self.repaired = ""  # what open() found left over and put right (for the caller)
 
     @property
     def backup(self) -> str | None:
@@ -99,6 +101,29 @@ class FortiOSDriver(NetworkDriver):
             self.device.open()
         except Exception as exc:
             raise ConnectionException(f"cannot connect to {self.hostname}: {exc}") from exc
+        if self.optional_args.get("repair_revert_mode", True):
+            self.repaired = self._repair_revert_mode()
+
+    def _repair_revert_mode(self) -> str:
+        """A unit left in ``cfg-save revert`` by a session that died after its commit.
+
+        The unit reverts by itself when the timer fires, but the switch to revert mode was
+        typed in automatic mode and so saved: it stays in revert mode, and every later
+        change made on it (by anyone, on the plain CLI too) is silently reverted after the
+        idle timeout. A new session of this driver has no commit of its own pending, so
+        revert mode here is left over: whatever it still protects is reverted now (what its
+        timer would do; ``execute cfg reload``) and the save mode goes back to the default.
+        """
+        pending = self._device_pending()
+        if pending is None:
+            return ""
+        if "will reboot" in self.device.reload():
+            self.device.reopen(wait_s=self.reload_wait)
+        self._disarm(pending)
+        return (
+            "the unit was left in cfg-save revert mode (a session died after its commit): "
+            "unsaved changes reverted, save mode back to automatic"
+        )
 
     def close(self) -> None:
         self.device.close()
@@ -157,25 +182,38 @@ class FortiOSDriver(NetworkDriver):
         verb = "show full-configuration" if full else "show"
         if paths is None or len(paths) > _WHOLE_CONFIG_ABOVE:
             if self.vdom is None:
-                return parse(self.device.command(verb))
-            root = parse(self.device.command(verb, scope="global"))
+                return parse(self._before_session(self.device.command(verb), full=full))
+            root = parse(self._before_session(self.device.command(verb, scope="global"), full=full))
             for path, node in parse(self.device.command(verb, scope="vdom")).blocks.items():
                 root.put_block(path, node)
             return root
         root = Node()
         for path in paths:
             scope = scope_of(path) if self.vdom is not None else None
-            text = self.device.command(f"{verb} {path}", scope=scope)
+            text = self._before_session(
+                self.device.command(f"{verb} {path}", scope=scope), full=full
+            )
             if not any(marker in text for marker in _DEVICE_ERROR):
                 # an unknown section stays absent here: sending it will say why it failed
                 parse(text, into=root)
         return root
 
+    def _before_session(self, text: str, *, full: bool) -> str:
+        """``text`` with the console's ``output`` as the unit had it before netmiko's session
+        setting (:attr:`NetmikoTransport.original_output_mode`): the session's own change
+        is neither backed up, nor diffed, nor restored over the session using it."""
+        original = getattr(self.device, "original_output_mode", None)
+        if original not in ("more", "standard"):
+            return text
+        return console_as(text, original, full=full)
+
     def _config_text(self, *, full: bool) -> str:
         verb = "show full-configuration" if full else "show"
         if self.vdom is None:
-            return self.device.command(verb)
-        global_text = self.device.command(verb, scope="global").rstrip("\n")
+            return self._before_session(self.device.command(verb), full=full)
+        global_text = self._before_session(
+            self.device.command(verb, scope="global"), full=full
+        ).rstrip("\n")
         vdom_text = self.device.command(verb, scope="vdom").rstrip("\n")
         return (
             f"config global\n{global_text}\nend\nconfig vdom\nedit {self.vdom}\n{vdom_text}\nend\n"
@@ -196,8 +234,11 @@ class FortiOSDriver(NetworkDriver):
             )
         if self._candidate is None:
             raise CommitError("nothing to commit: load a candidate first")
-        if revert_in is not None and (not isinstance(revert_in, int) or revert_in < 1):
-            raise CommitConfirmException(f"revert_in must be whole seconds >= 1, not {revert_in}")
+        # cfg-revert-timeout takes 10 - 4294967295 s (FortiOS CLI reference, system global)
+        if revert_in is not None and (not isinstance(revert_in, int) or revert_in < 10):
+            raise CommitConfirmException(
+                f"revert_in must be whole seconds >= 10 (cfg-revert-timeout), not {revert_in}"
+            )
         self._backup = self._config_text(full=False)
         before = self._flat(parse(self._backup))
         script = self._script(self._candidate, replace=self._replace)
@@ -357,6 +398,33 @@ class FortiOSDriver(NetworkDriver):
         if self._replace:
             return render(self._candidate)
         return render(parse(render(self._candidate), into=self._read(full=False, paths=None)))
+
+
+# `config system console` ... `end` at the top level of `show` output
+_CONSOLE_BLOCK = re.compile(r"^config system console\n(?P<body>(?:(?!end\n).*\n)*?)end$", re.M)
+_OUTPUT_LINE = re.compile(r"^(?P<pad>\s*)set output \S+\n", re.M)
+
+
+def console_as(text: str, mode: str, *, full: bool) -> str:
+    """``text`` with ``config system console / set output`` at ``mode``, printed as the unit
+    prints it: ``show full-configuration`` lists every field in place, ``show`` only the
+    ones that differ from their default (``more`` for ``output``).
+
+    >>> console_as("config system console\\n    set output standard\\nend\\n", "more", full=False)
+    'config system console\\nend\\n'
+    """
+
+    def fix(match: re.Match[str]) -> str:
+        body = match.group("body")
+        if full:
+            body = _OUTPUT_LINE.sub(lambda m: f"{m.group('pad')}set output {mode}\n", body)
+        else:
+            body = _OUTPUT_LINE.sub("", body)
+            if mode != "more":
+                body += f"    set output {mode}\n"
+        return f"config system console\n{body}end"
+
+    return _CONSOLE_BLOCK.sub(fix, text)
 
 
 def _cfg_save(tree: Node) -> tuple[str | None, str | None]:

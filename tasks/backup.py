@@ -18,6 +18,7 @@ class Backup:
     sha256: str
     lines: int
     running: str = field(default="", repr=False)  # the text itself, for the remediation
+    repaired: str = ""  # what opening the session found left over and put right
 
 
 def backup_config(task: Task, *, change: ChangeDir) -> Result:
@@ -25,11 +26,13 @@ def backup_config(task: Task, *, change: ChangeDir) -> Result:
     device = task.host.get_connection(CONNECTION, task.nornir.config)
     running: str = device.get_config(retrieve="running")["running"]
     digest = change.write_backup(task.host.name, running)
+    repaired = str(getattr(task.host.connections.get(CONNECTION), "repaired", "") or "")
     backup = Backup(
         path=str(change.root / task.host.name / PRE),
         sha256=digest,
         lines=running.count("\n"),
         running=running,
+        repaired=repaired,
     )
     record_step(
         change,
@@ -39,5 +42,6 @@ def backup_config(task: Task, *, change: ChangeDir) -> Result:
         started=started,
         sha256=digest,
         lines=backup.lines,
+        repaired=repaired,
     )
     return Result(host=task.host, result=backup)

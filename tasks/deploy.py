@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from nornir.core.task import Result, Task
 
@@ -20,11 +21,16 @@ from egress.remediate import (
     Remediation,
     plan,
 )
+from egress.session import own_setting_in, restore_own_settings
 from egress.vault import VaultError
 
 
 class CommitInterrupted(DeviceError):
     """commit_config failed part-way: the device must be checked and rolled back."""
+
+
+class ConfirmTimerExpired(DeviceError):
+    """The device's confirm timer fired before egress confirmed: it reverted by itself."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,15 +169,63 @@ def deploy_config(
     return Result(host=task.host, result=Deployed(diff, True, revert_in), changed=True, diff=diff)
 
 
-def confirm_config(task: Task, *, change: ChangeDir) -> Result:
+def confirm_config(task: Task, *, change: ChangeDir, config: str) -> Result:
+    """Confirm the pending commit, then prove the device still holds the intended config.
+
+    No pending commit here means the device's own timer already fired and put the pre-change
+    config back (a slow device, or post-checks that outlasted it): that is a failure, never
+    a success. A timer can also fire between the look and the confirm, so the intended
+    config is checked again after confirming, and ``post.cfg`` is what the device holds.
+    """
     started = time.time()
+    name = task.host.name
     device = task.host.get_connection(CONNECTION, task.nornir.config)
-    if device.has_pending_commit():
-        device.confirm_commit()
+    if not device.has_pending_commit():
+        record_step(change, host=name, step="confirm", ok=False, started=started, pending=False)
+        raise ConfirmTimerExpired(
+            "the device's confirm timer fired before egress confirmed: it went back to "
+            "its pre-change config by itself",
+            location=Location(host=name),
+            hint="give --confirm more time than --settle and the device steps take",
+        )
+    device.confirm_commit()
+    restore_own_settings(str(task.host.platform), device)
     running: str = device.get_config(retrieve="running")["running"]
-    change.write_host_file(task.host.name, POST, running)
-    record_step(change, host=task.host.name, step="confirm", ok=True, started=started)
+    change.write_host_file(name, POST, running)
+    leftover = _leftover(task, device, config)
+    record_step(
+        change,
+        host=name,
+        step="confirm",
+        ok=not leftover,
+        started=started,
+        leftover=leftover.splitlines()[:20],
+    )
+    if leftover:
+        raise ConfirmTimerExpired(
+            "after the confirm the device does not hold the intended config (its confirm "
+            "timer fired first?)",
+            location=Location(host=name),
+            hint=f"still different:\n{leftover[:400]}",
+        )
     return Result(host=task.host, result=True)
+
+
+def _leftover(task: Task, device: Any, config: str) -> str:
+    """What egress would still send to make the sections it owns the intended ones ('' when
+    they are: FortiOS compares each owned entry with the unit's full configuration)."""
+    remediation = remediation_for(
+        task, config=config, previous=config, take_over=True, replace=False
+    )
+    if remediation.empty:
+        return ""
+    if remediation.shown is not None:
+        leftover = remediation.shown
+    else:
+        _load(device, remediation)
+        leftover = device.compare_config() or ""
+        device.discard_config()
+    return leftover if leftover.strip() else ""
 
 
 def verify_applied(task: Task, *, change: ChangeDir, config: str) -> Result:
@@ -179,18 +233,8 @@ def verify_applied(task: Task, *, change: ChangeDir, config: str) -> Result:
     (FortiOS: each owned entry compared with the unit's ``show full-configuration``)."""
     started = time.time()
     device = task.host.get_connection(CONNECTION, task.nornir.config)
-    remediation = remediation_for(
-        task, config=config, previous=config, take_over=True, replace=False
-    )
-    leftover = ""
-    if not remediation.empty:
-        if remediation.shown is not None:
-            leftover = remediation.shown
-        else:
-            _load(device, remediation)
-            leftover = device.compare_config() or ""
-            device.discard_config()
-    ok = not leftover.strip()
+    leftover = _leftover(task, device, config)
+    ok = not leftover
     record_step(
         change,
         host=task.host.name,
@@ -234,10 +278,21 @@ def rollback_config(task: Task, *, change: ChangeDir, use_device_rollback: bool 
     # change BEFORE ours (Junos rollback 1). Look first; roll back only what is there.
     current: str = device.get_config(retrieve="running")["running"]
     if not residue(str(task.host.platform), backup, current) and not device.has_pending_commit():
+        # the session itself may have undone it on opening (a FortiOS unit left in revert
+        # mode is reverted and disarmed by the driver's open())
+        repaired = str(getattr(task.host.connections.get(CONNECTION), "repaired", "") or "")
+        method = "on-open" if repaired else "none"
         record_step(
-            change, host=name, step="rollback", ok=True, started=started, method="none", residue=[]
+            change,
+            host=name,
+            step="rollback",
+            ok=True,
+            started=started,
+            method=method,
+            residue=[],
+            repaired=repaired,
         )
-        return Result(host=task.host, result=RolledBack("none", ()), changed=False)
+        return Result(host=task.host, result=RolledBack(method, ()), changed=bool(repaired))
     method = "device"
     try:
         if not use_device_rollback:
@@ -247,6 +302,8 @@ def rollback_config(task: Task, *, change: ChangeDir, use_device_rollback: bool 
         method = "backup"
         device.load_replace_candidate(config=backup)
         device.commit_config()
+    platform = str(task.host.platform)
+    restore_own_settings(platform, device, own=own_setting_in(platform, backup))
     running: str = device.get_config(retrieve="running")["running"]
     change.write_host_file(name, POST, running)
     left = tuple(residue(str(task.host.platform), backup, running))

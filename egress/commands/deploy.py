@@ -14,7 +14,9 @@ from nornir.core import Nornir
 from rich.syntax import Syntax
 from rich.table import Table
 
-from egress.changes import DIFF, ChangeDir, ChangeMeta
+from egress.background import EXIT_INTERRUPTED, run_interruptible
+from egress.change_rollback import record_rollback, rollback_change
+from egress.changes import DIFF, ChangeDir, ChangeMeta, new_change_id
 from egress.commands.options import (
     ApproverOpt,
     GroupOpt,
@@ -25,17 +27,17 @@ from egress.commands.options import (
     WindowOpt,
     board_fields,
 )
-from egress.connection import use_devices, use_lab
+from egress.confirm import confirm_problems
+from egress.connection import device_keys, host_key_ref, use_devices, use_lab
 from egress.console import cli_errors, err, heading, out
-from egress.deploy import ChangeResult, DeployOptions, Outcome, plan_change, run_change
+from egress.deploy import ChangeResult, DeployOptions, Outcome, plan_change
 from egress.errors import Declined, InputError, Location
 from egress.intent import DeviceIntent
 from egress.lab.spec import DEFAULT_STATE
-from egress.lock import change_lock
+from egress.lock import device_locks
 from egress.render import default_templates_dir, render_device
 from egress.selection import load_selection
 from tasks.backup import backup_config
-from tasks.deploy import rollback_config
 
 LabOpt = typer.Option(False, "--lab", help="target the lab's emulators (never implied)")
 LabStateOpt = typer.Option(DEFAULT_STATE, "--lab-state", help="the lab's state directory")
@@ -49,9 +51,6 @@ TakeOverOpt = typer.Option(
     "--take-over",
     help="replace objects at egress's IDs that egress did not write (else refused, exit 2)",
 )
-
-# IOS-XE counts its revert timer in whole minutes (napalm: 60..7200 in steps of 60).
-_CONFIRM_RULES = {"ios": (60, 7200, 60), "junos": (60, 3600 * 24, 60), "fortios": (1, 86400, 1)}
 
 
 @dataclass
@@ -81,17 +80,19 @@ def _target(
     return Target(nr, intents, configs)
 
 
-def _check_confirm(seconds: int | None, target: Target) -> None:
-    if seconds is None:
-        return
-    for name, intent in target.intents.items():
-        low, high, step = _CONFIRM_RULES[intent.platform]
-        if not low <= seconds <= high or seconds % step:
-            raise InputError(
-                f"--confirm {seconds} is not possible on {intent.platform}",
-                location=Location(host=name, field="--confirm"),
-                hint=f"{intent.platform} needs {low}..{high} s in steps of {step}",
-            )
+def _check_confirm(
+    seconds: int | None, target: Target, *, settle_s: float, post_check: bool, timeout_s: int
+) -> None:
+    """Refuse, before any device, a timer a platform cannot arm or the change cannot beat."""
+    platforms = {name: intent.platform for name, intent in target.intents.items()}
+    for problem in confirm_problems(
+        seconds, platforms, settle_s=settle_s, post_check=post_check, timeout_s=timeout_s
+    ):
+        raise InputError(
+            problem.message,
+            location=Location(host=problem.host, field="--confirm"),
+            hint=problem.hint,
+        )
 
 
 def _meta(verb: str, lab: bool, *, ticket: str, approver: str, window: str) -> ChangeMeta:
@@ -148,6 +149,8 @@ def _summary(result: ChangeResult, *, as_json: bool, show_diffs: bool) -> int:
         + ("; stopped by the failure budget" if result.stopped_by_budget else "")
         + f"; record in {result.root}"
     )
+    if result.record_error:
+        err.print(f"[red]no summary could be written: {result.record_error}[/]", soft_wrap=True)
     if as_json:
         print(
             json.dumps(
@@ -170,7 +173,7 @@ def _summary(result: ChangeResult, *, as_json: bool, show_diffs: bool) -> int:
                 }
             )
         )
-    return 1 if result.failed else 0
+    return 1 if result.failed or result.record_error else 0
 
 
 def diff_command(
@@ -205,7 +208,7 @@ def diff_command(
         )
         change = ChangeDir.create(changes_dir)
         change.write_meta(_meta("diff", lab, ticket=ticket, approver=approver, window=window))
-        result = run_change(
+        result = run_interruptible(
             target.nr,
             change=change,
             intents=target.intents,
@@ -213,7 +216,8 @@ def diff_command(
             options=DeployOptions(replace=replace, take_over=take_over),
             progress=_progress,
         )
-    raise typer.Exit(code=_summary(result, as_json=as_json, show_diffs=True))
+    code = _summary(result, as_json=as_json, show_diffs=True)
+    raise typer.Exit(code=EXIT_INTERRUPTED if result.interrupted else code)
 
 
 def commit_command(
@@ -258,7 +262,7 @@ def commit_command(
             lab_state=lab_state,
             timeout=timeout,
         )
-        _check_confirm(confirm, target)
+        _check_confirm(confirm, target, settle_s=settle, post_check=post_check, timeout_s=timeout)
         _show_plan(target)
         if not yes:
             if not sys.stdin.isatty():
@@ -268,10 +272,13 @@ def commit_command(
                 )
             if not typer.confirm(f"commit to {len(target.intents)} devices?"):
                 raise Declined("commit declined: nothing was sent to any device")
-        change = ChangeDir.create(changes_dir)
-        change.write_meta(_meta("commit", lab, ticket=ticket, approver=approver, window=window))
-        with change_lock(inventory, change_id=change.change_id):
-            result = run_change(
+        meta = _meta("commit", lab, ticket=ticket, approver=approver, window=window)
+        change_id = new_change_id()
+        # the devices' locks first: a refused run leaves no change directory behind
+        with device_locks(device_keys(target.nr), change_id=change_id):
+            change = ChangeDir.create(changes_dir, change_id)
+            change.write_meta(meta)
+            result = run_interruptible(
                 target.nr,
                 change=change,
                 intents=target.intents,
@@ -287,7 +294,8 @@ def commit_command(
                 ),
                 progress=_progress,
             )
-    raise typer.Exit(code=_summary(result, as_json=as_json, show_diffs=False))
+    code = _summary(result, as_json=as_json, show_diffs=False)
+    raise typer.Exit(code=EXIT_INTERRUPTED if result.interrupted else code)
 
 
 def rollback_command(
@@ -330,34 +338,22 @@ def rollback_command(
             )
         if not yes and not typer.confirm(f"roll back {len(backed_up)} devices?"):
             raise Declined("rollback declined: nothing was sent to any device")
-        with change_lock(inventory, change_id=change_id):
-            try:
-                results = target.nr.filter(filter_func=lambda h: h.name in backed_up).run(
-                    task=rollback_config, change=change, use_device_rollback=False
-                )
-            finally:
-                target.nr.close_connections(on_good=True, on_failed=True)
-    failed = 0
-    for host, multi in sorted(results.items()):
-        if multi.failed:
-            failed += 1
-            from egress.device_errors import describe
-
-            err.print(f"{host}: rollback failed: {describe(multi[0].exception).message}")
-        else:
-            left = multi[0].result.residue
-            failed += bool(left)
-            out.print(
-                f"{host}: "
-                + (
-                    "restored to its backup"
-                    if not left
-                    else f"still differs: {'; '.join(left[:3])}"
-                )
-            )
+        with device_locks(device_keys(target.nr), change_id=change_id):
+            outcomes = rollback_change(target.nr, change=change, hosts=backed_up, say=_progress)
+            record_rollback(change, outcomes)
+    failed = sum(1 for o in outcomes.values() if not o.ok)
+    for host, outcome in sorted(outcomes.items()):
+        (out if outcome.ok else err).print(f"{host}: {outcome.message}", soft_wrap=True)
     if as_json:
         print(
-            json.dumps({"change_id": change_id, "rolled_back": sorted(backed_up), "failed": failed})
+            json.dumps(
+                {
+                    "change_id": change_id,
+                    "rolled_back": sorted(h for h, o in outcomes.items() if o.ok),
+                    "failed": failed,
+                    "hosts": {h: {"ok": o.ok, "message": o.message} for h, o in outcomes.items()},
+                }
+            )
         )
     raise typer.Exit(code=1 if failed else 0)
 
@@ -394,11 +390,15 @@ def backup_command(
         if multi.failed:
             from egress.device_errors import describe
 
-            err.print(f"{host}: backup failed: {describe(multi[0].exception).message}")
-        else:
-            out.print(
-                f"{host}: {multi[0].result.lines} lines, sha256 {multi[0].result.sha256[:12]}"
+            failure = describe(
+                multi[0].exception, host_key=host_key_ref(target.nr.inventory.hosts[host])
             )
+            err.print(f"{host}: backup failed: {failure.message}")
+        else:
+            taken = multi[0].result
+            out.print(f"{host}: {taken.lines} lines, sha256 {taken.sha256[:12]}")
+            if taken.repaired:
+                out.print(f"{host}: repaired on connecting: {taken.repaired}")
     out.print(f"backups in {change.root}")
     if as_json:
         print(json.dumps({"change_id": change.change_id, "failed": sorted(failed)}))

@@ -10,13 +10,15 @@ from pathlib import Path
 import typer
 from rich.markup import escape
 
-from egress.commands.deploy import _CONFIRM_RULES, ChangesOpt, JsonOpt, LabOpt, LabStateOpt
+from egress.changes import new_change_id
+from egress.commands.deploy import ChangesOpt, JsonOpt, LabOpt, LabStateOpt
 from egress.commands.options import ApproverOpt, InventoryOpt, TicketOpt, WindowOpt, board_fields
-from egress.connection import use_devices, use_lab
+from egress.confirm import confirm_problems
+from egress.connection import device_keys, use_devices, use_lab
 from egress.console import cli_errors, err, out
 from egress.deploy import Outcome
 from egress.errors import EgressError
-from egress.lock import change_lock
+from egress.lock import device_locks
 from egress.playbook import Prepared, RunSettings, RunState, execute, open_change, prepare
 from egress.playbook.load import playbook_error
 
@@ -63,36 +65,49 @@ def run_command(
     )
     with cli_errors():
         prepared = prepare(playbook, inventory=inventory, lab_state=settings.lab_state)
-        _check_confirm(prepared)
+        _check_confirm(prepared, timeout_s=timeout, commit=yes)
         if lab:
             use_lab(prepared.nr, lab_state, timeout=timeout)
         else:
             use_devices(prepared.nr, timeout=timeout)
         _show_plan(prepared, settings)
-        change = open_change(prepared, settings=settings)
         stop = threading.Event()
         if yes:
-            with change_lock(inventory, change_id=change.change_id):
+            stamp = new_change_id()
+            # the devices' locks first: a refused run leaves no change directory behind
+            with device_locks(
+                device_keys(prepared.nr), change_id=f"{prepared.playbook.change_id}-{stamp}"
+            ):
+                change = open_change(prepared, settings=settings, stamp=stamp)
                 state = execute(
                     prepared, change=change, settings=settings, say=_progress, stop=stop
                 )
         else:
+            change = open_change(prepared, settings=settings)
             state = execute(prepared, change=change, settings=settings, say=_progress, stop=stop)
     code = _finish(state, as_json=as_json)
     raise typer.Exit(code=code)
 
 
-def _check_confirm(prepared: Prepared) -> None:
-    seconds = prepared.playbook.confirm_s
-    for name, intent in prepared.intents.items():
-        low, high, step = _CONFIRM_RULES[intent.platform]
-        if not low <= seconds <= high or seconds % step:
-            raise playbook_error(
-                prepared.path,
-                ["confirm_s"],
-                f"confirm_s {seconds} is not possible on {intent.platform} ({name})",
-                hint=f"{intent.platform} needs {low}..{high} s in steps of {step}",
-            )
+def _check_confirm(prepared: Prepared, *, timeout_s: int, commit: bool) -> None:
+    """The playbook's timer: one every platform can arm, and one the change can beat."""
+    playbook = prepared.playbook
+    platforms = {name: intent.platform for name, intent in prepared.intents.items()}
+    gated = "commit" in playbook.kinds and "validate" in playbook.kinds
+    for problem in confirm_problems(
+        playbook.confirm_s,
+        platforms,
+        settle_s=playbook.settle_s,
+        post_check=gated,
+        # a dry-run never arms a timer: only the platform's range applies
+        timeout_s=timeout_s if commit else 0,
+    ):
+        raise playbook_error(
+            prepared.path,
+            ["confirm_s"],
+            f"confirm_s {playbook.confirm_s}: {problem.message} ({problem.host})",
+            hint=problem.hint,
+        )
 
 
 def _progress(who: str, what: str) -> None:

@@ -10,6 +10,7 @@ from rich.table import Table
 
 from egress.commands.deploy import JsonOpt, LabOpt, LabStateOpt, TimeoutOpt, _target
 from egress.commands.options import GroupOpt, HostsOpt, InventoryOpt, PlatformOpt
+from egress.connection import CONNECTION, host_key_ref
 from egress.console import cli_errors, err, out
 from egress.device_errors import describe
 from egress.errors import InputError, Location
@@ -62,13 +63,21 @@ def validate_command(
             )
         try:
             results = target.nr.run(task=validate_state, intents=target.intents, failover=failover)
+            # what opening a session found left over and put right (a FortiOS unit left in
+            # revert mode by a lost session, napalm's IOS line): said, never silent
+            repaired = {
+                name: note
+                for name, host in target.nr.inventory.hosts.items()
+                if (note := str(getattr(host.connections.get(CONNECTION), "repaired", "") or ""))
+            }
         finally:
             target.nr.close_connections(on_good=True, on_failed=True)
     checks: dict[str, list[Check]] = {}
     unreachable: dict[str, str] = {}
     for host, multi in sorted(results.items()):
         if multi.failed:
-            unreachable[host] = describe(multi[0].exception).message
+            where = host_key_ref(target.nr.inventory.hosts[host])
+            unreachable[host] = describe(multi[0].exception, host_key=where).message
         else:
             checks[host] = multi[0].result
     failed = sum(1 for cs in checks.values() for c in cs if not c.passed) + len(unreachable)
@@ -91,6 +100,7 @@ def validate_command(
                         for h, cs in checks.items()
                     },
                     "unreachable": unreachable,
+                    "repaired": repaired,
                 },
                 indent=2,
             )
@@ -106,6 +116,8 @@ def validate_command(
             out.print(table)
         for host, message in unreachable.items():
             err.print(f"[red]{host}: {message}[/]")
+        for host, note in repaired.items():
+            err.print(f"[yellow]{host}: repaired on connecting: {note}[/]")
         total = sum(len(cs) for cs in checks.values())
         out.print(
             f"{total - failed + len(unreachable)}/{total} checks passed on {len(checks)} "

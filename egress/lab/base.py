@@ -178,11 +178,25 @@ class LabDevice:
             await asyncio.sleep(faults.slow_ms / 1000)
 
 
+SESSIONS_LOG = "sessions.log"
+
+
+def sessions_opened(state_dir: Path) -> int:
+    """How many sessions clients have opened to the lab's devices so far."""
+    try:
+        return len((state_dir / SESSIONS_LOG).read_text().splitlines())
+    except FileNotFoundError:
+        return 0
+
+
 class _LabSSHServer(asyncssh.SSHServer):
     def __init__(self, device: LabDevice) -> None:
         self._device = device
 
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
+        # every TCP session a client opened, for tests that prove nothing reached a device
+        with (self._device.state_dir / SESSIONS_LOG).open("a") as log:
+            log.write(f"{self._device.name}\n")
         if self._device.faults.refuse_connect:
             conn.abort()
 
@@ -203,14 +217,20 @@ class _LabSSHServer(asyncssh.SSHServer):
 
 
 async def serve_device(
-    device: LabDevice, *, host: str, port: int, host_key: asyncssh.SSHKey
+    device: LabDevice,
+    *,
+    host: str,
+    port: int,
+    host_key: asyncssh.SSHKey | None = None,
+    host_keys: list[asyncssh.SSHKey] | None = None,
 ) -> asyncssh.SSHAcceptor:
     """Start serving ``device`` on ``host:port``; returns the acceptor (close() to stop)."""
+    keys = list(host_keys or []) or ([host_key] if host_key is not None else [])
     return await asyncssh.create_server(
         lambda: _LabSSHServer(device),
         host,
         port,
-        server_host_keys=[host_key],
+        server_host_keys=keys,
         reuse_address=True,
         **device.server_options(),
     )

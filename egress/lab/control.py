@@ -23,7 +23,7 @@ from egress.lab.server import (
     PID_FILE,
     READY_FILE,
     UPSTREAMS_FILE,
-    host_key,
+    host_keys,
     read_links_down,
 )
 from egress.lab.spec import (
@@ -36,6 +36,7 @@ from egress.lab.spec import (
     cluster_mirrors,
 )
 from egress.lab.topology import topology_from_intents
+from egress.private import original_env
 from egress.sites import InventoryFiles, build_intents
 
 START_TIMEOUT_S = 30.0
@@ -174,6 +175,8 @@ def _start_server(spec: LabSpec, state_dir: Path) -> int | None:
             stderr=log,
             stdin=subprocess.DEVNULL,
             start_new_session=True,
+            # it outlives this command, and with it this command's private temp dir
+            env=original_env(),
         )
     deadline = time.monotonic() + START_TIMEOUT_S
     while not (state_dir / READY_FILE).exists():
@@ -208,9 +211,9 @@ def _previous_devices(state_dir: Path) -> list[LabDeviceSpec]:
 def _write_known_hosts(spec: LabSpec, state_dir: Path) -> None:
     lines = []
     for device in spec.devices:
-        public = host_key(state_dir, device.name).export_public_key().decode().strip()
-        key_type, key_b64 = public.split()[:2]
-        lines.append(f"[{LOCALHOST}]:{device.port} {key_type} {key_b64}")
+        for key in host_keys(state_dir, device.name):  # RSA first, as the devices serve them
+            key_type, key_b64 = key.export_public_key().decode().split()[:2]
+            lines.append(f"[{LOCALHOST}]:{device.port} {key_type} {key_b64}")
     known_hosts = (state_dir / KNOWN_HOSTS).resolve()
     known_hosts.write_text("\n".join(lines) + "\n")
     (state_dir / SSH_CONFIG).write_text(

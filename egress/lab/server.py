@@ -46,6 +46,19 @@ def host_key(state_dir: Path, name: str) -> asyncssh.SSHKey:
     return asyncssh.read_private_key(str(path))
 
 
+def host_keys(state_dir: Path, name: str) -> list[asyncssh.SSHKey]:
+    """Every host key the device serves, RSA first: real IOS-XE, Junos and FortiOS units
+    have RSA host keys (and newer releases Ed25519 too), and an RSA key listed first in a
+    known_hosts file is what trips ncclient + paramiko 5 (docs/adr.md)."""
+    path = state_dir / "keys" / f"{name}.rsa"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = asyncssh.generate_private_key("ssh-rsa", key_size=2048)
+        key.write_private_key(str(path))
+        os.chmod(path, 0o600)
+    return [asyncssh.read_private_key(str(path)), host_key(state_dir, name)]
+
+
 def read_links_down(state_dir: Path, name: str = LINKS_FILE) -> frozenset[tuple[str, str]]:
     """The (device, interface) pairs listed as down in ``<state>/<name>``."""
     try:
@@ -113,7 +126,11 @@ def _facts(device: LabDevice) -> DeviceFacts:
 
 
 async def _watch_refuse_connect(
-    device: LabDevice, *, port: int, key: asyncssh.SSHKey, acceptor: asyncssh.SSHAcceptor
+    device: LabDevice,
+    *,
+    port: int,
+    keys: list[asyncssh.SSHKey],
+    acceptor: asyncssh.SSHAcceptor,
 ) -> None:
     """`refuse-connect` closes the listening socket, so clients get a real ECONNREFUSED."""
     current: asyncssh.SSHAcceptor | None = acceptor
@@ -125,7 +142,7 @@ async def _watch_refuse_connect(
             await current.wait_closed()
             current = None
         elif not refuse and current is None:
-            current = await serve_device(device, host=LOCALHOST, port=port, host_key=key)
+            current = await serve_device(device, host=LOCALHOST, port=port, host_keys=keys)
 
 
 async def serve_lab(state_dir: Path) -> None:
@@ -145,11 +162,11 @@ async def serve_lab(state_dir: Path) -> None:
             os_release=entry.os_release,
         )
         network.devices[entry.name] = device
-        key = host_key(state_dir, entry.name)
-        acceptor = await serve_device(device, host=LOCALHOST, port=entry.port, host_key=key)
+        keys = host_keys(state_dir, entry.name)
+        acceptor = await serve_device(device, host=LOCALHOST, port=entry.port, host_keys=keys)
         watchers.append(
             asyncio.create_task(
-                _watch_refuse_connect(device, port=entry.port, key=key, acceptor=acceptor)
+                _watch_refuse_connect(device, port=entry.port, keys=keys, acceptor=acceptor)
             )
         )
     (state_dir / PID_FILE).write_text(str(os.getpid()))

@@ -14,8 +14,12 @@ from egress.yamlfile import line_of, load_yaml
 _MAX_ERRORS = 6
 
 
+# a playbook names targets, batches and steps: a few kB; it is also copied into the record
+MAX_PLAYBOOK_BYTES = 1024 * 1024
+
+
 def load_playbook(path: Path) -> Playbook:
-    data = load_yaml(path)
+    data = load_yaml(path, max_bytes=MAX_PLAYBOOK_BYTES)
     if not isinstance(data, dict):
         raise InputError(
             "a playbook is a mapping (name, change_id, targets, steps, ...)",

@@ -45,9 +45,12 @@ class RunState:
     started: float = field(default_factory=time.time)
 
 
-def open_change(prepared: Prepared, *, settings: RunSettings) -> ChangeDir:
-    """The change directory, named by the playbook's prefix and a timestamp."""
-    change_id = f"{prepared.playbook.change_id}-{new_change_id()}"
+def open_change(
+    prepared: Prepared, *, settings: RunSettings, stamp: str | None = None
+) -> ChangeDir:
+    """The change directory, named by the playbook's prefix and a timestamp (``stamp``: one
+    made earlier, e.g. to take the devices' locks under it)."""
+    change_id = f"{prepared.playbook.change_id}-{stamp or new_change_id()}"
     change = ChangeDir.create(settings.changes_dir, change_id)
     playbook = prepared.playbook
     change.write_meta(

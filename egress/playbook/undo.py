@@ -59,7 +59,7 @@ def roll_back(
             continue
         mirrored = {h for h in wanted if result.hosts[h].outcome is Outcome.MIRRORED}
         pushed = [h for h in wanted if h not in mirrored]
-        for group, task in ((pushed, _restore), (sorted(mirrored), _verify_mirror)):
+        for group, task in ((pushed, restore), (sorted(mirrored), verify_mirror)):
             if not group:
                 continue
             for host in group:
@@ -85,10 +85,12 @@ def roll_back(
                     host, outcome, f"{chosen[host]}; {detail}", before.diff_lines, before.duration_s
                 )
                 say(host, f"{outcome.value}: {detail}")
+            # the primary's session ends before its cluster members are looked at
+            nr.close_connections(on_good=True, on_failed=True)
     nr.close_connections(on_good=True, on_failed=True)
 
 
-def _restore(task: Task, *, change: ChangeDir) -> Result:
+def restore(task: Task, *, change: ChangeDir) -> Result:
     # other devices' commits do not matter here, but a confirmed commit is history: the
     # backup itself, loaded as a replace, is the exact pre-change state
     rolled: RolledBack = task.run(task=rollback_config, change=change, use_device_rollback=False)[
@@ -97,8 +99,10 @@ def _restore(task: Task, *, change: ChangeDir) -> Result:
     return Result(host=task.host, result=rolled)
 
 
-def _verify_mirror(task: Task, *, change: ChangeDir) -> Result:
-    """A cluster member is never pushed: it follows its primary; prove it did."""
+def verify_mirror(task: Task, *, change: ChangeDir) -> Result:
+    """A cluster member follows its primary: prove it did, against its own backup. What the
+    cluster keeps per member (FGCP HA priority/override) does not sync: if only that still
+    differs, the member's own backup is pushed to it and verified."""
     started = time.time()
     name = task.host.name
     backup = change.verified_backup(name) or ""
@@ -110,14 +114,21 @@ def _verify_mirror(task: Task, *, change: ChangeDir) -> Result:
         if not left or time.monotonic() >= deadline:
             break
         time.sleep(1)
+    if left:
+        rolled: RolledBack = task.run(
+            task=rollback_config, change=change, use_device_rollback=False
+        )[0].result
+        return Result(
+            host=task.host, result=RolledBack(f"cluster sync + {rolled.method}", rolled.residue)
+        )
     change.write_host_file(name, POST, running)
     record_step(
         change,
         host=name,
         step="rollback",
-        ok=not left,
+        ok=True,
         started=started,
         method="cluster-sync",
-        residue=list(left[:40]),
+        residue=[],
     )
-    return Result(host=task.host, result=RolledBack("cluster sync", left))
+    return Result(host=task.host, result=RolledBack("cluster sync", ()))

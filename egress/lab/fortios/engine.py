@@ -30,6 +30,7 @@ from napalm_fortios.tree import ConfigSyntaxError, Node, Token, render_block, st
 PARSE_ERROR_RC = -61
 INCOMPLETE_RC = -160
 NOT_FOUND_RC = -3
+OUT_OF_RANGE_RC = -651  # an invalid value caught by the object check
 
 _TABLE_VERBS = ("edit", "delete", "purge", "rename", "clone", "move", "end", "abort", "get", "show")
 _BODY_VERBS = (
@@ -51,6 +52,23 @@ _IP_PREFIX = re.compile(r"^(\d{1,3}(?:\.\d{1,3}){3})/(\d{1,2})$")
 def parse_error(token: str) -> list[str]:
     """The two lines FortiOS prints for a line it cannot parse."""
     return [f"command parse error before '{token}'", f"Command fail. Return code {PARSE_ERROR_RC}"]
+
+
+def out_of_range(name: str, value: str) -> list[str]:
+    """What FortiOS prints for an integer outside its field's range (the object check fails,
+    then the value parse error and the return code the CLI gives invalid values)."""
+    return [
+        f"node_check_object fail! for {name} {value}",
+        "",
+        f"value parse error before '{value}'",
+        f"Command fail. Return code {OUT_OF_RANGE_RC}",
+    ]
+
+
+def _in_range(values: list[Token], bounds: tuple[int, int]) -> bool:
+    if len(values) != 1 or not values[0].text.isdigit():
+        return False
+    return bounds[0] <= int(values[0].text) <= bounds[1]
 
 
 def incomplete() -> list[str]:
@@ -308,6 +326,9 @@ class ConfigSession:
             for token in values:
                 if token.text not in allowed:
                     return Reply(parse_error(token.text), error=True)
+        bounds = schema.ranges.get(name)
+        if bounds is not None and not _in_range(values, bounds):
+            return Reply(out_of_range(name, values[0].text), error=True)
         if name in schema.prefix_fields and len(values) == 1:
             values = _split_prefix(values[0]) or values
         normalized = [Token(t.text, quote_field(schema, name, t.text)) for t in values]

@@ -25,6 +25,7 @@ class PathSchema:
     fields: frozenset[str] | None = None  # None = loose: any field accepted
     strings: frozenset[str] = frozenset()  # values `show` prints in double quotes
     enums: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    ranges: Mapping[str, tuple[int, int]] = field(default_factory=dict)  # integer fields
     defaults: Mapping[str, str] = field(default_factory=dict)
     prefix_fields: frozenset[str] = frozenset()  # `a.b.c.d/len` is stored as `addr mask`
     created_with: Mapping[str, str] = field(default_factory=dict)  # set on a new entry
@@ -330,6 +331,10 @@ _SETTINGS = PathSchema(
 _GLOBAL = PathSchema(
     strings=_fs("hostname alias timezone admin-server-cert"),
     enums={"cfg-save": frozenset({"automatic", "manual", "revert"})},
+    # FortiOS 7.2 CLI reference, config system global: "cfg-revert-timeout  Time-out for
+    # reverting to the last saved configuration. (10 - 4294967295, default = 600)";
+    # "admintimeout ... (1 - 480)"
+    ranges={"cfg-revert-timeout": (10, 4294967295), "admintimeout": (1, 480)},
     defaults={
         "admintimeout": "5",
         "admin-sport": "443",

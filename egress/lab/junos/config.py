@@ -430,24 +430,28 @@ def inline_leaves(node: Node) -> str | None:
     return " ".join(c.statement() for c in children)
 
 
-def render_lines(node: Node, *, indent: int, step: int = 4) -> list[str]:
+def render_lines(node: Node, *, indent: int, step: int = 4, in_secret: bool = False) -> list[str]:
+    """Curly text; Junos marks every line that prints secret data with ``## SECRET-DATA``,
+    also a value nested under a secret keyword (``pre-shared-key { ascii-text "$9$..";``),
+    and the device's own ``show configuration`` output ends such lines with it."""
     pad = " " * indent
+    secret_here = in_secret or node.keyword in SECRET_KEYWORDS
+    mark = " ## SECRET-DATA" if secret_here else ""
     if not node.children:
-        secret = " ## SECRET-DATA" if node.keyword in SECRET_KEYWORDS else ""
-        return [f"{pad}{node.statement()};{secret}"]
+        return [f"{pad}{node.statement()};{mark}"]
     if len(node.children) == 1 and (
         node.keyword in schema.ONELINERS or node.keyword in schema.FLAG_ONELINERS
     ):
         (only,) = node.children.values()
         flag = only.values is None
         if not only.children and (node.keyword in schema.ONELINERS or flag):
-            return [f"{pad}{node.statement()} {only.statement()};"]
+            return [f"{pad}{node.statement()} {only.statement()};{mark if not flag else ''}"]
     leaves = inline_leaves(node)
     if leaves is not None:
         return [f"{pad}{node.statement()} {leaves};"]
     lines = [f"{pad}{node.statement()} {{"]
     for child in node.children.values():
-        lines.extend(render_lines(child, indent=indent + step, step=step))
+        lines.extend(render_lines(child, indent=indent + step, step=step, in_secret=secret_here))
     lines.append(f"{pad}}}")
     return lines
 

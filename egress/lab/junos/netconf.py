@@ -8,6 +8,7 @@ arrives, before anything is committed.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import TYPE_CHECKING
 
@@ -91,11 +92,19 @@ class NetconfSession:
         self.context = RpcContext(device=device, session_id=session_id, user=str(username))
 
     async def run(self) -> None:
+        # Junos ends a session (and releases its lock) when the client goes away, also
+        # while the session is busy: a hung answer (the `hang` fault) must not keep it
+        serve = asyncio.ensure_future(self._serve())
+        closed = asyncio.ensure_future(self.process.channel.wait_closed())
         try:
-            await self._serve()
+            done, _ = await asyncio.wait({serve, closed}, return_when=asyncio.FIRST_COMPLETED)
+            if serve in done:
+                serve.result()
         except (asyncssh.Error, ConnectionError, BrokenPipeError, FramingError) as err:
             log.debug("session %s ended: %s", self.session_id, err)
         finally:
+            for task in (serve, closed):
+                task.cancel()
             self.device.session_ended(self.session_id)
             if not self.process.is_closing():
                 self.process.exit(0)

@@ -109,6 +109,11 @@ def _driver(lab: Lab, host: str) -> Any:
         timeout=20,
     )
     optional_args = dict(options["optional_args"])
+    if device.platform == "fortios":
+        # a reader looks, it does not repair (the driver's open() would leave revert mode)
+        optional_args["repair_revert_mode"] = False
+    if device.platform == "junos":
+        optional_args["config_lock"] = False  # nor does it hold the configuration lock
     verify = optional_args.pop("hostkey_verify", None)
     driver = get_network_driver(device.platform)(
         hostname=LOCALHOST,

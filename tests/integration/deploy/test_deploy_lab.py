@@ -22,13 +22,20 @@ from tests.integration.deploy.helpers import (
     summary,
 )
 
-REVERT_MODE_RESIDUE = {
+# What a device keeps of a lost session after its own timer reverted the change: FortiOS
+# saved the switch to revert mode when it was typed (the unit reloads its saved config, still
+# in revert mode) and netmiko's console `output standard`, which its lost session never put
+# back; IOS archived the config for its revert timer after napalm had set `file prompt
+# quiet`. The next egress session to the device removes all of it and says so.
+LOST_SESSION_RESIDUE = {
     "fortios": {
         "+    set cfg-save revert",
         "+    set cfg-revert-timeout 600",
         "+config system global",
         "+end",
+        "+    set output standard",
     },
+    "ios": {"+file prompt quiet"},
 }
 
 # one VRRP pair per platform that napalm drives out of the box (FortiOS: its own driver)
@@ -170,8 +177,11 @@ def test_lost_contact_after_commit_reverts_by_the_devices_own_timer(
     egress("lab", "fault", host, "clear", "--state", str(lab.state))
     time.sleep(600 / 60 + 2)  # the scaled timer, and a margin
     left = residue(platform, before, running_config(lab, host))
-    # FortiOS saves the switch to revert mode when it is typed, so after a timed revert
-    # the unit is at its pre-change config still in revert mode (the driver restores the
-    # save mode at its next session: tests/integration/test_napalm_fortios_lab.py)
-    allowed = REVERT_MODE_RESIDUE.get(platform, set())
+    allowed = LOST_SESSION_RESIDUE.get(platform, set())
     assert set(left) <= allowed, left
+    # the next egress session repairs what the lost one left, and says so
+    backup = egress("backup", *lab.args(), "--hosts", host)
+    assert backup.exit_code == 0, backup.output
+    if left:
+        assert "repaired on connecting" in backup.output, backup.output
+    assert residue(platform, before, running_config(lab, host)) == []

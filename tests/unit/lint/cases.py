@@ -37,7 +37,8 @@ def load_cases() -> list[Case]:
         spec = yaml.safe_load(spec_file.read_text(encoding="utf-8"))
         rule = directory.name
         expect = frozenset(
-            (rule, str(e["host"]), str(e["file"]), e.get("line")) for e in spec["expect"]
+            (str(e.get("rule", rule)), str(e["host"]), str(e["file"]), e.get("line"))
+            for e in spec["expect"]
         )
         cases.append(Case(rule, directory, tuple(spec["edits"]), expect))
     return cases

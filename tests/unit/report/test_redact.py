@@ -29,7 +29,20 @@ SECRET_LINES = {
     ),
     "junos-encrypted-password": (
         '    encrypted-password "$6$S3CRET"; ## SECRET-DATA',
-        "    encrypted-password " + MASK,
+        "    encrypted-password " + MASK + "; ## SECRET-DATA",
+    ),
+    # Junos marks the value it keeps under a secret keyword on the value's own line
+    "junos-secret-data-nested": (
+        '        ascii-text "$9$Nested S3CRET"; ## SECRET-DATA',
+        "        ascii-text " + MASK + "; ## SECRET-DATA",
+    ),
+    "fortios-authpasswd": (
+        "        set authpasswd ENC S3CRET==",
+        "        set authpasswd ENC " + MASK,
+    ),
+    "fortios-any-enc-field": (
+        "        set md5-key ENC S3CRET==",
+        "        set md5-key ENC " + MASK,
     ),
     "junos-secret": ('  secret "$9$S3CRET";', "  secret " + MASK + ";"),
     "junos-authentication-key": (
