@@ -4,7 +4,7 @@ zone-based firewall every protocol egress runs admitted host-inbound."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from ipaddress import IPv4Address, IPv4Interface
 from typing import Any
 
@@ -12,7 +12,7 @@ from egress.errors import InputError
 from egress.lint.facts import ConfigFacts
 from egress.lint.findings import Issue, Where
 from egress.lint.model import DeviceView
-from egress.lint.registry import Scope, rule
+from egress.lint.registry import Fleet, Scope, rule
 from egress.yamlfile import line_of, load_yaml
 
 
@@ -31,10 +31,10 @@ SECRET_REFERENCE = re.compile(r"^(\$\{[A-Za-z0-9_]+\}|(env|vault|file|secret):\S
 
 
 @rule("E802", title="plaintext secret in the inventory", scope=Scope.INVENTORY)
-def inventory_secret(views: Sequence[DeviceView]) -> Iterable[Issue]:
-    if not views:
+def inventory_secret(fleet: Fleet) -> Iterable[Issue]:
+    files = fleet.files
+    if files is None:
         return
-    files = views[0].files
     defaults = files.hosts.with_name("defaults.yaml")
     for path in (files.hosts, files.groups, defaults):
         try:
