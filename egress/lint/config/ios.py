@@ -352,11 +352,15 @@ _SECRETS = (
     (re.compile(r"^(password|secret) (0 |7 )?\S+"), "line password"),
 )
 _HASHED = re.compile(r"\b(secret|password) [5689] \S+|key-string 6 \S+")
+# any of them at all: one match per line instead of one per pattern (most lines hold none)
+_ANY_SECRET = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in _SECRETS))
 
 
 def _security(facts: ConfigFacts, root: Node) -> None:
     for node in root.all_children():
         text = node.text
+        if not _ANY_SECRET.match(text):
+            continue
         if _HASHED.search(text) or " password 6 " in text:
             continue
         for pattern, what in _SECRETS:
