@@ -14,22 +14,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 
-class Children:
-    """A node's children in the order first seen, looked up by their text."""
+class Children(dict[str, "Node"]):
+    """A node's children in the order first seen, looked up by their text; iterating gives
+    the nodes. A dict itself (not a wrapper holding one): one object per node fewer, and
+    lookups at C speed, at 100,000 nodes per 1,000 devices."""
 
-    __slots__ = ("_by_text",)
+    __slots__ = ()
 
-    def __init__(self) -> None:
-        self._by_text: dict[str, Node] = {}
-
-    def __iter__(self) -> Iterator[Node]:
-        return iter(self._by_text.values())
-
-    def __len__(self) -> int:
-        return len(self._by_text)
-
-    def get(self, text: str) -> Node | None:
-        return self._by_text.get(text)
+    def __iter__(self) -> Iterator[Node]:  # type: ignore[override]
+        return iter(self.values())
 
 
 class Node:
@@ -44,11 +37,11 @@ class Node:
         """Every node below this one, depth first (a list: a generator per node cost a tenth
         of the parse at fleet scale)."""
         found: list[Node] = []
-        todo = list(reversed(self.children._by_text.values()))
+        todo = list(reversed(self.children.values()))
         while todo:
             node = todo.pop()
             found.append(node)
-            todo.extend(reversed(node.children._by_text.values()))
+            todo.extend(reversed(node.children.values()))
         return found
 
 
@@ -58,9 +51,10 @@ def add(parent: Node, text: str, line: int) -> Node:
     A rendered snippet re-opens sections (IOS `interface X` in several features, FortiOS
     `config system interface` twice): the repeats merge into one node, every line kept.
     """
-    child = parent.children._by_text.get(text)
+    children = parent.children
+    child = children.get(text)
     if child is None:
-        child = parent.children._by_text[text] = Node(text)
+        child = children[text] = Node(text)
     child.lines.append(line)
     return child
 
