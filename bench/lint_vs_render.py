@@ -2,12 +2,13 @@
 
     python -m bench.lint_vs_render [--devices 1000,5000,10000,20000,40000] [--runs 3]
 
-For each size: a generated inventory (bench.gen_inventory), then `egress render` (cold:
-into an empty directory) and `egress lint` (text report) in turn, ``--runs`` times each.
-Prints per size the medians (wall, CPU of the process tree, peak RSS summed over the tree),
-lint / render as the median of the pairwise ratios, and CPU per device, which says whether
-the curve is linear (a flat column). Checks: render writes one file per device, and lint
-finds the generated design clean (exit 0).
+For each size: a generated inventory (bench.gen_inventory), then `egress render` cold (into
+an empty directory), `egress render` warm (every file already there and unchanged: nothing
+written, the yardstick issue 18 sets lint against) and `egress lint` (text report) in turn,
+``--runs`` times each. Prints per size the medians (wall, CPU of the process tree, peak RSS
+summed over the tree), lint / render (cold and warm) as the medians of the pairwise ratios,
+and CPU per device, which says whether the curve is linear (a flat column). Checks: render
+writes one file per device, and lint finds the generated design clean (exit 0).
 """
 
 from __future__ import annotations
@@ -45,7 +46,11 @@ def _size(devices: int, runs: int) -> tuple[str, bool]:
                 shutil.rmtree(out, ignore_errors=True)
 
         results = alternate(
-            {"render": lambda: run(render, cwd=REPO), "lint": lambda: run(lint, cwd=REPO)},
+            {
+                "render": lambda: run(render, cwd=REPO),
+                "render warm": lambda: run(render, cwd=REPO),
+                "lint": lambda: run(lint, cwd=REPO),
+            },
             runs,
             prepare=clean,
         )
@@ -53,11 +58,13 @@ def _size(devices: int, runs: int) -> tuple[str, bool]:
     ok = files == devices and "0 errors, 0 warnings" in results["lint"][-1].output
     r, li = results["render"], results["lint"]
     wall, cpu = ratio(li, r)
+    warm_wall, warm_cpu = ratio(li, results["render warm"])
+    warm = _median(results["render warm"], "wall_s")
     row = (
         f"| {devices:,} | {_median(r, 'wall_s'):.2f} s | {_median(r, 'cpu_s'):.2f} s "
         f"| {_median(r, 'peak_rss_mib'):.0f} MiB | {_median(li, 'wall_s'):.2f} s "
         f"| {_median(li, 'cpu_s'):.2f} s | {_median(li, 'peak_rss_mib'):.0f} MiB "
-        f"| {wall:.2f}x | {cpu:.2f}x "
+        f"| {wall:.2f}x | {cpu:.2f}x | {warm:.2f} s | {warm_wall:.2f}x | {warm_cpu:.2f}x "
         f"| {_median(r, 'cpu_s') / devices * 1e6:.0f} µs "
         f"| {_median(li, 'cpu_s') / devices * 1e6:.0f} µs |"
     )
@@ -76,10 +83,10 @@ def main() -> None:
     print(f"{args.runs} runs of each, in turn (render, lint, render, lint, ...)\n")
     print(
         "| devices | render wall | render CPU | render peak RSS | lint wall | lint CPU | "
-        "lint peak RSS | lint/render wall | lint/render CPU | render CPU/device | "
-        "lint CPU/device |"
+        "lint peak RSS | lint/render wall | lint/render CPU | render warm wall | "
+        "lint/render warm wall | lint/render warm CPU | render CPU/device | lint CPU/device |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     failed = False
     for devices in sizes:
         row, ok = _size(devices, args.runs)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from ipaddress import IPv4Interface
+from typing import NamedTuple
 
 from egress.lint.facts import (
     BfdFact,
@@ -39,8 +39,10 @@ MANAGEMENT = frozenset({"ssh", "telnet", "web-management"})
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|\[|\]|[^\s"\[\]]+')
 
 
-@dataclass(frozen=True, slots=True)
-class Statement:
+class Statement(NamedTuple):
+    """One set/delete line (a named tuple: built once per line, cheaper than a frozen
+    dataclass, whose every field is set through object.__setattr__)."""
+
     line: int
     verb: str
     words: tuple[str, ...]  # the path after the verb; a [ list ] is one word
