@@ -150,7 +150,7 @@ def render_hosts(
 ) -> list[HostOutcome]:
     """Render every host of ``nr``; one outcome per host, in ``nr``'s order. Give
     ``intents`` (derived already: rendered here) or ``source`` (the workers derive; a design
-    error comes back as the only outcome, host "-", and then no file is written)."""
+    error is raised as InputError, as in one process, and then no file is written)."""
     names = list(nr.inventory.hosts)
 
     def render(share: dict[str, DeviceIntent], hosts: list[str]) -> list[HostOutcome]:
@@ -160,10 +160,7 @@ def render_hosts(
         return render(intents, names)
     assert source is not None
     chunks = site_chunks(source, names, max(1, workers))
-    try:
-        parts = fork_sites(source, chunks, render)
-    except InputError as exc:  # a design error: the only outcome, and nothing was written
-        return [HostOutcome("-", error=exc)]
+    parts = fork_sites(source, chunks, render)  # a design error raises: nothing written
     by_host = {o.host: o for part in parts for o in part}
     return [by_host[name] for name in names]
 
