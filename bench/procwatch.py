@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import resource
 import subprocess
 import threading
 import time
@@ -16,6 +17,7 @@ class Run:
     peak_rss_mib: float
     returncode: int
     output: str
+    cpu_s: float = 0.0  # user + system of the command and every process it waited for
 
 
 def _tree(pid: int) -> list[int]:
@@ -42,6 +44,7 @@ def _rss_kib(pid: int) -> int:
 
 
 def run(cmd: list[str], *, env: dict[str, str] | None = None, cwd: Path | None = None) -> Run:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.Popen(
         cmd,
@@ -66,4 +69,12 @@ def run(cmd: list[str], *, env: dict[str, str] | None = None, cwd: Path | None =
     wall = time.perf_counter() - start
     done.set()
     sampler.join()
-    return Run(wall_s=wall, peak_rss_mib=peak / 1024, returncode=proc.returncode, output=output)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return Run(
+        wall_s=wall,
+        peak_rss_mib=peak / 1024,
+        returncode=proc.returncode,
+        output=output,
+        cpu_s=cpu,
+    )

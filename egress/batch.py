@@ -1,11 +1,14 @@
-"""Rendering many hosts: Nornir's serial runner, split over processes for large inventories.
+"""Work over many sites, split over forked processes: the one pool `render` and `lint` share.
 
-Rendering is CPU-bound, so threads only add overhead and processes are what scale (two
-cores here). Workers are forked after the inventory is loaded; each derives the intents of
-its own share of the sites and renders them, and only a small outcome per host crosses a
-process boundary. Deriving in the workers halves the cost of validating thousands of site
-designs, and a barrier keeps the promise of bad input: no worker writes a file until every
-worker has validated its share, so one bad site means nothing is written at all.
+Rendering and linting are CPU-bound, so threads only add overhead and processes are what
+scale (two cores here). The parent loads the inventory and finds each host's site, then
+forks; from there everything runs in the workers, each on its own whole sites (a pair rule
+needs both members): validating the designs and deriving the intents, then the verb's own
+work (render and write, or render, parse back and check). Only small results cross a
+process boundary, never intents or configs. A barrier keeps the promise of bad input: no
+worker starts its work until every worker has validated its share, so one bad site means
+nothing is written at all, and the error reported is the one a single process would meet
+first (sites are split in order).
 """
 
 from __future__ import annotations
@@ -13,22 +16,27 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
+import traceback
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.synchronize import Barrier
 from pathlib import Path
+from typing import TypeVar
 
 from nornir.core import Nornir
 from nornir.core.inventory import Inventory
-from nornir.plugins.runners import SerialRunner
 
 from egress.errors import EgressError, InputError
 from egress.intent import DeviceIntent
-from egress.sites import InventoryFiles, build_intents
-from tasks.render import RenderedConfig, render_config
+from egress.sites import InventoryFiles, build_intents, site_groups
+from tasks.render import write_config
 
 # Below this many hosts a fork costs more than it saves.
 PARALLEL_MIN_HOSTS = 400
+T = TypeVar("T")
+# what a worker does once every worker has validated: (its intents, its hosts) -> result
+Work = Callable[[dict[str, DeviceIntent], list[str]], T]
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,10 +58,85 @@ class DesignSource:
 
     inventory: Inventory
     files: InventoryFiles
+    groups: dict[str, str]  # host -> its site group, every host of the inventory
+
+    @classmethod
+    def of(cls, inventory: Inventory, files: InventoryFiles) -> DesignSource:
+        return cls(inventory, files, site_groups(inventory, files))
+
+    def derive(self, hosts: Sequence[str]) -> dict[str, DeviceIntent]:
+        return build_intents(self.inventory, files=self.files, hosts=hosts, groups=self.groups)
 
 
 def default_workers(hosts: int) -> int:
     return min(os.cpu_count() or 1, 8) if hosts >= PARALLEL_MIN_HOSTS else 1
+
+
+def site_chunks(source: DesignSource, hosts: Sequence[str], workers: int) -> list[list[str]]:
+    """Up to ``workers`` lists of ``hosts``, each a run of whole sites in sorted site order
+    (the order a single process validates them in)."""
+    by_site: dict[str, list[str]] = {}
+    for name in hosts:
+        by_site.setdefault(source.groups[name], []).append(name)
+    sites = [by_site[s] for s in sorted(by_site)]
+    count = max(1, min(workers, len(sites)))
+    size = -(-len(sites) // count)
+    return [[h for site in sites[i : i + size] for h in site] for i in range(0, len(sites), size)]
+
+
+@dataclass(frozen=True, slots=True)
+class _Crash:
+    text: str  # an unexpected exception in a worker, with its traceback
+
+
+def fork_sites(source: DesignSource, chunks: list[list[str]], work: Work[T]) -> list[T]:
+    """``work`` over each chunk (see :func:`site_chunks`), one process each, results in chunk
+    order. The first chunk's design error is raised (InputError) and then no work ran."""
+    if len(chunks) <= 1:
+        hosts = chunks[0] if chunks else []
+        return [work(source.derive(hosts), hosts)]
+    context = multiprocessing.get_context("fork")
+    barrier = context.Barrier(len(chunks))
+    pipes = [context.Pipe(duplex=False) for _ in chunks]
+    processes = [
+        context.Process(target=_worker, args=(source, chunk, work, barrier, send))
+        for chunk, (_, send) in zip(chunks, pipes, strict=True)
+    ]
+    for process in processes:
+        process.start()
+    results = [receive.recv() for receive, _ in pipes]
+    for process in processes:
+        process.join()
+    for result in results:
+        if isinstance(result, EgressError):
+            raise result
+        if isinstance(result, _Crash):
+            raise RuntimeError(f"a worker process failed:\n{result.text}")
+    # a worker whose barrier broke sends None: only after another's design error
+    return [r for r in results if r is not None]
+
+
+def _worker(
+    source: DesignSource, chunk: list[str], work: Work[T], barrier: Barrier, send: Connection
+) -> None:
+    try:
+        intents = source.derive(chunk)
+    except InputError as exc:
+        barrier.abort()  # nobody works before everybody has validated
+        send.send(exc)
+        return
+    try:
+        barrier.wait()
+    except threading.BrokenBarrierError:
+        send.send(None)
+        return
+    try:
+        result: object = work(intents, chunk)
+    except EgressError as exc:
+        result = exc
+    except BaseException:  # noqa: BLE001 - reported by the parent, never a silent hang
+        result = _Crash(traceback.format_exc())
+    send.send(result)
 
 
 def render_hosts(
@@ -65,97 +148,30 @@ def render_hosts(
     templates_dir: Path,
     workers: int,
 ) -> list[HostOutcome]:
-    """Render every host of ``nr``; one outcome per host. Give ``intents`` (derived already)
-    or ``source`` (each worker derives its share; a design error comes back as the only
-    outcome, and then no file is written)."""
+    """Render every host of ``nr``; one outcome per host, in ``nr``'s order. Give
+    ``intents`` (derived already: rendered here) or ``source`` (the workers derive; a design
+    error is raised as InputError, as in one process, and then no file is written)."""
     names = list(nr.inventory.hosts)
-    workers = max(1, min(workers, len(names)))
-    if workers == 1:
-        if intents is None:
-            assert source is not None
-            intents = build_intents(source.inventory, files=source.files, hosts=names)
-        return _render(nr, names, intents, out_dir, templates_dir)
-    size = -(-len(names) // workers)
-    chunks = [names[i : i + size] for i in range(0, len(names), size)]
-    context = multiprocessing.get_context("fork")
-    barrier = context.Barrier(len(chunks))
-    pipes = [context.Pipe(duplex=False) for _ in chunks]
-    processes = [
-        context.Process(
-            target=_worker,
-            args=(nr, chunk, intents, source, out_dir, templates_dir, barrier, send),
-        )
-        for chunk, (_, send) in zip(chunks, pipes, strict=True)
-    ]
-    for process in processes:
-        process.start()
-    results = [receive.recv() for receive, _ in pipes]
-    for process in processes:
-        process.join()
-    errors = [
-        o
-        for part in results
-        for o in part
-        if o.error is not None and o.lines is None and o.host == "-"
-    ]
-    if errors:
-        return errors[:1]
-    return [outcome for part in results for outcome in part]
+
+    def render(share: dict[str, DeviceIntent], hosts: list[str]) -> list[HostOutcome]:
+        return [_render_one(h, share[h], out_dir, templates_dir) for h in hosts]
+
+    if intents is not None:
+        return render(intents, names)
+    assert source is not None
+    chunks = site_chunks(source, names, max(1, workers))
+    parts = fork_sites(source, chunks, render)  # a design error raises: nothing written
+    by_host = {o.host: o for part in parts for o in part}
+    return [by_host[name] for name in names]
 
 
-def _worker(
-    nr: Nornir,
-    chunk: list[str],
-    intents: dict[str, DeviceIntent] | None,
-    source: DesignSource | None,
-    out_dir: Path,
-    templates_dir: Path,
-    barrier: Barrier,
-    send: Connection,
-) -> None:
-    failure: InputError | None = None
-    if intents is None:
-        assert source is not None
-        try:
-            intents = build_intents(source.inventory, files=source.files, hosts=chunk)
-        except InputError as exc:
-            failure = exc
-    # nobody writes before everybody has validated; a failed worker breaks the barrier
-    if failure is not None:
-        barrier.abort()
-        send.send([HostOutcome("-", error=failure)])
-        return
+def _render_one(
+    host: str, intent: DeviceIntent, out_dir: Path, templates_dir: Path
+) -> HostOutcome:
     try:
-        barrier.wait()
-    except threading.BrokenBarrierError:
-        send.send([])
-        return
-    assert intents is not None
-    send.send(_render(nr, chunk, intents, out_dir, templates_dir))
-
-
-def _render(
-    nr: Nornir,
-    names: list[str],
-    intents: dict[str, DeviceIntent],
-    out_dir: Path,
-    templates_dir: Path,
-) -> list[HostOutcome]:
-    wanted = set(names)
-    subset = nr.filter(filter_func=lambda h: h.name in wanted)
-    results = subset.with_runner(SerialRunner()).run(
-        task=render_config, intents=intents, out_dir=out_dir, templates_dir=templates_dir
-    )
-    outcomes = []
-    for name in names:
-        multi = results[name]
-        if multi.failed:
-            exc = multi[0].exception
-            if isinstance(exc, EgressError):
-                outcomes.append(HostOutcome(name, error=exc))
-            else:
-                outcomes.append(HostOutcome(name, crash=repr(exc)))
-            continue
-        rendered: RenderedConfig = multi[0].result
-        outcomes.append(HostOutcome(name, lines=rendered.lines, changed=rendered.changed))
-    return outcomes
+        lines, changed = write_config(intent, out_dir=out_dir, templates_dir=templates_dir)
+    except EgressError as exc:
+        return HostOutcome(host, error=exc)
+    except Exception as exc:  # noqa: BLE001 - one host's crash must not hide the others
+        return HostOutcome(host, crash=repr(exc))
+    return HostOutcome(host, lines=lines, changed=changed)

@@ -6,7 +6,6 @@ hosts, see PERF-FACTS); one Environment per templates directory is built and reu
 
 from __future__ import annotations
 
-import os
 import traceback
 from functools import lru_cache
 from pathlib import Path
@@ -23,16 +22,9 @@ from jinja2 import (
 
 from egress.errors import InputError, Location
 from egress.intent import DeviceIntent
+from egress.templatedir import TEMPLATES_ENV, default_templates_dir
 
-TEMPLATES_ENV = "EGRESS_TEMPLATES"
-
-
-def default_templates_dir() -> Path:
-    """``$EGRESS_TEMPLATES``, else the ``templates/`` directory beside the package."""
-    configured = os.environ.get(TEMPLATES_ENV)
-    if configured:
-        return Path(configured)
-    return Path(__file__).resolve().parent.parent / "templates"
+__all__ = ["TEMPLATES_ENV", "default_templates_dir", "environment", "render_device"]
 
 
 @lru_cache(maxsize=4)

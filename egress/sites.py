@@ -35,20 +35,31 @@ class InventoryFiles:
         return cls(hosts=inventory_dir / "hosts.yaml", groups=inventory_dir / "groups.yaml")
 
 
+def site_groups(inventory: Inventory, files: InventoryFiles) -> dict[str, str]:
+    """Every host's site group (the group holding its ``data.site``), in inventory order; a
+    host in no site is bad input."""
+    return {name: _site_group(host, files).name for name, host in inventory.hosts.items()}
+
+
 def build_intents(
-    inventory: Inventory, *, files: InventoryFiles, hosts: Iterable[str] | None = None
+    inventory: Inventory,
+    *,
+    files: InventoryFiles,
+    hosts: Iterable[str] | None = None,
+    groups: dict[str, str] | None = None,
 ) -> dict[str, DeviceIntent]:
-    """Validate the design of every site that ``hosts`` (default: all) belong to."""
+    """Validate the design of every site that ``hosts`` (default: all) belong to.
+
+    ``groups`` is :func:`site_groups` if the caller has it already (each worker of a large
+    run would otherwise walk every host's groups again)."""
     wanted = set(inventory.hosts) if hosts is None else set(hosts)
-    site_group_of: dict[str, Group] = {}
+    site_group_of = site_groups(inventory, files) if groups is None else groups
     members: dict[str, list[Host]] = defaultdict(list)
     for name, host in inventory.hosts.items():
-        group = _site_group(host, files)
-        site_group_of[name] = group
-        members[group.name].append(host)
+        members[site_group_of[name]].append(host)
 
     intents: dict[str, DeviceIntent] = {}
-    needed_sites = {site_group_of[h].name for h in wanted if h in site_group_of}
+    needed_sites = {site_group_of[h] for h in wanted if h in site_group_of}
     for group_name in sorted(needed_sites):
         group = inventory.groups[group_name]
         site = _validate(

@@ -16,7 +16,7 @@ from egress.errors import EgressError, InputError
 from egress.inventory import load_nornir
 from egress.render import default_templates_dir
 from egress.selection import select_hosts
-from egress.sites import InventoryFiles, build_intents
+from egress.sites import InventoryFiles
 
 # Past this many hosts a per-host table is noise; the summary line says it all.
 TABLE_MAX_HOSTS = 100
@@ -70,13 +70,9 @@ def render_inventory(
         if not nr.inventory.hosts:
             raise InputError("no host matches the filters", hint="check --hosts/--group/--platform")
         count = workers or default_workers(len(nr.inventory.hosts))
-        source = DesignSource(everything.inventory, InventoryFiles.in_dir(inventory))
+        source = DesignSource.of(everything.inventory, InventoryFiles.in_dir(inventory))
         # few workers: derive here (the table shows each intent); many: each worker its share
-        intents = (
-            build_intents(source.inventory, files=source.files, hosts=nr.inventory.hosts)
-            if count == 1
-            else None
-        )
+        intents = source.derive(list(nr.inventory.hosts)) if count == 1 else None
         out_dir.mkdir(parents=True, exist_ok=True)
         outcomes = render_hosts(
             nr,

@@ -1,110 +1,86 @@
-"""Checking many configs: device and pair rules over whole sites, split over processes.
+"""Checking many configs: device and pair rules over whole sites, in the workers of the pool
+`egress render` uses (egress.batch.fork_sites).
 
-Rendering and parsing back are CPU-bound; like `egress render` (egress.batch), workers are
-forked after the intents are built and each takes whole sites (a pair rule needs both
-members), so only the findings cross a process boundary, never configs or facts.
+Each worker derives the intents of its own sites, renders each device in memory, reads the
+text back into the facts the rules compare (the rendered text is what a device would get, so
+a template bug shows there), runs the device and pair rules site by site, and takes what the
+inventory rules need from each device (their ``collect`` step). Only findings and those
+small items cross a process boundary, never intents, configs or facts.
 """
 
 from __future__ import annotations
 
-import gc
 from dataclasses import dataclass, replace
-from multiprocessing import get_context
 from pathlib import Path
 
-from egress.errors import EgressError
+from egress.batch import DesignSource, fork_sites, site_chunks
 from egress.intent import DeviceIntent
 from egress.lint.config import PARSERS
-from egress.lint.engine import run_rules
+from egress.lint.engine import collected, run_rules
 from egress.lint.findings import Finding
 from egress.lint.model import DeviceView
 from egress.lint.origin import template_origin
-from egress.lint.registry import Rule
+from egress.lint.registry import Fleet, Rule, Scope
 from egress.render import render_device
 from egress.sites import InventoryFiles
 
 
 @dataclass(frozen=True, slots=True)
-class _Job:
-    intents: dict[str, DeviceIntent]
-    chunks: list[list[list[str]]]  # per worker: sites, each a list of its hosts
-    rules: list[Rule]
-    templates_dir: Path
-    files: InventoryFiles
-    site_groups: dict[str, str]
-    config_dir: Path
+class Checked:
+    findings: list[Finding]  # of the device and pair rules
+    fleets: dict[str, Fleet]  # inventory rule id -> what its collect took from every device
 
 
-_job: _Job | None = None  # set in the parent just before forking; the children inherit it
-
-
-def check_configs(
-    intents: dict[str, DeviceIntent],
+def check_sites(
+    source: DesignSource,
+    hosts: list[str],
     *,
     rules: list[Rule],
     templates_dir: Path,
-    files: InventoryFiles,
-    site_groups: dict[str, str],
     config_dir: Path,
     workers: int,
-) -> list[Finding]:
-    """Render, parse back and check every host of ``intents`` with the config ``rules``."""
-    global _job
-    chunks = _chunks(intents, workers)
-    _job = _Job(intents, chunks, rules, templates_dir, files, site_groups, config_dir)
-    try:
-        if len(chunks) <= 1:
-            parts = [_check_chunk(0)] if chunks else []
-        else:
-            with get_context("fork").Pool(len(chunks)) as pool:
-                parts = pool.map(_check_chunk, range(len(chunks)))
-    finally:
-        _job = None
-    findings: list[Finding] = []
-    for part in parts:
-        if isinstance(part, EgressError):
-            raise part
-        findings.extend(part)
-    return findings
+) -> Checked:
+    """Derive, render, parse back and check every host of ``hosts`` (whole sites); a design
+    or template error is raised (InputError, exit 2)."""
+    local = [r for r in rules if r.scope is not Scope.INVENTORY]
+    fleet_rules = [r for r in rules if r.scope is Scope.INVENTORY]
 
-
-def _chunks(intents: dict[str, DeviceIntent], workers: int) -> list[list[list[str]]]:
-    """Up to ``workers`` lists of sites (each the list of its hosts): a site is never split."""
-    by_site: dict[str, list[str]] = {}
-    for name, intent in intents.items():
-        by_site.setdefault(intent.site, []).append(name)
-    sites = list(by_site.values())
-    count = max(1, min(workers, len(sites)))
-    size = -(-len(sites) // count)
-    return [sites[i:i + size] for i in range(0, len(sites), size)]
-
-
-def _check_chunk(index: int) -> list[Finding] | EgressError:
-    assert _job is not None
-    job = _job
-    findings: list[Finding] = []
-    # The caller disabled the GC for the inventory and intents, which live to the end; but a
-    # parsed config is a tree with parent links (cycles) that only the GC frees. Freeze what
-    # exists (never rescanned) and collect the per-site garbage: memory stays flat.
-    was_enabled = gc.isenabled()
-    gc.freeze()
-    gc.enable()
-    try:
-        for site in job.chunks[index]:
-            try:
-                views = build_views({h: job.intents[h] for h in site},
-                                    templates_dir=job.templates_dir, files=job.files,
-                                    site_groups=job.site_groups, config_dir=job.config_dir)
-            except EgressError as exc:  # a template error: the parent reports it (exit 2)
-                return exc
+    def work(intents: dict[str, DeviceIntent], chunk: list[str]) -> Checked:
+        findings: list[Finding] = []
+        items: dict[str, list[object]] = {r.id: [] for r in fleet_rules}
+        for site in _sites(chunk, source.groups):
+            views = build_views(
+                {h: intents[h] for h in site},
+                templates_dir=templates_dir,
+                files=source.files,
+                site_groups=source.groups,
+                config_dir=config_dir,
+            )
             by_host = {v.host: v for v in views}
-            findings.extend(_with_origin(f, by_host.get(f.host), job.templates_dir)
-                            for f in run_rules(views, rules=job.rules))
-    finally:
-        gc.unfreeze()
-        if not was_enabled:
-            gc.disable()
-    return findings
+            findings.extend(
+                _with_origin(f, by_host.get(f.host), templates_dir)
+                for f in run_rules(views, rules=local)
+            )
+            for rule in fleet_rules:
+                items[rule.id].extend(collected(rule, views))
+        return Checked(findings, {r: Fleet(None, i) for r, i in items.items()})
+
+    parts = fork_sites(source, site_chunks(source, hosts, workers), work)
+    return Checked(
+        [f for part in parts for f in part.findings],
+        {
+            r.id: Fleet(source.files, [i for part in parts for i in part.fleets[r.id].items])
+            for r in fleet_rules
+        },
+    )
+
+
+def _sites(chunk: list[str], groups: dict[str, str]) -> list[list[str]]:
+    """A chunk's hosts, site by site (a chunk holds whole sites, members side by side)."""
+    by_site: dict[str, list[str]] = {}
+    for host in chunk:
+        by_site.setdefault(groups[host], []).append(host)
+    return list(by_site.values())
 
 
 def build_views(
@@ -118,14 +94,16 @@ def build_views(
     views = []
     for name, intent in intents.items():
         text = render_device(intent, templates_dir=templates_dir)
-        views.append(DeviceView(
-            intent=intent,
-            text=text,
-            facts=PARSERS[intent.platform](text),
-            config_file=config_dir / f"{name}.cfg",
-            files=files,
-            site_group=site_groups.get(name, ""),
-        ))
+        views.append(
+            DeviceView(
+                intent=intent,
+                text=text,
+                facts=PARSERS[intent.platform](text),
+                config_file=config_dir / f"{name}.cfg",
+                files=files,
+                site_group=site_groups.get(name, ""),
+            )
+        )
     return views
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 
 from egress.lint.findings import Finding, Issue, sort_key
 from egress.lint.model import DeviceView, pairs
-from egress.lint.registry import Rule, Scope, all_rules
+from egress.lint.registry import Fleet, Rule, Scope, all_rules
 
 
 def run_rules(
@@ -23,9 +23,25 @@ def run_rules(
         elif rule.scope is Scope.PAIR:
             subjects = site_pairs
         else:
-            subjects = [views]
+            subjects = [fleet(rule, views)]
         for subject in subjects:
             findings.extend(_finding(rule, issue) for issue in rule.check(subject))
+    return sorted(set(findings), key=sort_key)
+
+
+def collected(rule: Rule, views: Iterable[DeviceView]) -> list[object]:
+    """An inventory rule's per-device items (what a worker process sends back)."""
+    return [item for view in views for item in rule.collect(view)] if rule.collect else []
+
+
+def fleet(rule: Rule, views: Sequence[DeviceView]) -> Fleet:
+    return Fleet(views[0].files if views else None, collected(rule, views))
+
+
+def judge(rules: Iterable[Rule], fleets: dict[str, Fleet]) -> list[Finding]:
+    """The inventory ``rules`` over what was collected from every device (``fleets``: rule
+    id -> its Fleet), as :func:`run_rules` would find them over the same devices."""
+    findings = [_finding(rule, issue) for rule in rules for issue in rule.check(fleets[rule.id])]
     return sorted(set(findings), key=sort_key)
 
 

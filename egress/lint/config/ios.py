@@ -157,7 +157,7 @@ def parse(text: str) -> ConfigFacts:
     for node in starting(root, "interface "):
         _interface(facts, node)
     for node in root.children:
-        _global(facts, node)
+        _global(facts, node, root)
     for node in starting(root, "route-map "):
         _route_map(facts, node)
     redundancy = first(root, "redundancy")
@@ -210,13 +210,13 @@ def _vrrp(interface: str, group: int, node: Node) -> VrrpFact:
 _ALGORITHM = "ip cef load-sharing algorithm "
 
 
-def _global(facts: ConfigFacts, node: Node) -> None:
+def _global(facts: ConfigFacts, node: Node, root: Node) -> None:
     text, words, line = node.text, node.text.split(), line_of(node)
     if text.startswith("ip route static bfd ") and len(words) >= 6:
         interface = facts.interfaces.get(words[4])
         fact = BfdFact(line=line, peer=words[5], interface=words[4])
         if interface is not None and interface.bfd_line is not None:
-            _bfd_timers(fact, text=_bfd_line(node.root, words[4]), line=interface.bfd_line)
+            _bfd_timers(fact, text=_bfd_line(root, words[4]), line=interface.bfd_line)
         facts.bfd.append(fact)
     elif text.startswith("ip route ") and len(words) >= 5:
         facts.routes.append(_route(words, line))
@@ -352,11 +352,15 @@ _SECRETS = (
     (re.compile(r"^(password|secret) (0 |7 )?\S+"), "line password"),
 )
 _HASHED = re.compile(r"\b(secret|password) [5689] \S+|key-string 6 \S+")
+# any of them at all: one match per line instead of one per pattern (most lines hold none)
+_ANY_SECRET = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in _SECRETS))
 
 
 def _security(facts: ConfigFacts, root: Node) -> None:
     for node in root.all_children():
         text = node.text
+        if not _ANY_SECRET.match(text):
+            continue
         if _HASHED.search(text) or " password 6 " in text:
             continue
         for pattern, what in _SECRETS:

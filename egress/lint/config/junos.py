@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from ipaddress import IPv4Interface
+from typing import NamedTuple
 
 from egress.lint.facts import (
     BfdFact,
@@ -39,8 +39,10 @@ MANAGEMENT = frozenset({"ssh", "telnet", "web-management"})
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|\[|\]|[^\s"\[\]]+')
 
 
-@dataclass(frozen=True, slots=True)
-class Statement:
+class Statement(NamedTuple):
+    """One set/delete line (a named tuple: built once per line, cheaper than a frozen
+    dataclass, whose every field is set through object.__setattr__)."""
+
     line: int
     verb: str
     words: tuple[str, ...]  # the path after the verb; a [ list ] is one word
@@ -58,13 +60,15 @@ def load(text: str) -> tuple[list[Statement], list[SyntaxProblem]]:
             problems.append(SyntaxProblem("junos.quote", number, bad,
                                           "close every quote and `[ ... ]` list on its line"))
             continue
-        tokens = line.split() if '"' not in line and "[" not in line else _TOKEN.findall(line)
+        plain = '"' not in line and "[" not in line
+        tokens = line.split() if plain else _TOKEN.findall(line)
         if tokens[0] not in VERBS:
             problems.append(SyntaxProblem(
                 "junos.verb", number, f"{line[:40]!r} is not a `set`/`delete` statement",
                 "every line of a set-form config starts with set or delete"))
             continue
-        words = _group_lists(tokens[1:])
+        # no quote and no list: the words are the tokens (most lines)
+        words = tuple(tokens[1:]) if plain else _group_lists(tokens[1:])
         if not words or words[0] not in TOP_LEVEL:
             first = words[0] if words else "(nothing)"
             problems.append(SyntaxProblem(

@@ -1,9 +1,12 @@
 """A line-numbered configuration tree: what lint reads a rendered config back into.
 
-Each node is one line of the config (``interface Gi2``, ``edit 901``) with its children, the
-line numbers it was read from (a rendered snippet re-opens sections, so a node may have
-several) and its parent. It is the part of hier_config's ``HConfig`` lint used, without its
-per-node driver machinery, which made up most of lint's time at fleet scale (docs/adr.md).
+Each node is one line of the config (``interface Gi2``, ``edit 901``) with its children and
+the line numbers it was read from (a rendered snippet re-opens sections, so a node may have
+several). It is the part of hier_config's ``HConfig`` lint used, without its per-node driver
+machinery, which made up most of lint's time at fleet scale (docs/adr.md). A node keeps no
+link to its parent: without reference cycles a tree is freed as soon as lint is done with
+it, so lint runs with Python's cyclic garbage collector off (at 10,000 devices the collector
+cost a quarter of lint's CPU).
 """
 
 from __future__ import annotations
@@ -11,45 +14,35 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 
-class Children:
-    """A node's children in the order first seen, looked up by their text."""
+class Children(dict[str, "Node"]):
+    """A node's children in the order first seen, looked up by their text; iterating gives
+    the nodes. A dict itself (not a wrapper holding one): one object per node fewer, and
+    lookups at C speed, at 100,000 nodes per 1,000 devices."""
 
-    __slots__ = ("_by_text",)
+    __slots__ = ()
 
-    def __init__(self) -> None:
-        self._by_text: dict[str, Node] = {}
-
-    def __iter__(self) -> Iterator[Node]:
-        return iter(self._by_text.values())
-
-    def __len__(self) -> int:
-        return len(self._by_text)
-
-    def get(self, text: str) -> Node | None:
-        return self._by_text.get(text)
+    def __iter__(self) -> Iterator[Node]:  # type: ignore[override]
+        return iter(self.values())
 
 
 class Node:
-    __slots__ = ("text", "children", "lines", "parent")
+    __slots__ = ("text", "children", "lines")
 
-    def __init__(self, text: str = "", parent: Node | None = None) -> None:
+    def __init__(self, text: str = "") -> None:
         self.text = text  # the root's is ""
         self.children = Children()
         self.lines: list[int] = []
-        self.parent = parent
 
-    @property
-    def root(self) -> Node:
-        node = self
-        while node.parent is not None:
-            node = node.parent
-        return node
-
-    def all_children(self) -> Iterator[Node]:
-        """Every node below this one, depth first."""
-        for child in self.children:
-            yield child
-            yield from child.all_children()
+    def all_children(self) -> list[Node]:
+        """Every node below this one, depth first (a list: a generator per node cost a tenth
+        of the parse at fleet scale)."""
+        found: list[Node] = []
+        todo = list(reversed(self.children.values()))
+        while todo:
+            node = todo.pop()
+            found.append(node)
+            todo.extend(reversed(node.children.values()))
+        return found
 
 
 def add(parent: Node, text: str, line: int) -> Node:
@@ -58,9 +51,10 @@ def add(parent: Node, text: str, line: int) -> Node:
     A rendered snippet re-opens sections (IOS `interface X` in several features, FortiOS
     `config system interface` twice): the repeats merge into one node, every line kept.
     """
-    child = parent.children._by_text.get(text)
+    children = parent.children
+    child = children.get(text)
     if child is None:
-        child = parent.children._by_text[text] = Node(text, parent)
+        child = children[text] = Node(text)
     child.lines.append(line)
     return child
 

@@ -2,106 +2,124 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable
 from ipaddress import IPv4Address, IPv4Network
+from typing import NamedTuple
 
 from egress.intent import HA, LAN
-from egress.lint.findings import Issue
+from egress.lint.findings import Issue, Where
 from egress.lint.model import DeviceView, Pair
-from egress.lint.registry import Scope, rule
+from egress.lint.registry import Fleet, Scope, rule
+from egress.sites import InventoryFiles
+from egress.yamlfile import line_of
 
 # A pair's HA sync link is a cable between two boxes: link-local, reused by every site.
 _LINK_LOCAL = IPv4Network("169.254.0.0/16")
 
 
-@dataclass(frozen=True, slots=True)
-class _Origin:
-    """Where in the inventory an address or a prefix is written."""
+class Place(NamedTuple):
+    """Where in the inventory an address or a prefix is written (small and picklable: lint's
+    workers collect these and the parent judges them all)."""
 
-    view: DeviceView
+    files: InventoryFiles
+    host: str
+    site: str
+    site_group: str
     keys: tuple[str | int, ...]
     in_site: bool  # groups.yaml site design (else the host's entry in hosts.yaml)
 
     def issue(self, message: str, hint: str) -> Issue:
         if self.in_site:
-            return self.view.in_site(self.keys, message, hint)
-        return self.view.in_hosts(self.keys, message, hint)
+            path = self.files.groups
+            keys: list[str | int] = [self.site_group, "data", "site", *self.keys]
+        else:
+            path = self.files.hosts
+            keys = [self.host, *self.keys]
+        return Issue(self.host, Where(path, line_of(path, keys)), message, hint)
 
     @property
     def key(self) -> tuple[str, tuple[str | int, ...]]:
-        return (self.view.site_group if self.in_site else self.view.host, self.keys)
+        return (self.site_group if self.in_site else self.host, self.keys)
 
 
-def _addresses(view: DeviceView) -> Iterable[tuple[IPv4Address, _Origin]]:
+def _place(view: DeviceView, keys: tuple[str | int, ...], in_site: bool) -> Place:
+    return Place(view.files, view.host, view.intent.site, view.site_group, keys, in_site)
+
+
+def _addresses(view: DeviceView) -> Iterable[tuple[IPv4Address, Place]]:
     intent = view.intent
     cluster = intent.ha_sync is not None and intent.ha_sync.form == "cluster"
     for iface in intent.interfaces:
         if iface.address is None:
             continue
         if cluster and iface.role == LAN:
-            yield IPv4Address(iface.address), _Origin(view, ("lan", "vip"), True)
+            yield IPv4Address(iface.address), _place(view, ("lan", "vip"), True)
         elif not (cluster and intent.role == "secondary"):  # a cluster shares the primary's
             keys = ("data", "interfaces", iface.role, "address")
-            yield IPv4Address(iface.address), _Origin(view, keys, False)
+            yield IPv4Address(iface.address), _place(view, keys, False)
     for group in intent.vrrp:
-        yield IPv4Address(group.vip), _Origin(view, ("lan", "vip"), True)
+        yield IPv4Address(group.vip), _place(view, ("lan", "vip"), True)
 
 
-@rule("E901", title="address used twice in the inventory", scope=Scope.INVENTORY)
-def duplicate_address(views: Sequence[DeviceView]) -> Iterable[Issue]:
-    seen: dict[IPv4Address, _Origin] = {}
-    for view in views:
-        for address, origin in _addresses(view):
-            if address in _LINK_LOCAL:
-                continue
-            first = seen.setdefault(address, origin)
-            if first.key != origin.key:
-                yield origin.issue(
-                    f"{address} is also used by {first.view.host} "
-                    f"({'site ' + first.view.intent.site if first.in_site else 'hosts.yaml'})",
-                    "every interface address and VIP must be unique across the inventory")
+def _fresh_addresses(view: DeviceView) -> Iterable[tuple[IPv4Address, Place]]:
+    return ((a, p) for a, p in _addresses(view) if a not in _LINK_LOCAL)
 
 
-def _segments(view: DeviceView) -> Iterable[tuple[IPv4Network, _Origin]]:
+@rule("E901", title="address used twice in the inventory", scope=Scope.INVENTORY,
+      collect=_fresh_addresses)
+def duplicate_address(fleet: Fleet) -> Iterable[Issue]:
+    seen: dict[IPv4Address, Place] = {}
+    for address, origin in fleet.items:
+        first = seen.setdefault(address, origin)
+        if first.key != origin.key:
+            yield origin.issue(
+                f"{address} is also used by {first.host} "
+                f"({'site ' + first.site if first.in_site else 'hosts.yaml'})",
+                "every interface address and VIP must be unique across the inventory")
+
+
+def _segments(view: DeviceView) -> Iterable[tuple[IPv4Network, Place]]:
     """The site's prefixes as written in its design (LAN, links, sync link)."""
     intent = view.intent
     yield_lan = next((i for i in intent.interfaces if i.role == LAN), None)
     if yield_lan is not None and yield_lan.address and yield_lan.prefix_length:
         yield (IPv4Network(f"{yield_lan.address}/{yield_lan.prefix_length}", strict=False),
-               _Origin(view, ("lan", "prefix"), True))
+               _place(view, ("lan", "prefix"), True))
     for index, uplink in enumerate(intent.uplinks):
         iface = next((i for i in intent.interfaces if i.role == uplink.link), None)
         if iface is not None and iface.address and iface.prefix_length:
             yield (IPv4Network(f"{iface.address}/{iface.prefix_length}", strict=False),
-                   _Origin(view, ("links", index, "prefix"), True))
+                   _place(view, ("links", index, "prefix"), True))
     ha = next((i for i in intent.interfaces if i.role == HA), None)
     if ha is not None and ha.address and ha.prefix_length:
         yield (IPv4Network(f"{ha.address}/{ha.prefix_length}", strict=False),
-               _Origin(view, ("ha_sync", "prefix"), True))
+               _place(view, ("ha_sync", "prefix"), True))
 
 
-@rule("E902", title="subnets of different segments overlap", scope=Scope.INVENTORY)
-def overlapping_subnets(views: Sequence[DeviceView]) -> Iterable[Issue]:
+def _primary_segments(view: DeviceView) -> Iterable[tuple[IPv4Network, Place]]:
     # one entry per segment: both members of a pair sit on the same segments
-    segments: dict[tuple[str, tuple[str | int, ...]], tuple[IPv4Network, _Origin]] = {}
-    for view in views:
-        if view.intent.role != "primary":
-            continue
-        for network, origin in _segments(view):
-            if not network.subnet_of(_LINK_LOCAL):
-                segments.setdefault(origin.key, (network, origin))
+    if view.intent.role != "primary":
+        return ()
+    return ((n, p) for n, p in _segments(view) if not n.subnet_of(_LINK_LOCAL))
+
+
+@rule("E902", title="subnets of different segments overlap", scope=Scope.INVENTORY,
+      collect=_primary_segments)
+def overlapping_subnets(fleet: Fleet) -> Iterable[Issue]:
+    segments: dict[tuple[str, tuple[str | int, ...]], tuple[IPv4Network, Place]] = {}
+    for network, origin in fleet.items:
+        segments.setdefault(origin.key, (network, origin))
     ordered = sorted(segments.values(), key=lambda item: (item[0].network_address,
                                                           -item[0].prefixlen))
     # sorted by start address: an overlap is always with an earlier, still-open segment
-    open_: list[tuple[IPv4Network, _Origin]] = []
+    open_: list[tuple[IPv4Network, Place]] = []
     for network, origin in ordered:
         open_ = [(n, o) for n, o in open_ if n.broadcast_address >= network.network_address]
         for other, other_origin in open_:
             if network.overlaps(other):
                 where = ".".join(map(str, other_origin.keys))
                 yield origin.issue(
-                    f"{network} overlaps {other} (site {other_origin.view.intent.site} {where})",
+                    f"{network} overlaps {other} (site {other_origin.site} {where})",
                     "segments of the inventory must not overlap: pick a free prefix")
                 break
         open_.append((network, origin))

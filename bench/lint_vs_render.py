@@ -1,0 +1,99 @@
+"""`egress lint` against `egress render` on the same inventory, side by side, at several sizes.
+
+    python -m bench.lint_vs_render [--devices 1000,5000,10000,20000,40000] [--runs 3]
+
+For each size: a generated inventory (bench.gen_inventory), then `egress render` cold (into
+an empty directory), `egress render` warm (every file already there and unchanged: nothing
+written, the yardstick issue 18 sets lint against) and `egress lint` (text report) in turn,
+``--runs`` times each. Prints per size the medians (wall, CPU of the process tree, peak RSS
+summed over the tree), lint / render (cold and warm) as the medians of the pairwise ratios,
+and CPU per device, which says whether the curve is linear (a flat column). Checks: render
+writes one file per device, and lint finds the generated design clean (exit 0).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+from bench.gen_inventory import generate
+from bench.procwatch import Run, run
+from bench.sidebyside import alternate, machine, ratio
+
+REPO = Path(__file__).resolve().parent.parent
+EGRESS = [sys.executable, "-m", "egress.cli"]
+
+
+def _median(runs: list[Run], attr: str) -> float:
+    return statistics.median(getattr(r, attr) for r in runs)
+
+
+def _size(devices: int, runs: int) -> tuple[str, bool]:
+    """One table row at ``devices`` devices, and whether the checks held."""
+    with tempfile.TemporaryDirectory(prefix="egress-scale-") as tmp:
+        work = Path(tmp)
+        inventory = generate(work / "inv", devices=devices)
+        out = work / "out"
+        render = [*EGRESS, "render", "-q", "-i", str(inventory), "--out", str(out)]
+        lint = [*EGRESS, "lint", "-i", str(inventory)]
+
+        def clean(step: str) -> None:
+            if step == "render":
+                shutil.rmtree(out, ignore_errors=True)
+
+        results = alternate(
+            {
+                "render": lambda: run(render, cwd=REPO),
+                "render warm": lambda: run(render, cwd=REPO),
+                "lint": lambda: run(lint, cwd=REPO),
+            },
+            runs,
+            prepare=clean,
+        )
+        files = len(list(out.iterdir()))
+    ok = files == devices and "0 errors, 0 warnings" in results["lint"][-1].output
+    r, li = results["render"], results["lint"]
+    wall, cpu = ratio(li, r)
+    warm_wall, warm_cpu = ratio(li, results["render warm"])
+    warm = _median(results["render warm"], "wall_s")
+    row = (
+        f"| {devices:,} | {_median(r, 'wall_s'):.2f} s | {_median(r, 'cpu_s'):.2f} s "
+        f"| {_median(r, 'peak_rss_mib'):.0f} MiB | {_median(li, 'wall_s'):.2f} s "
+        f"| {_median(li, 'cpu_s'):.2f} s | {_median(li, 'peak_rss_mib'):.0f} MiB "
+        f"| {wall:.2f}x | {cpu:.2f}x | {warm:.2f} s | {warm_wall:.2f}x | {warm_cpu:.2f}x "
+        f"| {_median(r, 'cpu_s') / devices * 1e6:.0f} µs "
+        f"| {_median(li, 'cpu_s') / devices * 1e6:.0f} µs |"
+    )
+    if not ok:
+        row += f" CHECK FAILED: {files} files; lint: {results['lint'][-1].output[-200:]!r}"
+    return row, ok
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--devices", default="1000,5000,10000,20000,40000")
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    sizes = [int(n) for n in args.devices.split(",")]
+    print(machine())
+    print(f"{args.runs} runs of each, in turn (render, lint, render, lint, ...)\n")
+    print(
+        "| devices | render wall | render CPU | render peak RSS | lint wall | lint CPU | "
+        "lint peak RSS | lint/render wall | lint/render CPU | render warm wall | "
+        "lint/render warm wall | lint/render warm CPU | render CPU/device | lint CPU/device |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    failed = False
+    for devices in sizes:
+        row, ok = _size(devices, args.runs)
+        print(row, flush=True)
+        failed = failed or not ok
+    raise SystemExit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
