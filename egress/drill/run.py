@@ -102,19 +102,18 @@ def _validate_host(site: DrillSite, device: FrrDevice) -> list[str]:
 
 def lint_site(site: DrillSite, *, inventory: Path, templates_dir: Path) -> list[str]:
     """egress lint's config and design rules on the site's frr configs: the errors."""
-    from egress.lint.batch import check_configs
+    from egress.lint.batch import check_intents
     from egress.lint.registry import Scope, all_rules
     from egress.sites import InventoryFiles
 
     rules = [r for r in all_rules().values() if r.scope is not Scope.INVENTORY]
-    findings = check_configs(
+    findings = check_intents(
         site.intents,
         rules=rules,
         templates_dir=templates_dir,
         files=InventoryFiles.in_dir(inventory),
         site_groups={h: site.group for h in site.intents},
         config_dir=Path("build/configs"),
-        workers=1,
     )
     return [
         f"{f.rule} {f.host} {f.file}:{f.line}: {f.message}"

@@ -75,6 +75,31 @@ def check_sites(
     )
 
 
+def check_intents(
+    intents: dict[str, DeviceIntent],
+    *,
+    rules: list[Rule],
+    templates_dir: Path,
+    files: InventoryFiles,
+    site_groups: dict[str, str],
+    config_dir: Path,
+) -> list[Finding]:
+    """The device and pair rules over intents derived elsewhere (the drill's FRR pair), in
+    this process: render, read back, check."""
+    views = build_views(
+        intents,
+        templates_dir=templates_dir,
+        files=files,
+        site_groups=site_groups,
+        config_dir=config_dir,
+    )
+    by_host = {v.host: v for v in views}
+    local = [r for r in rules if r.scope is not Scope.INVENTORY]
+    return [
+        _with_origin(f, by_host.get(f.host), templates_dir) for f in run_rules(views, rules=local)
+    ]
+
+
 def _sites(chunk: list[str], groups: dict[str, str]) -> list[list[str]]:
     """A chunk's hosts, site by site (a chunk holds whole sites, members side by side)."""
     by_site: dict[str, list[str]] = {}

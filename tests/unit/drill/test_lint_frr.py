@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from egress.drill.site import load_site
-from egress.lint.batch import check_configs
+from egress.lint.batch import check_intents
 from egress.lint.config import PARSERS
 from egress.lint.registry import Scope, all_rules
 from egress.render import render_device
@@ -16,14 +16,13 @@ from tests.conftest import EXAMPLE_INVENTORY, TEMPLATES
 def _lint(name: str) -> list[str]:
     site = load_site(EXAMPLE_INVENTORY, name, time_scale=1)
     rules = [r for r in all_rules().values() if r.scope is not Scope.INVENTORY]
-    findings = check_configs(
+    findings = check_intents(
         site.intents,
         rules=rules,
         templates_dir=TEMPLATES,
         files=InventoryFiles.in_dir(EXAMPLE_INVENTORY),
         site_groups={h: f"site_{name}" for h in site.intents},
         config_dir=Path("build/configs"),
-        workers=1,
     )
     return [f"{f.rule} {f.host} {f.message}" for f in findings]
 
