@@ -215,10 +215,15 @@ def run_change(
     result = ChangeResult(change.change_id, change.root, dry_run=not options.commit, batches=order)
     say = progress or (lambda _host, _what: None)
     records = {h: previous_intended(change.root.parent, h) for h in nr.inventory.hosts}
-    _refuse_foreign(nr, plans, configs=configs, records=records, options=options, say=say)
     try:
-        if options.commit:  # a cluster member's backup must predate its primary's commit
+        # A cluster member's backup must predate its primary's commit, and any session on
+        # its primary: the cluster syncs what a session sets there (netmiko's FortiOS
+        # `config system console` / `set output standard`) to the member too.
+        if options.commit:
             _back_up_cluster_members(nr, plans, intents, change=change, result=result, say=say)
+        # inside the try: a refusal closes the sessions it opened (a Junos session holds the
+        # exclusive configuration lock until it is closed)
+        _refuse_foreign(nr, plans, configs=configs, records=records, options=options, say=say)
         for number, batch in enumerate(order, 1):
             members = [p for p in plans if p.host in set(batch)]
             if len(order) > 1:

@@ -109,9 +109,15 @@ def spawn(
 ) -> subprocess.Popen[bytes]:
     """A long-running process in ``ns`` (its own session; removed with the namespace)."""
     cmd = with_run_dir(run_in, args) if run_in else list(args)
+    env = dict(os.environ)
+    if run_in:
+        # keepalived writes its dumps to $TMPDIR; egress's own (egress.private) is not
+        # visible under the bound /tmp, where the driver reads them
+        env["TMPDIR"] = "/tmp"
     with log.open("ab") as out:
         return subprocess.Popen(
             ["ip", "netns", "exec", ns, *cmd],
+            env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,

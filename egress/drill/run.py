@@ -202,7 +202,7 @@ def _locked_run(
         log(f"removed {len(leftovers)} leftovers of an earlier drill")
     world = world_mod.plan(site)
     try:
-        with _sigterm_as_interrupt():
+        with _sigterm_as_interrupt(), world_mod.readable_by_daemons():
             _drill(site, world, configs, scenarios, reps, result, log, change)
     except KeyboardInterrupt:
         result.error = "interrupted"

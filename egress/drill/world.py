@@ -14,7 +14,10 @@ inside the namespaces.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from ipaddress import IPv4Network
 from pathlib import Path
@@ -110,6 +113,20 @@ def plan(site: DrillSite) -> World:
 
 def _lan_address(intent: DeviceIntent) -> str:
     return next(str(i.address) for i in intent.interfaces if i.role == "lan")
+
+
+@contextlib.contextmanager
+def readable_by_daemons() -> Iterator[None]:
+    """umask 022 while the world lives: egress runs with umask 077 (egress.private), but
+    FRR's daemons drop to the ``frr`` user before they read their config and create their
+    pid files, so the world's directories must be traversable and its configs readable by
+    others (FRR-FACTS.md; zebra: "Can't create pid lock file ... Permission denied").
+    The world holds lab configs only; change records set their own 0700/0600 modes."""
+    previous = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(previous)
 
 
 def build(world: World) -> None:
