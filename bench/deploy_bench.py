@@ -1,6 +1,9 @@
 """Benchmark deploy against the lab: dry-run and commit+confirm of a generated fleet.
 
-    python -m bench.deploy_bench [--devices 60] [--workers 20] [--skip-commit]
+    python -m bench.deploy_bench [--devices 60] [--workers 20] [--skip-commit] [--repo DIR]
+
+``--repo`` runs egress from another checkout (e.g. a worktree of an earlier commit), with
+this lab and this fleet: before/after figures of one change, taken in one session.
 
 The default fleet is 60 devices, 20 per platform (six site shapes mixed, see
 bench/gen_inventory.py). Every device gets its full rendered design: the dry-run loads and
@@ -25,8 +28,8 @@ from egress.lab.control import lab_down, lab_up
 REPO = Path(__file__).resolve().parent.parent
 
 
-def _egress(*args: str) -> tuple[float, dict[str, object]]:
-    result = run([sys.executable, "-m", "egress.cli", *args, "--json"], cwd=REPO)
+def _egress(*args: str, repo: Path = REPO) -> tuple[float, dict[str, object]]:
+    result = run([sys.executable, "-m", "egress.cli", *args, "--json"], cwd=repo)
     try:
         summary = json.loads(result.output.strip().splitlines()[-1])
     except (json.JSONDecodeError, IndexError):
@@ -39,29 +42,41 @@ def main() -> None:
     parser.add_argument("--devices", type=int, default=60)
     parser.add_argument("--workers", type=int, default=20)
     parser.add_argument("--skip-commit", action="store_true")
+    parser.add_argument("--repo", type=Path, default=REPO, help="the checkout egress runs from")
     args = parser.parse_args()
     print(f"machine: {platform.node()} {os.cpu_count()} cores, Python {platform.python_version()}")
     with tempfile.TemporaryDirectory(prefix="egress-deploybench-") as tmp:
         work = Path(tmp)
         inventory = generate(work / "inv", devices=args.devices)
         nornir = inventory / "nornir.yaml"
-        nornir.write_text(nornir.read_text().replace("num_workers: 20",
-                                                     f"num_workers: {args.workers}"))
+        nornir.write_text(
+            nornir.read_text().replace("num_workers: 20", f"num_workers: {args.workers}")
+        )
         state = work / "lab"
         spec = lab_up(inventory=inventory, state_dir=state, time_scale=60)
-        counts = {p: sum(1 for d in spec.devices if d.platform == p)
-                  for p in ("ios", "junos", "fortios")}
+        counts = {
+            p: sum(1 for d in spec.devices if d.platform == p) for p in ("ios", "junos", "fortios")
+        }
         print(f"lab: {len(spec.devices)} devices {counts}, {args.workers} Nornir workers\n")
-        common = ["-i", str(inventory), "--lab", "--lab-state", str(state),
-                  "--changes-dir", str(work / "changes")]
+        common = [
+            "-i",
+            str(inventory),
+            "--lab",
+            "--lab-state",
+            str(state),
+            "--changes-dir",
+            str(work / "changes"),
+        ]
         try:
             print("| run | devices | wall | devices/min | outcomes |\n|---|---|---|---|---|")
-            wall, summary = _egress("diff", *common)
+            wall, summary = _egress("diff", *common, repo=args.repo)
             print(_row("dry-run (diff)", summary, wall))
             if not args.skip_commit:
-                wall, summary = _egress("commit", *common, "--yes", "--confirm", "600")
+                wall, summary = _egress(
+                    "commit", *common, "--yes", "--confirm", "600", repo=args.repo
+                )
                 print(_row("commit + verify + post-check + confirm", summary, wall))
-                wall, summary = _egress("diff", *common)
+                wall, summary = _egress("diff", *common, repo=args.repo)
                 print(_row("dry-run again (idempotence)", summary, wall))
         finally:
             lab_down(state)

@@ -25,6 +25,7 @@ from egress.clusters import back_up_members
 from egress.connection import CONNECTION, host_key_ref
 from egress.device_errors import chain, describe
 from egress.intent import DeviceIntent
+from egress.lanes import run_in_lanes
 from egress.redact import redact_text
 from egress.remediate import Foreign, ForeignObjects, previous_intended
 from tasks.backup import Backup, backup_config
@@ -215,6 +216,7 @@ def run_change(
     result = ChangeResult(change.change_id, change.root, dry_run=not options.commit, batches=order)
     say = progress or (lambda _host, _what: None)
     records = {h: previous_intended(change.root.parent, h) for h in nr.inventory.hosts}
+    lock = threading.Lock()  # the sites' lanes share ``result``
     try:
         # A cluster member's backup must predate its primary's commit, and any session on
         # its primary: the cluster syncs what a session sets there (netmiko's FortiOS
@@ -235,16 +237,9 @@ def run_change(
                     else ""
                 )
                 say(f"batch {number}/{len(order)}", ", ".join(batch) + held)
-            for wave in sorted({p.wave for p in members}):
-                wave_plans = [p for p in members if p.wave == wave]
-                if stop is not None and stop.is_set():
-                    result.interrupted = True
-                    for plan in wave_plans:
-                        result.hosts[plan.host] = HostResult(
-                            plan.host, Outcome.SKIPPED, "interrupted before it started"
-                        )
-                    continue
-                _run_wave(
+            run_in_lanes(
+                members,
+                run_wave=lambda wave_plans: _run_wave(
                     nr,
                     wave_plans,
                     change=change,
@@ -254,7 +249,13 @@ def run_change(
                     options=options,
                     result=result,
                     say=say,
-                )
+                    lock=lock,
+                ),
+                skip=lambda wave_plans: _interrupted(wave_plans, result, lock),
+                pipelined=options.commit,
+                lanes_at_once=int(nr.config.runner.options.get("num_workers", 20)),
+                stop=stop,
+            )
     finally:
         # napalm restores session settings (IOS `no file prompt quiet`) only on close()
         nr.close_connections(on_good=True, on_failed=True)
@@ -373,16 +374,18 @@ def _run_wave(
     options: DeployOptions,
     result: ChangeResult,
     say: Progress,
+    lock: threading.Lock,
 ) -> None:
-    if len(result.failed) > options.max_failures:
-        for plan in members:
-            result.hosts[plan.host] = HostResult(
-                plan.host, Outcome.SKIPPED, "failure budget exhausted"
-            )
-        result.stopped_by_budget = True
-        return
-    # a host already decided (a cluster whose member could not be backed up) is not run
-    members = [p for p in members if p.host not in result.hosts]
+    with lock:
+        if len(result.failed) > options.max_failures:
+            for plan in members:
+                result.hosts[plan.host] = HostResult(
+                    plan.host, Outcome.SKIPPED, "failure budget exhausted"
+                )
+            result.stopped_by_budget = True
+            return
+        # a host already decided (a cluster whose member could not be backed up) is not run
+        members = [p for p in members if p.host not in result.hosts]
     push = {p.host for p in members if p.action == "push"}
     if push:
         scopes = {p.host: p.scope for p in members}
@@ -397,8 +400,9 @@ def _run_wave(
             say=say,
             on_failed=True,
         )
-        for host, multi in outcomes.items():
-            result.hosts[host] = multi[0].result
+        with lock:
+            for host, multi in outcomes.items():
+                result.hosts[host] = multi[0].result
     checks = {p.host: intents[p.host].peer for p in members if p.action == "check-mirror"}
     if checks:
         outcomes = nr.filter(filter_func=lambda h: h.name in checks).run(
@@ -414,8 +418,18 @@ def _run_wave(
             say=say,
             on_failed=True,
         )
-        for host, multi in outcomes.items():
-            result.hosts[host] = multi[0].result
+        with lock:
+            for host, multi in outcomes.items():
+                result.hosts[host] = multi[0].result
+
+
+def _interrupted(plans: Sequence[HostPlan], result: ChangeResult, lock: threading.Lock) -> None:
+    with lock:
+        result.interrupted = True
+        for plan in plans:
+            result.hosts[plan.host] = HostResult(
+                plan.host, Outcome.SKIPPED, "interrupted before it started"
+            )
 
 
 def _change_device(
