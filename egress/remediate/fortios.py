@@ -13,6 +13,7 @@ settings). hier_config's FortiOS remediation is not used: see docs/adr.md.
 from __future__ import annotations
 
 from egress.remediate.model import Foreign, Load, Remediation
+from egress.remediate.review import review_diff
 from napalm_fortios.diff import same_values
 from napalm_fortios.tree import Node, parse, render, render_entry
 
@@ -53,10 +54,12 @@ def plan(
     if foreign and not take_over:
         return Remediation((), "", "", tuple(foreign))
     candidate = render(have)
-    if have == parse(running):
-        return Remediation((), candidate, "", tuple(foreign))
+    before = parse(running)
+    if have == before:
+        return Remediation((), candidate, "", tuple(foreign), "")
     # the driver computes (and prints) the script; shown=None: ask it
-    return Remediation((Load(candidate, replace=True),), candidate, None, tuple(foreign))
+    review = review_diff("fortios", render(before), candidate)
+    return Remediation((Load(candidate, replace=True),), candidate, None, tuple(foreign), review)
 
 
 def _own(
