@@ -132,9 +132,12 @@ def deploy_config(
         # script or the device's own `show | compare`
         diff = remediation.shown if remediation.shown is not None else device.compare_config()
         diff = diff or ""
-    if remediation.review is not None and diff.strip():
+    review = remediation.review
+    if review is None and diff.strip() and hasattr(device, "review_config"):
+        review = device.review_config()  # a driver that knows the old values (FortiOS)
+    if review is not None and diff.strip():
         # the reviewer's form (before/after) in diff.txt; what is sent beside it
-        change.write_host_file(name, DIFF, remediation.review)
+        change.write_host_file(name, DIFF, review)
         change.write_host_file(name, SENT, diff)
     else:
         change.write_host_file(name, DIFF, diff)

@@ -13,7 +13,6 @@ settings). hier_config's FortiOS remediation is not used: see docs/adr.md.
 from __future__ import annotations
 
 from egress.remediate.model import Foreign, Load, Remediation
-from egress.remediate.review import review_diff
 from napalm_fortios.diff import same_values
 from napalm_fortios.tree import Node, parse, render, render_entry
 
@@ -54,12 +53,10 @@ def plan(
     if foreign and not take_over:
         return Remediation((), "", "", tuple(foreign))
     candidate = render(have)
-    before = parse(running)
-    if have == before:
-        return Remediation((), candidate, "", tuple(foreign), "")
-    # the driver computes (and prints) the script; shown=None: ask it
-    review = review_diff("fortios", render(before), candidate)
-    return Remediation((Load(candidate, replace=True),), candidate, None, tuple(foreign), review)
+    if have == parse(running):
+        return Remediation((), candidate, "", tuple(foreign))
+    # the driver computes (and prints) the script, and its review: shown=None, review=None
+    return Remediation((Load(candidate, replace=True),), candidate, None, tuple(foreign))
 
 
 def _own(

@@ -19,6 +19,7 @@ from egress.lab.junos.device import base_config as junos_base
 from egress.lab.junos.setfmt import apply_set, render_set
 from egress.remediate import Remediation, plan, previous_intended
 from napalm_fortios.diff import diff as fortios_diff
+from napalm_fortios.review import review as fortios_review
 from napalm_fortios.tree import parse as fortios_parse
 from napalm_fortios.tree import render as fortios_render
 from tests.conftest import REPO
@@ -378,19 +379,22 @@ def test_fortios_review_shows_old_and_new_values() -> None:
     apply_script(running, "\n".join(fortios_diff(running, fortios_parse(first.loads[0].text))))
     rendered = golden("syd-fgt-01").replace('set server "192.0.2.10"', 'set server "192.0.2.99"')
     change = fgt_plan(fortios_render(running), rendered, golden("syd-fgt-01"))
-    assert change.review is not None
-    assert change.review.splitlines() == [
+    assert change.review is None  # the driver reviews: it holds the values it compared
+    script = fortios_diff(running, fortios_parse(change.loads[0].text), prune=True)
+    assert fortios_review("\n".join(script), running).splitlines() == [
         " config system link-monitor",
-        '   edit "isp1-icmp"',
-        '-    set server "192.0.2.10"',
-        '+    set server "192.0.2.99"',
+        '     edit "isp1-icmp"',
+        '-        set server "192.0.2.10"',
+        '+        set server "192.0.2.99"',
     ]
 
 
 def test_fortios_review_of_a_taken_over_entry_shows_the_foreign_field_removed() -> None:
     brown = fortios_config(fortios_base("syd-fgt-01"))
     taken = fgt_plan(brown, golden("syd-fgt-01"), None, take_over=True)
-    assert taken.review is not None
-    lines = taken.review.splitlines()
-    at = lines.index("   edit 901")
-    assert "-    set dst 192.168.0.0 255.255.0.0" in lines[at:]
+    running = fortios_parse(brown)
+    script = fortios_diff(running, fortios_parse(taken.loads[0].text), prune=True)
+    lines = fortios_review("\n".join(script), running).splitlines()
+    at = lines.index("     edit 901")
+    assert "-        set dst 192.168.0.0 255.255.0.0" in lines[at:]
+    assert not any(line.startswith("+") and "unset" in line for line in lines)

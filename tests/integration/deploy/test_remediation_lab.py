@@ -116,10 +116,10 @@ def test_three_change_windows_push_only_what_differs(lab: Lab, tmp_path: Path) -
     ]
     assert diff_of(outcome, lab, "syd-fgt-01") == [
         " config system settings",
-        "-  set bfd-desired-min-tx 50",
-        "-  set bfd-required-min-rx 50",
-        "+  set bfd-desired-min-tx 150",
-        "+  set bfd-required-min-rx 150",
+        "-    set bfd-desired-min-tx 50",
+        "+    set bfd-desired-min-tx 150",
+        "-    set bfd-required-min-rx 50",
+        "+    set bfd-required-min-rx 150",
     ]
     assert diff_of(outcome, lab, "syd-fgt-01", "sent.txt") == [
         "config system settings",
