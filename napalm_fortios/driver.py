@@ -87,7 +87,10 @@ class FortiOSDriver(NetworkDriver):
         )
         self._candidate: Node | None = None
         self._replace = False
-        self._compared: tuple[str, Node] | None = None  # the last script and what it changes
+        # The last compare_config as a reviewer reads it: each changed value beside its old
+        # one (napalm_fortios.review). An attribute, not a method: NAPALM's API has no such
+        # method and napalm's own test refuses public methods it does not define.
+        self.review = ""
         self._backup: str | None = None
         self._pending: PendingCommit | None = None
         self.repaired = ""  # what open() found left over and put right (for the caller)
@@ -168,15 +171,6 @@ class FortiOSDriver(NetworkDriver):
             return ""
         return _as_text(self._script(self._candidate, replace=self._replace))
 
-    def review_config(self) -> str:
-        """The last :meth:`compare_config` as a reviewer reads it: each changed value beside
-        its old one (:mod:`napalm_fortios.review`). Not part of NAPALM's API: egress asks for
-        it where a driver offers it."""
-        if self._candidate is None or self._compared is None:
-            return ""
-        script, before = self._compared
-        return review(script, before)
-
     def _script(self, candidate: Node, *, replace: bool) -> list[str]:
         """What would turn the running config into the candidate, wrapped for the VDOM."""
         paths = list(candidate.blocks)
@@ -190,7 +184,7 @@ class FortiOSDriver(NetworkDriver):
             for path, node in reference.blocks.items():
                 before.put_block(path, node)
         script = wrap_script(phases, self.vdom) if self.vdom is not None else phases[0] + phases[1]
-        self._compared = (_as_text(script), before)
+        self.review = review(_as_text(script), before)
         return script
 
     # -- reading ------------------------------------------------------------------------

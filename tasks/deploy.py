@@ -133,9 +133,10 @@ def deploy_config(
         diff = remediation.shown if remediation.shown is not None else device.compare_config()
         diff = diff or ""
     review = remediation.review
-    if review is None and diff.strip() and hasattr(device, "review_config"):
-        review = device.review_config()  # a driver that knows the old values (FortiOS)
-    if review is not None and diff.strip():
+    if review is None and diff.strip():
+        # a driver that knows the old values it compared (egress's FortiOS driver)
+        review = getattr(device, "review", None)
+    if review and diff.strip():
         # the reviewer's form (before/after) in diff.txt; what is sent beside it
         change.write_host_file(name, DIFF, review)
         change.write_host_file(name, SENT, diff)

@@ -21,15 +21,16 @@ _HIER_PLATFORM = {"ios": Platform.CISCO_IOS}
 
 
 def review_diff(platform: str, before: str, after: str) -> str:
-    """``-``/``+``/context lines, marks in column 0, hier_config's indentation kept."""
+    """``-``/``+``/context lines, marks in column 0, the device's indentation."""
     hier = _HIER_PLATFORM[platform]
     lines = get_hconfig(hier, before).unified_diff(get_hconfig(hier, after))
     return "".join(_mark_first(line) + "\n" for line in lines)
 
 
 def _mark_first(line: str) -> str:
+    """hier_config indents two spaces a level; IOS prints one: the device's own form."""
     body = line.lstrip(" ")
-    indent = line[: len(line) - len(body)]
+    indent = " " * ((len(line) - len(body)) // 2)
     if body.startswith(("- ", "+ ")):
         return body[0] + indent + body[2:]
-    return " " + line
+    return " " + indent + body

@@ -357,7 +357,7 @@ def test_ios_review_shows_enabling_a_port_as_removing_shutdown(ios_rolled_out: s
     assert change.shown is not None and " no shutdown" in change.shown  # what is sent
     review = change.review
     assert review is not None
-    assert review.splitlines() == [" interface GigabitEthernet4", "-  shutdown"]
+    assert review.splitlines() == [" interface GigabitEthernet4", "- shutdown"]
 
 
 def test_ios_review_shows_old_and_new_values(ios_rolled_out: str) -> None:
@@ -368,8 +368,8 @@ def test_ios_review_shows_old_and_new_values(ios_rolled_out: str) -> None:
     lines = review.splitlines()
     # the operation is re-created when sent; the reviewer sees only the target change
     assert lines[0] == " ip sla 1"
-    assert "-  icmp-echo 192.0.2.10 source-interface GigabitEthernet3" in lines
-    assert "+  icmp-echo 192.0.2.99 source-interface GigabitEthernet3" in lines
+    assert "- icmp-echo 192.0.2.10 source-interface GigabitEthernet3" in lines
+    assert "+ icmp-echo 192.0.2.99 source-interface GigabitEthernet3" in lines
     assert not any(line.startswith(("-no ", "+no ")) for line in lines)
 
 

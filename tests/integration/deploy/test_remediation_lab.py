@@ -102,11 +102,11 @@ def test_three_change_windows_push_only_what_differs(lab: Lab, tmp_path: Path) -
     # one form for every vendor: old and new values, unchanged parents as context
     assert diff_of(outcome, lab, "ams-edge-01") == [
         " interface GigabitEthernet3",
-        "-  bfd interval 50 min_rx 50 multiplier 3",
-        "+  bfd interval 150 min_rx 150 multiplier 3",
+        "- bfd interval 50 min_rx 50 multiplier 3",
+        "+ bfd interval 150 min_rx 150 multiplier 3",
         " interface GigabitEthernet4",
-        "-  bfd interval 50 min_rx 50 multiplier 3",
-        "+  bfd interval 150 min_rx 150 multiplier 3",
+        "- bfd interval 50 min_rx 50 multiplier 3",
+        "+ bfd interval 150 min_rx 150 multiplier 3",
     ]
     assert diff_of(outcome, lab, "ams-edge-01", "sent.txt") == [
         "+interface GigabitEthernet3",
@@ -152,7 +152,7 @@ def test_three_change_windows_push_only_what_differs(lab: Lab, tmp_path: Path) -
     review = diff_of(outcome, lab, "ams-edge-01")
     assert (
         " ip sla 1" in review
-        and "+  icmp-echo 192.0.2.77 source-interface GigabitEthernet3" in review
+        and "+ icmp-echo 192.0.2.77 source-interface GigabitEthernet3" in review
     )
     fgt = diff_of(outcome, lab, "syd-fgt-01", "sent.txt")
     assert '        set server "192.0.2.77"' in fgt and '    edit "isp1-extra"' in fgt
