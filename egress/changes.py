@@ -32,7 +32,8 @@ from egress.redact import redact_data, redact_text, restore_secrets, split_secre
 
 PRE = "pre.cfg"
 CANDIDATE = "candidate.cfg"
-DIFF = "diff.txt"
+DIFF = "diff.txt"  # what changes, before and after (egress.remediate.review)
+SENT = "sent.txt"  # the lines the device was (or would be) sent, where they differ
 POST = "post.cfg"
 STEPS = "steps.jsonl"
 PLAN = "plan.json"
@@ -131,11 +132,17 @@ class ChangeDir:
         except FileNotFoundError:
             return None
 
-    def write_backup(self, host: str, text: str) -> str:
+    def write_backup(self, host: str, text: str, *, restorable: bool = True) -> str:
         """Keep ``text`` restorably: its secrets in the vault, the rest in ``pre.cfg``, both
         fsync'ed before this returns (so before the first config line is sent). Returns the
-        sha256 of ``text`` itself: :meth:`verified_backup` proves the reassembly by it."""
+        sha256 of ``text`` itself: :meth:`verified_backup` proves the reassembly by it.
+        ``restorable=False`` (a dry-run sends nothing, so restores nothing): secrets masked
+        and no vault entry; :meth:`verified_backup` then finds no intact backup."""
         digest = sha256(text)
+        if not restorable:
+            self._write(self.host_dir(host) / PRE, redact_text(text))
+            self._write(self.host_dir(host) / (PRE + ".sha256"), f"{digest}  {PRE}\n")
+            return digest
         redacted, values = split_secrets(text)
         original = None
         if restore_secrets(redacted, values) != text:

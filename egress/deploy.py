@@ -461,7 +461,10 @@ def _change_device(
         # member, backed up before its primary changed it by config sync: read it again)
         if not change.has_backup(name):
             say(name, "backing up the running config")
-            taken: Backup = task.run(task=backup_config, change=change)[0].result
+            # a dry-run's pre.cfg is the state its diff was read from, never a restore
+            # point: its secrets are masked, not kept in the vault
+            backed_up = task.run(task=backup_config, change=change, restorable=options.commit)
+            taken: Backup = backed_up[0].result
             if taken.repaired:  # before the backup: what a lost session left on the device
                 say(name, f"repaired on connecting: {taken.repaired}")
             running = taken.running

@@ -7,16 +7,25 @@ next hops are the uplinks (all of them when load-sharing, the primary link when
 active-standby), and so on. ``scope="local"`` limits the checks to what one device proves on
 its own (used between the members of a pair during a rollout); ``"pair"`` adds the roles
 that need both members (VRRP master/backup, HA in sync).
+
+A failover drill names the hosts expected to have handed their role over (``failover``) and,
+per device, the links cut to make them (``cut``): what rides on a cut link is expected
+degraded (its BFD session down, its probes failing, the default route over the links left),
+so a correct failover passes and a link that stays up after being cut fails.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from egress.intent import DeviceIntent
 from egress.parse.schema import BaseRecord, Bfd, Ha, Pbr, Probe, Route, Vrrp
 from egress.platforms import PLATFORMS
+
+# The features validate proves (a subset of the intent's: interfaces and ecmp are proven by
+# the routing check)
+VALIDATED = ("vrrp", "bfd", "probes", "routing", "pbr", "ha_sync")
 
 # The show command that proves each feature, per platform (None: no command proves it).
 COMMANDS: dict[str, dict[str, str | None]] = {
@@ -106,12 +115,17 @@ def evaluate(
     *,
     scope: str = "pair",
     failover: frozenset[str] = frozenset(),
+    cut: frozenset[str] = frozenset(),
     unparsed: Mapping[str, str] | None = None,
+    features: Collection[str] | None = None,
 ) -> list[Check]:
-    """Every check for one device. ``failover``: hosts expected to have lost mastership."""
+    """Every check for one device (``features``: only these). ``failover``: hosts expected to
+    have lost mastership; ``cut``: this device's links cut by a drill."""
     checks: list[Check] = []
     problems = unparsed or {}
     for feature, command in commands_for(intent).items():
+        if features is not None and feature not in features:
+            continue  # not asked for (validate --features)
         if feature in problems:
             checks.append(
                 Check(intent.host, feature, command, "parsable output", problems[feature], False)
@@ -119,12 +133,16 @@ def evaluate(
             continue
         records = parsed.get(feature, ())
         checker = _CHECKERS[feature]
-        checks.extend(checker(intent, records, scope, failover))
+        checks.extend(checker(intent, records, scope, failover, cut))
     return checks
 
 
 def _vrrp(
-    intent: DeviceIntent, records: Sequence[BaseRecord], scope: str, failover: frozenset[str]
+    intent: DeviceIntent,
+    records: Sequence[BaseRecord],
+    scope: str,
+    failover: frozenset[str],
+    cut: frozenset[str],
 ) -> list[Check]:
     checks = []
     found = [r for r in records if isinstance(r, Vrrp)]
@@ -188,13 +206,23 @@ def _vrrp(
 
 
 def _bfd(
-    intent: DeviceIntent, records: Sequence[BaseRecord], scope: str, failover: frozenset[str]
+    intent: DeviceIntent,
+    records: Sequence[BaseRecord],
+    scope: str,
+    failover: frozenset[str],
+    cut: frozenset[str],
 ) -> list[Check]:
     checks = []
     found = {r.peer: r for r in records if isinstance(r, Bfd)}
     for peer in intent.bfd.peers:
         subject = f"bfd {peer.address} ({peer.link})"
         record = found.get(peer.address)
+        if peer.link in cut:  # a drill cut this link: its session must have gone down
+            observed = "no session" if record is None else record.state
+            checks.append(
+                Check(intent.host, "bfd", subject, "not Up (link cut)", observed, observed != "Up")
+            )
+            continue
         if record is None:
             checks.append(Check(intent.host, "bfd", subject, "Up", "no session", False))
             continue
@@ -225,7 +253,11 @@ def _bfd(
 
 
 def _probes(
-    intent: DeviceIntent, records: Sequence[BaseRecord], scope: str, failover: frozenset[str]
+    intent: DeviceIntent,
+    records: Sequence[BaseRecord],
+    scope: str,
+    failover: frozenset[str],
+    cut: frozenset[str],
 ) -> list[Check]:
     checks = []
     found = [r for r in records if isinstance(r, Probe)]
@@ -235,6 +267,14 @@ def _probes(
         record = next((r for r in found if r.name in (probe.name, str(probe.id))), None) or next(
             (r for r in found if r.target == probe.target), None
         )
+        if probe.link in cut:  # a drill cut this link: its probes must say so
+            observed = "absent" if record is None else record.state
+            checks.append(
+                Check(
+                    intent.host, "probes", subject, "failing (link cut)", observed, observed != "ok"
+                )
+            )
+            continue
         if record is None:
             checks.append(Check(intent.host, "probes", subject, "ok", "absent", False))
             continue
@@ -246,7 +286,11 @@ def _probes(
 
 
 def _routing(
-    intent: DeviceIntent, records: Sequence[BaseRecord], scope: str, failover: frozenset[str]
+    intent: DeviceIntent,
+    records: Sequence[BaseRecord],
+    scope: str,
+    failover: frozenset[str],
+    cut: frozenset[str],
 ) -> list[Check]:
     default = next(
         (
@@ -258,13 +302,24 @@ def _routing(
         ),
         None,
     )
+    live = [u for u in intent.uplinks if u.link not in cut]
     if intent.ecmp is not None:
-        expected = sorted(u.gateway for u in intent.uplinks)
+        expected = sorted(u.gateway for u in live)
         what = f"ECMP over {len(expected)} links"
-    else:
-        expected = sorted(u.gateway for u in intent.uplinks if u.primary)
+    elif any(u.primary for u in live):
+        expected = sorted(u.gateway for u in live if u.primary)
         what = "the primary link"
+    else:  # a drill cut the primary link: the floating default over the backup takes over
+        expected = sorted(u.gateway for u in live)
+        what = "the backup link"
+    if cut:
+        what += f"; {', '.join(sorted(cut))} cut"
     subject = f"default route ({what})"
+    if not expected:
+        observed = "no default route" if default is None else "default route present"
+        return [
+            Check(intent.host, "routing", subject, "no default route", observed, default is None)
+        ]
     if default is None:
         return [
             Check(intent.host, "routing", subject, ", ".join(expected), "no default route", False)
@@ -293,7 +348,11 @@ def _routing(
 
 
 def _pbr(
-    intent: DeviceIntent, records: Sequence[BaseRecord], scope: str, failover: frozenset[str]
+    intent: DeviceIntent,
+    records: Sequence[BaseRecord],
+    scope: str,
+    failover: frozenset[str],
+    cut: frozenset[str],
 ) -> list[Check]:
     assert intent.pbr is not None
     checks = []
@@ -369,7 +428,11 @@ def _input_filter_check(intent: DeviceIntent, found: Iterable[Pbr], *, unit: int
 
 
 def _ha(
-    intent: DeviceIntent, records: Sequence[BaseRecord], scope: str, failover: frozenset[str]
+    intent: DeviceIntent,
+    records: Sequence[BaseRecord],
+    scope: str,
+    failover: frozenset[str],
+    cut: frozenset[str],
 ) -> list[Check]:
     assert intent.ha_sync is not None
     found = [r for r in records if isinstance(r, Ha)]

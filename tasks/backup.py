@@ -21,11 +21,13 @@ class Backup:
     repaired: str = ""  # what opening the session found left over and put right
 
 
-def backup_config(task: Task, *, change: ChangeDir) -> Result:
+def backup_config(task: Task, *, change: ChangeDir, restorable: bool = True) -> Result:
+    """``restorable=False`` (a dry-run): the record of what was read, secrets masked and
+    none kept in the vault."""
     started = time.time()
     device = task.host.get_connection(CONNECTION, task.nornir.config)
     running: str = device.get_config(retrieve="running")["running"]
-    digest = change.write_backup(task.host.name, running)
+    digest = change.write_backup(task.host.name, running, restorable=restorable)
     repaired = str(getattr(task.host.connections.get(CONNECTION), "repaired", "") or "")
     backup = Backup(
         path=str(change.root / task.host.name / PRE),

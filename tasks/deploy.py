@@ -8,7 +8,7 @@ from typing import Any
 
 from nornir.core.task import Result, Task
 
-from egress.changes import CANDIDATE, DIFF, POST, ChangeDir, record_step
+from egress.changes import CANDIDATE, DIFF, POST, SENT, ChangeDir, record_step
 from egress.configtext import residue
 from egress.connection import CONNECTION
 from egress.device_errors import describe
@@ -132,7 +132,16 @@ def deploy_config(
         # script or the device's own `show | compare`
         diff = remediation.shown if remediation.shown is not None else device.compare_config()
         diff = diff or ""
-    change.write_host_file(name, DIFF, diff)
+    review = remediation.review
+    if review is None and diff.strip():
+        # a driver that knows the old values it compared (egress's FortiOS driver)
+        review = getattr(device, "review", None)
+    if review and diff.strip():
+        # the reviewer's form (before/after) in diff.txt; what is sent beside it
+        change.write_host_file(name, DIFF, review)
+        change.write_host_file(name, SENT, diff)
+    else:
+        change.write_host_file(name, DIFF, diff)
     if not commit or not diff.strip():
         if not remediation.empty:
             device.discard_config()

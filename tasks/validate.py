@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from nornir.core.task import Result, Task
 
@@ -22,14 +22,17 @@ def validate_state(
     intents: Mapping[str, DeviceIntent],
     scope: str = "pair",
     failover: frozenset[str] = frozenset(),
+    cut: Mapping[str, frozenset[str]] | None = None,
+    features: Collection[str] | None = None,
     change: ChangeDir | None = None,
     label: str = "validate",
 ) -> Result:
     """Pass/fail per check, with observed and expected values (the task itself fails only
-    when the device cannot be asked)."""
+    when the device cannot be asked). ``cut``: host -> its links cut by a drill;
+    ``features``: only these are asked and judged."""
     intent = intents[task.host.name]
     device = task.host.get_connection(CONNECTION, task.nornir.config)
-    commands = commands_for(intent)
+    commands = {f: c for f, c in commands_for(intent).items() if features is None or f in features}
     supporting = supporting_commands(intent)
     per_feature = {f: (c, *supporting.get(f, ())) for f, c in commands.items()}
     outputs: dict[str, str] = {}
@@ -60,6 +63,12 @@ def validate_state(
             except InputError as exc:
                 unparsed[feature] = f"unparsable: {exc.message}"
     checks: list[Check] = evaluate(
-        intent, parsed, scope=scope, failover=failover, unparsed=unparsed
+        intent,
+        parsed,
+        scope=scope,
+        failover=failover,
+        cut=(cut or {}).get(task.host.name, frozenset()),
+        unparsed=unparsed,
+        features=features,
     )
     return Result(host=task.host, result=checks)

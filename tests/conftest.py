@@ -21,6 +21,21 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+# The longest tests first (the classic longest-first schedule): xdist hands tests out in
+# collection order, so the minutes-long drills and device-timer tests start at once on every
+# worker and the many quick unit tests fill the end, instead of one worker finishing a queue
+# of long tests alone while the others idle. Relative order within each module is kept.
+_FIRST = ("tests/integration/drill/", "tests/integration/deploy/", "tests/integration/")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        path = item.nodeid
+        return next((n for n, prefix in enumerate(_FIRST) if path.startswith(prefix)), 99)
+
+    items.sort(key=rank)
+
+
 @pytest.fixture
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
 import typer
@@ -14,7 +15,8 @@ from egress.connection import CONNECTION, host_key_ref
 from egress.console import cli_errors, err, out
 from egress.device_errors import describe
 from egress.errors import InputError, Location
-from egress.validate import Check
+from egress.intent import DeviceIntent
+from egress.validate import VALIDATED, Check
 from tasks.validate import validate_state
 
 
@@ -28,10 +30,19 @@ def validate_command(
     timeout: int = TimeoutOpt,
     output_format: str = typer.Option("text", "--format", help="text | json"),
     as_json: bool = JsonOpt,
-    expect_failover: str | None = typer.Option(
+    expect_failover: list[str] | None = typer.Option(
         None,
         "--expect-failover",
-        help="comma-separated hosts expected to have handed their role to their peer (a drill)",
+        metavar="HOST[:LINK]",
+        help="a drill: HOST has handed its role to its peer; with :LINK (a link name, e.g. "
+        "isp1) that link was cut, so its BFD session, probes and default route are expected "
+        "down. Repeat it or separate with commas",
+    ),
+    features: list[str] | None = typer.Option(
+        None,
+        "--features",
+        metavar="FEATURE",
+        help=f"only these features ({', '.join(VALIDATED)}); repeat it or separate with commas",
     ),
 ) -> None:
     """Run the show commands, parse them with TTP, compare with the intent (exit 1 on a
@@ -54,15 +65,16 @@ def validate_command(
             lab_state=lab_state,
             timeout=timeout,
         )
-        failover = frozenset(h.strip() for h in (expect_failover or "").split(",") if h.strip())
-        unknown = failover - set(target.intents)
-        if unknown:
-            raise InputError(
-                f"--expect-failover names unselected host(s): {sorted(unknown)}",
-                location=Location(field="--expect-failover"),
-            )
+        failover, cut = _drill(expect_failover or [], target.intents)
+        wanted = _features(features or [])
         try:
-            results = target.nr.run(task=validate_state, intents=target.intents, failover=failover)
+            results = target.nr.run(
+                task=validate_state,
+                intents=target.intents,
+                failover=failover,
+                cut=cut,
+                features=wanted,
+            )
             # what opening a session found left over and put right (a FortiOS unit left in
             # revert mode by a lost session, napalm's IOS line): said, never silent
             repaired = {
@@ -124,3 +136,46 @@ def validate_command(
             f"devices" + (f"; {len(unreachable)} unreachable" if unreachable else "")
         )
     raise typer.Exit(code=1 if failed else 0)
+
+
+def _items(values: list[str]) -> list[str]:
+    return [v.strip() for value in values for v in value.split(",") if v.strip()]
+
+
+def _drill(
+    values: list[str], intents: Mapping[str, DeviceIntent]
+) -> tuple[frozenset[str], dict[str, frozenset[str]]]:
+    """``HOST[:LINK]`` items -> (hosts that handed over, host -> its cut links)."""
+    failover: set[str] = set()
+    cut: dict[str, set[str]] = {}
+    for item in _items(values):
+        host, _, link = item.partition(":")
+        if host not in intents:
+            raise InputError(
+                f"--expect-failover names {host!r}, which is not selected",
+                location=Location(host=host, field="--expect-failover"),
+                hint=f"selected hosts: {', '.join(sorted(intents))}",
+            )
+        failover.add(host)
+        if link:
+            links = sorted(u.link for u in intents[host].uplinks)
+            if link not in links:
+                raise InputError(
+                    f"--expect-failover {item}: {host} has no link {link!r}",
+                    location=Location(host=host, field="--expect-failover"),
+                    hint=f"its links: {', '.join(links)}",
+                )
+            cut.setdefault(host, set()).add(link)
+    return frozenset(failover), {h: frozenset(links) for h, links in cut.items()}
+
+
+def _features(values: list[str]) -> frozenset[str] | None:
+    items = _items(values)
+    unknown = sorted(set(items) - set(VALIDATED))
+    if unknown:
+        raise InputError(
+            f"unknown feature(s) {', '.join(unknown)}",
+            location=Location(field="--features"),
+            hint=f"features: {', '.join(VALIDATED)}",
+        )
+    return frozenset(items) if items else None

@@ -55,7 +55,7 @@ def plan(
     candidate = render(have)
     if have == parse(running):
         return Remediation((), candidate, "", tuple(foreign))
-    # the driver computes (and prints) the script; shown=None: ask it
+    # the driver computes (and prints) the script, and its review: shown=None, review=None
     return Remediation((Load(candidate, replace=True),), candidate, None, tuple(foreign))
 
 

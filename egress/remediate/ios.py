@@ -27,6 +27,7 @@ from hier_config.models import (
 from egress.lint.config.ios import load as load_tree
 from egress.remediate.model import Foreign, Load, Remediation
 from egress.remediate.owned import Line, covered, render_lines, same
+from egress.remediate.review import review_diff
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,13 +163,18 @@ def plan(
     if foreign and not take_over:
         return Remediation((), "", "", tuple(foreign))
     lines = remediation_lines(current, intended)
+    review = (
+        review_diff("ios", "\n".join(render_lines(current)), "\n".join(render_lines(intended)))
+        if lines
+        else ""
+    )
     if replace:
         candidate = "\n".join(render_lines(intended, exits=_EXITS)) + "\nend\n"
         loads = (Load(candidate, replace=True),) if lines else ()
-        return Remediation(loads, candidate, None, tuple(foreign))
+        return Remediation(loads, candidate, None, tuple(foreign), review)
     text = "".join(line + "\n" for line in lines)
     loads = (Load(text + "end\n"),) if lines else ()
-    return Remediation(loads, text, shown(lines), tuple(foreign))
+    return Remediation(loads, text, shown(lines), tuple(foreign), review)
 
 
 def shown(lines: list[str]) -> str:

@@ -32,15 +32,18 @@ class Load:
 class Remediation:
     """Per device: the loads that bring egress's owned sections to the intended config.
 
-    ``shown`` is what the dry-run prints and the commit sends when egress computes it (IOS:
-    the remediation lines; FortiOS: the driver's script); None means the device's own diff
-    (Junos ``show | compare``) is the truth. ``candidate`` is what the change directory keeps.
+    ``shown`` is what the commit sends when egress computes it (IOS: the remediation lines;
+    FortiOS: the driver's script); None means the device's own diff (Junos ``show |
+    compare``) is the truth. ``review`` is the before/after diff a reviewer reads
+    (:mod:`egress.remediate.review`; None: the device's own diff is already that form).
+    ``candidate`` is what the change directory keeps.
     """
 
     loads: tuple[Load, ...]
     candidate: str
     shown: str | None = None
     foreign: tuple[Foreign, ...] = field(default=())
+    review: str | None = None
 
     @property
     def empty(self) -> bool:

@@ -450,27 +450,58 @@ def _tables(change: ChangeDir, host: str) -> list[Table]:
 
 
 def _deltas(before: Table, after: Table) -> list[Delta]:
+    """What changed between two validations of one device. A feature that is absent has one
+    check named after it ("ha group 2 (sync-pair)": absent) and once present several named
+    below it ("... in sync", "... role"): those are one subject, judged together, never a
+    "gone" check beside "new" ones."""
     old = {(r.feature, r.subject): r for r in before.rows}
     new = {(r.feature, r.subject): r for r in after.rows}
+    only_old = [k for k in old if k not in new]
+    only_new = [k for k in new if k not in old]
+    below: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for side, other in ((only_old, only_new), (only_new, only_old)):
+        for key in side:
+            found = [k for k in other if k[0] == key[0] and k[1].startswith(key[1] + " ")]
+            if found:
+                below[key] = found
+    grouped = {k for parts in below.values() for k in parts}
     deltas = []
-    for key in [*old, *(k for k in new if k not in old)]:
+    for key in [*old, *only_new]:
+        if key in grouped:
+            continue
         a, b = old.get(key), new.get(key)
         if a is not None and b is not None:
             if a.observed == b.observed and a.passed == b.passed:
                 continue
-            verdict = (
-                "fixed"
-                if b.passed and not a.passed
-                else "broken"
-                if a.passed and not b.passed
-                else "changed"
+            deltas.append(
+                Delta(key[0], key[1], a.observed, b.observed, _verdict(a.passed, b.passed))
             )
+        elif key in below:
+            rows = [(new if a is not None else old)[k] for k in below[key]]
+            summary, ok = _summary(rows), all(r.passed for r in rows)
+            if a is not None:
+                deltas.append(Delta(key[0], key[1], a.observed, summary, _verdict(a.passed, ok)))
+            elif b is not None:
+                deltas.append(Delta(key[0], key[1], summary, b.observed, _verdict(ok, b.passed)))
         else:
             verdict = "new" if a is None else "gone"
-        deltas.append(
-            Delta(key[0], key[1], a.observed if a else "-", b.observed if b else "-", verdict)
-        )
+            deltas.append(
+                Delta(key[0], key[1], a.observed if a else "-", b.observed if b else "-", verdict)
+            )
     return deltas
+
+
+def _verdict(before: bool, after: bool) -> str:
+    if after and not before:
+        return "fixed"
+    if before and not after:
+        return "broken"
+    return "changed"
+
+
+def _summary(rows: list[CheckRow]) -> str:
+    failed = sum(1 for r in rows if not r.passed)
+    return f"present, {len(rows)} checks " + ("pass" if not failed else f"({failed} fail)")
 
 
 def _lint(lint: Any, hosts: set[str]) -> tuple[dict[str, list[Finding]], list[Finding], str]:

@@ -138,6 +138,39 @@ def test_commit_with_post_checks_then_validate_a_cut_uplink_and_a_drill(lab: Lab
     assert _ha_role(report, "fra-edge-01") == ("Primary", "Primary", True)
     assert _rg_roles(lab, "fra-edge-01") == ["My Role: ACTIVE"]
 
+    # a link-cut drill: fra-edge-01 loses isp1, its primary link; the probe's track takes
+    # its VRRP priority below the peer's, which takes the VIP. What rode on isp1 is expected
+    # down (`HOST:LINK`); the failover alone does not excuse a dead BFD session
+    set_link(lab.state, host="fra-edge-01", interface="GigabitEthernet3", up=False)
+    try:
+        code, report = validate_json(lab, FRA, "--expect-failover", "fra-edge-01")
+        assert code == 1
+        assert {c["feature"] for c in failing_checks(report, "fra-edge-01")} >= {"bfd", "probes"}
+        code, report = validate_json(lab, FRA, "--expect-failover", "fra-edge-01:isp1")
+        assert {h: failing_checks(report, h) for h in FRA} == {h: [] for h in FRA}, report
+        assert code == 0
+        rows = {c["subject"]: c for c in report["hosts"]["fra-edge-01"]}
+        bfd = rows["bfd 198.51.100.9 (isp1)"]
+        assert (bfd["expected"], bfd["observed"]) == ("not Up (link cut)", "Down")
+        route = next(c for c in report["hosts"]["fra-edge-01"] if c["feature"] == "routing")
+        assert route["subject"] == "default route (the backup link; isp1 cut)"
+        assert route["observed"] == route["expected"] != "198.51.100.9"
+        # the CLI's features filter: only the show commands of the features asked for
+        code, report = validate_json(
+            lab, FRA, "--expect-failover", "fra-edge-01:isp1", "--features", "vrrp,bfd"
+        )
+        assert code == 0
+        assert {c["feature"] for h in FRA for c in report["hosts"][h]} == {"vrrp", "bfd"}
+        # a link the host does not have: input error, exit 2, nothing asked of a device
+        args = lab.args()
+        del args[args.index("--changes-dir") : args.index("--changes-dir") + 2]
+        bad = egress(
+            "validate", *args, "--hosts", "fra-edge-01", "--expect-failover", "fra-edge-01:isp9"
+        )
+        assert bad.exit_code == 2 and "has no link 'isp9'" in bad.output, bad.output
+    finally:
+        set_link(lab.state, host="fra-edge-01", interface="GigabitEthernet3", up=True)
+
 
 def test_a_commit_whose_post_check_cannot_pass_is_rolled_back(lab: Lab) -> None:
     host = AMS[1]

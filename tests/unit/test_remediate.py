@@ -19,6 +19,7 @@ from egress.lab.junos.device import base_config as junos_base
 from egress.lab.junos.setfmt import apply_set, render_set
 from egress.remediate import Remediation, plan, previous_intended
 from napalm_fortios.diff import diff as fortios_diff
+from napalm_fortios.review import review as fortios_review
 from napalm_fortios.tree import parse as fortios_parse
 from napalm_fortios.tree import render as fortios_render
 from tests.conftest import REPO
@@ -343,3 +344,57 @@ def test_junos_shared_value_lists_keep_the_operators_values() -> None:
         previous=golden("nyc-srx-01"),
     )
     assert again.empty  # the operator's export policy beside egress's is not egress's to remove
+
+
+# -- the review diff: one before/after form for every vendor (issue 13) -------------------
+def test_ios_review_shows_enabling_a_port_as_removing_shutdown(ios_rolled_out: str) -> None:
+    # napalm's merge diff prints `-no shutdown` (a removal in red) for a line that enables a
+    # port; the reviewer reads what the port loses: `shutdown`
+    running = ios_rolled_out.replace(
+        "interface GigabitEthernet4\n", "interface GigabitEthernet4\n shutdown\n", 1
+    )
+    change = ios_plan(running, golden("ams-edge-01"), golden("ams-edge-01"))
+    assert change.shown is not None and " no shutdown" in change.shown  # what is sent
+    review = change.review
+    assert review is not None
+    assert review.splitlines() == [" interface GigabitEthernet4", "- shutdown"]
+
+
+def test_ios_review_shows_old_and_new_values(ios_rolled_out: str) -> None:
+    rendered = golden("ams-edge-01").replace("icmp-echo 192.0.2.10", "icmp-echo 192.0.2.99")
+    change = ios_plan(ios_rolled_out, rendered, golden("ams-edge-01"))
+    review = change.review
+    assert review is not None
+    lines = review.splitlines()
+    # the operation is re-created when sent; the reviewer sees only the target change
+    assert lines[0] == " ip sla 1"
+    assert "- icmp-echo 192.0.2.10 source-interface GigabitEthernet3" in lines
+    assert "+ icmp-echo 192.0.2.99 source-interface GigabitEthernet3" in lines
+    assert not any(line.startswith(("-no ", "+no ")) for line in lines)
+
+
+def test_fortios_review_shows_old_and_new_values() -> None:
+    running = fortios_parse(fortios_base("syd-fgt-01"))
+    first = fgt_plan(fortios_render(running), golden("syd-fgt-01"), None)
+    apply_script(running, "\n".join(fortios_diff(running, fortios_parse(first.loads[0].text))))
+    rendered = golden("syd-fgt-01").replace('set server "192.0.2.10"', 'set server "192.0.2.99"')
+    change = fgt_plan(fortios_render(running), rendered, golden("syd-fgt-01"))
+    assert change.review is None  # the driver reviews: it holds the values it compared
+    script = fortios_diff(running, fortios_parse(change.loads[0].text), prune=True)
+    assert fortios_review("\n".join(script), running).splitlines() == [
+        " config system link-monitor",
+        '     edit "isp1-icmp"',
+        '-        set server "192.0.2.10"',
+        '+        set server "192.0.2.99"',
+    ]
+
+
+def test_fortios_review_of_a_taken_over_entry_shows_the_foreign_field_removed() -> None:
+    brown = fortios_config(fortios_base("syd-fgt-01"))
+    taken = fgt_plan(brown, golden("syd-fgt-01"), None, take_over=True)
+    running = fortios_parse(brown)
+    script = fortios_diff(running, fortios_parse(taken.loads[0].text), prune=True)
+    lines = fortios_review("\n".join(script), running).splitlines()
+    at = lines.index("     edit 901")
+    assert "-        set dst 192.168.0.0 255.255.0.0" in lines[at:]
+    assert not any(line.startswith("+") and "unset" in line for line in lines)

@@ -1,51 +1,13 @@
-"""The device's confirm timer fires before egress confirms: never a false success.
-
-The lab runs device time 60x faster, so a 1-minute IOS/Junos timer fires after 1 s and a
-10 s FortiOS revert timer after 1/6 s; a slow device makes the steps after the commit
-outlast it, as slow post-checks or a slow real device would.
+"""The device's confirm timer and egress's confirm: timers that cannot be kept are refused
+before any device. (The timer that fires before egress confirms — a failure at pre-change,
+never a false success — is the fault matrix's `timer-fires-before-confirm` case on all three
+vendors, test_fault_matrix_lab.py.)
 """
 
 from __future__ import annotations
 
-import pytest
-
-from egress.configtext import normalise
-from egress.lab.control import set_fault
 from tests.integration.conftest import Lab
-from tests.integration.deploy.helpers import egress, running_config, summary
-
-HOSTS = {"ios": "ams-edge-02", "junos": "nyc-srx-02", "fortios": "syd-fgt-02"}
-# the shortest timer each platform can arm (FortiOS cfg-revert-timeout starts at 10 s)
-SHORTEST = {"ios": "60", "junos": "60", "fortios": "10"}
-
-
-@pytest.mark.parametrize("platform", sorted(HOSTS))
-def test_a_timer_that_fires_before_the_confirm_is_a_failure_at_pre_change(
-    lab: Lab, platform: str
-) -> None:
-    host = HOSTS[platform]
-    before = running_config(lab, host)
-    set_fault(lab.state, host=host, kind="slow", argument="400")
-    result = egress(
-        "commit",
-        *lab.args(),
-        "--hosts",
-        host,
-        "--yes",
-        "--json",
-        "--confirm",
-        SHORTEST[platform],
-        "--timeout",
-        "5",
-        "--no-post-check",
-    )
-    set_fault(lab.state, host=host, kind="clear")
-    outcome = summary(result)["hosts"][host]
-    assert result.exit_code == 1, result.output
-    assert outcome["outcome"] != "committed", outcome
-    assert outcome["config"] == "pre-change", outcome
-    # read from the device, not from egress's record
-    assert normalise(platform, running_config(lab, host)) == normalise(platform, before)
+from tests.integration.deploy.helpers import egress
 
 
 def test_a_timer_shorter_than_the_settle_window_is_refused_before_any_device(lab: Lab) -> None:

@@ -7,6 +7,7 @@ redaction rules, so a rule that misses one is caught."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import stat
@@ -202,6 +203,16 @@ def test_no_planted_secret_anywhere_egress_writes(lab: Lab, platform: str, tmp_p
         after = _egress(env, "backup", *lab.args(), "--hosts", host)
         outputs += [after.stdout, after.stderr]
         assert after.returncode == 0, after.stdout + after.stderr
+        # 6. a dry-run restores nothing: its pre.cfg masks the secrets, no vault entry is kept
+        dry = _egress(env, "diff", *lab.args(), "--hosts", host, "--json")
+        outputs += [dry.stdout, dry.stderr]
+        assert dry.returncode == 0, dry.stdout + dry.stderr
+        dry_id = json.loads(dry.stdout)["change_id"]
+        vault_dir = Path(os.environ["EGRESS_STATE_DIR"]) / "vault"
+        assert not (vault_dir / dry_id).exists()
+        assert (vault_dir / change_id / f"{host}.secrets").is_file()  # the commit's is kept
+        dry_pre = next(lab.changes.glob(f"{dry_id}*/{host}/pre.cfg")).read_text()
+        assert "<redacted>" in dry_pre and "<secret:" not in dry_pre
 
     assert not _leaks("\n".join(outputs), values), "a secret on stdout/stderr"
     for root in (lab.changes, Path(os.environ["EGRESS_STATE_DIR"])):

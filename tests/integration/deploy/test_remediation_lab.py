@@ -66,9 +66,10 @@ def probe_and_pbr_change(inventory: Path) -> list[dict[str, Any]]:
     return overrides
 
 
-def diff_of(outcome: dict[str, Any], lab: Lab, host: str) -> list[str]:
+def diff_of(outcome: dict[str, Any], lab: Lab, host: str, name: str = "diff.txt") -> list[str]:
+    """The reviewer's diff (before/after); ``sent.txt``: what the device was sent."""
     change = next(p for p in lab.changes.iterdir() if p.name.startswith(outcome["change_id"]))
-    path = change / host / "diff.txt"
+    path = change / host / name
     return path.read_text().splitlines() if path.exists() else []
 
 
@@ -97,13 +98,30 @@ def test_three_change_windows_push_only_what_differs(lab: Lab, tmp_path: Path) -
     assert_all_changed(code, outcome, output)
     for host in outcome["hosts"]:
         assert diff_of(preview, lab, host) == diff_of(outcome, lab, host), host
+        assert diff_of(preview, lab, host, "sent.txt") == diff_of(outcome, lab, host, "sent.txt")
+    # one form for every vendor: old and new values, unchanged parents as context
     assert diff_of(outcome, lab, "ams-edge-01") == [
+        " interface GigabitEthernet3",
+        "- bfd interval 50 min_rx 50 multiplier 3",
+        "+ bfd interval 150 min_rx 150 multiplier 3",
+        " interface GigabitEthernet4",
+        "- bfd interval 50 min_rx 50 multiplier 3",
+        "+ bfd interval 150 min_rx 150 multiplier 3",
+    ]
+    assert diff_of(outcome, lab, "ams-edge-01", "sent.txt") == [
         "+interface GigabitEthernet3",
         "+ bfd interval 150 min_rx 150 multiplier 3",
         "+interface GigabitEthernet4",
         "+ bfd interval 150 min_rx 150 multiplier 3",
     ]
     assert diff_of(outcome, lab, "syd-fgt-01") == [
+        " config system settings",
+        "-    set bfd-desired-min-tx 50",
+        "+    set bfd-desired-min-tx 150",
+        "-    set bfd-required-min-rx 50",
+        "+    set bfd-required-min-rx 150",
+    ]
+    assert diff_of(outcome, lab, "syd-fgt-01", "sent.txt") == [
         "config system settings",
         "    set bfd-desired-min-tx 150",
         "    set bfd-required-min-rx 150",
@@ -121,7 +139,7 @@ def test_three_change_windows_push_only_what_differs(lab: Lab, tmp_path: Path) -
     assert_all_changed(code, outcome, output)
     for host in outcome["hosts"]:
         assert diff_of(preview, lab, host) == diff_of(outcome, lab, host), host
-    ios = diff_of(outcome, lab, "ams-edge-01")
+    ios = diff_of(outcome, lab, "ams-edge-01", "sent.txt")
     at = ios.index("-no ip sla 1")  # removed and re-created, as IOS needs
     assert ios[at + 1 : at + 3] == [
         "+ip sla 1",
@@ -131,7 +149,12 @@ def test_three_change_windows_push_only_what_differs(lab: Lab, tmp_path: Path) -
     assert "+ip sla 3" in ios and "+ip sla schedule 3 life forever start-time now" in ios
     assert not any("ip sla 2" in line or "ip sla schedule 2" in line for line in ios)
     assert "+ set ip next-hop verify-availability 198.51.100.1 1 track 1" in ios
-    fgt = diff_of(outcome, lab, "syd-fgt-01")
+    review = diff_of(outcome, lab, "ams-edge-01")
+    assert (
+        " ip sla 1" in review
+        and "+ icmp-echo 192.0.2.77 source-interface GigabitEthernet3" in review
+    )
+    fgt = diff_of(outcome, lab, "syd-fgt-01", "sent.txt")
     assert '        set server "192.0.2.77"' in fgt and '    edit "isp1-extra"' in fgt
     assert "        set gateway 198.51.100.41" in fgt  # the voice policy, via isp1
 

@@ -23,9 +23,12 @@ from egress.drill.run import DrillResult, run_drill
 from egress.drill.scenarios import SCENARIOS
 from tests.conftest import EXAMPLE_INVENTORY, TEMPLATES
 
-pytestmark = pytest.mark.skipif(
-    os.geteuid() != 0, reason="egress drill builds network namespaces: it needs root"
-)
+pytestmark = [
+    pytest.mark.skipif(
+        os.geteuid() != 0, reason="egress drill builds network namespaces: it needs root"
+    ),
+    pytest.mark.xdist_group("drill"),  # one worker runs them in turn (pyproject: loadgroup)
+]
 ROOT = Path(__file__).resolve().parents[3]
 
 

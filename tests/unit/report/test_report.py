@@ -132,3 +132,32 @@ def test_expected_impact_per_site_from_the_ha_waves() -> None:
     assert report.backout.waves == [["ams-edge-01", "nyc-srx-01"], ["ams-edge-02", "syd-fgt-02"]]
     assert report.backout.estimate_s == 17.0
     assert report.backout.basis.startswith("from this change's measured")
+
+
+def test_a_feature_absent_before_and_present_after_is_one_subject_not_gone() -> None:
+    # pre: the HA group is absent (one check named after it); post: present, three checks
+    # named below it. Issue 13: this showed a red "gone" beside three "new" rows.
+    from egress.report.data import CheckRow, Table, _deltas
+
+    group = "ha group 2 (sync-pair)"
+    pre = Table("pre", [CheckRow("ha_sync", group, "present", "absent", False)])
+    post = Table(
+        "post",
+        [
+            CheckRow("ha_sync", f"{group} session sync", "on", "on", True),
+            CheckRow("ha_sync", f"{group} in sync", "in sync", "in sync", True),
+            CheckRow("ha_sync", f"{group} role", "Primary", "Primary", True),
+        ],
+    )
+    deltas = _deltas(pre, post)
+    assert [(d.subject, d.before, d.after, d.verdict) for d in deltas] == [
+        (group, "absent", "present, 3 checks pass", "fixed")
+    ]
+    # and the other way round: a group that disappears is broken, named once
+    (back,) = _deltas(post, pre)
+    assert (back.subject, back.before, back.after, back.verdict) == (
+        group,
+        "present, 3 checks pass",
+        "absent",
+        "broken",
+    )
