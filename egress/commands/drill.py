@@ -33,7 +33,7 @@ def drill_command(
         False, "--report", help="write changes/drill-<site>-<time>/ and its report"
     ),
     changes_dir: Path = typer.Option(Path("changes"), "--changes-dir"),
-    as_json: bool = typer.Option(False, "--json", help="the results as JSON (last line)"),
+    as_json: bool = typer.Option(False, "--json", help="the results as one JSON document on stdout (progress on stderr)"),
     clean: bool = typer.Option(
         False, "--clean", help="remove whatever an earlier drill left behind, then exit"
     ),
