@@ -25,7 +25,7 @@ from egress.clusters import back_up_members
 from egress.connection import CONNECTION, host_key_ref
 from egress.device_errors import chain, describe
 from egress.intent import DeviceIntent
-from egress.lanes import run_in_lanes
+from egress.lanes import INTERRUPTED, run_in_lanes
 from egress.redact import redact_text
 from egress.remediate import Foreign, ForeignObjects, previous_intended
 from tasks.backup import Backup, backup_config
@@ -251,7 +251,7 @@ def run_change(
                     say=say,
                     lock=lock,
                 ),
-                skip=lambda wave_plans: _interrupted(wave_plans, result, lock),
+                skip=lambda wave_plans, why: _skipped(wave_plans, why, result, lock),
                 pipelined=options.commit,
                 lanes_at_once=int(nr.config.runner.options.get("num_workers", 20)),
                 stop=stop,
@@ -375,7 +375,8 @@ def _run_wave(
     result: ChangeResult,
     say: Progress,
     lock: threading.Lock,
-) -> None:
+) -> bool:
+    """Change one wave's devices; whether each ended well (a skipped wave did not)."""
     with lock:
         if len(result.failed) > options.max_failures:
             for plan in members:
@@ -383,7 +384,7 @@ def _run_wave(
                     plan.host, Outcome.SKIPPED, "failure budget exhausted"
                 )
             result.stopped_by_budget = True
-            return
+            return False
         # a host already decided (a cluster whose member could not be backed up) is not run
         members = [p for p in members if p.host not in result.hosts]
     push = {p.host for p in members if p.action == "push"}
@@ -421,15 +422,19 @@ def _run_wave(
         with lock:
             for host, multi in outcomes.items():
                 result.hosts[host] = multi[0].result
-
-
-def _interrupted(plans: Sequence[HostPlan], result: ChangeResult, lock: threading.Lock) -> None:
     with lock:
-        result.interrupted = True
+        return not any(
+            result.hosts[p.host].outcome.failed for p in members if p.host in result.hosts
+        )
+
+
+def _skipped(
+    plans: Sequence[HostPlan], why: str, result: ChangeResult, lock: threading.Lock
+) -> None:
+    with lock:
+        result.interrupted = result.interrupted or why == INTERRUPTED
         for plan in plans:
-            result.hosts[plan.host] = HostResult(
-                plan.host, Outcome.SKIPPED, "interrupted before it started"
-            )
+            result.hosts[plan.host] = HostResult(plan.host, Outcome.SKIPPED, why)
 
 
 def _change_device(

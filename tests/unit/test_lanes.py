@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from egress.lanes import run_in_lanes
+from egress.lanes import INTERRUPTED, SITE_FAILED, run_in_lanes
 
 
 @dataclass(frozen=True)
@@ -29,16 +29,17 @@ PLANS = [
 DURATION = {"fast-02": 0.05, "fast-01": 0.05, "slow-02": 0.6, "slow-01": 0.05}
 
 
-def _recorder() -> tuple[list[tuple[float, float, str]], Callable[[list[Plan]], None]]:
+def _recorder() -> tuple[list[tuple[float, float, str]], Callable[[list[Plan]], bool]]:
     spans: list[tuple[float, float, str]] = []
     lock = threading.Lock()
 
-    def run_wave(plans: list[Plan]) -> None:
+    def run_wave(plans: list[Plan]) -> bool:
         for plan in plans:
             start = time.monotonic()
             time.sleep(DURATION[plan.host])
             with lock:
                 spans.append((start, time.monotonic(), plan.host))
+        return True
 
     return spans, run_wave
 
@@ -57,7 +58,7 @@ def test_a_dry_run_is_one_wave() -> None:
     calls: list[list[str]] = []
     run_in_lanes(
         PLANS,
-        run_wave=lambda plans: calls.append(sorted(p.host for p in plans)),
+        run_wave=lambda plans: calls.append(sorted(p.host for p in plans)) is None,
         skip=pytest.fail,
         pipelined=False,
         lanes_at_once=4,
@@ -70,30 +71,53 @@ def test_stop_holds_every_sites_next_wave() -> None:
     ran: list[str] = []
     skipped: list[str] = []
 
-    def run_wave(plans: list[Plan]) -> None:
+    def run_wave(plans: list[Plan]) -> bool:
         ran.extend(p.host for p in plans)
         stop.set()  # Ctrl-C while the first waves are in flight
+        return True
 
     run_in_lanes(
         PLANS,
         run_wave=run_wave,
-        skip=lambda plans: skipped.extend(p.host for p in plans),
+        skip=lambda plans, why: skipped.extend(f"{p.host}: {why}" for p in plans),
         pipelined=True,
         lanes_at_once=1,  # one site at a time: the second site never starts
         stop=stop,
     )
     assert ran == ["fast-02"]
-    assert sorted(skipped) == ["fast-01", "slow-01", "slow-02"]
+    assert sorted(skipped) == [
+        f"{host}: {INTERRUPTED}" for host in ("fast-01", "slow-01", "slow-02")
+    ]
+
+
+def test_a_failed_wave_holds_its_sites_next_wave_and_no_other_site() -> None:
+    ran: list[str] = []
+    skipped: list[str] = []
+
+    def run_wave(plans: list[Plan]) -> bool:
+        ran.extend(p.host for p in plans)
+        return plans[0].host != "slow-02"  # the slow site's secondary fails
+
+    run_in_lanes(
+        PLANS,
+        run_wave=run_wave,
+        skip=lambda plans, why: skipped.extend(f"{p.host}: {why}" for p in plans),
+        pipelined=True,
+        lanes_at_once=4,
+    )
+    assert sorted(ran) == ["fast-01", "fast-02", "slow-02"]
+    assert skipped == [f"slow-01: {SITE_FAILED}"]
 
 
 def test_a_lanes_error_is_the_changes_and_the_other_sites_finish() -> None:
     done: list[str] = []
 
-    def run_wave(plans: list[Plan]) -> None:
+    def run_wave(plans: list[Plan]) -> bool:
         if plans[0].host == "slow-02":
             raise RuntimeError("boom")
         time.sleep(0.05)
         done.extend(p.host for p in plans)
+        return True
 
     with pytest.raises(RuntimeError, match="boom"):
         run_in_lanes(PLANS, run_wave=run_wave, skip=pytest.fail, pipelined=True, lanes_at_once=4)

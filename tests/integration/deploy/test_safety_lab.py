@@ -170,3 +170,38 @@ def test_a_junos_configuration_locked_by_another_session_is_left_alone(lab: Lab)
     assert (outcome["outcome"], outcome["config"]) == ("failed-untouched", "pre-change"), outcome
     assert "locked by another session" in outcome["message"], outcome
     assert running_config(lab, host) == before
+
+
+def test_a_failed_secondary_holds_its_primary_and_no_other_site(lab: Lab) -> None:
+    """Waves per site (issue 18): ams's secondary fails; the budget allows one failure, so
+    the fleet goes on, but ams's primary is not changed while its secondary is broken."""
+    before = running_config(lab, "ams-edge-01")
+    set_fault(lab.state, host="ams-edge-02", kind="reject-line", argument="bfd interval")
+    try:
+        result = egress(
+            "commit",
+            *lab.args(),
+            "--hosts",
+            "ams-*,fra-*",
+            "--yes",
+            "--json",
+            "--confirm",
+            "600",
+            "--no-post-check",
+            "--max-failures",
+            "1",
+        )
+    finally:
+        set_fault(lab.state, host="ams-edge-02", kind="clear")
+    assert result.exit_code == 1
+    hosts = summary(result)["hosts"]
+    assert hosts["ams-edge-02"]["config"] == "pre-change", hosts["ams-edge-02"]
+    assert (hosts["ams-edge-01"]["outcome"], hosts["ams-edge-01"]["message"]) == (
+        "skipped",
+        "not started: an earlier wave of its site failed",
+    )
+    assert {hosts[h]["outcome"] for h in ("fra-edge-01", "fra-edge-02")} <= {
+        "committed",
+        "unchanged",
+    }, hosts
+    assert normalise("ios", running_config(lab, "ams-edge-01")) == normalise("ios", before)
