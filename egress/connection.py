@@ -21,10 +21,10 @@ from nornir.core.inventory import ConnectionOptions, Host
 from nornir.core.plugins.connections import ConnectionPluginRegister
 
 from egress.device_errors import HostKeyRef
-from egress.errors import DeviceError, InputError, Location
+from egress.errors import InputError, Location
 from egress.inventory import PASSWORD_ENV, USERNAME_ENV
-from egress.lab.spec import KNOWN_HOSTS, LOCALHOST, SSH_CONFIG, LabSpec
 from egress.lock import DeviceKey
+from egress.overlay import InventoryOverlay
 from egress.session import remember_own_settings, restore_own_settings, session_ended
 from egress.sshkeys import ncclient_accepts_rsa_known_hosts
 
@@ -163,36 +163,28 @@ def _read(path: Path) -> str:
 
 
 def use_lab(nr: Nornir, state_dir: Path, *, timeout: int) -> None:
-    """Point every selected host at its lab emulator (address, port, lab credentials, keys)."""
-    spec = LabSpec.read(state_dir)
-    from egress.lab.control import pid_of  # the lab's process control: only with --lab
-
-    if pid_of(state_dir) is None:
-        # said once, before any device, rather than "the session dropped" for every one
-        raise DeviceError(
-            f"the lab is not running (state directory {state_dir})",
-            location=Location(file=state_dir),
-            hint=f"start it: egress lab up --state {state_dir}",
-        )
-    known_hosts = (state_dir / KNOWN_HOSTS).resolve()
-    ssh_config = (state_dir / SSH_CONFIG).resolve()
-    served = {d.name: d for d in spec.devices}
+    """Point every selected host where the lab's inventory overlay says it is served (address,
+    port, the lab's credentials, its known_hosts): read generically, the lab is not imported."""
+    overlay = InventoryOverlay.read(state_dir)
+    overlay.check_running(state_dir)
+    known_hosts = Path(overlay.known_hosts)
+    ssh_config = Path(overlay.ssh_config)
     for name, host in nr.inventory.hosts.items():
-        device = served.get(name)
-        if device is None:
+        served = overlay.hosts.get(name)
+        if served is None:
             raise InputError(
                 f"the lab in {state_dir} does not serve {name}",
                 location=Location(host=name),
                 hint="restart it from this inventory: egress lab down && egress lab up",
             )
-        host.hostname = LOCALHOST
-        host.port = device.port
-        host.username = spec.username
-        host.password = spec.password
+        host.hostname = served.hostname
+        host.port = served.port
+        host.username = overlay.username
+        host.password = overlay.password
         host.connection_options[CONNECTION] = ConnectionOptions(
-            platform=device.platform,
+            platform=served.platform,
             extras=platform_options(
-                device.platform, known_hosts=known_hosts, ssh_config=ssh_config, timeout=timeout
+                served.platform, known_hosts=known_hosts, ssh_config=ssh_config, timeout=timeout
             ),
         )
 

@@ -33,14 +33,14 @@ from egress.console import cli_errors, err, heading, out
 from egress.deploy import ChangeResult, DeployOptions, Outcome, plan_change
 from egress.errors import Declined, InputError, Location
 from egress.intent import DeviceIntent
-from egress.lab.spec import DEFAULT_STATE
 from egress.lock import device_locks
+from egress.overlay import DEFAULT_LAB_STATE
 from egress.render import default_templates_dir, render_device
 from egress.selection import load_selection
 from tasks.backup import backup_config
 
 LabOpt = typer.Option(False, "--lab", help="target the lab's emulators (never implied)")
-LabStateOpt = typer.Option(DEFAULT_STATE, "--lab-state", help="the lab's state directory")
+LabStateOpt = typer.Option(DEFAULT_LAB_STATE, "--lab-state", help="the lab's state directory")
 ChangesOpt = typer.Option(Path("changes"), "--changes-dir", help="where change records go")
 JsonOpt = typer.Option(
     False, "--json", help="the result as one JSON document on stdout; everything else on stderr"

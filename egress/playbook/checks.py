@@ -14,6 +14,7 @@ from nornir.core import Nornir
 from egress.changes import ChangeDir, record_step
 from egress.device_errors import describe
 from egress.intent import DeviceIntent
+from egress.overlay import link_cut
 from egress.validate import Check
 from tasks.validate import validate_state
 
@@ -38,14 +39,12 @@ def validate_fleet(
     A cut link is restored whatever happens (also on Ctrl-C): a drill must never leave the
     network degraded.
     """
-    # the lab's control module loads the emulators: only a drill needs it
-    from egress.lab.control import set_link
-
     started = time.time()
+    state = lab_state or Path()
     if cut is not None:
-        assert lab_state is not None
+        cutter = link_cut(state)  # the provider's plugin (the lab's: egress.link_cut)
         say(cut[0], f"cutting link {cut[1]} (drill)")
-        set_link(lab_state, host=cut[0], interface=cut[1], up=False)
+        cutter.set_link(state, host=cut[0], interface=cut[1], up=False)
         record_step(
             change, host=cut[0], step="cut-link", ok=True, started=started, interface=cut[1]
         )
@@ -61,7 +60,7 @@ def validate_fleet(
         )
     finally:
         if cut is not None:
-            set_link(lab_state or Path(), host=cut[0], interface=cut[1], up=True)
+            cutter.set_link(state, host=cut[0], interface=cut[1], up=True)
             record_step(
                 change,
                 host=cut[0],
