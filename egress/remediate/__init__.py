@@ -2,7 +2,7 @@
 
 ``plan()`` takes the device's running config, the rendered (intended) config and egress's
 record of what it last committed there, and returns the candidate loads. What egress owns is
-data per platform (:mod:`.ios`, :mod:`.fortios`, :mod:`.junos`); objects at egress's IDs that
+data per platform (``egress/platforms/<slug>/remediate.py``); objects at egress's IDs that
 egress did not write come back as ``foreign`` and are refused unless taken over.
 """
 
@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
-from egress.remediate import fortios, ios, junos
+from egress.platforms import PLATFORMS
 from egress.remediate.model import Foreign, ForeignObjects, Load, Remediation
 
 
@@ -36,11 +36,6 @@ RUNNING_FORMAT: dict[str, str] = {"ios": "text", "fortios": "text", "junos": "se
 # (Junos: napalm's `overwrite` takes text, not the set lines the remediation reads).
 REPLACE_ON_RUNNING_TEXT: frozenset[str] = frozenset({"junos"})
 
-_PLANNERS: dict[str, Callable[..., Remediation]] = {
-    "ios": ios.plan,
-    "fortios": fortios.plan,
-    "junos": junos.plan,
-}
 
 INTENDED = "intended.cfg"  # per device in a change directory: what egress rendered for it
 # Outcomes after which the device held the intended config (egress/deploy.py Outcome values).
@@ -58,7 +53,8 @@ def plan(
     replace: bool = False,
     backup: str = "",
 ) -> Remediation:
-    return _PLANNERS[platform](
+    planner: Callable[..., Remediation] = PLATFORMS.module(platform, "remediate").plan
+    return planner(
         host,
         running=running,
         rendered=rendered,

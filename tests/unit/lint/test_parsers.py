@@ -6,8 +6,10 @@ from collections.abc import Sequence
 
 import pytest
 
-from egress.lint.config import fortios, ios, junos
 from egress.lint.facts import SyntaxProblem
+from egress.platforms.fortios import config as fortios
+from egress.platforms.ios import config as ios
+from egress.platforms.junos import config as junos
 
 
 def _kinds(problems: Sequence[SyntaxProblem]) -> list[tuple[str, int]]:

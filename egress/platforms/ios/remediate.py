@@ -24,7 +24,7 @@ from hier_config.models import (
     SectionalOverwriteRule,
 )
 
-from egress.lint.config.ios import load as load_tree
+from egress.platforms.ios.config import load as load_tree
 from egress.remediate.model import Foreign, Load, Remediation
 from egress.remediate.owned import Line, covered, render_lines, same
 

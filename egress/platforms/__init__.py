@@ -1,9 +1,15 @@
-"""What each platform can express and its defaults, as data (never `if platform == ...`)."""
+"""The platform registry and the profile type: what each platform can express and its defaults,
+as data (never `if platform == ...`). Each platform is one folder, ``egress/platforms/<slug>/``."""
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from importlib.metadata import entry_points
+from types import ModuleType
 
 from egress.design import HaForm, Hashing
 
@@ -46,6 +52,7 @@ class PlatformProfile:
         "21.4R3-S5.4" -> "21.4"."""
         match = re.match(r"v?(\d+)\.(\d+)", release)
         return f"{int(match.group(1))}.{int(match.group(2))}" if match else release
+
     # source NAT to pools announced by eBGP (design `nat`); elsewhere NAT is the security team's
     nat_pools: bool = False
     # the private AS (RFC 6996) a platform that reaches its ISPs by eBGP runs (FRR: BFD hangs
@@ -53,69 +60,61 @@ class PlatformProfile:
     bgp_local_as: int | None = None
     # VRRP advertisement interval where the platform's rendering sets one (VRRPv3 centiseconds)
     vrrp_advert_ms: int = 1000
+    # where the platform is listed among the others (error hints): the order they joined
+    listed: int = 0
 
 
-PLATFORMS: dict[str, PlatformProfile] = {
-    "ios": PlatformProfile(
-        slug="ios",
-        vendor="Cisco IOS-XE",
-        napalm_driver="ios",
-        hashing=frozenset({Hashing.FIVE_TUPLE, Hashing.SOURCE_DESTINATION_IP}),
-        ha_forms=frozenset({HaForm.SYNC_PAIR}),
-        route_distance=1,
-        backup_route_distance=10,
-        bfd_min_interval_ms=50,
-        ha_priority_primary=150,
-        sync_pair_role_follows_lan=True,
-        release_trains=("16.9", "16.12", "17.3", "17.6", "17.9", "17.12"),
-        default_release="17.9.4a",
-    ),
-    "junos": PlatformProfile(
-        slug="junos",
-        vendor="Juniper Junos",
-        napalm_driver="junos",
-        hashing=frozenset({Hashing.FIVE_TUPLE, Hashing.SOURCE_DESTINATION_IP}),
-        ha_forms=frozenset({HaForm.CLUSTER}),
-        route_distance=5,
-        backup_route_distance=10,
-        bfd_min_interval_ms=10,
-        cluster_interface_format="reth{index}",
-        security_zones=True,
-        unit_format="{name}.0",
-        release_trains=("19.4", "20.4", "21.2", "21.4", "22.2", "22.4", "23.2", "23.4"),
-        default_release="21.4R3-S5.4",
-    ),
-    "fortios": PlatformProfile(
-        slug="fortios",
-        vendor="Fortinet FortiOS",
-        napalm_driver="fortios",
-        hashing=frozenset({Hashing.SOURCE_IP, Hashing.SOURCE_DESTINATION_IP}),
-        ha_forms=frozenset({HaForm.CLUSTER, HaForm.SYNC_PAIR}),
-        route_distance=10,
-        backup_route_distance=20,
-        bfd_min_interval_ms=50,
-        release_trains=("6.0", "6.2", "6.4", "7.0", "7.2", "7.4"),
-        default_release="7.2.8",
-    ),
-    "frr": PlatformProfile(
-        slug="frr",
-        vendor="FRR on Linux",
-        napalm_driver="frr",
-        # net.ipv4.fib_multipath_hash_policy 0 (L3), 1 (L4), 3 (custom fields: source only)
-        hashing=frozenset({Hashing.FIVE_TUPLE, Hashing.SOURCE_DESTINATION_IP, Hashing.SOURCE_IP}),
-        # conntrackd syncs the session table between two independently configured boxes
-        ha_forms=frozenset({HaForm.SYNC_PAIR}),
-        route_distance=1,
-        backup_route_distance=10,
-        bfd_min_interval_ms=10,  # FRR bfdd: receive/transmit-interval 10-60000 ms
-        nat_pools=True,
-        bgp_local_as=64512,
-        vrrp_advert_ms=100,
-        # Debian bookworm ships 8.4.4 (what the drill runs); later trains print the same JSON
-        release_trains=("8.4", "8.5", "9.0", "9.1", "10.0", "10.1"),
-        default_release="8.4.4",
-    ),
-}
+class _Registry(Mapping[str, PlatformProfile]):
+    """slug -> profile of every installed platform, found through the ``egress.platforms``
+    entry-point group (nornir's plugin pattern) on first use: no engine imports a vendor
+    module, and a new vendor is a new folder (plus its templates) registered in
+    pyproject.toml."""
+
+    def __init__(self) -> None:
+        self._profiles: dict[str, PlatformProfile] | None = None
+        self._packages: dict[str, str] = {}
+
+    def _loaded(self) -> dict[str, PlatformProfile]:
+        if self._profiles is None:
+            profiles: dict[str, PlatformProfile] = {}
+            for entry in entry_points(group=GROUP):
+                profile = entry.load()
+                profiles[profile.slug] = profile
+                self._packages[profile.slug] = entry.module
+            self._profiles = dict(sorted(profiles.items(), key=lambda p: p[1].listed))
+        return self._profiles
+
+    def __getitem__(self, slug: str) -> PlatformProfile:
+        return self._loaded()[slug]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._loaded())
+
+    def __len__(self) -> int:
+        return len(self._loaded())
+
+    def register(self, profile: PlatformProfile, package: str) -> None:
+        """Add a platform whose folder is the package ``package`` (a test's toy platform)."""
+        self._loaded()[profile.slug] = profile
+        self._packages[profile.slug] = package
+
+    def unregister(self, slug: str) -> None:
+        self._loaded().pop(slug, None)
+        self._packages.pop(slug, None)
+
+    def module(self, slug: str, part: str) -> ModuleType:
+        """The vendor's own module ``part`` (``config``, ``parse``, ``remediate``, ...)."""
+        self._loaded()
+        return importlib.import_module(f"{self._packages[slug]}.{part}")
+
+    def has_module(self, slug: str, part: str) -> bool:
+        self._loaded()
+        return importlib.util.find_spec(f"{self._packages[slug]}.{part}") is not None
+
+
+GROUP = "egress.platforms"
+PLATFORMS = _Registry()
+
 
 # When a platform lacks a hashing mode, the one that keeps the most of its intent.
 NEAREST_HASHING: dict[Hashing, tuple[Hashing, ...]] = {
