@@ -3,23 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
-# Lines a device prints that say nothing about the configuration itself.
-_VOLATILE: dict[str, tuple[re.Pattern[str], ...]] = {
-    "ios": (
-        re.compile(r"^Building configuration"),
-        re.compile(r"^Current configuration :"),
-        re.compile(
-            r"^! (Last configuration change|NVRAM config last updated|No configuration change)"
-        ),
-        re.compile(r"^!\s*$"),
-        re.compile(r"^ntp clock-period"),
-        # not `file prompt quiet`: napalm's session setting is put back by egress
-        # (egress/session.py); where it stays behind it is a line the device holds
-    ),
-    "junos": (re.compile(r"^#"), re.compile(r"^## ")),
-    "fortios": (re.compile(r"^#"), re.compile(r"^\s*set conf_file_ver ")),
-}
+from egress.platforms import by_platform
+
+# Lines a device prints that say nothing about the configuration itself: its profile's.
+_VOLATILE: Mapping[str, tuple[re.Pattern[str], ...]] = by_platform("volatile_lines")
 
 
 def normalise(platform: str, text: str) -> list[str]:

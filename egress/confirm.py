@@ -14,32 +14,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from egress.platforms import TimerRule, by_platform
 
-@dataclass(frozen=True, slots=True)
-class TimerRule:
-    low: int
-    high: int
-    step: int
-    source: str  # where the platform's range comes from
-
-    def allows(self, seconds: int) -> bool:
-        return self.low <= seconds <= self.high and seconds % self.step == 0
-
-    def describe(self) -> str:
-        unit = "" if self.step == 1 else f" in steps of {self.step}"
-        return f"{self.low}..{self.high} s{unit} ({self.source})"
-
-
-TIMER_RULES: Mapping[str, TimerRule] = {
-    # napalm ios: `configure terminal revert timer <minutes>`, revert_in a multiple of 60 in
-    # 60..7200 (napalm/ios/ios.py commit_config; Cisco: `revert timer` 1-120 minutes)
-    "ios": TimerRule(60, 7200, 60, "IOS-XE revert timer: 1-120 whole minutes"),
-    # napalm junos: `commit confirmed <minutes>` (Junos: 1-65535 minutes; napalm converts s)
-    "junos": TimerRule(60, 86400, 60, "Junos commit confirmed: whole minutes"),
-    # FortiOS CLI reference, config system global: "cfg-revert-timeout: Time-out for
-    # reverting to the last saved configuration (10 - 4294967295, default = 600)"
-    "fortios": TimerRule(10, 86400, 1, "FortiOS cfg-revert-timeout: 10-4294967295 s"),
-}
+# each platform's confirm timer: its profile's (egress/platforms/<slug>/)
+TIMER_RULES: Mapping[str, TimerRule] = by_platform("confirm_timer")
 
 # The device steps between commit and confirm, each bounded by the device timeout:
 # the check that the intended config is all there, and the confirm (with its re-check).

@@ -25,6 +25,7 @@ from egress.errors import InputError, Location
 from egress.inventory import PASSWORD_ENV, USERNAME_ENV
 from egress.lock import DeviceKey
 from egress.overlay import InventoryOverlay
+from egress.platforms import PLATFORMS
 from egress.session import remember_own_settings, restore_own_settings, session_ended
 from egress.sshkeys import ncclient_accepts_rsa_known_hosts
 
@@ -99,7 +100,7 @@ def platform_options(
     platform: str, *, known_hosts: Path | None, ssh_config: Path | None, timeout: int
 ) -> dict[str, Any]:
     """NAPALM optional_args that verify host keys (``known_hosts`` None: the user's own)."""
-    if platform == "junos":
+    if PLATFORMS[platform].session == "netconf":  # napalm junos: PyEZ over ncclient
         ncclient_accepts_rsa_known_hosts()  # an RSA line in known_hosts (egress/sshkeys.py)
         args: dict[str, Any] = {
             "hostkey_verify": True,

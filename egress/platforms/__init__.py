@@ -7,11 +7,29 @@ import importlib
 import importlib.util
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from types import ModuleType
+from typing import Any, Generic, TypeVar
 
 from egress.design import HaForm, Hashing
+
+
+@dataclass(frozen=True, slots=True)
+class TimerRule:
+    """What a platform's own confirm timer can be armed to (egress/confirm.py)."""
+
+    low: int
+    high: int
+    step: int
+    source: str  # where the platform's range comes from
+
+    def allows(self, seconds: int) -> bool:
+        return self.low <= seconds <= self.high and seconds % self.step == 0
+
+    def describe(self) -> str:
+        unit = "" if self.step == 1 else f" in steps of {self.step}"
+        return f"{self.low}..{self.high} s{unit} ({self.source})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +80,30 @@ class PlatformProfile:
     vrrp_advert_ms: int = 1000
     # where the platform is listed among the others (error hints): the order they joined
     listed: int = 0
+    # --- deploying -------------------------------------------------------------------------
+    # how egress's NAPALM connection reaches it: "netconf" (PyEZ/ncclient) or "netmiko" (SSH
+    # CLI); egress/connection.py platform_options turns it into the driver's optional_args
+    session: str = "netmiko"
+    # the device's own confirm timer (None: egress never commits to it with a timer)
+    confirm_timer: TimerRule | None = None
+    # lines the device prints that say nothing about the configuration (egress/configtext.py)
+    volatile_lines: tuple[re.Pattern[str], ...] = ()
+    # the running-config form its remediation reads (napalm get_config ``format``), and
+    # whether --replace loads the running config, as the device prints it, as its base
+    running_format: str = "text"
+    replace_on_running_text: bool = False
+    # --- validating ------------------------------------------------------------------------
+    # the show command that proves each feature (None: no command proves it)
+    validate_commands: dict[str, str | None] = field(default_factory=dict)
+    # commands whose records complete a feature's proof where its one command cannot
+    supporting_commands: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # the PBR proof lists where each policy is attached (an unlisted policy is not attached)
+    pbr_attachment_listed: bool = False
+    # policy routing is one input filter of this logical unit of the LAN (Junos FBF)
+    pbr_input_filter_unit: int | None = None
+    # --- linting -------------------------------------------------------------------------
+    # the rendered ECMP hash knob and the hashing it implements
+    hash_knobs: dict[str, Hashing] = field(default_factory=dict)
 
 
 class _Registry(Mapping[str, PlatformProfile]):
@@ -110,6 +152,35 @@ class _Registry(Mapping[str, PlatformProfile]):
     def has_module(self, slug: str, part: str) -> bool:
         self._loaded()
         return importlib.util.find_spec(f"{self._packages[slug]}.{part}") is not None
+
+
+T = TypeVar("T")
+
+
+class _Field(Mapping[str, T], Generic[T]):
+    """platform -> one profile field, for the platforms where it is set (not None): the
+    tables engines read (``TIMER_RULES``, ``COMMANDS``) as views of the profiles."""
+
+    def __init__(self, registry: _Registry, name: str) -> None:
+        self._registry = registry
+        self._name = name
+
+    def __getitem__(self, slug: str) -> T:
+        value: Any = getattr(self._registry[slug], self._name)
+        if value is None:
+            raise KeyError(slug)
+        return value  # type: ignore[no-any-return]
+
+    def __iter__(self) -> Iterator[str]:
+        return (s for s in self._registry if getattr(self._registry[s], self._name) is not None)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+def by_platform(name: str) -> Mapping[str, Any]:
+    """One profile field of every platform (``by_platform("confirm_timer")``)."""
+    return _Field(PLATFORMS, name)
 
 
 GROUP = "egress.platforms"

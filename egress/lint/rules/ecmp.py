@@ -2,36 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from egress.design import Hashing
 from egress.lint.findings import Issue
 from egress.lint.model import DeviceView
 from egress.lint.registry import rule
-from egress.platforms import nearest_hashing
+from egress.platforms import by_platform, nearest_hashing
 
-# The rendered hash knob of each platform and the hashing it implements.
-HASH_KNOBS: dict[str, dict[str, Hashing]] = {
-    "ios": {
-        "include-ports source destination": Hashing.FIVE_TUPLE,
-        "universal": Hashing.SOURCE_DESTINATION_IP,
-        "original": Hashing.SOURCE_DESTINATION_IP,
-    },
-    "junos": {
-        "layer-3 layer-4": Hashing.FIVE_TUPLE,
-        "layer-3": Hashing.SOURCE_DESTINATION_IP,
-    },
-    "fortios": {
-        "source-ip-based": Hashing.SOURCE_IP,
-        "source-dest-ip-based": Hashing.SOURCE_DESTINATION_IP,
-    },
-    # Linux: net.ipv4.fib_multipath_hash_policy (3 = the fields of fib_multipath_hash_fields)
-    "frr": {
-        "net.ipv4.fib_multipath_hash_policy=1": Hashing.FIVE_TUPLE,
-        "net.ipv4.fib_multipath_hash_policy=0": Hashing.SOURCE_DESTINATION_IP,
-        "net.ipv4.fib_multipath_hash_policy=3": Hashing.SOURCE_IP,
-    },
-}
+# The rendered hash knob of each platform and the hashing it implements (its profile's).
+HASH_KNOBS: Mapping[str, dict[str, Hashing]] = by_platform("hash_knobs")
 
 
 @rule("E401", title="load sharing with fewer than two equal-cost paths")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from ipaddress import IPv4Address, ip_address
 
 from egress.lint.facts import ConfigFacts, VrrpFact
 from egress.lint.findings import Issue
 from egress.lint.model import DeviceView, Pair
 from egress.lint.registry import Scope, rule
+from egress.platforms import PLATFORMS
 
 
 @rule("E201", title="VRRP virtual address outside the interface subnet")
@@ -97,29 +98,16 @@ def pair_preempt(pair: Pair) -> Iterable[Issue]:
                 "render the same preempt (and delay) on both members")
 
 
-def _junos_trackable(facts: ConfigFacts) -> set[str]:
-    """Interfaces, and the routes a probe holds up: an ip-monitoring `withdraw` policy's
-    (present while its probe succeeds) or a static route. A plain preferred-route is there
-    only while its probe fails, so tracking it would hand the gateway over the wrong way."""
-    held = {r for t in facts.tracks.values() if t.withdraw for r in t.routes}
-    static = {r.prefix for r in facts.routes if r.instance is None}
-    return set(facts.interfaces) | held | static
-
-
-# What a VRRP track may name, per platform: a track object, an interface or route, a probed
-# address.
-TRACKABLE: dict[str, Callable[[ConfigFacts], set[str]]] = {
-    "ios": lambda facts: set(facts.tracks),
-    "junos": _junos_trackable,
-    "fortios": lambda facts: {p.target for p in facts.probes.values() if p.target},
-    # keepalived track_file names are the prober's probe names (its state files)
-    "frr": lambda facts: set(facts.probes),
-}
+def _trackable(platform: str, facts: ConfigFacts) -> set[str]:
+    """What a VRRP track may name on the platform (a track object, an interface or route, a
+    probed address): its folder's ``lint.trackable``."""
+    found: set[str] = PLATFORMS.module(platform, "lint").trackable(facts)
+    return found
 
 
 @rule("E205", title="VRRP tracks an object that does not exist")
 def tracked_exists(view: DeviceView) -> Iterable[Issue]:
-    known = TRACKABLE[view.platform](view.facts)
+    known = _trackable(view.platform, view.facts)
     wanted = {(g.interface, g.group): g for g in view.intent.vrrp}
     for group in view.facts.vrrp:
         for ref in group.tracks:

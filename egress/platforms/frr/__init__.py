@@ -24,4 +24,21 @@ PROFILE = PlatformProfile(
     release_trains=("8.4", "8.5", "9.0", "9.1", "10.0", "10.1"),
     default_release="8.4.4",
     listed=3,
+    # FRR's JSON; VRRP is keepalived's, sync conntrackd's, probes the prober's
+    validate_commands={
+        "vrrp": "keepalived --signum=DATA",
+        "bfd": "show bfd peers json",
+        "probes": "cat /run/egress/probe/status.json",
+        "routing": "show ip route 0.0.0.0/0 json",
+        "pbr": "show pbr interface json",
+        "ha_sync": "conntrackd -s",
+    },
+    supporting_commands={"pbr": ("show pbr map",)},
+    pbr_attachment_listed=True,
+    # net.ipv4.fib_multipath_hash_policy (3 = the fields of fib_multipath_hash_fields)
+    hash_knobs={
+        "net.ipv4.fib_multipath_hash_policy=1": Hashing.FIVE_TUPLE,
+        "net.ipv4.fib_multipath_hash_policy=0": Hashing.SOURCE_DESTINATION_IP,
+        "net.ipv4.fib_multipath_hash_policy=3": Hashing.SOURCE_IP,
+    },
 )

@@ -3,8 +3,10 @@ converters (``parse``) and remediation planner (``remediate``) beside it."""
 
 from __future__ import annotations
 
+import re
+
 from egress.design import HaForm, Hashing
-from egress.platforms import PlatformProfile
+from egress.platforms import PlatformProfile, TimerRule
 
 PROFILE = PlatformProfile(
     slug="ios",
@@ -20,4 +22,37 @@ PROFILE = PlatformProfile(
     release_trains=("16.9", "16.12", "17.3", "17.6", "17.9", "17.12"),
     default_release="17.9.4a",
     listed=0,
+    session="netmiko",
+    # napalm ios: `configure terminal revert timer <minutes>`, revert_in a multiple of 60 in
+    # 60..7200 (napalm/ios/ios.py commit_config; Cisco: `revert timer` 1-120 minutes)
+    confirm_timer=TimerRule(60, 7200, 60, "IOS-XE revert timer: 1-120 whole minutes"),
+    volatile_lines=(
+        re.compile(r"^Building configuration"),
+        re.compile(r"^Current configuration :"),
+        re.compile(
+            r"^! (Last configuration change|NVRAM config last updated|No configuration change)"
+        ),
+        re.compile(r"^!\s*$"),
+        re.compile(r"^ntp clock-period"),
+        # not `file prompt quiet`: napalm's session setting is put back by egress
+        # (egress/session.py); where it stays behind it is a line the device holds
+    ),
+    running_format="text",
+    validate_commands={
+        "vrrp": "show vrrp brief",
+        "bfd": "show bfd neighbors details",
+        "probes": "show ip sla summary",
+        "routing": "show ip route 0.0.0.0",
+        "pbr": "show ip policy",
+        "ha_sync": "show redundancy application group all",
+    },
+    # "show ip policy" names where each route-map is attached, never its next hops, which
+    # only "show route-map" prints (see the real captures of both under tests/fixtures/parse/ios)
+    supporting_commands={"pbr": ("show route-map",)},
+    pbr_attachment_listed=True,
+    hash_knobs={
+        "include-ports source destination": Hashing.FIVE_TUPLE,
+        "universal": Hashing.SOURCE_DESTINATION_IP,
+        "original": Hashing.SOURCE_DESTINATION_IP,
+    },
 )

@@ -103,7 +103,7 @@ def test_secrets_and_open_management_are_read_from_each_grammar() -> None:
 
 
 def test_junos_vrrp_tracks_the_route_a_withdraw_policy_holds() -> None:
-    from egress.lint.rules.vrrp import TRACKABLE
+    from egress.platforms.junos.lint import trackable as junos_trackable
 
     vrrp = "set interfaces ge-0/0/1 unit 0 family inet address 10.0.0.2/24 vrrp-group 1"
     facts = junos.parse(
@@ -121,7 +121,7 @@ def test_junos_vrrp_tracks_the_route_a_withdraw_policy_holds() -> None:
     assert [(r.value, r.line) for r in group.tracks] == [("198.51.100.7/32", 6), ("ge-0/0/2", 7)]
     assert facts.tracks["HOLD"].withdraw and facts.tracks["HOLD"].routes == ["198.51.100.7/32"]
     assert not facts.tracks["FAILOVER"].withdraw
-    trackable = TRACKABLE["junos"](facts)
+    trackable = junos_trackable(facts)
     assert "198.51.100.7/32" in trackable
     # a plain preferred route exists only while its probe fails: not a route to track
     assert "0.0.0.0/0" not in trackable
