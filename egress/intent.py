@@ -3,20 +3,18 @@
 ``build_site_intents`` takes one site's design and its two members and returns one
 :class:`DeviceIntent` per member. Every derived value (priorities from roles, distances,
 track ids, VRRP decrements, peer addresses, names of policies) is computed here, so the
-templates hold only loops and vendor syntax. Intents are plain frozen dataclasses: they are
-built from already-validated input, and rendering 10,000 of them must stay cheap.
+templates hold only loops and vendor syntax. The intent's types are in
+:mod:`egress.intent_types` (re-exported here).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Network
 
 from egress.design import (
     DSCP_NAMES,
     HaForm,
-    HostDesign,
     Mode,
     NatAnnounce,
     ProbeType,
@@ -24,275 +22,36 @@ from egress.design import (
     SecurityZones,
     Site,
 )
-from egress.errors import InputError, Location, UnsupportedIntent
+from egress.errors import Location, UnsupportedIntent
+from egress.intent_ha import ha_sync as derive_ha_sync
+from egress.intent_ha import ha_tracks as derive_ha_tracks
+from egress.intent_types import (
+    FEATURES,
+    HA,
+    LAN,
+    ZONE_SERVICES,
+    Bfd,
+    BfdPeer,
+    DesignError,
+    DeviceIntent,
+    Ecmp,
+    FieldRef,
+    HaMember,
+    HaSync,
+    HaTrack,
+    Interface,
+    Member,
+    Nat,
+    NatPool,
+    Pbr,
+    PbrRule,
+    Probe,
+    Uplink,
+    VrrpGroup,
+    VrrpTrack,
+    ZoneInterface,
+)
 from egress.platforms import NEAREST_HA_FORM, PLATFORMS, PlatformProfile, nearest_hashing
-
-LAN = "lan"
-HA = "ha"
-# Every feature a platform renders, in the order a device needs them: an object (interface,
-# probe/track) is defined before a later feature refers to it.
-FEATURES = ("interfaces", "probes", "bfd", "routing", "vrrp", "ecmp", "pbr", "ha_sync")
-# What every zoned interface must accept host-inbound: operators ping the interface addresses.
-ZONE_SERVICES = ("ping",)
-
-
-@dataclass(frozen=True, slots=True)
-class FieldRef:
-    """Which input a problem is in: the host's own data or its site's design, and where."""
-
-    host: str
-    source: str  # "host" (hosts.yaml data) or "site" (the site group's `site` block)
-    path: tuple[str | int, ...]
-
-
-class DesignError(InputError):
-    """A design problem found while deriving intents; the loader adds file and line."""
-
-    def __init__(self, message: str, *, ref: FieldRef, hint: str = "") -> None:
-        dotted = ".".join(str(p) for p in ref.path)
-        field_name = f"site.{dotted}" if ref.source == "site" else dotted
-        super().__init__(message, location=Location(host=ref.host, field=field_name), hint=hint)
-        self.ref = ref
-
-
-@dataclass(frozen=True, slots=True)
-class Interface:
-    role: str  # "lan", a link name, or "ha"
-    name: str
-    description: str
-    address: str | None = None
-    prefix_length: int | None = None
-    netmask: str | None = None
-    # shared-config clusters: the physical member port of each node, in node order
-    members: tuple[str, ...] = ()
-    redundancy_group: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ZoneInterface:
-    """An interface bound to a security zone and the host-inbound traffic it must accept.
-
-    Only on a zone-based firewall (``PlatformProfile.security_zones``): there an interface
-    outside every zone drops all traffic, and a zoned one accepts only what its zone allows
-    host-inbound, so VRRP adverts and BFD packets need opening here.
-    """
-
-    zone: str
-    interface: str  # the logical unit egress configures (Junos ``ge-0/0/1.0``, ``reth0.0``)
-    role: str  # "lan" or a link name
-    protocols: tuple[str, ...]  # host-inbound protocols: vrrp on a VRRP LAN, bfd on uplinks
-    services: tuple[str, ...]  # host-inbound system services
-
-
-@dataclass(frozen=True, slots=True)
-class Uplink:
-    route_id: int  # a stable id for the route entry (FortiOS `config router static` edit)
-    link: str
-    provider: str
-    interface: str
-    address: str | None
-    gateway: str
-    distance: int
-    primary: bool
-    track_id: int | None  # the probe this link's default route follows
-    probe_name: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class VrrpTrack:
-    track_id: int
-    probe_name: str
-    target: str
-    interface: str
-    decrement: int
-    owner: str  # the probe's RPM owner (Junos)
-    gateway: str  # the probe's link gateway
-    # Junos: the ip-monitoring policy that installs a /32 to ``target`` via ``gateway`` while
-    # the probe succeeds; VRRP tracks that route, so the priority follows the probe
-    policy: str
-
-
-@dataclass(frozen=True, slots=True)
-class VrrpGroup:
-    interface: str
-    address: str  # the interface's own address (Junos hangs the group under it)
-    prefix_length: int
-    group: int
-    vip: str
-    priority: int
-    preempt: bool
-    preempt_delay_s: int
-    tracks: tuple[VrrpTrack, ...]
-    failed_priority: int  # once every tracked object is down (FortiOS vrdst-priority)
-    advert_ms: int = 1000  # advertisement interval (PlatformProfile.vrrp_advert_ms)
-
-
-@dataclass(frozen=True, slots=True)
-class BfdPeer:
-    link: str
-    interface: str
-    address: str
-
-
-@dataclass(frozen=True, slots=True)
-class Bfd:
-    interval_ms: int
-    multiplier: int
-    peers: tuple[BfdPeer, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Ecmp:
-    hashing: str
-    paths: tuple[Uplink, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class PbrRule:
-    name: str
-    seq: int
-    acl_name: str  # also the Junos forwarding instance the rule steers into
-    dscp: int | None
-    dscp_name: str | None
-    tos: str | None  # the ToS byte FortiOS matches: DSCP << 2, as hex
-    source: str | None
-    source_network: str | None
-    source_netmask: str | None
-    source_wildcard: str | None
-    link: str
-    next_hop: str
-    out_interface: str
-    track_id: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class Pbr:
-    policy_name: str
-    in_interface: str
-    rules: tuple[PbrRule, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Probe:
-    id: int
-    name: str
-    type: str
-    target: str
-    port: int | None
-    path: str | None
-    url: str | None
-    interval_s: int
-    timeout_ms: int
-    threshold_ms: int
-    failures: int
-    link: str
-    source_interface: str
-    source_address: str | None
-    gateway: str
-    follows_route: bool  # the default route via this link is withdrawn when it fails
-    failover_gateway: str | None  # where the default goes while it fails (Junos ip-monitoring)
-    owner: str  # the group of tests one link's health is judged by (Junos RPM owner)
-    interval_ms: int  # FortiOS link-monitor counts in ms
-    threshold_us: int  # Junos RPM rtt thresholds count in microseconds
-
-
-@dataclass(frozen=True, slots=True)
-class HaMember:
-    node_id: int
-    name: str
-    role: str
-    priority: int
-    ha_interface: str
-
-
-@dataclass(frozen=True, slots=True)
-class HaTrack:
-    """A tracked object whose failure lowers this member's HA group priority by ``decrement``.
-
-    Either the LAN port's line protocol (a track object the HA feature defines itself) or a
-    probe's track, the one VRRP already follows.
-    """
-
-    track_id: int
-    decrement: int
-    interface: str | None = None  # a line-protocol track on this interface
-    probe_name: str | None = None  # or the track of this probe
-
-
-@dataclass(frozen=True, slots=True)
-class HaSync:
-    form: str
-    group_id: int
-    name: str
-    mode: str  # "a-p" or "a-a"
-    node_id: int
-    priority: int
-    preempt: bool
-    session_sync: bool
-    interface: str
-    local_address: str | None
-    peer_address: str | None
-    prefix_length: int | None
-    monitored: tuple[str, ...]  # physical ports whose failure moves the cluster
-    members: tuple[HaMember, ...]
-    cluster_interface_count: int  # logical interfaces a shared-config cluster spans (reth-count)
-    # a sync pair whose group follows the LAN gateway (PlatformProfile.sync_pair_role_follows_lan)
-    tracks: tuple[HaTrack, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class NatPool:
-    link: str
-    prefix: str  # the pool as announced upstream
-    address: str  # its first address, the one LAN sources are translated to
-    interface: str  # the uplink whose traffic is translated
-    neighbor: str  # the eBGP peer (the link's gateway) the pool is announced to
-
-
-@dataclass(frozen=True, slots=True)
-class Nat:
-    source: str  # the LAN prefix that is translated
-    pools: tuple[NatPool, ...]
-    # the pool's route (so its announcement) exists only while this member is VRRP master
-    follows_vrrp: bool
-
-
-@dataclass(frozen=True, slots=True)
-class DeviceIntent:
-    host: str
-    platform: str
-    site: str
-    site_description: str
-    role: str
-    mode: str
-    hashing: str
-    interfaces: tuple[Interface, ...]
-    uplinks: tuple[Uplink, ...]
-    vrrp: tuple[VrrpGroup, ...]
-    bfd: Bfd
-    ecmp: Ecmp | None
-    pbr: Pbr | None
-    probes: tuple[Probe, ...]
-    ha_sync: HaSync | None
-    peer: str
-    features: tuple[str, ...] = field(default=())
-    # empty unless the platform is a zone-based firewall (the templates only loop over it)
-    security_zones: tuple[ZoneInterface, ...] = field(default=())
-    # the OS release the device runs (inventory data.os_release, else the platform default)
-    os_release: str = ""
-    # source NAT to pools announced by eBGP (only where the platform renders it)
-    nat: Nat | None = None
-    # eBGP towards the ISPs (only where the platform reaches them by BGP: FRR)
-    bgp_local_as: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Member:
-    """One host of a site as the inventory gives it."""
-
-    name: str
-    platform: str
-    design: HostDesign
 
 
 def build_site_intents(site: Site, members: Sequence[Member]) -> dict[str, DeviceIntent]:
@@ -491,8 +250,8 @@ def _device_intent(site: Site, member: Member, pair: tuple[Member, Member]) -> D
     zones = _security_zones(site, profile, interfaces, vrrp, bfd) if profile.security_zones else ()
     ha = None
     if site.ha_sync is not None:
-        ha_tracks = _ha_tracks(site, profile, by_role, probes, vrrp)
-        ha = _ha_sync(site, member, peer, pair, profile, by_role, uplinks, ha_tracks)
+        ha_tracks = derive_ha_tracks(site, profile, by_role, probes, vrrp)
+        ha = derive_ha_sync(site, member, peer, pair, profile, by_role, uplinks, ha_tracks)
 
     present = {
         "interfaces": True,
@@ -747,89 +506,30 @@ def _pbr(site: Site, by_role: dict[str, Interface], uplinks: tuple[Uplink, ...])
     return Pbr(policy_name="EGRESS-PBR", in_interface=by_role[LAN].name, rules=tuple(rules))
 
 
-def _ha_sync(
-    site: Site,
-    member: Member,
-    peer: Member,
-    pair: tuple[Member, Member],
-    profile: PlatformProfile,
-    by_role: dict[str, Interface],
-    uplinks: tuple[Uplink, ...],
-    tracks: tuple[HaTrack, ...],
-) -> HaSync:
-    assert site.ha_sync is not None
-    spec = site.ha_sync
-
-    def node_id(m: Member) -> int:
-        return 0 if m.design.role is Role.PRIMARY else 1
-
-    def priority(m: Member) -> int:
-        if m.design.role is Role.PRIMARY:
-            return profile.ha_priority_primary
-        return profile.ha_priority_secondary
-
-    members = tuple(
-        HaMember(
-            node_id=node_id(m),
-            name=m.name,
-            role=m.design.role.value,
-            priority=priority(m),
-            ha_interface=m.design.interfaces[HA].name,
-        )
-        for m in pair
-    )
-    own = member.design.interfaces[HA]
-    peer_address = peer.design.interfaces[HA].address
-    uplink_ports = [by_role[u.link] for u in uplinks]
-    monitored = tuple(port for iface in uplink_ports for port in (iface.members or (iface.name,)))
-    return HaSync(
-        form=spec.form.value,
-        group_id=spec.group_id,
-        name=f"EGRESS-{site.name.upper()}",
-        mode="a-a" if site.mode is Mode.LOAD_SHARING else "a-p",
-        node_id=node_id(member),
-        priority=priority(member),
-        preempt=True,
-        session_sync=spec.session_sync,
-        interface=own.name,
-        local_address=str(own.address) if own.address else None,
-        peer_address=str(peer_address) if peer_address else None,
-        prefix_length=spec.prefix.prefixlen if spec.prefix else None,
-        monitored=monitored,
-        members=members,
-        cluster_interface_count=sum(1 for i in by_role.values() if i.redundancy_group),
-        tracks=tracks,
-    )
-
-
-def _ha_tracks(
-    site: Site,
-    profile: PlatformProfile,
-    by_role: dict[str, Interface],
-    probes: tuple[Probe, ...],
-    vrrp: tuple[VrrpGroup, ...],
-) -> tuple[HaTrack, ...]:
-    """What a sync pair's HA group follows so that it stays with the LAN gateway.
-
-    The group owns the session table; it must sit on the box VRRP makes the gateway. So it
-    drops by more than the primary/secondary gap when this member's LAN port goes (VRRP is
-    gone there) and follows VRRP's own tracks scaled to the HA priorities: the same failures
-    that hand the VIP over hand the group over. The LAN track takes the first id after the
-    probes' (every probe owns ``track <probe id>``), so it cannot collide with one.
-    """
-    assert site.ha_sync is not None
-    if site.ha_sync.form is not HaForm.SYNC_PAIR or not profile.sync_pair_role_follows_lan:
-        return ()
-    gap = profile.ha_priority_primary - profile.ha_priority_secondary
-    lan = HaTrack(
-        track_id=max((p.id for p in probes), default=0) + 1,
-        decrement=gap + 10,
-        interface=by_role[LAN].name,
-    )
-    # as VRRP's: losing the primary link hands over (active-standby), or losing every link
-    share = gap + 10 if site.mode is Mode.ACTIVE_STANDBY else gap // len(site.links) + 1
-    followed = [t for group in vrrp for t in group.tracks]
-    probe_tracks = (
-        HaTrack(track_id=t.track_id, decrement=share, probe_name=t.probe_name) for t in followed
-    )
-    return tuple(sorted((lan, *probe_tracks), key=lambda t: t.track_id))
+__all__ = [
+    "Bfd",
+    "BfdPeer",
+    "DesignError",
+    "DeviceIntent",
+    "Ecmp",
+    "FEATURES",
+    "FieldRef",
+    "HA",
+    "HaMember",
+    "HaSync",
+    "HaTrack",
+    "Interface",
+    "LAN",
+    "Member",
+    "Nat",
+    "NatPool",
+    "Pbr",
+    "PbrRule",
+    "Probe",
+    "Uplink",
+    "VrrpGroup",
+    "VrrpTrack",
+    "ZONE_SERVICES",
+    "ZoneInterface",
+    "build_site_intents",
+]
