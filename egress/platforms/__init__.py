@@ -101,7 +101,13 @@ class PlatformProfile:
     pbr_attachment_listed: bool = False
     # policy routing is one input filter of this logical unit of the LAN (Junos FBF)
     pbr_input_filter_unit: int | None = None
+    # --- rendering -----------------------------------------------------------------------
+    # features (egress.intent FEATURES) the platform has no template for: egress renders
+    # nothing for them there (every other feature has templates/<slug>/<feature>.j2)
+    unsupported_features: frozenset[str] = frozenset()
     # --- linting -------------------------------------------------------------------------
+    # BFD is configured per interface, the peer implied (FortiOS `config system interface`)
+    bfd_per_interface: bool = False
     # the rendered ECMP hash knob and the hashing it implements
     hash_knobs: dict[str, Hashing] = field(default_factory=dict)
 

@@ -88,7 +88,7 @@ def bfd_peer_rendered(view: DeviceView) -> Iterable[Issue]:
     peers = {b.peer for b in view.facts.bfd} | {b.interface for b in view.facts.bfd}
     for peer in view.intent.bfd.peers:
         if peer.address not in peers and not (
-                view.platform == "fortios" and peer.interface in peers):
+                view.profile.bfd_per_interface and peer.interface in peers):
             route = next((r for r in view.facts.routes if r.gateway == peer.address), None)
             yield view.at(route.line if route else 1,
                           f"no BFD towards {peer.address} ({peer.link}); the design runs BFD "

@@ -27,6 +27,7 @@ PROFILE = PlatformProfile(
     confirm_timer=TimerRule(10, 86400, 1, "FortiOS cfg-revert-timeout: 10-4294967295 s"),
     volatile_lines=(re.compile(r"^#"), re.compile(r"^\s*set conf_file_ver ")),
     running_format="text",
+    bfd_per_interface=True,
     validate_commands={
         "vrrp": "get router info vrrp",
         "bfd": "get router info bfd neighbor",
