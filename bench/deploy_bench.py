@@ -45,15 +45,24 @@ def main() -> None:
         work = Path(tmp)
         inventory = generate(work / "inv", devices=args.devices)
         nornir = inventory / "nornir.yaml"
-        nornir.write_text(nornir.read_text().replace("num_workers: 20",
-                                                     f"num_workers: {args.workers}"))
+        nornir.write_text(
+            nornir.read_text().replace("num_workers: 20", f"num_workers: {args.workers}")
+        )
         state = work / "lab"
         spec = lab_up(inventory=inventory, state_dir=state, time_scale=60)
-        counts = {p: sum(1 for d in spec.devices if d.platform == p)
-                  for p in ("ios", "junos", "fortios")}
+        counts = {
+            p: sum(1 for d in spec.devices if d.platform == p) for p in ("ios", "junos", "fortios")
+        }
         print(f"lab: {len(spec.devices)} devices {counts}, {args.workers} Nornir workers\n")
-        common = ["-i", str(inventory), "--lab", "--lab-state", str(state),
-                  "--changes-dir", str(work / "changes")]
+        common = [
+            "-i",
+            str(inventory),
+            "--lab",
+            "--lab-state",
+            str(state),
+            "--changes-dir",
+            str(work / "changes"),
+        ]
         try:
             print("| run | devices | wall | devices/min | outcomes |\n|---|---|---|---|---|")
             wall, summary = _egress("diff", *common)

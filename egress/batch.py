@@ -165,9 +165,7 @@ def render_hosts(
     return [by_host[name] for name in names]
 
 
-def _render_one(
-    host: str, intent: DeviceIntent, out_dir: Path, templates_dir: Path
-) -> HostOutcome:
+def _render_one(host: str, intent: DeviceIntent, out_dir: Path, templates_dir: Path) -> HostOutcome:
     try:
         lines, changed = write_config(intent, out_dir=out_dir, templates_dir=templates_dir)
     except EgressError as exc:

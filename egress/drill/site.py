@@ -128,7 +128,7 @@ def _intents(site: Site, designs: Mapping[str, HostDesign]) -> dict[str, DeviceI
                     "interfaces": {
                         role: port.model_copy(update={"name": role})
                         for role, port in design.interfaces.items()
-                    }
+                    },
                 }
             ),
         )

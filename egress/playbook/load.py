@@ -73,5 +73,3 @@ def _yaml_keys(loc: Sequence[str | int]) -> list[str | int]:
             break
         keys.append(part)
     return keys
-
-

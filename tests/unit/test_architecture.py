@@ -92,7 +92,7 @@ def test_no_module_level_import_cycle_outside_the_lab() -> None:
             if nxt not in graph:
                 continue
             if state.get(nxt) == 1:
-                cycles.append(" -> ".join([*trail[trail.index(nxt):], nxt]))
+                cycles.append(" -> ".join([*trail[trail.index(nxt) :], nxt]))
             elif nxt not in state:
                 visit(nxt, [*trail, nxt])
         state[node] = 2

@@ -23,6 +23,7 @@ def _valid(document: object, schema: str) -> None:
         document, json.loads((REPO / "schemas" / f"{schema}.schema.json").read_text())
     )
 
+
 DAY = 86_400
 
 

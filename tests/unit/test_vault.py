@@ -317,4 +317,3 @@ def test_a_vault_failure_is_described_by_its_own_line_wherever_it_surfaces(
         change.verified_backup("r1")
     assert describe(caught.value).message == caught.value.message
     assert not describe(caught.value).message.startswith("VaultError")
-

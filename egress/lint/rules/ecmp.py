@@ -20,17 +20,23 @@ def ecmp_paths(view: DeviceView) -> Iterable[Issue]:
         return
     routes = [r for r in view.facts.default_routes() if r.distance is not None]
     if not routes:
-        yield view.at(1, "load sharing, but no default route is rendered",
-                      "render one default route per uplink")
+        yield view.at(
+            1,
+            "load sharing, but no default route is rendered",
+            "render one default route per uplink",
+        )
         return
     best = min(r.distance for r in routes if r.distance is not None)
     equal = [r for r in routes if r.distance == best]
     if len(equal) < 2:
         others = [r for r in routes if r.distance != best]
         line = others[0].line if others else equal[0].line
-        yield view.at(line, f"load sharing over {len(equal)} path: only {equal[0].gateway} has "
-                      f"the best distance {best}", "every uplink's default route needs the "
-                      "same distance/preference in load-sharing mode")
+        yield view.at(
+            line,
+            f"load sharing over {len(equal)} path: only {equal[0].gateway} has "
+            f"the best distance {best}",
+            "every uplink's default route needs the same distance/preference in load-sharing mode",
+        )
 
 
 @rule("E402", title="ECMP hash mode not supported by the platform or not the design's")
@@ -41,8 +47,11 @@ def ecmp_hash(view: DeviceView) -> Iterable[Issue]:
     wanted = Hashing(ecmp.hashing)
     fact = view.facts.ecmp
     if fact is None:
-        yield view.at(1, f"load sharing by {wanted.value}, but no hash setting is rendered",
-                      "the ecmp template rendered nothing")
+        yield view.at(
+            1,
+            f"load sharing by {wanted.value}, but no hash setting is rendered",
+            "the ecmp template rendered nothing",
+        )
         return
     profile = view.profile
     knobs = HASH_KNOBS[view.platform]
@@ -50,9 +59,14 @@ def ecmp_hash(view: DeviceView) -> Iterable[Issue]:
     if mode is None or mode not in profile.hashing:
         target = wanted if wanted in profile.hashing else nearest_hashing(profile, wanted)
         have = ", ".join(f"{k!r} ({m.value})" for k, m in knobs.items())
-        yield view.at(fact.line, f"{profile.vendor} has no ECMP hash {fact.knob!r}",
-                      f"the nearest it supports is {target.value}; knobs: {have}")
+        yield view.at(
+            fact.line,
+            f"{profile.vendor} has no ECMP hash {fact.knob!r}",
+            f"the nearest it supports is {target.value}; knobs: {have}",
+        )
     elif mode is not wanted:
-        yield view.at(fact.line, f"hash {fact.knob!r} is {mode.value}, the design asks "
-                      f"{wanted.value}", f"render the {wanted.value} knob: "
-                      f"{next(k for k, m in knobs.items() if m is wanted)!r}")
+        yield view.at(
+            fact.line,
+            f"hash {fact.knob!r} is {mode.value}, the design asks {wanted.value}",
+            f"render the {wanted.value} knob: {next(k for k, m in knobs.items() if m is wanted)!r}",
+        )

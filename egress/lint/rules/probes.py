@@ -14,11 +14,17 @@ from egress.platforms import PLATFORMS
 @rule("E601", title="probe without a target or a source")
 def probe_complete(view: DeviceView) -> Iterable[Issue]:
     for probe in view.facts.probes.values():
-        missing = [what for what, value in (("target", probe.target), ("source", probe.source))
-                   if not value]
+        missing = [
+            what
+            for what, value in (("target", probe.target), ("source", probe.source))
+            if not value
+        ]
         if missing:
-            yield view.at(probe.line, f"probe {probe.name} has no {' and no '.join(missing)}",
-                          "a probe needs the address it tests and the uplink it leaves by")
+            yield view.at(
+                probe.line,
+                f"probe {probe.name} has no {' and no '.join(missing)}",
+                "a probe needs the address it tests and the uplink it leaves by",
+            )
 
 
 @rule("E602", title="probe thresholds not below its interval")
@@ -28,8 +34,11 @@ def probe_timing(view: DeviceView) -> Iterable[Issue]:
         line = probe.timing_line or probe.line
         limit, threshold, timeout = probe.interval_ms, probe.threshold_ms, probe.timeout_ms
         if limit is None:
-            yield view.at(probe.line, f"probe {probe.name} has no interval/frequency",
-                          "render the design's interval_s")
+            yield view.at(
+                probe.line,
+                f"probe {probe.name} has no interval/frequency",
+                "render the design's interval_s",
+            )
             continue
         problem = ""
         if threshold is not None and timeout is not None and threshold > timeout:
@@ -42,26 +51,34 @@ def probe_timing(view: DeviceView) -> Iterable[Issue]:
         message = f"probe {probe.name} {problem}"
         hint = "keep threshold <= timeout < interval: a probe must finish before the next"
         intent = designed.get(probe.name)
-        if intent is not None and _as_designed(probe.timeout_ms, probe.threshold_ms,
-                                               probe.interval_ms, intent):
+        if intent is not None and _as_designed(
+            probe.timeout_ms, probe.threshold_ms, probe.interval_ms, intent
+        ):
             yield view.in_site(("probes", intent.id - 1, "timeout_ms"), message, hint)
         else:
             yield view.at(line, message, hint)
 
 
-def _as_designed(timeout: float | None, threshold: float | None, interval: float | None,
-                 intent: Probe) -> bool:
+def _as_designed(
+    timeout: float | None, threshold: float | None, interval: float | None, intent: Probe
+) -> bool:
     """The rendered timing is the design's (so the design is what to fix)."""
-    return (interval == intent.interval_ms and timeout in (None, intent.timeout_ms)
-            and threshold in (None, intent.threshold_ms, intent.timeout_ms))
+    return (
+        interval == intent.interval_ms
+        and timeout in (None, intent.timeout_ms)
+        and threshold in (None, intent.threshold_ms, intent.timeout_ms)
+    )
 
 
 @rule("E603", title="track / ip-monitoring object references a probe that does not exist")
 def probe_referenced(view: DeviceView) -> Iterable[Issue]:
     for track in view.facts.tracks.values():
         if track.probe.value not in view.facts.probes:
-            yield view.at_ref(track.probe, f"{track.key} follows probe {track.probe.value!r}, "
-                              "which is not defined", "reference a probe defined in this config")
+            yield view.at_ref(
+                track.probe,
+                f"{track.key} follows probe {track.probe.value!r}, which is not defined",
+                "reference a probe defined in this config",
+            )
 
 
 def _follows(platform: str) -> Callable[[DeviceView, Uplink], Iterator[Issue]]:
@@ -79,11 +96,18 @@ def route_follows_probe(view: DeviceView) -> Iterable[Issue]:
             yield from _follows(view.platform)(view, uplink)
 
 
-@rule("W605", severity=Severity.WARNING, title="IOS IP SLA operation never scheduled",
-      platforms=frozenset({"ios"}))
+@rule(
+    "W605",
+    severity=Severity.WARNING,
+    title="IOS IP SLA operation never scheduled",
+    platforms=frozenset({"ios"}),
+)
 def probe_scheduled(view: DeviceView) -> Iterable[Issue]:
     for probe in view.facts.probes.values():
         if not probe.scheduled:
-            yield view.at(probe.line, f"ip sla {probe.key} ({probe.name}) is never scheduled; "
-                          "it will not run and its track stays down",
-                          f"add `ip sla schedule {probe.key} life forever start-time now`")
+            yield view.at(
+                probe.line,
+                f"ip sla {probe.key} ({probe.name}) is never scheduled; "
+                "it will not run and its track stays down",
+                f"add `ip sla schedule {probe.key} life forever start-time now`",
+            )

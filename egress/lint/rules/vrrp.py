@@ -18,23 +18,38 @@ def vip_in_subnet(view: DeviceView) -> Iterable[Issue]:
         iface = view.facts.interfaces.get(group.interface)
         line = group.vip_line or group.line
         if group.vip is None:
-            yield view.at(line, f"VRRP group {group.group} on {group.interface} has no "
-                          "virtual address", "render `address <vip>` / virtual-address / vrip")
+            yield view.at(
+                line,
+                f"VRRP group {group.group} on {group.interface} has no virtual address",
+                "render `address <vip>` / virtual-address / vrip",
+            )
             continue
         if iface is None or iface.address is None:
-            yield view.at(line, f"VRRP group {group.group} on {group.interface}, which has no "
-                          "address of its own", "address the interface in the LAN subnet")
+            yield view.at(
+                line,
+                f"VRRP group {group.group} on {group.interface}, which has no address of its own",
+                "address the interface in the LAN subnet",
+            )
             continue
         vip = _address(group.vip)
         network = iface.address.network
-        if vip is None or vip not in network or vip in (network.network_address,
-                                                        network.broadcast_address):
-            yield view.at(line, f"VRRP {group.group} virtual address {group.vip} is not a host "
-                          f"address of {group.interface} subnet {network}",
-                          "the VIP must be a usable address in the LAN prefix")
+        if (
+            vip is None
+            or vip not in network
+            or vip in (network.network_address, network.broadcast_address)
+        ):
+            yield view.at(
+                line,
+                f"VRRP {group.group} virtual address {group.vip} is not a host "
+                f"address of {group.interface} subnet {network}",
+                "the VIP must be a usable address in the LAN prefix",
+            )
         elif vip == iface.address.ip:
-            yield view.at(line, f"VRRP {group.group} virtual address {group.vip} is the "
-                          f"interface's own address", "give the interface another address")
+            yield view.at(
+                line,
+                f"VRRP {group.group} virtual address {group.vip} is the interface's own address",
+                "give the interface another address",
+            )
 
 
 def _address(text: str) -> IPv4Address | None:
@@ -55,18 +70,26 @@ def pair_group(pair: Pair) -> Iterable[Issue]:
     for number, group in theirs.items():
         other = ours.get(number)
         if other is None:
-            yield pair.secondary.at(group.line, f"VRRP group {number} is not on the primary "
-                                    f"{pair.primary.host} (it has {sorted(ours) or 'none'})",
-                                    "both members must carry the same group number")
+            yield pair.secondary.at(
+                group.line,
+                f"VRRP group {number} is not on the primary "
+                f"{pair.primary.host} (it has {sorted(ours) or 'none'})",
+                "both members must carry the same group number",
+            )
         elif other.vip != group.vip:
-            yield pair.secondary.at(group.vip_line or group.line,
-                                    f"VRRP {number} VIP {group.vip} differs from the primary's "
-                                    f"{other.vip} ({pair.primary.config_file}:{other.vip_line})",
-                                    "both members must carry the same virtual address")
+            yield pair.secondary.at(
+                group.vip_line or group.line,
+                f"VRRP {number} VIP {group.vip} differs from the primary's "
+                f"{other.vip} ({pair.primary.config_file}:{other.vip_line})",
+                "both members must carry the same virtual address",
+            )
     for number, group in ours.items():
         if number not in theirs and theirs:
-            yield pair.primary.at(group.line, f"VRRP group {number} is not on the secondary "
-                                  f"{pair.secondary.host}", "render the group on both members")
+            yield pair.primary.at(
+                group.line,
+                f"VRRP group {number} is not on the secondary {pair.secondary.host}",
+                "render the group on both members",
+            )
 
 
 @rule("E203", title="VRRP priorities do not elect the intended master", scope=Scope.PAIR)
@@ -83,7 +106,8 @@ def pair_priority(pair: Pair) -> Iterable[Issue]:
                 f"VRRP {number} priority {group.priority} is {same} priority than the "
                 f"primary's {other.priority} ({pair.primary.host})",
                 "the primary must have the higher priority; the master would otherwise be "
-                "chosen by address or by the wrong role")
+                "chosen by address or by the wrong role",
+            )
 
 
 @rule("E204", title="VRRP preemption differs between the pair members", scope=Scope.PAIR)
@@ -95,7 +119,8 @@ def pair_preempt(pair: Pair) -> Iterable[Issue]:
             yield pair.secondary.at(
                 group.preempt_line or group.line,
                 f"VRRP {number} preempt is {group.preempt!r}, the primary's is {other.preempt!r}",
-                "render the same preempt (and delay) on both members")
+                "render the same preempt (and delay) on both members",
+            )
 
 
 def _trackable(platform: str, facts: ConfigFacts) -> set[str]:
@@ -112,13 +137,19 @@ def tracked_exists(view: DeviceView) -> Iterable[Issue]:
     for group in view.facts.vrrp:
         for ref in group.tracks:
             if ref.value not in known:
-                yield view.at_ref(ref, f"VRRP {group.group} tracks {ref.value!r}, which is not "
-                                  "defined in this config", "track an object the config defines")
+                yield view.at_ref(
+                    ref,
+                    f"VRRP {group.group} tracks {ref.value!r}, which is not defined in this config",
+                    "track an object the config defines",
+                )
         intended = wanted.get((group.interface, group.group))
         if intended is not None and intended.tracks and not group.tracks:
-            yield view.at(group.line, f"VRRP {group.group} tracks nothing, the design tracks "
-                          f"{', '.join(t.probe_name for t in intended.tracks)}",
-                          "without a track the master keeps the gateway when its uplink dies")
+            yield view.at(
+                group.line,
+                f"VRRP {group.group} tracks nothing, the design tracks "
+                f"{', '.join(t.probe_name for t in intended.tracks)}",
+                "without a track the master keeps the gateway when its uplink dies",
+            )
 
 
 @rule("E206", title="VRRP group of the design missing from the config")
@@ -127,7 +158,9 @@ def vrrp_rendered(view: DeviceView) -> Iterable[Issue]:
     for group in view.intent.vrrp:
         if (group.interface, group.group) not in rendered:
             iface = view.facts.interfaces.get(group.interface)
-            yield view.at(iface.line if iface else 1,
-                          f"the design puts VRRP group {group.group} on "
-                          f"{group.interface}; the config has none",
-                          "the vrrp template dropped it: check its loop and conditions")
+            yield view.at(
+                iface.line if iface else 1,
+                f"the design puts VRRP group {group.group} on "
+                f"{group.interface}; the config has none",
+                "the vrrp template dropped it: check its loop and conditions",
+            )

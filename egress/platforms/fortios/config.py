@@ -25,8 +25,24 @@ from egress.lint.facts import (
     VrrpFact,
 )
 
-STATEMENTS = frozenset({"config", "edit", "next", "end", "set", "unset", "append", "select",
-                        "unselect", "rename", "delete", "purge", "clone", "move"})
+STATEMENTS = frozenset(
+    {
+        "config",
+        "edit",
+        "next",
+        "end",
+        "set",
+        "unset",
+        "append",
+        "select",
+        "unselect",
+        "rename",
+        "delete",
+        "purge",
+        "clone",
+        "move",
+    }
+)
 MANAGEMENT = frozenset({"ssh", "https", "http", "telnet"})
 
 
@@ -42,19 +58,30 @@ def load(text: str) -> tuple[Node, list[SyntaxProblem]]:
         word = stripped.split()[0]
         node, kind, _ = stack[-1]
         if word not in STATEMENTS:
-            problems.append(SyntaxProblem(
-                "fortios.statement", number, f"{stripped[:40]!r} is not a FortiOS statement",
-                "lines are config/edit/set/unset/next/end; remove the stray text"))
+            problems.append(
+                SyntaxProblem(
+                    "fortios.statement",
+                    number,
+                    f"{stripped[:40]!r} is not a FortiOS statement",
+                    "lines are config/edit/set/unset/next/end; remove the stray text",
+                )
+            )
         elif word == "config":  # nesting is legal: `config cluster-peer` in standalone-cluster
             stack.append((add(node, stripped, number), "config", number))
         elif word == "end":
             if kind != "config":
-                problems.append(SyntaxProblem(
-                    "fortios.config" if kind == "root" else "fortios.edit", number,
-                    "`end` without an open `config`" if kind == "root"
-                    else f"`end` while `{text_of(node)}` (line {stack[-1][2]}) is open",
-                    "close an `edit` with `next` before `end`" if kind == "edit"
-                    else "remove the `end` or add its `config` line"))
+                problems.append(
+                    SyntaxProblem(
+                        "fortios.config" if kind == "root" else "fortios.edit",
+                        number,
+                        "`end` without an open `config`"
+                        if kind == "root"
+                        else f"`end` while `{text_of(node)}` (line {stack[-1][2]}) is open",
+                        "close an `edit` with `next` before `end`"
+                        if kind == "edit"
+                        else "remove the `end` or add its `config` line",
+                    )
+                )
                 if kind == "edit":  # recover as FortiOS does: end closes both
                     stack.pop()
                     stack.pop()
@@ -62,28 +89,47 @@ def load(text: str) -> tuple[Node, list[SyntaxProblem]]:
             stack.pop()
         elif word == "edit":
             if kind != "config":
-                problems.append(SyntaxProblem(
-                    "fortios.edit", number, f"`{stripped}` outside a `config` table",
-                    "an `edit` lives inside `config <table>`; close the previous entry first"))
+                problems.append(
+                    SyntaxProblem(
+                        "fortios.edit",
+                        number,
+                        f"`{stripped}` outside a `config` table",
+                        "an `edit` lives inside `config <table>`; close the previous entry first",
+                    )
+                )
             stack.append((add(node, stripped, number), "edit", number))
         elif word == "next":
             if kind != "edit":
-                problems.append(SyntaxProblem(
-                    "fortios.edit", number, "`next` without an open `edit`",
-                    "remove the `next` or add the `edit` it closes"))
+                problems.append(
+                    SyntaxProblem(
+                        "fortios.edit",
+                        number,
+                        "`next` without an open `edit`",
+                        "remove the `next` or add the `edit` it closes",
+                    )
+                )
                 continue
             stack.pop()
         else:
             if kind == "root":
-                problems.append(SyntaxProblem(
-                    "fortios.statement", number, f"`{word}` outside any `config` block",
-                    "a set/unset belongs inside `config ...` (and `edit ...` for tables)"))
+                problems.append(
+                    SyntaxProblem(
+                        "fortios.statement",
+                        number,
+                        f"`{word}` outside any `config` block",
+                        "a set/unset belongs inside `config ...` (and `edit ...` for tables)",
+                    )
+                )
             add(node, stripped, number)
     for node, kind, opened in stack[1:]:
-        problems.append(SyntaxProblem(
-            "fortios.config" if kind == "config" else "fortios.edit", opened,
-            f"`{text_of(node)}` is never closed with `{'end' if kind == 'config' else 'next'}`",
-            "every config needs its end and every edit its next"))
+        problems.append(
+            SyntaxProblem(
+                "fortios.config" if kind == "config" else "fortios.edit",
+                opened,
+                f"`{text_of(node)}` is never closed with `{'end' if kind == 'config' else 'next'}`",
+                "every config needs its end and every edit its next",
+            )
+        )
     return root, problems
 
 
@@ -133,15 +179,17 @@ def parse(text: str) -> ConfigFacts:
     for _key, entry in _edits(root, "router static"):
         values = _sets(entry)
         gateway = values.get("gateway", ([""], 0))[0]
-        route = RouteFact(prefix=_dst(values), gateway=gateway[0] if gateway else "",
-                          line=line_of(entry))
+        route = RouteFact(
+            prefix=_dst(values), gateway=gateway[0] if gateway else "", line=line_of(entry)
+        )
         route.interface = _one(values, "device")
         route.distance = int(d) if (d := _one(values, "distance") or "").isdigit() else None
         route.bfd = _one(values, "bfd") == "enable"
         facts.routes.append(route)
         if route.bfd:
-            facts.bfd.append(BfdFact(line=values["bfd"][1], peer=route.gateway,
-                                     interface=route.interface))
+            facts.bfd.append(
+                BfdFact(line=values["bfd"][1], peer=route.gateway, interface=route.interface)
+            )
     _fill_bfd_timers(facts, timers)
     for key, entry in _edits(root, "router policy"):
         _policy(facts, key, entry)
@@ -179,20 +227,23 @@ def _interface(facts: ConfigFacts, name: str, entry: Node) -> None:
             iface.address = None
         iface.address_line = values["ip"][1]
     if "allowaccess" in values:
-        iface.allowaccess, iface.allowaccess_line = tuple(values["allowaccess"][0]), values[
-            "allowaccess"][1]
+        iface.allowaccess, iface.allowaccess_line = (
+            tuple(values["allowaccess"][0]),
+            values["allowaccess"][1],
+        )
     if _one(values, "bfd") == "enable":
         iface.bfd, iface.bfd_line = True, values["bfd"][1]
         facts.bfd.append(BfdFact(line=values["bfd"][1], peer=None, interface=name))
     vrrp = first(entry, "config vrrp")
-    for group in (starting(vrrp, "edit ") if vrrp else ()):
+    for group in starting(vrrp, "edit ") if vrrp else ():
         _vrrp(facts, name, group)
 
 
 def _vrrp(facts: ConfigFacts, interface: str, group: Node) -> None:
     number = group.text.split()[1]
-    fact = VrrpFact(interface=interface, group=int(number) if number.isdigit() else -1,
-                    line=line_of(group))
+    fact = VrrpFact(
+        interface=interface, group=int(number) if number.isdigit() else -1, line=line_of(group)
+    )
     values = _sets(group)
     if "vrip" in values:
         fact.vip, fact.vip_line = _one(values, "vrip"), values["vrip"][1]
@@ -209,10 +260,14 @@ def _vrrp(facts: ConfigFacts, interface: str, group: Node) -> None:
 def _settings(facts: ConfigFacts, block: Node) -> dict[str, tuple[list[str], int]]:
     values = _sets(block)
     if "v4-ecmp-mode" in values:
-        facts.ecmp = EcmpFact(knob=_one(values, "v4-ecmp-mode") or "",
-                              line=values["v4-ecmp-mode"][1])
-    return {k: values[k] for k in ("bfd-desired-min-tx", "bfd-required-min-rx",
-                                   "bfd-detect-mult") if k in values}
+        facts.ecmp = EcmpFact(
+            knob=_one(values, "v4-ecmp-mode") or "", line=values["v4-ecmp-mode"][1]
+        )
+    return {
+        k: values[k]
+        for k in ("bfd-desired-min-tx", "bfd-required-min-rx", "bfd-detect-mult")
+        if k in values
+    }
 
 
 def _fill_bfd_timers(facts: ConfigFacts, timers: dict[str, tuple[list[str], int]]) -> None:
@@ -281,7 +336,7 @@ def _ha(facts: ConfigFacts, block: Node, *, cluster_block: list[Node]) -> None:
             devices, line = fgsp["session-sync-dev"]
             ha.links.extend(Ref(v, line) for v in devices)
         peers = first(cluster_block[0], "config cluster-peer")
-        for entry in (starting(peers, "edit ") if peers else ()):
+        for entry in starting(peers, "edit ") if peers else ():
             peer = _sets(entry)
             if "peerip" in peer:
                 ha.peer_address, ha.peer_line = _one(peer, "peerip"), peer["peerip"][1]
@@ -291,8 +346,15 @@ def _ha(facts: ConfigFacts, block: Node, *, cluster_block: list[Node]) -> None:
     facts.ha = ha
 
 
-_SECRET_KEYS = {"password": "password", "passwd": "password", "psksecret": "pre-shared key",
-                "secret": "secret", "key": "key", "auth-pwd": "password", "priv-pwd": "password"}
+_SECRET_KEYS = {
+    "password": "password",
+    "passwd": "password",
+    "psksecret": "pre-shared key",
+    "secret": "secret",
+    "key": "key",
+    "auth-pwd": "password",
+    "priv-pwd": "password",
+}
 
 
 def _security(facts: ConfigFacts, root: Node) -> None:
@@ -303,8 +365,12 @@ def _security(facts: ConfigFacts, root: Node) -> None:
     for node in root.all_children():
         words = node.text.split(maxsplit=2)
         # `ENC ...` is FortiOS' own encrypted form
-        if (words[0] == "set" and len(words) == 3 and words[1] in _SECRET_KEYS
-                and not words[2].startswith("ENC ")):
+        if (
+            words[0] == "set"
+            and len(words) == 3
+            and words[1] in _SECRET_KEYS
+            and not words[2].startswith("ENC ")
+        ):
             facts.secrets.append((_SECRET_KEYS[words[1]], line_of(node)))
     for _name, community in _edits(root, "system snmp community"):
         name = _sets(community).get("name")
@@ -316,4 +382,5 @@ def _security(facts: ConfigFacts, root: Node) -> None:
         open_ = sorted(MANAGEMENT.intersection(iface.allowaccess))
         if open_ and iface.allowaccess_line is not None:
             facts.open_access.append(
-                (f"{iface.name} allows {'/'.join(open_)} from any source", iface.allowaccess_line))
+                (f"{iface.name} allows {'/'.join(open_)} from any source", iface.allowaccess_line)
+            )

@@ -57,13 +57,46 @@ SECTIONS: tuple[Section, ...] = (
     _s(r"vrf definition \S+$", _s(r"address-family .+", exit="exit-address-family")),
     _s(r"control-plane$"),
 )
-TOP_LEVEL = frozenset((
-    "aaa", "access-list", "archive", "banner", "bfd", "bfd-template", "boot", "clock",
-    "control-plane", "crypto", "enable", "fhrp", "hostname", "interface", "ip", "ipv6", "key",
-    "license", "line", "logging", "no", "ntp", "platform", "policy-map", "class-map",
-    "redundancy", "route-map", "router", "service", "snmp-server", "spanning-tree", "track",
-    "username", "version", "vlan", "vrf",
-))
+TOP_LEVEL = frozenset(
+    (
+        "aaa",
+        "access-list",
+        "archive",
+        "banner",
+        "bfd",
+        "bfd-template",
+        "boot",
+        "clock",
+        "control-plane",
+        "crypto",
+        "enable",
+        "fhrp",
+        "hostname",
+        "interface",
+        "ip",
+        "ipv6",
+        "key",
+        "license",
+        "line",
+        "logging",
+        "no",
+        "ntp",
+        "platform",
+        "policy-map",
+        "class-map",
+        "redundancy",
+        "route-map",
+        "router",
+        "service",
+        "snmp-server",
+        "spanning-tree",
+        "track",
+        "username",
+        "version",
+        "vlan",
+        "vrf",
+    )
+)
 EXITS = frozenset({"exit", "exit-vrrp", "exit-address-family"})
 
 
@@ -87,9 +120,14 @@ def load(text: str) -> tuple[Node, list[SyntaxProblem]]:
         if not stripped:
             continue
         if ended:
-            problems.append(SyntaxProblem(
-                "ios.exit", number, f"{stripped!r} after `end` (line {ended}) is never applied",
-                "`end` must be the last line; move the text above it"))
+            problems.append(
+                SyntaxProblem(
+                    "ios.exit",
+                    number,
+                    f"{stripped!r} after `end` (line {ended}) is never applied",
+                    "`end` must be the last line; move the text above it",
+                )
+            )
             continue
         indent = len(raw) - len(raw.lstrip())
         if stripped.startswith("!"):
@@ -110,31 +148,55 @@ def load(text: str) -> tuple[Node, list[SyntaxProblem]]:
             _exit(stripped, number, stack, sibling, problems)
             continue
         if parent.top and indent > 0:
-            problems.append(SyntaxProblem(
-                "ios.indent", number, f"{stripped!r} is indented but no section is open",
-                "indent only the commands of a section (interface, ip sla, route-map, ...)"))
+            problems.append(
+                SyntaxProblem(
+                    "ios.indent",
+                    number,
+                    f"{stripped!r} is indented but no section is open",
+                    "indent only the commands of a section (interface, ip sla, route-map, ...)",
+                )
+            )
         elif parent.section is None:
-            problems.append(SyntaxProblem(
-                "ios.indent", number,
-                f"{stripped!r} is indented under {text_of(parent.node)!r}, which opens no section",
-                "align it with its section's other commands"))
+            problems.append(
+                SyntaxProblem(
+                    "ios.indent",
+                    number,
+                    f"{stripped!r} is indented under {text_of(parent.node)!r}, which opens no section",
+                    "align it with its section's other commands",
+                )
+            )
         if parent.top and indent == 0 and word not in TOP_LEVEL:
-            problems.append(SyntaxProblem(
-                "ios.unknown", number, f"unknown top-level command {word!r} (stray text?)",
-                "fix the template: every top-level line must be an IOS-XE global command"))
+            problems.append(
+                SyntaxProblem(
+                    "ios.unknown",
+                    number,
+                    f"unknown top-level command {word!r} (stray text?)",
+                    "fix the template: every top-level line must be an IOS-XE global command",
+                )
+            )
         node = add(parent.node, stripped, number)
         options = parent.section.children if parent.section else ()
         section = next((s for s in options if s.pattern.match(stripped)), None)
         stack.append(_Frame(indent, node, section))
     if not ended:
-        problems.append(SyntaxProblem(
-            "ios.exit", max(1, text.count("\n")), "the configuration does not close with `end`",
-            "end the file with `end` so a paste leaves configuration mode"))
+        problems.append(
+            SyntaxProblem(
+                "ios.exit",
+                max(1, text.count("\n")),
+                "the configuration does not close with `end`",
+                "end the file with `end` so a paste leaves configuration mode",
+            )
+        )
     return root, problems
 
 
-def _exit(word: str, number: int, stack: list[_Frame], sibling: _Frame | None,
-          problems: list[SyntaxProblem]) -> None:
+def _exit(
+    word: str,
+    number: int,
+    stack: list[_Frame],
+    sibling: _Frame | None,
+    problems: list[SyntaxProblem],
+) -> None:
     """An exit closes the sub-mode it is indented in, or the one just above it at its own
     indent (IOS prints `exit-address-family` level with `address-family`)."""
     frame = stack[-1]
@@ -144,11 +206,15 @@ def _exit(word: str, number: int, stack: list[_Frame], sibling: _Frame | None,
     if sibling is not None and sibling.section is not None and sibling.section.exit == word:
         return
     where = "at top level" if frame.top else f"in {text_of(frame.node)!r}"
-    hint = ("at top level `exit` leaves configuration mode: every later line fails"
-            if frame.top else "an exit must end the sub-mode it belongs to (exit-vrrp ends "
-            "`vrrp N address-family ...`)")
-    problems.append(SyntaxProblem("ios.exit", number, f"`{word}` {where} closes no open "
-                                  "sub-mode", hint))
+    hint = (
+        "at top level `exit` leaves configuration mode: every later line fails"
+        if frame.top
+        else "an exit must end the sub-mode it belongs to (exit-vrrp ends "
+        "`vrrp N address-family ...`)"
+    )
+    problems.append(
+        SyntaxProblem("ios.exit", number, f"`{word}` {where} closes no open sub-mode", hint)
+    )
 
 
 def parse(text: str) -> ConfigFacts:
@@ -221,7 +287,7 @@ def _global(facts: ConfigFacts, node: Node, root: Node) -> None:
     elif text.startswith("ip route ") and len(words) >= 5:
         facts.routes.append(_route(words, line))
     elif text.startswith(_ALGORITHM):
-        facts.ecmp = EcmpFact(knob=text[len(_ALGORITHM):], line=line)
+        facts.ecmp = EcmpFact(knob=text[len(_ALGORITHM) :], line=line)
     elif text.startswith("ip access-list ") and len(words) >= 4:
         facts.pbr.classes[words[3]] = line
     elif re.match(r"ip sla \d+$", text):
@@ -232,7 +298,8 @@ def _global(facts: ConfigFacts, node: Node, root: Node) -> None:
             probe.scheduled = True
         else:  # schedule of an undefined operation: keep it as a reference to check
             facts.tracks[f"schedule {words[3]}"] = TrackFact(
-                key=f"schedule {words[3]}", probe=Ref(words[3], line), line=line)
+                key=f"schedule {words[3]}", probe=Ref(words[3], line), line=line
+            )
     elif text.startswith("track ") and len(words) >= 4 and words[2:4] == ["ip", "sla"]:
         ref = words[4] if len(words) > 4 else ""
         facts.tracks[words[1]] = TrackFact(key=words[1], probe=Ref(ref, line), line=line)

@@ -27,13 +27,39 @@ from egress.lint.facts import (
     ZoneFact,
 )
 
-TOP_LEVEL = frozenset((
-    "access", "access-profile", "accounting-options", "applications", "apply-groups",
-    "bridge-domains", "chassis", "class-of-service", "dynamic-profiles", "event-options",
-    "firewall", "forwarding-options", "groups", "interfaces", "logical-systems", "multi-chassis",
-    "policy-options", "poe", "protocols", "routing-instances", "routing-options", "schedulers",
-    "security", "services", "snmp", "switch-options", "system", "vlans", "virtual-chassis",
-))
+TOP_LEVEL = frozenset(
+    (
+        "access",
+        "access-profile",
+        "accounting-options",
+        "applications",
+        "apply-groups",
+        "bridge-domains",
+        "chassis",
+        "class-of-service",
+        "dynamic-profiles",
+        "event-options",
+        "firewall",
+        "forwarding-options",
+        "groups",
+        "interfaces",
+        "logical-systems",
+        "multi-chassis",
+        "policy-options",
+        "poe",
+        "protocols",
+        "routing-instances",
+        "routing-options",
+        "schedulers",
+        "security",
+        "services",
+        "snmp",
+        "switch-options",
+        "system",
+        "vlans",
+        "virtual-chassis",
+    )
+)
 VERBS = frozenset({"set", "delete"})
 MANAGEMENT = frozenset({"ssh", "telnet", "web-management"})
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|\[|\]|[^\s"\[\]]+')
@@ -57,23 +83,36 @@ def load(text: str) -> tuple[list[Statement], list[SyntaxProblem]]:
             continue
         bad = _balance(line)
         if bad:
-            problems.append(SyntaxProblem("junos.quote", number, bad,
-                                          "close every quote and `[ ... ]` list on its line"))
+            problems.append(
+                SyntaxProblem(
+                    "junos.quote", number, bad, "close every quote and `[ ... ]` list on its line"
+                )
+            )
             continue
         plain = '"' not in line and "[" not in line
         tokens = line.split() if plain else _TOKEN.findall(line)
         if tokens[0] not in VERBS:
-            problems.append(SyntaxProblem(
-                "junos.verb", number, f"{line[:40]!r} is not a `set`/`delete` statement",
-                "every line of a set-form config starts with set or delete"))
+            problems.append(
+                SyntaxProblem(
+                    "junos.verb",
+                    number,
+                    f"{line[:40]!r} is not a `set`/`delete` statement",
+                    "every line of a set-form config starts with set or delete",
+                )
+            )
             continue
         # no quote and no list: the words are the tokens (most lines)
         words = tuple(tokens[1:]) if plain else _group_lists(tokens[1:])
         if not words or words[0] not in TOP_LEVEL:
             first = words[0] if words else "(nothing)"
-            problems.append(SyntaxProblem(
-                "junos.hierarchy", number, f"unknown top-level hierarchy {first!r}",
-                f"a statement starts with one of: {', '.join(sorted(TOP_LEVEL)[:8])}, ..."))
+            problems.append(
+                SyntaxProblem(
+                    "junos.hierarchy",
+                    number,
+                    f"unknown top-level hierarchy {first!r}",
+                    f"a statement starts with one of: {', '.join(sorted(TOP_LEVEL)[:8])}, ...",
+                )
+            )
             continue
         statements.append(Statement(number, tokens[0], words))
     return statements, problems
@@ -120,7 +159,7 @@ def _match(words: tuple[str, ...], *pattern: str) -> tuple[str, ...] | None:
             caught.append(word)
         elif word != want:
             return None
-    return tuple(caught) + words[len(pattern):]
+    return tuple(caught) + words[len(pattern) :]
 
 
 def parse(text: str) -> ConfigFacts:
@@ -137,47 +176,53 @@ def parse(text: str) -> ConfigFacts:
         w, n, top = st.words, st.line, st.words[0]
         # dispatch on the hierarchy first: most statements are tried against one pattern
         if top == "interfaces":
-            if (m := _match(w, "interfaces", "*", "unit", "*", "family", "inet", "address",
-                            "*")):
+            if m := _match(w, "interfaces", "*", "unit", "*", "family", "inet", "address", "*"):
                 _address(facts, vrrp, m, n)
-            elif (m := _match(w, "interfaces", "*", "unit", "*", "family", "inet", "filter",
-                              "input")):
+            elif m := _match(
+                w, "interfaces", "*", "unit", "*", "family", "inet", "filter", "input"
+            ):
                 if len(m) > 2:
                     facts.pbr.applied.append((m[0], m[2], n))
                     filtered_lo0 = filtered_lo0 or m[0] == "lo0"
-            elif (m := _match(w, "interfaces", "*", "fabric-options", "member-interfaces",
-                              "*")):
+            elif m := _match(w, "interfaces", "*", "fabric-options", "member-interfaces", "*"):
                 facts.interface(m[0], n)
                 _cluster(facts, ("fabric", m[1]), n)
             elif len(w) > 1 and w[1] not in facts.interfaces:
                 facts.interface(w[1], n)
         elif top == "routing-options":
-            if (m := _match(w, "routing-options", "static", "route", "*", "qualified-next-hop",
-                            "*")):
+            if m := _match(w, "routing-options", "static", "route", "*", "qualified-next-hop", "*"):
                 _static(facts, m, n)
         elif top == "routing-instances":
-            if (m := _match(w, "routing-instances", "*", "routing-options", "static", "route",
-                            "*", "next-hop", "*")):
-                facts.routes.append(RouteFact(prefix=m[1], gateway=m[2], line=n,
-                                              instance=m[0]))
-            elif (m := _match(w, "routing-instances", "*", "instance-type")):
+            if m := _match(
+                w,
+                "routing-instances",
+                "*",
+                "routing-options",
+                "static",
+                "route",
+                "*",
+                "next-hop",
+                "*",
+            ):
+                facts.routes.append(RouteFact(prefix=m[1], gateway=m[2], line=n, instance=m[0]))
+            elif m := _match(w, "routing-instances", "*", "instance-type"):
                 facts.pbr.classes.setdefault(m[0], n)
         elif top == "forwarding-options":
-            if (m := _match(w, "forwarding-options", "hash-key", "family", "inet", "*")):
+            if m := _match(w, "forwarding-options", "hash-key", "family", "inet", "*"):
                 hash_layers.append((m[0], n))
         elif top == "firewall":
-            if (m := _match(w, "firewall", "family", "inet", "filter", "*", "term", "*")):
+            if m := _match(w, "firewall", "family", "inet", "filter", "*", "term", "*"):
                 _filter_term(facts, filters, m, n)
         elif top == "services":
-            if (m := _match(w, "services", "rpm", "probe", "*", "test", "*")):
+            if m := _match(w, "services", "rpm", "probe", "*", "test", "*"):
                 _rpm(facts, m, n)
-            elif (m := _match(w, "services", "ip-monitoring", "policy", "*")):
+            elif m := _match(w, "services", "ip-monitoring", "policy", "*"):
                 _monitoring(facts, m, n)
         elif top == "chassis":
             if (m := _match(w, "chassis", "cluster")) is not None:
                 _cluster(facts, m, n)
         elif top == "security":
-            if (m := _match(w, "security", "zones", "security-zone", "*")):
+            if m := _match(w, "security", "zones", "security-zone", "*"):
                 _zone(facts, m, n)
         elif top == "system":
             m = _match(w, "system", "services", "*")
@@ -190,13 +235,15 @@ def parse(text: str) -> ConfigFacts:
     if hash_layers:
         facts.ecmp = EcmpFact(" ".join(sorted({h for h, _ in hash_layers})), hash_layers[0][1])
     if not filtered_lo0:
-        facts.open_access.extend((f"system services {s} with no lo0 input filter", n)
-                                 for s, n in services)
+        facts.open_access.extend(
+            (f"system services {s} with no lo0 input filter", n) for s, n in services
+        )
     return facts
 
 
-def _address(facts: ConfigFacts, vrrp: dict[tuple[str, int], VrrpFact],
-             m: tuple[str, ...], n: int) -> None:
+def _address(
+    facts: ConfigFacts, vrrp: dict[tuple[str, int], VrrpFact], m: tuple[str, ...], n: int
+) -> None:
     name, _unit, cidr, rest = m[0], m[1], m[2], m[3:]
     iface = facts.interface(name, n)
     if iface.address is None:
@@ -224,8 +271,10 @@ def _address(facts: ConfigFacts, vrrp: dict[tuple[str, int], VrrpFact],
 
 def _static(facts: ConfigFacts, m: tuple[str, ...], n: int) -> None:
     prefix, hop, rest = m[0], m[1], m[2:]
-    route = next((r for r in facts.routes if r.prefix == prefix and r.gateway == hop
-                  and r.instance is None), None)
+    route = next(
+        (r for r in facts.routes if r.prefix == prefix and r.gateway == hop and r.instance is None),
+        None,
+    )
     if rest and rest[0] == "bfd-liveness-detection":
         bfd = next((b for b in facts.bfd if b.peer == hop), None)
         if bfd is None:
@@ -245,8 +294,9 @@ def _static(facts: ConfigFacts, m: tuple[str, ...], n: int) -> None:
         route.line = n
 
 
-def _filter_term(facts: ConfigFacts, filters: dict[str, PbrRuleFact],
-                 m: tuple[str, ...], n: int) -> None:
+def _filter_term(
+    facts: ConfigFacts, filters: dict[str, PbrRuleFact], m: tuple[str, ...], n: int
+) -> None:
     name, term, rest = m[0], m[1], m[2:]
     facts.pbr.policies.setdefault(name, n)
     rule = filters.get(f"{name} {term}")
@@ -305,8 +355,11 @@ def _zone(facts: ConfigFacts, m: tuple[str, ...], n: int) -> None:
         if rest[:2] != ("host-inbound-traffic", "protocols"):
             return
         protocols = zone.units[unit] = zone.units[unit] or {}
-    if rest[:2] == ("host-inbound-traffic", "protocols") and len(rest) > 2 and (
-            "except" not in rest[3:]):
+    if (
+        rest[:2] == ("host-inbound-traffic", "protocols")
+        and len(rest) > 2
+        and ("except" not in rest[3:])
+    ):
         protocols.setdefault(rest[2], n)
 
 
@@ -332,8 +385,11 @@ def _secret(facts: ConfigFacts, words: tuple[str, ...], n: int) -> None:
         what = _SECRET_WORDS.get(word)
         if what is None:
             continue
-        value = words[i + 2] if words[i + 1] in ("ascii-text", "hexadecimal") and i + 2 < len(
-            words) else words[i + 1]
+        value = (
+            words[i + 2]
+            if words[i + 1] in ("ascii-text", "hexadecimal") and i + 2 < len(words)
+            else words[i + 1]
+        )
         if not value.startswith("$9$"):  # $9$ is Junos' own encrypted form
             facts.secrets.append((what, n))
         return

@@ -69,8 +69,11 @@ def _without(*dead: str) -> tuple[IPv4Network, ...]:
     nets: list[IPv4Network] = [IPv4Network("0.0.0.0/0")]
     for target in dead:
         gone = IPv4Network(f"{target}/32")
-        nets = [part for net in nets for part in (net.address_exclude(gone)
-                if gone.subnet_of(net) else [net])]
+        nets = [
+            part
+            for net in nets
+            for part in (net.address_exclude(gone) if gone.subnet_of(net) else [net])
+        ]
     return tuple(collapse_addresses(nets))
 
 

@@ -112,7 +112,7 @@ def test_the_header_is_what_the_change_board_asks_for(written: dict[str, str]) -
     for host in ("ams-edge-02", "nyc-srx-02", "syd-fgt-02"):
         assert f'href="#dev-{host}"' in toc
     assert re.findall(r'<details class="device" id="dev-[^"]+">', html)
-    assert "<details class=\"device\" id=\"dev-ams-edge-02\" open" not in html
+    assert '<details class="device" id="dev-ams-edge-02" open' not in html
 
 
 def test_expected_impact_per_site_from_the_ha_waves() -> None:
