@@ -161,7 +161,8 @@ def load(text: str) -> tuple[Node, list[SyntaxProblem]]:
                 SyntaxProblem(
                     "ios.indent",
                     number,
-                    f"{stripped!r} is indented under {text_of(parent.node)!r}, which opens no section",
+                    f"{stripped!r} is indented under {text_of(parent.node)!r}, "
+                    "which opens no section",
                     "align it with its section's other commands",
                 )
             )
