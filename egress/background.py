@@ -17,7 +17,7 @@ from typing import Any
 
 from nornir.core import Nornir
 
-from egress.changes import ChangeDir
+from egress.change.changes import ChangeDir
 from egress.deploy import (
     ChangeResult,
     DeployOptions,
@@ -27,7 +27,7 @@ from egress.deploy import (
     run_change,
     write_summary,
 )
-from egress.intent import DeviceIntent
+from egress.model.intent import DeviceIntent
 
 # 128 + SIGINT, what a shell reports for a run stopped with Ctrl-C
 EXIT_INTERRUPTED = 130

@@ -16,10 +16,10 @@ from datetime import UTC, datetime
 
 from nornir.core import Nornir
 
-from egress.changes import PLAN, SUMMARY, ChangeDir
+from egress.change.changes import PLAN, SUMMARY, ChangeDir
 from egress.clusters import rollback_order
-from egress.connection import host_key_ref
-from egress.device_errors import describe
+from egress.devices.connection import host_key_ref
+from egress.devices.device_errors import describe
 from egress.playbook.undo import restore, verify_mirror
 from tasks.deploy import RolledBack
 

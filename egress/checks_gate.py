@@ -10,10 +10,10 @@ from dataclasses import asdict
 
 from nornir.core.task import Task
 
-from egress.changes import ChangeDir, record_step
-from egress.device_errors import describe
+from egress.change.changes import ChangeDir, record_step
+from egress.devices.device_errors import describe
 from egress.errors import DeviceError, Location
-from egress.intent import DeviceIntent
+from egress.model.intent import DeviceIntent
 from egress.validate import Check
 from tasks.validate import validate_state
 

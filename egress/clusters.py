@@ -15,8 +15,8 @@ from collections.abc import Iterable, Mapping
 
 from nornir.core import Nornir
 
-from egress.changes import ChangeDir
-from egress.device_errors import describe
+from egress.change.changes import ChangeDir
+from egress.devices.device_errors import describe
 from tasks.backup import backup_config
 
 

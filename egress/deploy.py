@@ -16,10 +16,10 @@ from collections.abc import Callable, Mapping, Sequence
 from nornir.core import Nornir
 from nornir.core.task import Result, Task
 
-from egress.changes import PLAN, SUMMARY, ChangeDir, RecordError, record_step
+from egress.change.changes import PLAN, SUMMARY, ChangeDir, RecordError, record_step
+from egress.change.redact import redact_text
 from egress.checks_gate import post_check, pre_check
 from egress.clusters import back_up_members
-from egress.connection import CONNECTION, host_key_ref
 from egress.deploy_plan import (
     ChangeResult,
     DeployOptions,
@@ -29,9 +29,9 @@ from egress.deploy_plan import (
     Progress,
     plan_change,
 )
-from egress.device_errors import chain, describe
-from egress.intent import DeviceIntent
-from egress.redact import redact_text
+from egress.devices.connection import CONNECTION, host_key_ref
+from egress.devices.device_errors import chain, describe
+from egress.model.intent import DeviceIntent
 from egress.remediate import Foreign, ForeignObjects, previous_intended
 from tasks.backup import Backup, backup_config
 from tasks.deploy import (

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from egress.intent import DeviceIntent
+from egress.model.intent import DeviceIntent
 
 
 class Outcome(StrEnum):

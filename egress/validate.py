@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from egress.intent import DeviceIntent
+from egress.model.intent import DeviceIntent
 from egress.parse.schema import BaseRecord, Bfd, Ha, Pbr, Probe, Route, Vrrp
 from egress.platforms import PLATFORMS, by_platform
 

@@ -15,8 +15,9 @@ from rich.syntax import Syntax
 from rich.table import Table
 
 from egress.background import EXIT_INTERRUPTED, run_interruptible
+from egress.change.changes import DIFF, ChangeDir, ChangeMeta, new_change_id
+from egress.change.lock import device_locks
 from egress.change_rollback import record_rollback, rollback_change
-from egress.changes import DIFF, ChangeDir, ChangeMeta, new_change_id
 from egress.commands.options import (
     ApproverOpt,
     GroupOpt,
@@ -28,15 +29,14 @@ from egress.commands.options import (
     board_fields,
 )
 from egress.confirm import confirm_problems
-from egress.connection import device_keys, host_key_ref, use_devices, use_lab
 from egress.console import cli_errors, err, heading, out
 from egress.deploy import ChangeResult, DeployOptions, Outcome, plan_change
+from egress.devices.connection import device_keys, host_key_ref, use_devices, use_lab
+from egress.devices.overlay import DEFAULT_LAB_STATE
 from egress.errors import Declined, InputError, Location
-from egress.intent import DeviceIntent
-from egress.lock import device_locks
-from egress.overlay import DEFAULT_LAB_STATE
+from egress.model.intent import DeviceIntent
+from egress.model.selection import load_selection
 from egress.render import default_templates_dir, render_device
-from egress.selection import load_selection
 from tasks.backup import backup_config
 
 LabOpt = typer.Option(False, "--lab", help="target the lab's emulators (never implied)")
@@ -388,7 +388,7 @@ def backup_command(
     failed = [h for h, m in results.items() if m.failed]
     for host, multi in sorted(results.items()):
         if multi.failed:
-            from egress.device_errors import describe
+            from egress.devices.device_errors import describe
 
             failure = describe(
                 multi[0].exception, host_key=host_key_ref(target.nr.inventory.hosts[host])

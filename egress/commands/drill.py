@@ -74,7 +74,7 @@ def drill_command(
             )
         change = None
         if report:
-            from egress.changes import ChangeDir
+            from egress.change.changes import ChangeDir
 
             stamp = datetime.now(tz=UTC).strftime("%Y%m%dT%H%M%SZ")
             change = ChangeDir.create(changes_dir, f"drill-{site}-{stamp}")
@@ -103,7 +103,7 @@ def drill_command(
 
 
 def _write_change(change: object, result: object, data: dict[str, object]) -> None:
-    from egress.changes import SUMMARY, ChangeDir
+    from egress.change.changes import SUMMARY, ChangeDir
     from egress.drill.run import DrillResult
     from egress.report.render import write_report
 

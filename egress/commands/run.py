@@ -10,15 +10,15 @@ from pathlib import Path
 import typer
 from rich.markup import escape
 
-from egress.changes import new_change_id
+from egress.change.changes import new_change_id
+from egress.change.lock import device_locks
 from egress.commands.deploy import ChangesOpt, JsonOpt, LabOpt, LabStateOpt
 from egress.commands.options import ApproverOpt, InventoryOpt, TicketOpt, WindowOpt, board_fields
 from egress.confirm import confirm_problems
-from egress.connection import device_keys, use_devices, use_lab
 from egress.console import cli_errors, err, out
 from egress.deploy import Outcome
+from egress.devices.connection import device_keys, use_devices, use_lab
 from egress.errors import EgressError
-from egress.lock import device_locks
 from egress.playbook import Prepared, RunSettings, RunState, execute, open_change, prepare
 from egress.playbook.load import playbook_error
 

@@ -14,8 +14,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from egress.change.private import original_env
+from egress.devices.overlay import InventoryOverlay, OverlayHost, alive
 from egress.errors import DeviceError, InputError, Location
-from egress.inventory import load_nornir
 from egress.lab.base import Faults
 from egress.lab.server import (
     LINKS_FILE,
@@ -35,9 +36,8 @@ from egress.lab.spec import (
     cluster_mirrors,
 )
 from egress.lab.topology import topology_from_intents
-from egress.overlay import InventoryOverlay, OverlayHost, alive
-from egress.private import original_env
-from egress.sites import InventoryFiles, build_intents
+from egress.model.inventory import load_nornir
+from egress.model.sites import InventoryFiles, build_intents
 
 START_TIMEOUT_S = 30.0
 START_ATTEMPTS = 5
@@ -198,7 +198,7 @@ def _previous_devices(state_dir: Path) -> list[LabDeviceSpec]:
 
 
 def _write_overlay(spec: LabSpec, state_dir: Path) -> None:
-    """Where the lab serves each host, for ``--lab`` (egress/overlay.py): production code
+    """Where the lab serves each host, for ``--lab`` (egress/devices/overlay.py): production code
     reads this file and never imports the lab."""
     InventoryOverlay(
         provider="lab",

@@ -12,11 +12,11 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
+from egress.devices.overlay import DEFAULT_LAB_STATE
 from egress.errors import InputError, Location
-from egress.intent import DeviceIntent
 from egress.lab.credentials import LabCredentials
 from egress.lab.world import Segment, Topology
-from egress.overlay import DEFAULT_LAB_STATE
+from egress.model.intent import DeviceIntent
 
 SPEC_FILE = "lab.json"
 KNOWN_HOSTS = "known_hosts"

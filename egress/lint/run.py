@@ -7,16 +7,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from egress.batch import DesignSource, default_workers
 from egress.errors import InputError
-from egress.inventory import load_nornir
 from egress.lint.batch import check_sites
 from egress.lint.engine import judge
 from egress.lint.findings import Finding, sort_key
 from egress.lint.model import DEFAULT_CONFIG_DIR
 from egress.lint.registry import Rule, Scope, all_rules
-from egress.selection import select_hosts
-from egress.sites import InventoryFiles
+from egress.model.inventory import load_nornir
+from egress.model.selection import select_hosts
+from egress.model.sites import InventoryFiles
+from egress.render.batch import DesignSource, default_workers
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from importlib.metadata import entry_points
 from types import ModuleType
 from typing import Any, Generic, TypeVar
 
-from egress.design import HaForm, Hashing
+from egress.model.design import HaForm, Hashing
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,11 +82,12 @@ class PlatformProfile:
     listed: int = 0
     # --- deploying -------------------------------------------------------------------------
     # how egress's NAPALM connection reaches it: "netconf" (PyEZ/ncclient) or "netmiko" (SSH
-    # CLI); egress/connection.py platform_options turns it into the driver's optional_args
+    # CLI); egress/devices/connection.py platform_options turns it into the driver's optional_args
     session: str = "netmiko"
     # the device's own confirm timer (None: egress never commits to it with a timer)
     confirm_timer: TimerRule | None = None
-    # lines the device prints that say nothing about the configuration (egress/configtext.py)
+    # lines the device prints that say nothing about the configuration
+    # (egress/devices/configtext.py)
     volatile_lines: tuple[re.Pattern[str], ...] = ()
     # the running-config form its remediation reads (napalm get_config ``format``), and
     # whether --replace loads the running config, as the device prints it, as its base
@@ -102,7 +103,7 @@ class PlatformProfile:
     # policy routing is one input filter of this logical unit of the LAN (Junos FBF)
     pbr_input_filter_unit: int | None = None
     # --- rendering -----------------------------------------------------------------------
-    # features (egress.intent FEATURES) the platform has no template for: egress renders
+    # features (egress.model.intent FEATURES) the platform has no template for: egress renders
     # nothing for them there (every other feature has templates/<slug>/<feature>.j2)
     unsupported_features: frozenset[str] = frozenset()
     # --- linting -------------------------------------------------------------------------

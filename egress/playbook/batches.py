@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from egress.deploy import plan_change
-from egress.intent import DeviceIntent
+from egress.model.intent import DeviceIntent
 
 _WAVE_NAMES = {1: "secondaries", 2: "primaries and clusters"}
 

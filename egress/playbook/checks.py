@@ -11,10 +11,10 @@ from pathlib import Path
 
 from nornir.core import Nornir
 
-from egress.changes import ChangeDir, record_step
-from egress.device_errors import describe
-from egress.intent import DeviceIntent
-from egress.overlay import link_cut
+from egress.change.changes import ChangeDir, record_step
+from egress.devices.device_errors import describe
+from egress.devices.overlay import link_cut
+from egress.model.intent import DeviceIntent
 from egress.validate import Check
 from tasks.validate import validate_state
 

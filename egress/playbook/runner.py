@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from egress.changes import ChangeDir, ChangeMeta, new_change_id
+from egress.change.changes import ChangeDir, ChangeMeta, new_change_id
 from egress.deploy import ChangeResult, DeployOptions, HostResult, Outcome, run_change
 from egress.deploy import write_summary as _write_summary
-from egress.device_errors import describe
+from egress.devices.device_errors import describe
 from egress.errors import EgressError, InputError
 from egress.playbook.checks import validate_fleet
 from egress.playbook.model import LoadMode

@@ -9,11 +9,11 @@ from collections.abc import Callable, Sequence
 from nornir.core import Nornir
 from nornir.core.task import Result, Task
 
-from egress.changes import POST, ChangeDir, record_step
-from egress.configtext import residue
-from egress.connection import CONNECTION
+from egress.change.changes import POST, ChangeDir, record_step
 from egress.deploy import ChangeResult, HostResult, Outcome
-from egress.device_errors import describe
+from egress.devices.configtext import residue
+from egress.devices.connection import CONNECTION
+from egress.devices.device_errors import describe
 from egress.playbook.model import RollbackPolicy
 from tasks.deploy import RolledBack, rollback_config
 

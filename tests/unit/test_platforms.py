@@ -11,18 +11,18 @@ from pathlib import Path
 
 import pytest
 
-from egress.intent import FEATURES
-from egress.inventory import load_nornir
 from egress.lint.batch import check_intents
 from egress.lint.config import PARSERS
 from egress.lint.registry import all_rules
+from egress.model.intent import FEATURES
+from egress.model.inventory import load_nornir
+from egress.model.sites import InventoryFiles, build_intents
 from egress.parse import parse_output
 from egress.parse import registry as parse_registry
 from egress.parse.registry import lookup
 from egress.parse.schema import Bfd
 from egress.platforms import PLATFORMS, PlatformProfile
 from egress.render import render_device
-from egress.sites import InventoryFiles, build_intents
 from tests.conftest import EXAMPLE_INVENTORY, TEMPLATES
 from tests.unit import toy_platform
 

@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 from cryptography.fernet import Fernet
 
-from egress import vault
-from egress.changes import PRE, ChangeDir, record_step, sha256
-from egress.device_errors import describe
+from egress.change import vault
+from egress.change.changes import PRE, ChangeDir, record_step, sha256
+from egress.change.redact import MASK, redact_text, restore_secrets, split_secrets
+from egress.devices.device_errors import describe
 from egress.errors import DeviceError
-from egress.redact import MASK, redact_text, restore_secrets, split_secrets
 from tasks.deploy import rollback_config
 
 IOS = """\

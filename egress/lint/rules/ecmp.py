@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from egress.design import Hashing
 from egress.lint.findings import Issue
 from egress.lint.model import DeviceView
 from egress.lint.registry import rule
+from egress.model.design import Hashing
 from egress.platforms import by_platform, nearest_hashing
 
 # The rendered hash knob of each platform and the hashing it implements (its profile's).

@@ -6,12 +6,12 @@ from collections.abc import Iterable
 from ipaddress import IPv4Address, IPv4Network
 from typing import NamedTuple
 
-from egress.intent import HA, LAN
 from egress.lint.findings import Issue, Where
 from egress.lint.model import DeviceView, Pair
 from egress.lint.registry import Fleet, Scope, rule
-from egress.sites import InventoryFiles
-from egress.yamlfile import line_of
+from egress.model.intent import HA, LAN
+from egress.model.sites import InventoryFiles
+from egress.model.yamlfile import line_of
 
 # A pair's HA sync link is a cable between two boxes: link-local, reused by every site.
 _LINK_LOCAL = IPv4Network("169.254.0.0/16")

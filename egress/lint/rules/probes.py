@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 
-from egress.intent import Probe, Uplink
 from egress.lint.findings import Issue, Severity
 from egress.lint.model import DeviceView
 from egress.lint.registry import rule
+from egress.model.intent import Probe, Uplink
 from egress.platforms import PLATFORMS
 
 

@@ -14,7 +14,7 @@ from egress.lint.facts import ConfigFacts
 from egress.lint.findings import Issue, Where
 from egress.lint.model import DeviceView
 from egress.lint.registry import Fleet, Scope, rule
-from egress.yamlfile import line_of, load_yaml
+from egress.model.yamlfile import line_of, load_yaml
 
 
 @rule("E801", title="plaintext secret in the rendered config")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from egress.design import HaForm, Hashing
+from egress.model.design import HaForm, Hashing
 from egress.platforms import PlatformProfile, TimerRule
 
 PROFILE = PlatformProfile(
@@ -35,7 +35,7 @@ PROFILE = PlatformProfile(
         re.compile(r"^!\s*$"),
         re.compile(r"^ntp clock-period"),
         # not `file prompt quiet`: napalm's session setting is put back by egress
-        # (egress/session.py); where it stays behind it is a line the device holds
+        # (egress/devices/session.py); where it stays behind it is a line the device holds
     ),
     running_format="text",
     validate_commands={

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from egress.configtext import normalise
+from egress.devices.configtext import normalise
 from egress.lab.control import set_fault
 from tests.integration.conftest import Lab
 from tests.integration.deploy.helpers import egress, running_config, summary

@@ -85,7 +85,7 @@ def test_egress_report_rebuilds_from_the_change_directory(tmp_path: Path) -> Non
 def test_the_change_directory_itself_keeps_no_planted_secret(tmp_path: Path) -> None:
     """Everything written through ChangeDir is redacted (lint.json is planted raw on purpose:
     the report must not trust its inputs), yet the backups still restore exactly."""
-    from egress.changes import PRE
+    from egress.change.changes import PRE
     from tests.unit.report.fixtures import IOS_PRE
 
     change = plant(tmp_path)

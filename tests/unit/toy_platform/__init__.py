@@ -4,8 +4,8 @@ inventory. It renders interfaces and BFD, and declares every other feature unsup
 
 from __future__ import annotations
 
-from egress.design import HaForm, Hashing
-from egress.intent import FEATURES
+from egress.model.design import HaForm, Hashing
+from egress.model.intent import FEATURES
 from egress.platforms import PlatformProfile
 
 PROFILE = PlatformProfile(

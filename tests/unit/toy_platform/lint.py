@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from egress.intent import Uplink
 from egress.lint.facts import ConfigFacts
 from egress.lint.findings import Issue
 from egress.lint.model import DeviceView
+from egress.model.intent import Uplink
 
 
 def probe_follows(view: DeviceView, uplink: Uplink) -> Iterator[Issue]:

@@ -1,7 +1,7 @@
 """The secrets a backup needs, kept outside the change directory, encrypted.
 
 A backup in ``changes/<id>/<host>/pre.cfg`` is the running config with every secret value
-(by :mod:`egress.redact`'s rules) replaced by ``<secret:N>``; the values themselves go to
+(by :mod:`egress.change.redact`'s rules) replaced by ``<secret:N>``; the values themselves go to
 ``$EGRESS_STATE_DIR/vault/<change-id>/<host>.secrets`` (default state dir:
 ``$XDG_STATE_HOME/egress``, i.e. ``~/.local/state/egress``), a Fernet token (AES-128-CBC +
 HMAC-SHA256) readable only by the owner. The key is ``$EGRESS_VAULT_KEY`` if set, else

@@ -21,8 +21,8 @@ from jinja2 import (
 )
 
 from egress.errors import InputError, Location
-from egress.intent import DeviceIntent
-from egress.templatedir import TEMPLATES_ENV, default_templates_dir
+from egress.model.intent import DeviceIntent
+from egress.render.templatedir import TEMPLATES_ENV, default_templates_dir
 
 __all__ = ["TEMPLATES_ENV", "default_templates_dir", "environment", "render_device"]
 
@@ -84,7 +84,7 @@ def _template_frame(exc: BaseException) -> tuple[Path | None, int | None]:
 
 
 def _undefined_name(message: str | None) -> str | None:
-    # "'egress.intent.Probe object' has no attribute 'colour'" / "'foo' is undefined"
+    # "'egress.model.intent.Probe object' has no attribute 'colour'" / "'foo' is undefined"
     if not message:
         return None
     quoted = message.split("'")

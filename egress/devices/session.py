@@ -26,8 +26,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from egress import vault
-from egress.lock import DeviceKey
+from egress.change import vault
+from egress.change.lock import DeviceKey
 
 FILE_PROMPT = "file prompt quiet"
 # the device's own setting, recorded on the driver object when the session opens

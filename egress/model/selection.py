@@ -9,10 +9,10 @@ from pathlib import Path
 from nornir.core import Nornir
 
 from egress.errors import InputError, Location
-from egress.intent import DeviceIntent
-from egress.inventory import load_nornir
+from egress.model.intent import DeviceIntent
+from egress.model.inventory import load_nornir
+from egress.model.sites import InventoryFiles, build_intents
 from egress.platforms import PLATFORMS
-from egress.sites import InventoryFiles, build_intents
 
 
 def select_hosts(

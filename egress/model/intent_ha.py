@@ -1,10 +1,10 @@
 """The HA part of a device's intent: session sync (cluster or sync pair) and what its
-group tracks, derived from the site's design (called by :mod:`egress.intent`)."""
+group tracks, derived from the site's design (called by :mod:`egress.model.intent`)."""
 
 from __future__ import annotations
 
-from egress.design import HaForm, Mode, Role, Site
-from egress.intent_types import (
+from egress.model.design import HaForm, Mode, Role, Site
+from egress.model.intent_types import (
     HA,
     LAN,
     HaMember,

@@ -20,14 +20,14 @@ from nornir.core.configuration import Config
 from nornir.core.inventory import ConnectionOptions, Host
 from nornir.core.plugins.connections import ConnectionPluginRegister
 
-from egress.device_errors import HostKeyRef
+from egress.change.lock import DeviceKey
+from egress.devices.device_errors import HostKeyRef
+from egress.devices.overlay import InventoryOverlay
+from egress.devices.session import remember_own_settings, restore_own_settings, session_ended
+from egress.devices.sshkeys import ncclient_accepts_rsa_known_hosts
 from egress.errors import InputError, Location
-from egress.inventory import PASSWORD_ENV, USERNAME_ENV
-from egress.lock import DeviceKey
-from egress.overlay import InventoryOverlay
+from egress.model.inventory import PASSWORD_ENV, USERNAME_ENV
 from egress.platforms import PLATFORMS
-from egress.session import remember_own_settings, restore_own_settings, session_ended
-from egress.sshkeys import ncclient_accepts_rsa_known_hosts
 
 CONNECTION = "egress_napalm"
 
@@ -101,7 +101,7 @@ def platform_options(
 ) -> dict[str, Any]:
     """NAPALM optional_args that verify host keys (``known_hosts`` None: the user's own)."""
     if PLATFORMS[platform].session == "netconf":  # napalm junos: PyEZ over ncclient
-        ncclient_accepts_rsa_known_hosts()  # an RSA line in known_hosts (egress/sshkeys.py)
+        ncclient_accepts_rsa_known_hosts()  # an RSA line in known_hosts (egress/devices/sshkeys.py)
         args: dict[str, Any] = {
             "hostkey_verify": True,
             "conn_open_timeout": min(timeout, 30),

@@ -1,6 +1,6 @@
 """The per-device intent's types: everything a template needs, as plain frozen dataclasses.
 
-They are built (in :mod:`egress.intent`) from already-validated input, and rendering 10,000
+They are built (in :mod:`egress.model.intent`) from already-validated input, and rendering 10,000
 of them must stay cheap.
 """
 
@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from egress.design import (
+from egress.errors import InputError, Location
+from egress.model.design import (
     HostDesign,
 )
-from egress.errors import InputError, Location
 
 LAN = "lan"
 HA = "ha"

@@ -28,8 +28,8 @@ from nornir.core import Nornir
 from nornir.core.inventory import Inventory
 
 from egress.errors import EgressError, InputError
-from egress.intent import DeviceIntent
-from egress.sites import InventoryFiles, build_intents, site_groups
+from egress.model.intent import DeviceIntent
+from egress.model.sites import InventoryFiles, build_intents, site_groups
 from tasks.render import write_config
 
 # Below this many hosts a fork costs more than it saves.

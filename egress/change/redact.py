@@ -11,7 +11,7 @@ redacted to its closing quote.
 
 :func:`split_secrets` applies the same rules but numbers what it masks (``<secret:N>``) and
 returns the values, so a backup can be kept without them and reassembled exactly
-(:func:`restore_secrets`, :mod:`egress.vault`).
+(:func:`restore_secrets`, :mod:`egress.change.vault`).
 
 >>> redact_text("enable secret 9 $9$abc")
 'enable secret 9 <redacted>'

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from egress import vault
-from egress.changes import META, SUMMARY
+from egress.change import vault
+from egress.change.changes import META, SUMMARY
 
 RETENTION_ENV = "EGRESS_RETENTION_DAYS"
 DEFAULT_RETENTION_DAYS = 90

@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
-from egress import vault
+from egress.change import vault
 from egress.errors import InputError, Location
 
 

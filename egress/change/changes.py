@@ -5,9 +5,9 @@ line was sent (``pre.cfg`` + its sha256), the candidate, the diff, the config af
 the outcome of every step with timings (``steps.jsonl``, appended as each step ends), so a
 report can be built later and nothing depends on scrollback.
 
-No secret is ever written here: every file goes through :mod:`egress.redact`. The backup
+No secret is ever written here: every file goes through :mod:`egress.change.redact`. The backup
 keeps ``<secret:N>`` placeholders whose values are in the encrypted vault outside this
-directory (:mod:`egress.vault`); :meth:`ChangeDir.verified_backup` puts them back.
+directory (:mod:`egress.change.vault`); :meth:`ChangeDir.verified_backup` puts them back.
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from egress import vault
+from egress.change import vault
+from egress.change.redact import redact_data, redact_text, restore_secrets, split_secrets
 from egress.errors import EgressError, Location
-from egress.redact import redact_data, redact_text, restore_secrets, split_secrets
 
 PRE = "pre.cfg"
 CANDIDATE = "candidate.cfg"
@@ -94,7 +94,7 @@ class ChangeDir:
             changes_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
             root.mkdir(mode=0o700, exist_ok=False)
             os.chmod(root, 0o700)
-        # sessions opened from here on belong to this change (egress.session's markers)
+        # sessions opened from here on belong to this change (egress.devices.session's markers)
         os.environ["EGRESS_CHANGE_ID"] = change_id
         return cls(root=root, change_id=change_id)
 
@@ -155,7 +155,7 @@ class ChangeDir:
     def verified_backup(self, host: str) -> str | None:
         """The backup as the device printed it, only if it matches the checksum taken when it
         was written; ``None`` when there is no intact backup. Raises
-        :class:`egress.vault.VaultError` when its secrets are not in the vault: a redacted
+        :class:`egress.change.vault.VaultError` when its secrets are not in the vault: a redacted
         config must never be pushed back to a device."""
         text = self.read_host_file(host, PRE)
         recorded = self.read_host_file(host, PRE + ".sha256")

@@ -15,4 +15,4 @@ def default_templates_dir() -> Path:
     configured = os.environ.get(TEMPLATES_ENV)
     if configured:
         return Path(configured)
-    return Path(__file__).resolve().parent.parent / "templates"
+    return Path(__file__).resolve().parents[2] / "templates"  # egress/render/ -> the repo

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from egress.redact import redact_text
+from egress.change.redact import redact_text
 
 # (kind, matching exception class names, message); the first kind that matches wins
 _KINDS: tuple[tuple[str, frozenset[str], str], ...] = (

@@ -27,8 +27,8 @@ from nornir.init_nornir import load_inventory, load_runner
 from nornir.plugins.inventory.simple import _get_defaults, _get_inventory_element
 
 from egress.errors import InputError, Location
+from egress.model.yamlfile import line_of, load_yaml, load_yaml_files
 from egress.platforms import PLATFORMS
-from egress.yamlfile import line_of, load_yaml, load_yaml_files
 
 USERNAME_ENV = "EGRESS_USERNAME"
 PASSWORD_ENV = "EGRESS_PASSWORD"
@@ -235,7 +235,7 @@ def load_nornir(inventory_dir: Path, *, num_workers: int | None = None) -> Norni
         runner = {"plugin": "threaded", "options": {"num_workers": num_workers}}
     # InitNornir, less its ConnectionPluginRegister.auto_register(): that imports every
     # installed connection plugin (napalm, netmiko: ~0.4 s) before any verb needs one.
-    # egress's own connection plugin registers itself when egress.connection is imported.
+    # egress's own connection plugin registers itself when egress.devices.connection is imported.
     config = Config.from_file(str(config_file), inventory=inventory_cfg, runner=runner)
     config.logging.configure()
     return Nornir(

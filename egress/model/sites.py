@@ -15,10 +15,10 @@ from typing import Any, TypeVar
 from nornir.core.inventory import Group, Host, Inventory
 from pydantic import BaseModel, ValidationError
 
-from egress.design import HostDesign, Site
 from egress.errors import InputError, Location, friendly, validation_messages
-from egress.intent import DesignError, DeviceIntent, FieldRef, Member, build_site_intents
-from egress.yamlfile import line_of
+from egress.model.design import HostDesign, Site
+from egress.model.intent import DesignError, DeviceIntent, FieldRef, Member, build_site_intents
+from egress.model.yamlfile import line_of
 
 SITE_KEY = "site"
 M = TypeVar("M", bound=BaseModel)

@@ -4,7 +4,7 @@
 :class:`DeviceIntent` per member. Every derived value (priorities from roles, distances,
 track ids, VRRP decrements, peer addresses, names of policies) is computed here, so the
 templates hold only loops and vendor syntax. The intent's types are in
-:mod:`egress.intent_types` (re-exported here).
+:mod:`egress.model.intent_types` (re-exported here).
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from ipaddress import IPv4Address, IPv4Network
 
-from egress.design import (
+from egress.errors import Location, UnsupportedIntent
+from egress.model.design import (
     DSCP_NAMES,
     HaForm,
     Mode,
@@ -22,10 +23,9 @@ from egress.design import (
     SecurityZones,
     Site,
 )
-from egress.errors import Location, UnsupportedIntent
-from egress.intent_ha import ha_sync as derive_ha_sync
-from egress.intent_ha import ha_tracks as derive_ha_tracks
-from egress.intent_types import (
+from egress.model.intent_ha import ha_sync as derive_ha_sync
+from egress.model.intent_ha import ha_tracks as derive_ha_tracks
+from egress.model.intent_types import (
     FEATURES,
     HA,
     LAN,
