@@ -3,7 +3,7 @@ cluster needs, and the rollback written into the change record.
 
 Devices restored from their own backup go first; a shared-config cluster's other members
 (the plan's ``check-mirror`` hosts) after their primary, checked against their own backup
-(:func:`egress.playbook.undo.verify_mirror`). The change's ``summary.json`` then says where
+(:func:`egress.rollout.rollback.verify_mirror`). The change's ``summary.json`` then says where
 every device was left by the rollback, and ``rollback.json`` keeps what was done, so
 ``egress report ID`` rebuilt afterwards tells the whole story.
 """
@@ -20,7 +20,7 @@ from egress.change.changes import PLAN, SUMMARY, ChangeDir
 from egress.clusters import rollback_order
 from egress.devices.connection import host_key_ref
 from egress.devices.device_errors import describe
-from egress.playbook.undo import restore, verify_mirror
+from egress.rollout.rollback import restore_group
 from tasks.deploy import RolledBack
 
 ROLLBACK = "rollback.json"
@@ -43,29 +43,21 @@ def rollback_change(
     first, members = rollback_order({h: actions.get(h, "push") for h in hosts})
     outcomes: dict[str, HostRollback] = {}
     try:
-        for group, task in ((first, restore), (members, verify_mirror)):
+        for group, mirrors in ((first, False), (members, True)):
             if not group:
                 continue
-            wanted = set(group)
-            results = nr.filter(filter_func=lambda h, w=wanted: h.name in w).run(
-                task=task, change=change, on_failed=True
-            )
-            for host, multi in sorted(results.items()):
-                if multi.failed:
-                    failure = describe(
-                        multi[0].exception, host_key=host_key_ref(nr.inventory.hosts[host])
-                    )
+            # the primaries' sessions end before their members are looked at (with the
+            # primary's session still open, the lab's FGCP member stalled on its own push;
+            # not root-caused, and closing is right anyway: the primary is done)
+            for host, done in restore_group(nr, change=change, hosts=group, mirrors=mirrors):
+                if done.rolled is None:
+                    failure = describe(done.error, host_key=host_key_ref(nr.inventory.hosts[host]))
                     outcomes[host] = HostRollback(
                         host, False, f"rollback failed: {failure.message}"
                     )
                 else:
-                    rolled: RolledBack = multi[0].result
-                    outcomes[host] = _outcome(host, rolled, member=host in members)
+                    outcomes[host] = _outcome(host, done.rolled, member=host in members)
                 say(host, outcomes[host].message)
-            # the primaries' sessions end before their members are looked at (with the
-            # primary's session still open, the lab's FGCP member stalled on its own push;
-            # not root-caused, and closing is right anyway: the primary is done)
-            nr.close_connections(on_good=True, on_failed=True)
     finally:
         nr.close_connections(on_good=True, on_failed=True)
     return outcomes

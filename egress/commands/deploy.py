@@ -37,7 +37,7 @@ from egress.errors import Declined, InputError, Location
 from egress.model.intent import DeviceIntent
 from egress.model.selection import load_selection
 from egress.render import default_templates_dir, render_device
-from tasks.backup import backup_config
+from egress.rollout.backup import backup_fleet
 
 LabOpt = typer.Option(False, "--lab", help="target the lab's emulators (never implied)")
 LabStateOpt = typer.Option(DEFAULT_LAB_STATE, "--lab-state", help="the lab's state directory")
@@ -381,24 +381,18 @@ def backup_command(
             timeout=timeout,
         )
         change = ChangeDir.create(changes_dir)
-        try:
-            results = target.nr.run(task=backup_config, change=change)
-        finally:
-            target.nr.close_connections(on_good=True, on_failed=True)
-    failed = [h for h, m in results.items() if m.failed]
-    for host, multi in sorted(results.items()):
-        if multi.failed:
+        backups = backup_fleet(target.nr, change=change)
+    failed = [h for h, b in backups.items() if not b.ok]
+    for host, taken in backups.items():
+        if taken.backup is None:
             from egress.devices.device_errors import describe
 
-            failure = describe(
-                multi[0].exception, host_key=host_key_ref(target.nr.inventory.hosts[host])
-            )
+            failure = describe(taken.error, host_key=host_key_ref(target.nr.inventory.hosts[host]))
             err.print(f"{host}: backup failed: {failure.message}")
         else:
-            taken = multi[0].result
-            out.print(f"{host}: {taken.lines} lines, sha256 {taken.sha256[:12]}")
-            if taken.repaired:
-                out.print(f"{host}: repaired on connecting: {taken.repaired}")
+            out.print(f"{host}: {taken.backup.lines} lines, sha256 {taken.backup.sha256[:12]}")
+            if taken.backup.repaired:
+                out.print(f"{host}: repaired on connecting: {taken.backup.repaired}")
     out.print(f"backups in {change.root}")
     if as_json:
         print(json.dumps({"change_id": change.change_id, "failed": sorted(failed)}))

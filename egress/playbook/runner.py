@@ -28,7 +28,7 @@ from egress.playbook.resolve import Prepared
 from egress.playbook.settings import RunSettings
 from egress.playbook.steps import lint_step, materialise_inventory
 from egress.playbook.undo import roll_back, to_roll_back
-from tasks.backup import backup_config
+from egress.rollout.backup import backup_fleet
 
 Say = Callable[[str, str], None]
 RUN = "run.json"
@@ -197,10 +197,8 @@ def _pipeline(
     playbook = prepared.playbook
     nr = prepared.nr
     if "diff" not in playbook.kinds:  # a backup-only playbook (e.g. before a drill)
-        results = nr.run(task=backup_config, change=state.change, on_failed=True)
-        nr.close_connections(on_good=True, on_failed=True)
-        for host, multi in sorted(results.items()):
-            ok = not multi.failed
+        for host, taken in backup_fleet(nr, change=state.change).items():
+            ok = taken.ok
             say(host, "backed up" if ok else "backup failed")
             state.result.hosts[host] = HostResult(
                 host,
