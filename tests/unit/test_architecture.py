@@ -20,7 +20,9 @@ MAY_IMPORT_LAB = ("egress/lab/", "egress/commands/lab.py")
 @functools.cache
 def _modules() -> dict[str, Path]:
     found = {}
-    for path in sorted(PACKAGE.rglob("*.py")):
+    # egress and the tasks it installs beside it: no cycle may run through tasks either
+    paths = [*PACKAGE.rglob("*.py"), *(REPO / "tasks").rglob("*.py")]
+    for path in sorted(paths):
         parts = path.relative_to(REPO).with_suffix("").parts
         name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
         found[name] = path
