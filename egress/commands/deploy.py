@@ -14,10 +14,8 @@ from nornir.core import Nornir
 from rich.syntax import Syntax
 from rich.table import Table
 
-from egress.background import EXIT_INTERRUPTED, run_interruptible
 from egress.change.changes import DIFF, ChangeDir, ChangeMeta, new_change_id
 from egress.change.lock import device_locks
-from egress.change_rollback import record_rollback, rollback_change
 from egress.commands.options import (
     ApproverOpt,
     GroupOpt,
@@ -28,16 +26,18 @@ from egress.commands.options import (
     WindowOpt,
     board_fields,
 )
-from egress.confirm import confirm_problems
 from egress.console import cli_errors, err, heading, out
-from egress.deploy import ChangeResult, DeployOptions, Outcome, plan_change
 from egress.devices.connection import device_keys, host_key_ref, use_devices, use_lab
 from egress.devices.overlay import DEFAULT_LAB_STATE
 from egress.errors import Declined, InputError, Location
 from egress.model.intent import DeviceIntent
 from egress.model.selection import load_selection
 from egress.render import default_templates_dir, render_device
+from egress.rollout.background import EXIT_INTERRUPTED, run_interruptible
 from egress.rollout.backup import backup_fleet
+from egress.rollout.change_rollback import record_rollback, rollback_change
+from egress.rollout.confirm import confirm_problems
+from egress.rollout.deploy import ChangeResult, DeployOptions, Outcome, plan_change
 
 LabOpt = typer.Option(False, "--lab", help="target the lab's emulators (never implied)")
 LabStateOpt = typer.Option(DEFAULT_LAB_STATE, "--lab-state", help="the lab's state directory")

@@ -17,7 +17,7 @@ from egress.model.design import HaForm, Hashing
 
 @dataclass(frozen=True, slots=True)
 class TimerRule:
-    """What a platform's own confirm timer can be armed to (egress/confirm.py)."""
+    """What a platform's own confirm timer can be armed to (egress/rollout/confirm.py)."""
 
     low: int
     high: int

@@ -1,9 +1,9 @@
 """Running a prepared playbook: its steps in order, into one change directory.
 
 Nothing here prints: progress goes to ``say``. The per-device pipeline (backup, diff,
-commit with the confirm timer, post-check, confirm or roll back) is egress.deploy.run_change,
-run batch by batch; this module adds render and lint before it, validate steps outside it
-(drills), and the playbook's rollback policy after it. ``run.json`` in the change directory
+commit with the confirm timer, post-check, confirm or roll back) is
+egress.rollout.deploy.run_change, run batch by batch; this module adds render and lint before
+it, validate steps outside it (drills), and the playbook's rollback policy after it. ``run.json`` in the change directory
 says what each step did, so the report never depends on scrollback.
 """
 
@@ -18,8 +18,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from egress.change.changes import ChangeDir, ChangeMeta, new_change_id
-from egress.deploy import ChangeResult, DeployOptions, HostResult, Outcome, run_change
-from egress.deploy import write_summary as _write_summary
 from egress.devices.device_errors import describe
 from egress.errors import EgressError, InputError
 from egress.playbook.checks import validate_fleet
@@ -29,6 +27,8 @@ from egress.playbook.settings import RunSettings
 from egress.playbook.steps import lint_step, materialise_inventory
 from egress.playbook.undo import roll_back, to_roll_back
 from egress.rollout.backup import backup_fleet
+from egress.rollout.deploy import ChangeResult, DeployOptions, HostResult, Outcome, run_change
+from egress.rollout.deploy import write_summary as _write_summary
 
 Say = Callable[[str, str], None]
 RUN = "run.json"

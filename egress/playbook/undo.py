@@ -8,9 +8,9 @@ from collections.abc import Callable, Sequence
 from nornir.core import Nornir
 
 from egress.change.changes import ChangeDir
-from egress.deploy import ChangeResult, HostResult, Outcome
 from egress.devices.device_errors import describe
 from egress.playbook.model import RollbackPolicy
+from egress.rollout.deploy import ChangeResult, HostResult, Outcome
 from egress.rollout.rollback import restore_group
 
 Say = Callable[[str, str], None]

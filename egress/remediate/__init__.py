@@ -39,7 +39,8 @@ REPLACE_ON_RUNNING_TEXT: frozenset[str] = frozenset(
 )
 
 INTENDED = "intended.cfg"  # per device in a change directory: what egress rendered for it
-# Outcomes after which the device held the intended config (egress/deploy.py Outcome values).
+# Outcomes after which the device held the intended config (egress/rollout/deploy.py
+# Outcome values).
 _HELD = ("committed", "mirrored")
 
 

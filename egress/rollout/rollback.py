@@ -1,5 +1,5 @@
 """Rolling devices back to the backup a change holds: the restore tasks and one group's run,
-shared by ``egress rollback`` (egress/change_rollback.py) and a playbook's rollback policy
+shared by ``egress rollback`` (egress/rollout/change_rollback.py) and a playbook's rollback policy
 (egress/playbook/undo.py), which differ only in which hosts they pick, in what order, and how
 they word and record the outcome."""
 

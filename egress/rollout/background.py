@@ -18,7 +18,8 @@ from typing import Any
 from nornir.core import Nornir
 
 from egress.change.changes import ChangeDir
-from egress.deploy import (
+from egress.model.intent import DeviceIntent
+from egress.rollout.deploy import (
     ChangeResult,
     DeployOptions,
     HostResult,
@@ -27,7 +28,6 @@ from egress.deploy import (
     run_change,
     write_summary,
 )
-from egress.model.intent import DeviceIntent
 
 # 128 + SIGINT, what a shell reports for a run stopped with Ctrl-C
 EXIT_INTERRUPTED = 130
@@ -43,7 +43,7 @@ def run_interruptible(
     progress: Progress,
     batches: Sequence[Sequence[str]] | None = None,
 ) -> ChangeResult:
-    """:func:`egress.deploy.run_change`, stopped cleanly by Ctrl-C."""
+    """:func:`egress.rollout.deploy.run_change`, stopped cleanly by Ctrl-C."""
     stop = threading.Event()
     box: dict[str, Any] = {}
     done = threading.Event()

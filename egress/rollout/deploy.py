@@ -18,9 +18,13 @@ from nornir.core.task import Result, Task
 
 from egress.change.changes import PLAN, SUMMARY, ChangeDir, RecordError, record_step
 from egress.change.redact import redact_text
-from egress.checks_gate import post_check, pre_check
-from egress.clusters import back_up_members
-from egress.deploy_plan import (
+from egress.devices.connection import CONNECTION, host_key_ref
+from egress.devices.device_errors import chain, describe
+from egress.model.intent import DeviceIntent
+from egress.remediate import Foreign, ForeignObjects, previous_intended
+from egress.rollout.checks_gate import post_check, pre_check
+from egress.rollout.clusters import back_up_members
+from egress.rollout.deploy_plan import (
     ChangeResult,
     DeployOptions,
     HostPlan,
@@ -29,10 +33,6 @@ from egress.deploy_plan import (
     Progress,
     plan_change,
 )
-from egress.devices.connection import CONNECTION, host_key_ref
-from egress.devices.device_errors import chain, describe
-from egress.model.intent import DeviceIntent
-from egress.remediate import Foreign, ForeignObjects, previous_intended
 from tasks.backup import Backup, backup_config
 from tasks.deploy import (
     CommitInterrupted,

@@ -1,5 +1,5 @@
 """A change's plan and results: the HA-aware waves (:func:`plan_change`), the options a
-change runs with, and each device's outcome (run by :mod:`egress.deploy`)."""
+change runs with, and each device's outcome (run by :mod:`egress.rollout.deploy`)."""
 
 from __future__ import annotations
 

@@ -17,9 +17,9 @@ from datetime import UTC, datetime
 from nornir.core import Nornir
 
 from egress.change.changes import PLAN, SUMMARY, ChangeDir
-from egress.clusters import rollback_order
 from egress.devices.connection import host_key_ref
 from egress.devices.device_errors import describe
+from egress.rollout.clusters import rollback_order
 from egress.rollout.rollback import restore_group
 from tasks.deploy import RolledBack
 
