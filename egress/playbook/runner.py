@@ -3,8 +3,9 @@
 Nothing here prints: progress goes to ``say``. The per-device pipeline (backup, diff,
 commit with the confirm timer, post-check, confirm or roll back) is
 egress.rollout.deploy.run_change, run batch by batch; this module adds render and lint before
-it, validate steps outside it (drills), and the playbook's rollback policy after it. ``run.json`` in the change directory
-says what each step did, so the report never depends on scrollback.
+it, validate steps outside it (drills), and the playbook's rollback policy after it.
+``run.json`` in the change directory says what each step did, so the report never depends on
+scrollback.
 """
 
 from __future__ import annotations
