@@ -109,6 +109,12 @@ class PlatformProfile:
     # --- linting -------------------------------------------------------------------------
     # BFD is configured per interface, the peer implied (FortiOS `config system interface`)
     bfd_per_interface: bool = False
+    # a BFD session names the interface and gateway of the static route it guards (IOS
+    # `ip route static bfd IF GW`): it guards a route only through that interface
+    bfd_binds_route_interface: bool = False
+    # the config reader lists every input filter a unit applies (Junos: lo0's protection
+    # too), not only policy routes: an applied name that is no policy is not an error there
+    pbr_applied_lists_every_filter: bool = False
     # the rendered ECMP hash knob and the hashing it implements
     hash_knobs: dict[str, Hashing] = field(default_factory=dict)
 

@@ -83,7 +83,7 @@ def bfd_peer_known(view: DeviceView) -> Iterable[Issue]:
     for bfd in view.facts.bfd:
         if bfd.peer is None:  # FortiOS interface BFD: some route must leave by it
             known = bfd.interface in devices
-        elif bfd.interface is not None and view.platform == "ios":
+        elif bfd.interface is not None and view.profile.bfd_binds_route_interface:
             known = (bfd.interface, bfd.peer) in hops
         else:
             known = bfd.peer in gateways

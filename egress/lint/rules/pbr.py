@@ -58,7 +58,7 @@ def pbr_applied(view: DeviceView) -> Iterable[Issue]:
                 f"policy {policy} is applied to {interface}, which this config does not define",
                 "apply the policy on the LAN interface",
             )
-        elif policy not in pbr.policies and view.platform != "junos":
+        elif policy not in pbr.policies and not view.profile.pbr_applied_lists_every_filter:
             yield view.at(
                 line,
                 f"{interface} applies policy {policy}, which is not defined",

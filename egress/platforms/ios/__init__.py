@@ -38,6 +38,7 @@ PROFILE = PlatformProfile(
         # (egress/devices/session.py); where it stays behind it is a line the device holds
     ),
     running_format="text",
+    bfd_binds_route_interface=True,
     validate_commands={
         "vrrp": "show vrrp brief",
         "bfd": "show bfd neighbors details",

@@ -30,6 +30,7 @@ PROFILE = PlatformProfile(
     # Junos: napalm's `overwrite` takes text, not the set lines the remediation reads
     running_format="set",
     replace_on_running_text=True,
+    pbr_applied_lists_every_filter=True,
     validate_commands={
         "vrrp": "show vrrp detail",
         "bfd": "show bfd session detail",
