@@ -115,6 +115,8 @@ class PlatformProfile:
     # the config reader lists every input filter a unit applies (Junos: lo0's protection
     # too), not only policy routes: an applied name that is no policy is not an error there
     pbr_applied_lists_every_filter: bool = False
+    # lint's syntax rules: (rule id, problem kind its config reader reports, title)
+    syntax_rules: tuple[tuple[str, str, str], ...] = ()
     # the rendered ECMP hash knob and the hashing it implements
     hash_knobs: dict[str, Hashing] = field(default_factory=dict)
 

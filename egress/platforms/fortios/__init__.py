@@ -20,6 +20,12 @@ PROFILE = PlatformProfile(
     bfd_min_interval_ms=50,
     release_trains=("6.0", "6.2", "6.4", "7.0", "7.2", "7.4"),
     default_release="7.2.8",
+    # lint's syntax rules: (rule id, problem kind its config reader reports, title)
+    syntax_rules=(
+        ("E121", "fortios.config", "FortiOS unbalanced config/end"),
+        ("E122", "fortios.edit", "FortiOS unbalanced edit/next"),
+        ("E123", "fortios.statement", "FortiOS statement outside a block or stray text"),
+    ),
     listed=2,
     session="netmiko",
     # FortiOS CLI reference, config system global: "cfg-revert-timeout: Time-out for

@@ -23,6 +23,12 @@ PROFILE = PlatformProfile(
     # Debian bookworm ships 8.4.4 (what the drill runs); later trains print the same JSON
     release_trains=("8.4", "8.5", "9.0", "9.1", "10.0", "10.1"),
     default_release="8.4.4",
+    # lint's syntax rules: (rule id, problem kind its config reader reports, title)
+    syntax_rules=(
+        ("E131", "frr.unknown", "FRR unknown top-level command or stray text"),
+        ("E132", "frr.unclosed", "FRR block never closed (exit / exit-address-family)"),
+        ("E133", "frr.glue", "FRR config: unknown !@ glue kind (not applied by egress)"),
+    ),
     listed=3,
     # FRR's JSON; VRRP is keepalived's, sync conntrackd's, probes the prober's
     validate_commands={

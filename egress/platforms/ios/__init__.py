@@ -21,6 +21,12 @@ PROFILE = PlatformProfile(
     sync_pair_role_follows_lan=True,
     release_trains=("16.9", "16.12", "17.3", "17.6", "17.9", "17.12"),
     default_release="17.9.4a",
+    # lint's syntax rules: (rule id, problem kind its config reader reports, title)
+    syntax_rules=(
+        ("E101", "ios.indent", "IOS-XE indentation does not follow the section hierarchy"),
+        ("E102", "ios.unknown", "IOS-XE unknown top-level command or stray text"),
+        ("E103", "ios.exit", "IOS-XE unbalanced exit / end"),
+    ),
     listed=0,
     session="netmiko",
     # napalm ios: `configure terminal revert timer <minutes>`, revert_in a multiple of 60 in

@@ -22,6 +22,12 @@ PROFILE = PlatformProfile(
     unit_format="{name}.0",
     release_trains=("19.4", "20.4", "21.2", "21.4", "22.2", "22.4", "23.2", "23.4"),
     default_release="21.4R3-S5.4",
+    # lint's syntax rules: (rule id, problem kind its config reader reports, title)
+    syntax_rules=(
+        ("E111", "junos.verb", "Junos line is not a set/delete statement"),
+        ("E112", "junos.hierarchy", "Junos statement under an unknown top-level hierarchy"),
+        ("E113", "junos.quote", "Junos unbalanced quotes or brackets"),
+    ),
     listed=1,
     session="netconf",
     # napalm junos: `commit confirmed <minutes>` (Junos: 1-65535 minutes; napalm converts s)

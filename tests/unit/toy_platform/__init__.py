@@ -30,5 +30,6 @@ PROFILE = PlatformProfile(
         "ha_sync": None,
     },
     hash_knobs={"hash five-tuple": Hashing.FIVE_TUPLE},
+    syntax_rules=(("E191", "toy.unknown", "Toy OS unknown line"),),
     unsupported_features=frozenset(FEATURES) - {"interfaces", "bfd"},
 )
