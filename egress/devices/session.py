@@ -1,40 +1,29 @@
 """Settings a driver changes on the device for its own session, put back as the device had
 them, so a change leaves nothing behind but the change.
 
-napalm ``ios`` needs ``file prompt quiet`` for its ``copy`` commands. It configures it on
-the first file operation of a session and removes it only in ``close()`` — after its own
-``write mem`` (commit, confirm, rollback) has already saved it into the startup-config, and
-also when the device had the line of its own (napalm/ios/ios.py ``_file_prompt_quiet``,
-``close``). So egress looks once per session whether the device has the line itself (then
-napalm is told so and never toggles it), and at the end of each step that may have saved
-the config it removes napalm's line again and, if the startup-config took it and no
-commit is waiting for its confirm, saves once more.
-
-A session that dies cannot do this, and napalm sets the line before IOS archives the
-config for the revert timer, so a device that reverts by its timer after a lost session
-keeps it too. So while a session may have left the line, a marker says so in the state
-directory (``sessions/<address>_<port>``, removed when the session ends cleanly); the next
-session to that device finds the marker with the line, removes the line and saves, before
-it takes any backup. Until then the line is visible in the running config: egress does
-not hide it.
+Which settings, and how, is each platform's (``egress/platforms/<slug>/session.py``: IOS-XE's
+``file prompt quiet`` that napalm ``ios`` sets, FortiOS's console output mode that netmiko
+switches). A session that dies cannot put its setting back; so while a session may have left
+one, a marker says so in the state directory (``sessions/<address>_<port>``, removed when the
+session ends cleanly), and the next session to that device repairs it before it takes any
+backup.
 """
 
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 from egress.change import vault
 from egress.change.lock import DeviceKey
+from egress.platforms import PLATFORMS
 
-FILE_PROMPT = "file prompt quiet"
-# the device's own setting, recorded on the driver object when the session opens
-_OWN = "_egress_own_file_prompt"
-_MARKER = "_egress_session_marker"
+# the marker file of the open session, recorded on the driver object
+MARKER = "_egress_session_marker"
 # the change a session belongs to, for the marker (set by the CLI; "?" otherwise)
 CHANGE_ENV = "EGRESS_CHANGE_ID"
+_PART = "session"
 
 
 def marker_path(device: DeviceKey) -> Path:
@@ -43,61 +32,7 @@ def marker_path(device: DeviceKey) -> Path:
     return path / f"{device.slug}.json"
 
 
-def remember_own_settings(platform: str, driver: Any, device: DeviceKey | None = None) -> str:
-    """Right after ``open()``: whether the device itself has ``file prompt quiet``; a line
-    an earlier, lost session left is removed first. Returns what was repaired ('' if none)."""
-    if platform == "fortios":
-        return _remember_console(driver, device)
-    if platform != "ios":
-        return ""
-    output = str(driver.device.send_command(f"show running-config | include {FILE_PROMPT}"))
-    own = any(line.strip() == FILE_PROMPT for line in output.splitlines())
-    repaired = ""
-    marker = marker_path(device) if device is not None else None
-    if own and marker is not None and marker.exists() and not driver.has_pending_commit():
-        left_by = _read_marker(marker).get("change", "?")
-        driver.device.send_config_set([f"no {FILE_PROMPT}"])
-        _save_if_startup_has_it(driver)
-        own = False
-        repaired = f"removed '{FILE_PROMPT}' left by a lost napalm session (change {left_by})"
-    setattr(driver, _OWN, own)
-    if not own and marker is not None:
-        marker.write_text(json.dumps({"change": os.environ.get(CHANGE_ENV, "?")}))
-        setattr(driver, _MARKER, marker)
-    if own:
-        # napalm then only checks that the line is there, never sends or removes it (its
-        # `prompt_quiet_configured` alone is reset after every commit and rollback)
-        driver.auto_file_prompt = False
-    return repaired
-
-
-def _remember_console(driver: Any, device: DeviceKey | None) -> str:
-    """FortiOS: netmiko switches `config system console / set output` to `standard` for its
-    session and puts back what it found when it disconnects. A session that is lost leaves
-    `standard`, which the unit saves, and the next session would take it for the unit's own.
-    The marker (written while a session that switched it is open) says otherwise."""
-    transport: Any = getattr(driver, "device", None)
-    found = getattr(transport, "original_output_mode", None)
-    if device is None or found is None:
-        return ""
-    marker = marker_path(device)
-    repaired = ""
-    left = _read_marker(marker).get("console-output")
-    if found == "standard" and left == "more":
-        transport.original_output_mode = "more"  # what the driver shows and backs up
-        if transport.connection is not None:  # what netmiko puts back on disconnect
-            transport.connection._original_output_mode = "more"
-        found = "more"
-        repaired = "console output back to 'more' (left 'standard' by a lost netmiko session)"
-    if found == "more":
-        marker.write_text(
-            json.dumps({"console-output": "more", "change": os.environ.get(CHANGE_ENV, "?")})
-        )
-        setattr(driver, _MARKER, marker)
-    return repaired
-
-
-def _read_marker(path: Path) -> dict[str, Any]:
+def read_marker(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text() or "{}")
     except (OSError, ValueError):
@@ -105,46 +40,42 @@ def _read_marker(path: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+def remember_own_settings(platform: str, driver: Any, device: DeviceKey | None = None) -> str:
+    """Right after ``open()``: what the device has of its own, after repairing what a lost
+    session left. Returns what was repaired ('' if none)."""
+    if not PLATFORMS.has_module(platform, _PART):
+        return ""
+    repaired: str = PLATFORMS.module(platform, _PART).remember(driver, device)
+    return repaired
+
+
 def own_setting_in(platform: str, config: str) -> bool | None:
     """Whether ``config`` (a backup) has the session setting of its own (None: no such
     setting on this platform)."""
-    if platform != "ios":
+    hooks = PLATFORMS.module(platform, _PART) if PLATFORMS.has_module(platform, _PART) else None
+    if hooks is None or not hasattr(hooks, "own_setting_in"):
         return None
-    return any(line.strip() == FILE_PROMPT for line in config.splitlines())
+    own: bool = hooks.own_setting_in(config)
+    return own
 
 
 def restore_own_settings(platform: str, driver: Any, *, own: bool | None = None) -> bool:
     """Undo the driver's session settings; True when something had to be put back.
 
     ``own``: the device's setting as its backup has it, when known better than what the
-    session found on opening (a dead session may have left napalm's line behind).
+    session found on opening (a dead session may have left the driver's setting behind).
     """
-    if platform != "ios":
+    hooks = PLATFORMS.module(platform, _PART) if PLATFORMS.has_module(platform, _PART) else None
+    if hooks is None or not hasattr(hooks, "restore"):
         return False
-    if own is None:
-        own = getattr(driver, _OWN, True)
-        if own or not getattr(driver, "prompt_quiet_changed", False):
-            return False
-    elif own:
-        return False
-    driver.device.send_config_set([f"no {FILE_PROMPT}"])
-    driver.prompt_quiet_changed = False
-    driver.prompt_quiet_configured = False
-    _save_if_startup_has_it(driver)
-    return True
+    restored: bool = hooks.restore(driver, own=own)
+    return restored
 
 
 def session_ended(platform: str, driver: Any) -> None:
     """The session ends cleanly with the device's own setting back: drop the marker."""
-    marker = getattr(driver, _MARKER, None)
+    marker = getattr(driver, MARKER, None)
     if getattr(getattr(driver, "device", None), "broken", False):
         return  # FortiOS: netmiko's restore on disconnect did not run on a broken session
     if isinstance(marker, Path):
         marker.unlink(missing_ok=True)
-
-
-def _save_if_startup_has_it(driver: Any) -> None:
-    startup = str(driver.device.send_command(f"show startup-config | include {FILE_PROMPT}"))
-    if FILE_PROMPT in startup and not driver.has_pending_commit():
-        # napalm's own `write mem` saved its session setting: save the device's again
-        driver.device.save_config()
