@@ -15,8 +15,8 @@ from egress.change.changes import ChangeDir, record_step
 from egress.devices.device_errors import describe
 from egress.devices.overlay import link_cut
 from egress.model.intent import DeviceIntent
+from egress.rollout.validate import check_fleet
 from egress.validate import Check
-from tasks.validate import validate_state
 
 Say = Callable[[str, str], None]
 
@@ -124,22 +124,12 @@ def _until_settled(
 ) -> tuple[dict[str, list[Check]], dict[str, str]]:
     deadline = time.monotonic() + settle_s
     while True:
-        results = nr.run(
-            task=validate_state,
-            intents=intents,
-            failover=failover,
-            change=change,
-            label=label,
-            on_failed=True,
-        )
-        checks: dict[str, list[Check]] = {}
-        unreachable: dict[str, str] = {}
-        for host, multi in sorted(results.items()):
-            if multi.failed:
-                error = multi[0].exception or RuntimeError("validation failed")
-                unreachable[host] = describe(error).message
-            else:
-                checks[host] = [c for c in multi[0].result if not features or c.feature in features]
+        found = check_fleet(nr, intents=intents, failover=failover, change=change, label=label)
+        checks = {
+            host: [c for c in done if not features or c.feature in features]
+            for host, done in found.checks.items()
+        }
+        unreachable = {host: describe(e).message for host, e in found.unreachable.items()}
         settled = not unreachable and all(c.passed for cs in checks.values() for c in cs)
         if settled or time.monotonic() >= deadline:
             return checks, unreachable
