@@ -32,16 +32,21 @@ def _lint(inventory: Path, fmt: str, out: Path) -> Run:
 
 
 def _row(label: str, devices: int, result: Run) -> str:
-    return (f"| {label} | {devices} | {result.wall_s:.2f} s | {devices / result.wall_s:,.0f} "
-            f"| {result.peak_rss_mib:.0f} MiB | {result.returncode} |")
+    return (
+        f"| {label} | {devices} | {result.wall_s:.2f} s | {devices / result.wall_s:,.0f} "
+        f"| {result.peak_rss_mib:.0f} MiB | {result.returncode} |"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--devices", type=int, default=10_000)
     parser.add_argument("--budget", type=float, default=30.0, help="seconds allowed (text run)")
-    parser.add_argument("--formats", default="text,junit,sarif",
-                        help="comma list of formats to time (text always runs)")
+    parser.add_argument(
+        "--formats",
+        default="text,junit,sarif",
+        help="comma list of formats to time (text always runs)",
+    )
     args = parser.parse_args()
     print(f"machine: {platform.node()} {os.cpu_count()} cores, Python {platform.python_version()}")
     with tempfile.TemporaryDirectory(prefix="egress-lint-bench-") as tmp:

@@ -46,8 +46,8 @@ def _row(label: str, devices: int, result: Run) -> str:
 def _ansible_project(inventory: Path, work: Path) -> Path:
     """An Ansible project rendering the same templates from the same (exported) intents."""
     sys.path.insert(0, str(REPO))
-    from egress.inventory import load_nornir
-    from egress.sites import InventoryFiles, build_intents
+    from egress.model.inventory import load_nornir
+    from egress.model.sites import InventoryFiles, build_intents
 
     nr = load_nornir(inventory)
     intents = build_intents(nr.inventory, files=InventoryFiles.in_dir(inventory))

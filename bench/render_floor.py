@@ -60,8 +60,8 @@ def export_intents(inventory: Path, target: Path) -> int:
     import dataclasses
     import json
 
-    from egress.inventory import load_nornir
-    from egress.sites import InventoryFiles, build_intents
+    from egress.model.inventory import load_nornir
+    from egress.model.sites import InventoryFiles, build_intents
 
     nr = load_nornir(inventory)
     intents = build_intents(nr.inventory, files=InventoryFiles.in_dir(inventory))
@@ -88,7 +88,7 @@ def main() -> None:
     from bench.gen_inventory import generate
     from bench.procwatch import run
     from bench.sidebyside import TABLE_HEAD, alternate, machine, median_row, ratio
-    from egress.templatedir import default_templates_dir
+    from egress.render.templatedir import default_templates_dir
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--devices", type=int, default=10_000)

@@ -18,8 +18,8 @@ from typer import _click
 from typer.core import TyperCommand, TyperGroup
 
 from egress import __version__
+from egress.change.private import private_temp_dir
 from egress.console import machine_output
-from egress.private import private_temp_dir
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,8 +11,8 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from egress.change.redact import redact_text
 from egress.errors import EgressError, InputError
-from egress.redact import redact_text
 
 # Not a terminal (a CI log, a pipe, a file): nothing is wrapped or truncated, so every line
 # can be grepped whole; rich would otherwise assume 80 columns.

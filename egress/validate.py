@@ -19,71 +19,22 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from egress.intent import DeviceIntent
+from egress.model.intent import DeviceIntent
 from egress.parse.schema import BaseRecord, Bfd, Ha, Pbr, Probe, Route, Vrrp
-from egress.platforms import PLATFORMS
+from egress.platforms import PLATFORMS, by_platform
 
 # The features validate proves (a subset of the intent's: interfaces and ecmp are proven by
 # the routing check)
 VALIDATED = ("vrrp", "bfd", "probes", "routing", "pbr", "ha_sync")
 
-# The show command that proves each feature, per platform (None: no command proves it).
-COMMANDS: dict[str, dict[str, str | None]] = {
-    "ios": {
-        "vrrp": "show vrrp brief",
-        "bfd": "show bfd neighbors details",
-        "probes": "show ip sla summary",
-        "routing": "show ip route 0.0.0.0",
-        "pbr": "show ip policy",
-        "ha_sync": "show redundancy application group all",
-    },
-    "junos": {
-        "vrrp": "show vrrp detail",
-        "bfd": "show bfd session detail",
-        "probes": "show services rpm probe-results",
-        "routing": "show route 0.0.0.0/0 exact",
-        "pbr": "show interfaces filters",
-        "ha_sync": "show chassis cluster status",
-    },
-    "fortios": {
-        "vrrp": "get router info vrrp",
-        "bfd": "get router info bfd neighbor",
-        "probes": "diagnose sys link-monitor status",
-        "routing": "get router info routing-table all",
-        "pbr": "diagnose firewall proute list",
-        "ha_sync": "get system ha status",
-    },
-    # FRR on Linux: FRR's JSON; VRRP is keepalived's, sync conntrackd's, probes the prober's
-    "frr": {
-        "vrrp": "keepalived --signum=DATA",
-        "bfd": "show bfd peers json",
-        "probes": "cat /run/egress/probe/status.json",
-        "routing": "show ip route 0.0.0.0/0 json",
-        "pbr": "show pbr interface json",
-        "ha_sync": "conntrackd -s",
-    },
-}
+# The show command that proves each feature, per platform (None: no command proves it):
+# each platform's profile (egress/platforms/<slug>/).
+COMMANDS: Mapping[str, dict[str, str | None]] = by_platform("validate_commands")
 
 
-# Commands whose records complete a feature's proof where its one command cannot say it all:
-# IOS "show ip policy" names where each route-map is attached, never its next hops, which only
-# "show route-map" prints (see the real captures of both under tests/fixtures/parse/ios).
-# FortiOS FGSP members print the standalone form of "get system ha status", without sync
-# state; "diagnose sys session sync" (Fortinet's FGSP verification) says whether it runs.
-SUPPORTING: dict[str, dict[str, tuple[str, ...]]] = {
-    "ios": {"pbr": ("show route-map",)},
-    "fortios": {"ha_sync": ("diagnose sys session sync",)},
-    "frr": {"pbr": ("show pbr map",)},
-}
-# Platforms whose PBR proof lists where each policy is attached: there a policy the listing
-# does not name is not attached (elsewhere a record without interfaces is taken as applied).
-_PBR_ATTACHMENT_LISTED = frozenset({"ios", "junos", "frr"})
-# Platforms whose policy routing is one filter, named after the intent's policy, applied as
-# the input filter of the LAN's logical unit (Junos filter-based forwarding: templates/junos/
-# pbr.j2 and interfaces.j2 put everything on unit 0). Their proof lists each unit's filters
-# ("show interfaces filters") and never a term's forwarding instance or its next hop, so the
-# check is that this filter is an input filter of that unit.
-_PBR_INPUT_FILTER_UNIT: dict[str, int] = {"junos": 0}
+# Commands whose records complete a feature's proof where its one command cannot say it all
+# (each platform's profile says which and why).
+SUPPORTING: Mapping[str, dict[str, tuple[str, ...]]] = by_platform("supporting_commands")
 
 
 @dataclass(frozen=True, slots=True)
@@ -370,10 +321,10 @@ def _pbr(
                 }
             )
         )
-    unit = _PBR_INPUT_FILTER_UNIT.get(intent.platform)
+    unit = PLATFORMS[intent.platform].pbr_input_filter_unit
     if unit is not None:
         return [_input_filter_check(intent, found.values(), unit=unit)]
-    unlisted_is_applied = intent.platform not in _PBR_ATTACHMENT_LISTED
+    unlisted_is_applied = not PLATFORMS[intent.platform].pbr_attachment_listed
     for rule in intent.pbr.rules:
         subject = f"policy route {rule.name} on {intent.pbr.in_interface}"
         attached = [

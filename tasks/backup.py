@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 
 from nornir.core.task import Result, Task
 
-from egress.changes import PRE, ChangeDir, record_step
-from egress.connection import CONNECTION
+from egress.change.changes import PRE, ChangeDir, record_step
+from egress.devices.connection import CONNECTION
 
 
 @dataclass(frozen=True, slots=True)

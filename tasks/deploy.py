@@ -8,10 +8,12 @@ from typing import Any
 
 from nornir.core.task import Result, Task
 
-from egress.changes import CANDIDATE, DIFF, POST, SENT, ChangeDir, record_step
-from egress.configtext import residue
-from egress.connection import CONNECTION
-from egress.device_errors import describe
+from egress.change.changes import CANDIDATE, DIFF, POST, SENT, ChangeDir, record_step
+from egress.change.vault import VaultError
+from egress.devices.configtext import residue
+from egress.devices.connection import CONNECTION
+from egress.devices.device_errors import describe
+from egress.devices.session import own_setting_in, restore_own_settings
 from egress.errors import DeviceError, Location
 from egress.remediate import (
     INTENDED,
@@ -21,8 +23,6 @@ from egress.remediate import (
     Remediation,
     plan,
 )
-from egress.session import own_setting_in, restore_own_settings
-from egress.vault import VaultError
 
 
 class CommitInterrupted(DeviceError):

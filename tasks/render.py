@@ -8,7 +8,7 @@ from pathlib import Path
 
 from nornir.core.task import Result, Task
 
-from egress.intent import DeviceIntent
+from egress.model.intent import DeviceIntent
 from egress.render import render_device
 
 

@@ -6,11 +6,11 @@ from collections.abc import Collection, Mapping
 
 from nornir.core.task import Result, Task
 
-from egress.changes import ChangeDir
-from egress.connection import CONNECTION
-from egress.device_errors import describe
+from egress.change.changes import ChangeDir
+from egress.devices.connection import CONNECTION
+from egress.devices.device_errors import describe
 from egress.errors import InputError
-from egress.intent import DeviceIntent
+from egress.model.intent import DeviceIntent
 from egress.parse import parse_output
 from egress.parse.schema import BaseRecord
 from egress.validate import Check, commands_for, evaluate, supporting_commands

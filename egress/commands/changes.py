@@ -9,8 +9,8 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
+from egress.change.retention import list_changes, prune, retention_days, to_prune
 from egress.console import cli_errors, out
-from egress.retention import list_changes, prune, retention_days, to_prune
 
 changes_app = typer.Typer(
     help="Change records on disk: list them, prune the old ones.", no_args_is_help=True

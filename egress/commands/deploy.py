@@ -14,9 +14,8 @@ from nornir.core import Nornir
 from rich.syntax import Syntax
 from rich.table import Table
 
-from egress.background import EXIT_INTERRUPTED, run_interruptible
-from egress.change_rollback import record_rollback, rollback_change
-from egress.changes import DIFF, ChangeDir, ChangeMeta, new_change_id
+from egress.change.changes import DIFF, ChangeDir, ChangeMeta, new_change_id
+from egress.change.lock import device_locks
 from egress.commands.options import (
     ApproverOpt,
     GroupOpt,
@@ -27,20 +26,21 @@ from egress.commands.options import (
     WindowOpt,
     board_fields,
 )
-from egress.confirm import confirm_problems
-from egress.connection import device_keys, host_key_ref, use_devices, use_lab
 from egress.console import cli_errors, err, heading, out
-from egress.deploy import ChangeResult, DeployOptions, Outcome, plan_change
+from egress.devices.connection import device_keys, host_key_ref, use_devices, use_lab
+from egress.devices.overlay import DEFAULT_LAB_STATE
 from egress.errors import Declined, InputError, Location
-from egress.intent import DeviceIntent
-from egress.lab.spec import DEFAULT_STATE
-from egress.lock import device_locks
+from egress.model.intent import DeviceIntent
+from egress.model.selection import load_selection
 from egress.render import default_templates_dir, render_device
-from egress.selection import load_selection
-from tasks.backup import backup_config
+from egress.rollout.background import EXIT_INTERRUPTED, run_interruptible
+from egress.rollout.backup import backup_fleet
+from egress.rollout.change_rollback import record_rollback, rollback_change
+from egress.rollout.confirm import confirm_problems
+from egress.rollout.deploy import ChangeResult, DeployOptions, Outcome, plan_change
 
 LabOpt = typer.Option(False, "--lab", help="target the lab's emulators (never implied)")
-LabStateOpt = typer.Option(DEFAULT_STATE, "--lab-state", help="the lab's state directory")
+LabStateOpt = typer.Option(DEFAULT_LAB_STATE, "--lab-state", help="the lab's state directory")
 ChangesOpt = typer.Option(Path("changes"), "--changes-dir", help="where change records go")
 JsonOpt = typer.Option(
     False, "--json", help="the result as one JSON document on stdout; everything else on stderr"
@@ -381,24 +381,18 @@ def backup_command(
             timeout=timeout,
         )
         change = ChangeDir.create(changes_dir)
-        try:
-            results = target.nr.run(task=backup_config, change=change)
-        finally:
-            target.nr.close_connections(on_good=True, on_failed=True)
-    failed = [h for h, m in results.items() if m.failed]
-    for host, multi in sorted(results.items()):
-        if multi.failed:
-            from egress.device_errors import describe
+        backups = backup_fleet(target.nr, change=change)
+    failed = [h for h, b in backups.items() if not b.ok]
+    for host, taken in backups.items():
+        if taken.backup is None:
+            from egress.devices.device_errors import describe
 
-            failure = describe(
-                multi[0].exception, host_key=host_key_ref(target.nr.inventory.hosts[host])
-            )
+            failure = describe(taken.error, host_key=host_key_ref(target.nr.inventory.hosts[host]))
             err.print(f"{host}: backup failed: {failure.message}")
         else:
-            taken = multi[0].result
-            out.print(f"{host}: {taken.lines} lines, sha256 {taken.sha256[:12]}")
-            if taken.repaired:
-                out.print(f"{host}: repaired on connecting: {taken.repaired}")
+            out.print(f"{host}: {taken.backup.lines} lines, sha256 {taken.backup.sha256[:12]}")
+            if taken.backup.repaired:
+                out.print(f"{host}: repaired on connecting: {taken.backup.repaired}")
     out.print(f"backups in {change.root}")
     if as_json:
         print(json.dumps({"change_id": change.change_id, "failed": sorted(failed)}))

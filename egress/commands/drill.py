@@ -33,7 +33,9 @@ def drill_command(
         False, "--report", help="write changes/drill-<site>-<time>/ and its report"
     ),
     changes_dir: Path = typer.Option(Path("changes"), "--changes-dir"),
-    as_json: bool = typer.Option(False, "--json", help="the results as one JSON document on stdout (progress on stderr)"),
+    as_json: bool = typer.Option(
+        False, "--json", help="the results as one JSON document on stdout (progress on stderr)"
+    ),
     clean: bool = typer.Option(
         False, "--clean", help="remove whatever an earlier drill left behind, then exit"
     ),
@@ -74,7 +76,7 @@ def drill_command(
             )
         change = None
         if report:
-            from egress.changes import ChangeDir
+            from egress.change.changes import ChangeDir
 
             stamp = datetime.now(tz=UTC).strftime("%Y%m%dT%H%M%SZ")
             change = ChangeDir.create(changes_dir, f"drill-{site}-{stamp}")
@@ -103,7 +105,7 @@ def drill_command(
 
 
 def _write_change(change: object, result: object, data: dict[str, object]) -> None:
-    from egress.changes import SUMMARY, ChangeDir
+    from egress.change.changes import SUMMARY, ChangeDir
     from egress.drill.run import DrillResult
     from egress.report.render import write_report
 

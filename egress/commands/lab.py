@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import time
 from pathlib import Path
@@ -10,6 +11,7 @@ import typer
 from rich.table import Table
 
 from egress.console import cli_errors, out
+from egress.errors import InputError
 from egress.lab.spec import DEFAULT_STATE, KNOWN_HOSTS, LabSpec
 
 # The emulators (and the NAPALM FortiOS driver they share a grammar with) load only when a
@@ -40,6 +42,7 @@ def up_command(
     ),
 ) -> None:
     """Start a lab serving every inventory host (state persists across restarts)."""
+    _lab_extra()
     from egress.lab.control import lab_up
 
     with cli_errors():
@@ -64,6 +67,7 @@ def status_command(
     as_json: bool = typer.Option(False, "--json", help="one object per device"),
 ) -> None:
     """Where each lab device listens, and whether it answers."""
+    _lab_extra()
     from egress.lab.control import lab_status
 
     with cli_errors():
@@ -107,6 +111,7 @@ def status_command(
 @lab_app.command("down")
 def down_command(state: Path = StateOpt) -> None:
     """Stop the lab; its device state stays on disk for the next `lab up`."""
+    _lab_extra()
     from egress.lab.control import lab_down
 
     stopped = lab_down(state)
@@ -121,6 +126,7 @@ def fault_command(
     state: Path = StateOpt,
 ) -> None:
     """Make one device misbehave (or `clear` its faults)."""
+    _lab_extra()
     from egress.lab.control import set_fault
 
     with cli_errors():
@@ -136,6 +142,7 @@ def link_command(
     state: Path = StateOpt,
 ) -> None:
     """Cut or restore one port in the lab's wiring (BFD, probes, VRRP and ECMP react)."""
+    _lab_extra()
     from egress.lab.control import port_of, set_link
 
     with cli_errors():
@@ -156,6 +163,7 @@ def upstream_command(
 ) -> None:
     """ISP brownout: the port and the ISP router stay up (BFD Up), nothing behind the router
     answers, so the probes through that port fail (VRRP, HA and the default route react)."""
+    _lab_extra()
     from egress.lab.control import port_of, set_upstream
 
     with cli_errors():
@@ -165,6 +173,17 @@ def upstream_command(
         f"{host} {port} upstream {direction}; ISP brownouts: "
         f"{', '.join(f'{h}:{i}' for h, i in sorted(down)) or 'none'}"
     )
+
+
+def _lab_extra() -> None:
+    """The emulators run on asyncssh, the ``lab`` extra (production installs need not carry
+    an SSH server): without it, say how to install it rather than print a traceback."""
+    if importlib.util.find_spec("asyncssh") is None:
+        with cli_errors():
+            raise InputError(
+                "the lab needs asyncssh, which egress installs only with its `lab` extra",
+                hint="pip install -e '.[lab]'  (or: pip install 'egress[lab]')",
+            )
 
 
 def _is_up(direction: str) -> bool:

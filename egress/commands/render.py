@@ -9,14 +9,14 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from egress.batch import DesignSource, HostOutcome, default_workers, render_hosts
 from egress.commands.options import GroupOpt, HostsOpt, InventoryOpt, PlatformOpt
 from egress.console import cli_errors, err, out, show_error
 from egress.errors import EgressError, InputError
-from egress.inventory import load_nornir
+from egress.model.inventory import load_nornir
+from egress.model.selection import select_hosts
+from egress.model.sites import InventoryFiles
 from egress.render import default_templates_dir
-from egress.selection import select_hosts
-from egress.sites import InventoryFiles
+from egress.render.batch import DesignSource, HostOutcome, default_workers, render_hosts
 
 # Past this many hosts a per-host table is noise; the summary line says it all.
 TABLE_MAX_HOSTS = 100

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from egress.changes import ChangeDir
+from egress.change.changes import ChangeDir
 from egress.commands.deploy import ChangesOpt, JsonOpt
 from egress.console import cli_errors, out
 from egress.report import write_report

@@ -10,17 +10,17 @@ from pathlib import Path
 import typer
 from rich.markup import escape
 
-from egress.changes import new_change_id
+from egress.change.changes import new_change_id
+from egress.change.lock import device_locks
 from egress.commands.deploy import ChangesOpt, JsonOpt, LabOpt, LabStateOpt
 from egress.commands.options import ApproverOpt, InventoryOpt, TicketOpt, WindowOpt, board_fields
-from egress.confirm import confirm_problems
-from egress.connection import device_keys, use_devices, use_lab
 from egress.console import cli_errors, err, out
-from egress.deploy import Outcome
+from egress.devices.connection import device_keys, use_devices, use_lab
 from egress.errors import EgressError
-from egress.lock import device_locks
 from egress.playbook import Prepared, RunSettings, RunState, execute, open_change, prepare
 from egress.playbook.load import playbook_error
+from egress.rollout.confirm import confirm_problems
+from egress.rollout.deploy import Outcome
 
 # 128 + SIGINT, what a shell reports for a run stopped with Ctrl-C
 EXIT_INTERRUPTED = 130

@@ -11,11 +11,11 @@ from rich.table import Table
 
 from egress.commands.deploy import JsonOpt, LabOpt, LabStateOpt, TimeoutOpt, _target
 from egress.commands.options import GroupOpt, HostsOpt, InventoryOpt, PlatformOpt
-from egress.connection import CONNECTION, host_key_ref
 from egress.console import cli_errors, err, out
-from egress.device_errors import describe
+from egress.devices.connection import CONNECTION, host_key_ref
+from egress.devices.device_errors import describe
 from egress.errors import InputError, Location
-from egress.intent import DeviceIntent
+from egress.model.intent import DeviceIntent
 from egress.validate import VALIDATED, Check
 from tasks.validate import validate_state
 

@@ -111,7 +111,7 @@ def spawn(
     cmd = with_run_dir(run_in, args) if run_in else list(args)
     env = dict(os.environ)
     if run_in:
-        # keepalived writes its dumps to $TMPDIR; egress's own (egress.private) is not
+        # keepalived writes its dumps to $TMPDIR; egress's own (egress.change.private) is not
         # visible under the bound /tmp, where the driver reads them
         env["TMPDIR"] = "/tmp"
     with log.open("ab") as out:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from egress.intent import DeviceIntent, Probe
+from egress.model.intent import DeviceIntent, Probe
 
 TOLERANCE_FACTOR = 1.5
 TOLERANCE_MS = 50.0

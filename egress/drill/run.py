@@ -21,7 +21,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from egress.changes import CANDIDATE, DIFF, POST, ChangeDir
+from egress.change.changes import CANDIDATE, DIFF, POST, ChangeDir
 from egress.drill import netns
 from egress.drill import world as world_mod
 from egress.drill.driver import FrrDevice
@@ -104,7 +104,7 @@ def lint_site(site: DrillSite, *, inventory: Path, templates_dir: Path) -> list[
     """egress lint's config and design rules on the site's frr configs: the errors."""
     from egress.lint.batch import check_intents
     from egress.lint.registry import Scope, all_rules
-    from egress.sites import InventoryFiles
+    from egress.model.sites import InventoryFiles
 
     rules = [r for r in all_rules().values() if r.scope is not Scope.INVENTORY]
     findings = check_intents(

@@ -21,11 +21,11 @@ from ipaddress import IPv4Network
 from pathlib import Path
 from typing import Any
 
-from egress.design import HostDesign, Site
 from egress.errors import InputError, Location
-from egress.intent import DeviceIntent, Member, build_site_intents
-from egress.inventory import load_nornir
-from egress.sites import SITE_KEY, InventoryFiles, _validate
+from egress.model.design import HostDesign, Site
+from egress.model.intent import DeviceIntent, Member, build_site_intents
+from egress.model.inventory import load_nornir
+from egress.model.sites import SITE_KEY, InventoryFiles, _validate
 
 PLATFORM = "frr"
 # Probe and preempt timers are seconds long in the design (10 s x 3 probes is 30 s before a
@@ -128,7 +128,7 @@ def _intents(site: Site, designs: Mapping[str, HostDesign]) -> dict[str, DeviceI
                     "interfaces": {
                         role: port.model_copy(update={"name": role})
                         for role, port in design.interfaces.items()
-                    }
+                    },
                 }
             ),
         )

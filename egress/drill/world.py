@@ -24,7 +24,7 @@ from pathlib import Path
 
 from egress.drill import netns
 from egress.drill.site import DrillSite
-from egress.intent import DeviceIntent
+from egress.model.intent import DeviceIntent
 
 FRR_BIN = Path("/usr/lib/frr")
 ROUTER_DAEMONS = ("zebra", "staticd", "bfdd", "bgpd", "pbrd")
@@ -117,7 +117,7 @@ def _lan_address(intent: DeviceIntent) -> str:
 
 @contextlib.contextmanager
 def readable_by_daemons() -> Iterator[None]:
-    """umask 022 while the world lives: egress runs with umask 077 (egress.private), but
+    """umask 022 while the world lives: egress runs with umask 077 (egress.change.private), but
     FRR's daemons drop to the ``frr`` user before they read their config and create their
     pid files, so the world's directories must be traversable and its configs readable by
     others (FRR-FACTS.md; zebra: "Can't create pid lock file ... Permission denied").

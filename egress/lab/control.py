@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
@@ -15,8 +14,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from egress.change.private import original_env
+from egress.devices.overlay import InventoryOverlay, OverlayHost, alive
 from egress.errors import DeviceError, InputError, Location
-from egress.inventory import load_nornir
 from egress.lab.base import Faults
 from egress.lab.server import (
     LINKS_FILE,
@@ -36,8 +36,8 @@ from egress.lab.spec import (
     cluster_mirrors,
 )
 from egress.lab.topology import topology_from_intents
-from egress.private import original_env
-from egress.sites import InventoryFiles, build_intents
+from egress.model.inventory import load_nornir
+from egress.model.sites import InventoryFiles, build_intents
 
 START_TIMEOUT_S = 30.0
 START_ATTEMPTS = 5
@@ -75,19 +75,7 @@ def pid_of(state_dir: Path) -> int | None:
         pid = int((state_dir / PID_FILE).read_text())
     except (FileNotFoundError, ValueError):
         return None
-    return pid if _alive(pid) else None
-
-
-def _alive(pid: int) -> bool:
-    """Running, and not a zombie waiting for the process that started it to reap it."""
-    with contextlib.suppress(ChildProcessError):
-        if os.waitpid(pid, os.WNOHANG)[0] == pid:
-            return False
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return False
-    return state != "Z"
+    return pid if alive(pid) else None
 
 
 def lab_up(
@@ -165,6 +153,7 @@ def _start_server(spec: LabSpec, state_dir: Path) -> int | None:
     the port it could not bind (the server has then exited)."""
     spec.write(state_dir)
     _write_known_hosts(spec, state_dir)
+    _write_overlay(spec, state_dir)
     (state_dir / READY_FILE).unlink(missing_ok=True)
     log_path = state_dir / "lab.log"
     start = log_path.stat().st_size if log_path.exists() else 0
@@ -208,6 +197,36 @@ def _previous_devices(state_dir: Path) -> list[LabDeviceSpec]:
         return []
 
 
+def _write_overlay(spec: LabSpec, state_dir: Path) -> None:
+    """Where the lab serves each host, for ``--lab`` (egress/devices/overlay.py): production code
+    reads this file and never imports the lab."""
+    InventoryOverlay(
+        provider="lab",
+        username=spec.username,
+        password=spec.password,  # the lab's own login, not a secret (lab/credentials.py)
+        known_hosts=str((state_dir / KNOWN_HOSTS).resolve()),
+        ssh_config=str((state_dir / SSH_CONFIG).resolve()),
+        pid_file=str((state_dir / PID_FILE).resolve()),
+        hosts={
+            d.name: OverlayHost(hostname=LOCALHOST, port=d.port, platform=d.platform)
+            for d in spec.devices
+        },
+        link_cut="lab",
+    ).write(state_dir)
+
+
+class LabLinkCut:
+    """The lab's link cut, registered as the ``lab`` plugin of ``egress.link_cut``."""
+
+    def ports(self, state_dir: Path) -> frozenset[tuple[str, str]]:
+        return frozenset(p for s in LabSpec.read(state_dir).segments for p in s.members)
+
+    def set_link(
+        self, state_dir: Path, *, host: str, interface: str, up: bool
+    ) -> frozenset[tuple[str, str]]:
+        return set_link(state_dir, host=host, interface=interface, up=up)
+
+
 def _write_known_hosts(spec: LabSpec, state_dir: Path) -> None:
     lines = []
     for device in spec.devices:
@@ -229,7 +248,7 @@ def lab_down(state_dir: Path) -> bool:
     os.kill(pid, signal.SIGTERM)
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
-        if not _alive(pid):
+        if not alive(pid):
             break
         time.sleep(0.02)
     else:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 
-from egress.intent import DeviceIntent
 from egress.lab.world import (
     BfdFacts,
     DeviceFacts,
@@ -20,6 +19,7 @@ from egress.lab.world import (
     VrrpFacts,
     VrrpTrackFacts,
 )
+from egress.model.intent import DeviceIntent
 
 DEFAULT = IPv4Network("0.0.0.0/0")
 

@@ -12,16 +12,17 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
+from egress.devices.overlay import DEFAULT_LAB_STATE
 from egress.errors import InputError, Location
-from egress.intent import DeviceIntent
 from egress.lab.credentials import LabCredentials
 from egress.lab.world import Segment, Topology
+from egress.model.intent import DeviceIntent
 
 SPEC_FILE = "lab.json"
 KNOWN_HOSTS = "known_hosts"
 SSH_CONFIG = "ssh_config"  # points OpenSSH-config readers (ncclient/PyEZ) at KNOWN_HOSTS
 LOCALHOST = "127.0.0.1"
-DEFAULT_STATE = Path(".lab")
+DEFAULT_STATE = DEFAULT_LAB_STATE
 
 
 class _Model(BaseModel):

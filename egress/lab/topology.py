@@ -7,8 +7,8 @@ from collections import defaultdict
 from collections.abc import Mapping
 from ipaddress import IPv4Address
 
-from egress.intent import HA, LAN, DeviceIntent
 from egress.lab.world import Segment, Topology
+from egress.model.intent import HA, LAN, DeviceIntent
 
 
 def topology_from_intents(intents: Mapping[str, DeviceIntent]) -> Topology:

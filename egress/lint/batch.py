@@ -1,5 +1,5 @@
 """Checking many configs: device and pair rules over whole sites, in the workers of the pool
-`egress render` uses (egress.batch.fork_sites).
+`egress render` uses (egress.render.batch.fork_sites).
 
 Each worker derives the intents of its own sites, renders each device in memory, reads the
 text back into the facts the rules compare (the rendered text is what a device would get, so
@@ -13,16 +13,16 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from egress.batch import DesignSource, fork_sites, site_chunks
-from egress.intent import DeviceIntent
 from egress.lint.config import PARSERS
 from egress.lint.engine import collected, run_rules
 from egress.lint.findings import Finding
 from egress.lint.model import DeviceView
 from egress.lint.origin import template_origin
 from egress.lint.registry import Fleet, Rule, Scope
+from egress.model.intent import DeviceIntent
+from egress.model.sites import InventoryFiles
 from egress.render import render_device
-from egress.sites import InventoryFiles
+from egress.render.batch import DesignSource, fork_sites, site_chunks
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,9 +9,7 @@ from egress.lint.model import DeviceView, pairs
 from egress.lint.registry import Fleet, Rule, Scope, all_rules
 
 
-def run_rules(
-    views: Sequence[DeviceView], *, rules: Iterable[Rule] | None = None
-) -> list[Finding]:
+def run_rules(views: Sequence[DeviceView], *, rules: Iterable[Rule] | None = None) -> list[Finding]:
     """Every finding of ``rules`` (default: all registered) over ``views``, sorted by host."""
     selected = list(rules) if rules is not None else list(all_rules().values())
     findings: list[Finding] = []

@@ -68,5 +68,12 @@ SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1}
 def sort_key(finding: Finding) -> tuple[str, str, int, str, int, str, str]:
     # total: two findings of one rule on one line (a group missing two tracks) come out in
     # the same order in every run, whatever order the set or the workers gave them in
-    return (finding.host, str(finding.file), finding.line or 0, finding.rule,
-            SEVERITY_ORDER[finding.severity], finding.message, finding.hint)
+    return (
+        finding.host,
+        str(finding.file),
+        finding.line or 0,
+        finding.rule,
+        SEVERITY_ORDER[finding.severity],
+        finding.message,
+        finding.hint,
+    )

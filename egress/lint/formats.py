@@ -22,19 +22,22 @@ _SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning"}
 
 
 def to_json(result: LintResult) -> str:
-    return json.dumps(
-        {
-            "hosts": list(result.hosts),
-            "summary": {
-                "errors": result.errors,
-                "warnings": len(result.findings) - result.errors,
-                "hosts": len(result.hosts),
-                "rules": len(result.rules),
+    return (
+        json.dumps(
+            {
+                "hosts": list(result.hosts),
+                "summary": {
+                    "errors": result.errors,
+                    "warnings": len(result.findings) - result.errors,
+                    "hosts": len(result.hosts),
+                    "rules": len(result.rules),
+                },
+                "findings": [f.as_dict() for f in result.findings],
             },
-            "findings": [f.as_dict() for f in result.findings],
-        },
-        indent=2,
-    ) + "\n"
+            indent=2,
+        )
+        + "\n"
+    )
 
 
 def _by_host(result: LintResult) -> dict[str, list[Finding]]:
@@ -54,15 +57,23 @@ def to_junit(result: LintResult) -> str:
     owners = list(result.hosts) + sorted(set(grouped) - set(result.hosts))
     for owner in owners:
         platform = platforms.get(owner)
-        rules = [r for r in result.rules.values()
-                 if (platform is None and r.scope is Scope.INVENTORY)
-                 or (platform is not None and r.applies_to(platform))]
+        rules = [
+            r
+            for r in result.rules.values()
+            if (platform is None and r.scope is Scope.INVENTORY)
+            or (platform is not None and r.applies_to(platform))
+        ]
         suite = ET.SubElement(suites, "testsuite", name=owner)
         suite_failures = 0
         for rule in rules:
             found = [f for f in grouped.get(owner, []) if f.rule == rule.id]
-            case = ET.SubElement(suite, "testcase", name=f"{rule.id} {rule.title}",
-                                 classname=f"egress.lint.{owner}", time="0")
+            case = ET.SubElement(
+                suite,
+                "testcase",
+                name=f"{rule.id} {rule.title}",
+                classname=f"egress.lint.{owner}",
+                time="0",
+            )
             errors = [f for f in found if f.severity is Severity.ERROR]
             if errors:
                 suite_failures += 1
@@ -90,7 +101,8 @@ def _plain(finding: Finding) -> str:
     text = f"{finding.location}: {finding.severity.value} {finding.rule}: {finding.message}"
     if finding.origin is not None:
         text += f"\n  rendered by: {finding.origin.file}" + (
-            f":{finding.origin.line}" if finding.origin.line else "")
+            f":{finding.origin.line}" if finding.origin.line else ""
+        )
     return text + (f"\n  hint: {finding.hint}" if finding.hint else "")
 
 
@@ -125,16 +137,24 @@ def to_sarif(result: LintResult, *, base: Path | None = None) -> str:
         related = []
         if finding.origin is not None:
             primary = _location(finding.origin.file, finding.origin.line, base)
-            related.append({"id": 0, **_location(finding.file, finding.line, base,
-                                                   f"rendered config of {finding.host}")})
+            related.append(
+                {
+                    "id": 0,
+                    **_location(
+                        finding.file, finding.line, base, f"rendered config of {finding.host}"
+                    ),
+                }
+            )
         else:
             primary = _location(finding.file, finding.line, base)
         entry: dict[str, object] = {
             "ruleId": finding.rule,
             "ruleIndex": index[finding.rule],
             "level": _SARIF_LEVEL[finding.severity],
-            "message": {"text": f"{finding.host}: {finding.message}"
-                        + (f" (hint: {finding.hint})" if finding.hint else "")},
+            "message": {
+                "text": f"{finding.host}: {finding.message}"
+                + (f" (hint: {finding.hint})" if finding.hint else "")
+            },
             "locations": [primary],
             "properties": {"host": finding.host},
         }
@@ -144,14 +164,18 @@ def to_sarif(result: LintResult, *, base: Path | None = None) -> str:
     log = {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "egress-lint",
-                "version": __version__,
-                "rules": [_sarif_rule(r) for r in rules],
-            }},
-            "results": results,
-        }],
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "egress-lint",
+                        "version": __version__,
+                        "rules": [_sarif_rule(r) for r in rules],
+                    }
+                },
+                "results": results,
+            }
+        ],
     }
     return json.dumps(log, indent=2) + "\n"
 

@@ -6,12 +6,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from egress.intent import DeviceIntent
 from egress.lint.facts import ConfigFacts, Ref
 from egress.lint.findings import Issue, Where
+from egress.model.intent import DeviceIntent
+from egress.model.sites import InventoryFiles
+from egress.model.yamlfile import line_of
 from egress.platforms import PLATFORMS, PlatformProfile
-from egress.sites import InventoryFiles
-from egress.yamlfile import line_of
 
 DEFAULT_CONFIG_DIR = Path("build/configs")
 

@@ -33,7 +33,7 @@ def template_origin(view: DeviceView, *, line: int, templates_dir: Path) -> Wher
             piece = env.get_template(name).render(device=view.intent).splitlines()
         except TemplateError:
             return None
-        if rendered[offset:offset + len(piece)] != piece:
+        if rendered[offset : offset + len(piece)] != piece:
             return None  # main.j2 does more than concatenate: no reliable answer
         if offset < line <= offset + len(piece):
             path = templates_dir / name

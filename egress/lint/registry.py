@@ -19,7 +19,7 @@ from egress.lint.findings import Issue, Severity
 
 if TYPE_CHECKING:
     from egress.lint.model import DeviceView
-    from egress.sites import InventoryFiles
+    from egress.model.sites import InventoryFiles
 
 # What a check receives depends on its scope (DeviceView, Pair, or a Fleet): typed as Any
 # here, precisely in each rule's signature.

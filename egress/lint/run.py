@@ -7,16 +7,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from egress.batch import DesignSource, default_workers
 from egress.errors import InputError
-from egress.inventory import load_nornir
 from egress.lint.batch import check_sites
 from egress.lint.engine import judge
 from egress.lint.findings import Finding, sort_key
 from egress.lint.model import DEFAULT_CONFIG_DIR
 from egress.lint.registry import Rule, Scope, all_rules
-from egress.selection import select_hosts
-from egress.sites import InventoryFiles
+from egress.model.inventory import load_nornir
+from egress.model.selection import select_hosts
+from egress.model.sites import InventoryFiles
+from egress.render.batch import DesignSource, default_workers
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,8 +63,12 @@ def lint_inventory(
         # validation and intents, rendering, parsing back and the device and pair rules run
         # in the workers; the inventory-wide rules judge here what they collected there
         checked = check_sites(
-            source, members, rules=list(rules.values()), templates_dir=templates_dir,
-            config_dir=config_dir, workers=workers or default_workers(len(members)),
+            source,
+            members,
+            rules=list(rules.values()),
+            templates_dir=templates_dir,
+            config_dir=config_dir,
+            workers=workers or default_workers(len(members)),
         )
         inventory_rules = [r for r in rules.values() if r.scope is Scope.INVENTORY]
         findings = checked.findings + judge(inventory_rules, checked.fleets)
@@ -73,8 +77,10 @@ def lint_inventory(
     keep = set(wanted)
     linted = set(members)
     # a finding owned by a group or the defaults (not a host) concerns every selection
-    selected_findings = tuple(sorted({f for f in findings if f.host in keep
-                                      or f.host not in linted}, key=sort_key))
+    selected_findings = tuple(
+        sorted({f for f in findings if f.host in keep or f.host not in linted}, key=sort_key)
+    )
     platforms = {h: str(nr.inventory.hosts[h].platform) for h in wanted}
-    return LintResult(hosts=tuple(wanted), findings=selected_findings, rules=rules,
-                      platforms=platforms)
+    return LintResult(
+        hosts=tuple(wanted), findings=selected_findings, rules=rules, platforms=platforms
+    )

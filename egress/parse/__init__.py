@@ -31,7 +31,7 @@ from egress.errors import InputError
 from egress.parse.engine import Rows, compiled, dedent_lines
 from egress.parse.registry import ParserSpec, known_commands, lookup
 from egress.parse.schema import BaseRecord
-from egress.templatedir import default_templates_dir
+from egress.render.templatedir import default_templates_dir
 
 __all__ = ["known_commands", "parse_output", "parse_rows", "lookup", "reads_as"]
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from egress.deploy import plan_change
-from egress.intent import DeviceIntent
+from egress.model.intent import DeviceIntent
+from egress.rollout.deploy import plan_change
 
 _WAVE_NAMES = {1: "secondaries", 2: "primaries and clusters"}
 

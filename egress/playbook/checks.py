@@ -11,11 +11,12 @@ from pathlib import Path
 
 from nornir.core import Nornir
 
-from egress.changes import ChangeDir, record_step
-from egress.device_errors import describe
-from egress.intent import DeviceIntent
+from egress.change.changes import ChangeDir, record_step
+from egress.devices.device_errors import describe
+from egress.devices.overlay import link_cut
+from egress.model.intent import DeviceIntent
+from egress.rollout.validate import check_fleet
 from egress.validate import Check
-from tasks.validate import validate_state
 
 Say = Callable[[str, str], None]
 
@@ -38,14 +39,12 @@ def validate_fleet(
     A cut link is restored whatever happens (also on Ctrl-C): a drill must never leave the
     network degraded.
     """
-    # the lab's control module loads the emulators: only a drill needs it
-    from egress.lab.control import set_link
-
     started = time.time()
+    state = lab_state or Path()
     if cut is not None:
-        assert lab_state is not None
+        cutter = link_cut(state)  # the provider's plugin (the lab's: egress.link_cut)
         say(cut[0], f"cutting link {cut[1]} (drill)")
-        set_link(lab_state, host=cut[0], interface=cut[1], up=False)
+        cutter.set_link(state, host=cut[0], interface=cut[1], up=False)
         record_step(
             change, host=cut[0], step="cut-link", ok=True, started=started, interface=cut[1]
         )
@@ -61,7 +60,7 @@ def validate_fleet(
         )
     finally:
         if cut is not None:
-            set_link(lab_state or Path(), host=cut[0], interface=cut[1], up=True)
+            cutter.set_link(state, host=cut[0], interface=cut[1], up=True)
             record_step(
                 change,
                 host=cut[0],
@@ -125,22 +124,12 @@ def _until_settled(
 ) -> tuple[dict[str, list[Check]], dict[str, str]]:
     deadline = time.monotonic() + settle_s
     while True:
-        results = nr.run(
-            task=validate_state,
-            intents=intents,
-            failover=failover,
-            change=change,
-            label=label,
-            on_failed=True,
-        )
-        checks: dict[str, list[Check]] = {}
-        unreachable: dict[str, str] = {}
-        for host, multi in sorted(results.items()):
-            if multi.failed:
-                error = multi[0].exception or RuntimeError("validation failed")
-                unreachable[host] = describe(error).message
-            else:
-                checks[host] = [c for c in multi[0].result if not features or c.feature in features]
+        found = check_fleet(nr, intents=intents, failover=failover, change=change, label=label)
+        checks = {
+            host: [c for c in done if not features or c.feature in features]
+            for host, done in found.checks.items()
+        }
+        unreachable = {host: describe(e).message for host, e in found.unreachable.items()}
         settled = not unreachable and all(c.passed for cs in checks.values() for c in cs)
         if settled or time.monotonic() >= deadline:
             return checks, unreachable

@@ -8,8 +8,8 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from egress.errors import InputError, Location, friendly, validation_messages
+from egress.model.yamlfile import line_of, load_yaml
 from egress.playbook.model import Playbook
-from egress.yamlfile import line_of, load_yaml
 
 _MAX_ERRORS = 6
 
@@ -73,5 +73,3 @@ def _yaml_keys(loc: Sequence[str | int]) -> list[str | int]:
             break
         keys.append(part)
     return keys
-
-

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from egress.design import Name, Text
+from egress.model.design import Name, Text
 
 STEPS = ("render", "lint", "backup", "diff", "commit", "validate", "confirm", "rollback", "report")
 FEATURES = ("vrrp", "bfd", "probes", "routing", "pbr", "ha_sync")

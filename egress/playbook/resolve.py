@@ -14,17 +14,17 @@ from typing import Any
 from nornir.core import Nornir
 from pydantic import ValidationError
 
-from egress.design import Site
+from egress.devices.overlay import link_cut
 from egress.errors import InputError, friendly, validation_messages
-from egress.intent import DeviceIntent
-from egress.inventory import load_nornir
-from egress.lab.spec import LabSpec
+from egress.model.design import Site
+from egress.model.intent import DeviceIntent
+from egress.model.inventory import load_nornir
+from egress.model.sites import SITE_KEY, InventoryFiles, build_intents
 from egress.platforms import PLATFORMS
 from egress.playbook.batches import Batch, derive_batches
 from egress.playbook.load import load_playbook, playbook_error
 from egress.playbook.model import Playbook
 from egress.render import default_templates_dir, render_device
-from egress.sites import SITE_KEY, InventoryFiles, build_intents
 
 
 @dataclass
@@ -260,7 +260,7 @@ def _check_steps(
                 hint="on real devices, cut the link by hand and run the "
                 "validate steps with expect_failover",
             )
-        wired = {p for s in LabSpec.read(lab_state).segments for p in s.members}
+        wired = link_cut(lab_state).ports(lab_state)
         interface = ports[step.cut.link]
         if (step.cut.host, interface) not in wired:
             raise InputError(

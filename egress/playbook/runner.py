@@ -1,10 +1,11 @@
 """Running a prepared playbook: its steps in order, into one change directory.
 
 Nothing here prints: progress goes to ``say``. The per-device pipeline (backup, diff,
-commit with the confirm timer, post-check, confirm or roll back) is egress.deploy.run_change,
-run batch by batch; this module adds render and lint before it, validate steps outside it
-(drills), and the playbook's rollback policy after it. ``run.json`` in the change directory
-says what each step did, so the report never depends on scrollback.
+commit with the confirm timer, post-check, confirm or roll back) is
+egress.rollout.deploy.run_change, run batch by batch; this module adds render and lint before
+it, validate steps outside it (drills), and the playbook's rollback policy after it.
+``run.json`` in the change directory says what each step did, so the report never depends on
+scrollback.
 """
 
 from __future__ import annotations
@@ -17,10 +18,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from egress.changes import ChangeDir, ChangeMeta, new_change_id
-from egress.deploy import ChangeResult, DeployOptions, HostResult, Outcome, run_change
-from egress.deploy import write_summary as _write_summary
-from egress.device_errors import describe
+from egress.change.changes import ChangeDir, ChangeMeta, new_change_id
+from egress.devices.device_errors import describe
 from egress.errors import EgressError, InputError
 from egress.playbook.checks import validate_fleet
 from egress.playbook.model import LoadMode
@@ -28,7 +27,9 @@ from egress.playbook.resolve import Prepared
 from egress.playbook.settings import RunSettings
 from egress.playbook.steps import lint_step, materialise_inventory
 from egress.playbook.undo import roll_back, to_roll_back
-from tasks.backup import backup_config
+from egress.rollout.backup import backup_fleet
+from egress.rollout.deploy import ChangeResult, DeployOptions, HostResult, Outcome, run_change
+from egress.rollout.deploy import write_summary as _write_summary
 
 Say = Callable[[str, str], None]
 RUN = "run.json"
@@ -197,10 +198,8 @@ def _pipeline(
     playbook = prepared.playbook
     nr = prepared.nr
     if "diff" not in playbook.kinds:  # a backup-only playbook (e.g. before a drill)
-        results = nr.run(task=backup_config, change=state.change, on_failed=True)
-        nr.close_connections(on_good=True, on_failed=True)
-        for host, multi in sorted(results.items()):
-            ok = not multi.failed
+        for host, taken in backup_fleet(nr, change=state.change).items():
+            ok = taken.ok
             say(host, "backed up" if ok else "backup failed")
             state.result.hosts[host] = HostResult(
                 host,

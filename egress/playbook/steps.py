@@ -8,11 +8,11 @@ from pathlib import Path
 
 import yaml
 
-from egress.changes import ChangeDir
+from egress.change.changes import ChangeDir
+from egress.model.sites import SITE_KEY
+from egress.model.yamlfile import load_yaml
 from egress.playbook.resolve import Prepared
 from egress.render import default_templates_dir
-from egress.sites import SITE_KEY
-from egress.yamlfile import load_yaml
 
 LINT_JSON = "lint.json"
 

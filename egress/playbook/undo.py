@@ -3,19 +3,15 @@ restoring them (last batch first, so a pair's primary goes back before its secon
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Sequence
 
 from nornir.core import Nornir
-from nornir.core.task import Result, Task
 
-from egress.changes import POST, ChangeDir, record_step
-from egress.configtext import residue
-from egress.connection import CONNECTION
-from egress.deploy import ChangeResult, HostResult, Outcome
-from egress.device_errors import describe
+from egress.change.changes import ChangeDir
+from egress.devices.device_errors import describe
 from egress.playbook.model import RollbackPolicy
-from tasks.deploy import RolledBack, rollback_config
+from egress.rollout.deploy import ChangeResult, HostResult, Outcome
+from egress.rollout.rollback import restore_group
 
 Say = Callable[[str, str], None]
 _KEPT = (Outcome.COMMITTED, Outcome.MIRRORED)
@@ -59,22 +55,19 @@ def roll_back(
             continue
         mirrored = {h for h in wanted if result.hosts[h].outcome is Outcome.MIRRORED}
         pushed = [h for h in wanted if h not in mirrored]
-        for group, task in ((pushed, restore), (sorted(mirrored), verify_mirror)):
+        for group, mirrors in ((pushed, False), (sorted(mirrored), True)):
             if not group:
                 continue
             for host in group:
                 say(host, f"rolling back ({chosen[host]})")
-            outcomes = nr.filter(filter_func=lambda h, g=set(group): h.name in g).run(
-                task=task, change=change, on_failed=True
-            )
-            for host, multi in outcomes.items():
+            # the primary's session ends before its cluster members are looked at
+            for host, done in restore_group(nr, change=change, hosts=group, mirrors=mirrors):
                 before = result.hosts[host]
-                if multi.failed:
+                if done.rolled is None:
                     outcome = Outcome.FAILED_UNKNOWN
-                    error = multi[0].exception or RuntimeError("rollback failed")
-                    detail = f"rollback failed: {describe(error).message}"
+                    detail = f"rollback failed: {describe(done.error).message}"
                 else:
-                    rolled: RolledBack = multi[0].result
+                    rolled = done.rolled
                     outcome = Outcome.FAILED_UNKNOWN if rolled.residue else Outcome.ROLLED_BACK
                     detail = (
                         f"still differs after rollback: {'; '.join(rolled.residue[:3])}"
@@ -85,50 +78,4 @@ def roll_back(
                     host, outcome, f"{chosen[host]}; {detail}", before.diff_lines, before.duration_s
                 )
                 say(host, f"{outcome.value}: {detail}")
-            # the primary's session ends before its cluster members are looked at
-            nr.close_connections(on_good=True, on_failed=True)
     nr.close_connections(on_good=True, on_failed=True)
-
-
-def restore(task: Task, *, change: ChangeDir) -> Result:
-    # other devices' commits do not matter here, but a confirmed commit is history: the
-    # backup itself, loaded as a replace, is the exact pre-change state
-    rolled: RolledBack = task.run(task=rollback_config, change=change, use_device_rollback=False)[
-        0
-    ].result
-    return Result(host=task.host, result=rolled)
-
-
-def verify_mirror(task: Task, *, change: ChangeDir) -> Result:
-    """A cluster member follows its primary: prove it did, against its own backup. What the
-    cluster keeps per member (FGCP HA priority/override) does not sync: if only that still
-    differs, the member's own backup is pushed to it and verified."""
-    started = time.time()
-    name = task.host.name
-    backup = change.verified_backup(name) or ""
-    device = task.host.get_connection(CONNECTION, task.nornir.config)
-    deadline = time.monotonic() + 10  # config sync is not instant
-    while True:
-        running: str = device.get_config(retrieve="running")["running"]
-        left = tuple(residue(str(task.host.platform), backup, running))
-        if not left or time.monotonic() >= deadline:
-            break
-        time.sleep(1)
-    if left:
-        rolled: RolledBack = task.run(
-            task=rollback_config, change=change, use_device_rollback=False
-        )[0].result
-        return Result(
-            host=task.host, result=RolledBack(f"cluster sync + {rolled.method}", rolled.residue)
-        )
-    change.write_host_file(name, POST, running)
-    record_step(
-        change,
-        host=name,
-        step="rollback",
-        ok=True,
-        started=started,
-        method="cluster-sync",
-        residue=[],
-    )
-    return Result(host=task.host, result=RolledBack("cluster sync", ()))

@@ -2,18 +2,18 @@
 
 ``plan()`` takes the device's running config, the rendered (intended) config and egress's
 record of what it last committed there, and returns the candidate loads. What egress owns is
-data per platform (:mod:`.ios`, :mod:`.fortios`, :mod:`.junos`); objects at egress's IDs that
+data per platform (``egress/platforms/<slug>/remediate.py``); objects at egress's IDs that
 egress did not write come back as ``foreign`` and are refused unless taken over.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Protocol
 
-from egress.remediate import fortios, ios, junos
+from egress.platforms import PLATFORMS, by_platform
 from egress.remediate.model import Foreign, ForeignObjects, Load, Remediation
 
 
@@ -30,20 +30,17 @@ class Planner(Protocol):
     ) -> Remediation: ...
 
 
-# Which running-config form each platform's remediation reads (napalm get_config ``format``).
-RUNNING_FORMAT: dict[str, str] = {"ios": "text", "fortios": "text", "junos": "set"}
-# Platforms whose --replace loads the running config, as the device prints it, as its base
-# (Junos: napalm's `overwrite` takes text, not the set lines the remediation reads).
-REPLACE_ON_RUNNING_TEXT: frozenset[str] = frozenset({"junos"})
-
-_PLANNERS: dict[str, Callable[..., Remediation]] = {
-    "ios": ios.plan,
-    "fortios": fortios.plan,
-    "junos": junos.plan,
-}
+# Which running-config form each platform's remediation reads (napalm get_config ``format``),
+# and the platforms whose --replace loads the running config as the device prints it: their
+# profiles'.
+RUNNING_FORMAT: Mapping[str, str] = by_platform("running_format")
+REPLACE_ON_RUNNING_TEXT: frozenset[str] = frozenset(
+    p for p in PLATFORMS if PLATFORMS[p].replace_on_running_text
+)
 
 INTENDED = "intended.cfg"  # per device in a change directory: what egress rendered for it
-# Outcomes after which the device held the intended config (egress/deploy.py Outcome values).
+# Outcomes after which the device held the intended config (egress/rollout/deploy.py
+# Outcome values).
 _HELD = ("committed", "mirrored")
 
 
@@ -58,7 +55,8 @@ def plan(
     replace: bool = False,
     backup: str = "",
 ) -> Remediation:
-    return _PLANNERS[platform](
+    planner: Callable[..., Remediation] = PLATFORMS.module(platform, "remediate").plan
+    return planner(
         host,
         running=running,
         rendered=rendered,

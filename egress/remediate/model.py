@@ -35,7 +35,7 @@ class Remediation:
     ``shown`` is what the commit sends when egress computes it (IOS: the remediation lines;
     FortiOS: the driver's script); None means the device's own diff (Junos ``show |
     compare``) is the truth. ``review`` is the before/after diff a reviewer reads
-    (:mod:`egress.remediate.review`; None: the device's own diff is already that form).
+    (:mod:`egress.platforms.ios.review`; None: the device's own diff is already that form).
     ``candidate`` is what the change directory keeps.
     """
 

@@ -1,7 +1,7 @@
 """The change-window report: built from a change directory, for the change board.
 
 ``write_report(changes/<id>)`` writes report.html (self-contained, readable offline),
-report.md (for the ticket) and report.json; every secret is redacted (egress.redact).
+report.md (for the ticket) and report.json; every secret is redacted (egress.change.redact).
 """
 
 from __future__ import annotations

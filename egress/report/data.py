@@ -13,8 +13,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from egress.changes import DIFF, META, PLAN, PRE, SUMMARY, ChangeDir, read_steps
-from egress.redact import redact_data, redact_text
+from egress.change.changes import DIFF, META, PLAN, PRE, SUMMARY, ChangeDir, read_steps
+from egress.change.redact import redact_data, redact_text
 
 _FAILED = ("failed-untouched", "failed-unknown", "reverting", "rolled-back")
 _CHANGED = ("committed", "mirrored")

@@ -11,8 +11,8 @@ import pytest
 from napalm import get_network_driver
 from napalm.base.exceptions import MergeConfigException
 
-from egress.configtext import normalise
-from egress.connection import platform_options
+from egress.devices.configtext import normalise
+from egress.devices.connection import platform_options
 from egress.lab.control import set_fault
 from egress.lab.spec import KNOWN_HOSTS, LOCALHOST
 from napalm_fortios import FortiOSDriver

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from egress.configtext import normalise
+from egress.devices.configtext import normalise
 from egress.lab.control import set_fault
 from egress.lab.server import LINKS_FILE
 from tests.conftest import REPO

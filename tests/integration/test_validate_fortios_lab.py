@@ -67,7 +67,6 @@ def test_the_fgsp_pair_validates_then_a_cut_link_and_a_drill_show_up(lab: Lab) -
     assert drilled["observed"] == "Init"
 
 
-
 @releases_of(SIN, "6.0.17", "7.4.3")
 def test_the_fgcp_cluster_validates_and_a_cut_heartbeat_splits_it(lab: Lab) -> None:
     # one commit on the primary: FGCP synchronises the configuration to the secondary

@@ -8,8 +8,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from egress.changes import ChangeDir
-from egress.configtext import normalise
+from egress.change.changes import ChangeDir
+from egress.devices.configtext import normalise
 from egress.lab.control import set_link
 from tests.integration.conftest import Lab, releases_of
 from tests.integration.deploy.helpers import (

@@ -1,4 +1,4 @@
-"""The one fork pool of render and lint (egress.batch): the same result as one process."""
+"""The one fork pool of render and lint (egress.render.batch): the same result as one process."""
 
 from __future__ import annotations
 

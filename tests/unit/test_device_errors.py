@@ -11,7 +11,7 @@ from napalm.base.exceptions import MergeConfigException
 from netmiko.exceptions import NetmikoTimeoutException, ReadTimeout
 from paramiko.ssh_exception import BadHostKeyException, SSHException
 
-from egress.device_errors import HostKeyRef, describe
+from egress.devices.device_errors import HostKeyRef, describe
 from napalm_fortios.device import ScriptRejected
 
 
@@ -100,7 +100,7 @@ def test_host_key_changed_names_the_known_hosts_line(tmp_path: Path) -> None:
 
 
 def test_rsa_known_hosts_lines_become_sha2_signatures() -> None:
-    from egress.sshkeys import signature_algorithms
+    from egress.devices.sshkeys import signature_algorithms
 
     assert signature_algorithms(["ssh-rsa"]) == ("rsa-sha2-512", "rsa-sha2-256")
     assert signature_algorithms(["ecdsa-sha2-nistp256", "ssh-rsa", "ssh-ed25519"]) == (

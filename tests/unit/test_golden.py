@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from egress.inventory import load_nornir
+from egress.model.inventory import load_nornir
+from egress.model.sites import InventoryFiles, build_intents
 from egress.render import render_device
-from egress.sites import InventoryFiles, build_intents
 from tests.conftest import EXAMPLE_INVENTORY, GOLDEN, TEMPLATES
 
 _nr = load_nornir(EXAMPLE_INVENTORY)

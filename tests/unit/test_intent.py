@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 import yaml
 
-from egress.design import HostDesign, Site
 from egress.errors import InputError, UnsupportedIntent
-from egress.intent import DesignError, DeviceIntent, Member, build_site_intents
+from egress.model.design import HostDesign, Site
+from egress.model.intent import DesignError, DeviceIntent, Member, build_site_intents
 from tests.conftest import EXAMPLE_INVENTORY
 
 GROUPS = yaml.safe_load((EXAMPLE_INVENTORY / "groups.yaml").read_text())

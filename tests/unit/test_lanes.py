@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from egress.lanes import INTERRUPTED, SITE_FAILED, run_in_lanes
+from egress.rollout.lanes import INTERRUPTED, SITE_FAILED, run_in_lanes
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from egress.changes import ChangeDir, record_step
+from egress.change.changes import ChangeDir, record_step
 
 _CHILD = """
 import os, sys, tempfile
-from egress.private import private_temp_dir
+from egress.change.private import private_temp_dir
 path = private_temp_dir()
 # what napalm ios does with every config it loads (napalm/ios/ios.py _create_tmp_file)
 name = os.path.join(tempfile.gettempdir(), "candidate")

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from egress import vault
-from egress.changes import ChangeDir, ChangeMeta
+from egress.change import vault
+from egress.change.changes import ChangeDir, ChangeMeta
 from egress.cli import app
 from tests.conftest import REPO
 
@@ -22,6 +22,7 @@ def _valid(document: object, schema: str) -> None:
     jsonschema.validate(
         document, json.loads((REPO / "schemas" / f"{schema}.schema.json").read_text())
     )
+
 
 DAY = 86_400
 

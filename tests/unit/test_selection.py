@@ -7,8 +7,8 @@ from typer.testing import CliRunner
 
 from egress.cli import app
 from egress.errors import InputError
-from egress.inventory import load_nornir
-from egress.selection import select_hosts
+from egress.model.inventory import load_nornir
+from egress.model.selection import select_hosts
 from tests.conftest import EXAMPLE_INVENTORY
 
 

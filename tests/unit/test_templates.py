@@ -7,11 +7,11 @@ from collections import defaultdict
 import pytest
 
 from egress.drill.site import load_site
-from egress.intent import FEATURES
-from egress.inventory import load_nornir
+from egress.model.intent import FEATURES
+from egress.model.inventory import load_nornir
+from egress.model.sites import InventoryFiles, build_intents
 from egress.platforms import PLATFORMS
 from egress.render import render_device
-from egress.sites import InventoryFiles, build_intents
 from tests.conftest import EXAMPLE_INVENTORY, TEMPLATES
 
 # The vendor's real construct for each feature: what an engineer greps for on the box.

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from egress.inventory import load_nornir
+from egress.model.inventory import load_nornir
+from egress.model.sites import InventoryFiles, build_intents
 from egress.parse.schema import Bfd, Ha, NextHop, Pbr, PbrEntry, Probe, Route, Vrrp
-from egress.sites import InventoryFiles, build_intents
 from egress.validate import commands_for, evaluate
 from tests.conftest import EXAMPLE_INVENTORY
 

@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 from cryptography.fernet import Fernet
 
-from egress import vault
-from egress.changes import PRE, ChangeDir, record_step, sha256
-from egress.device_errors import describe
+from egress.change import vault
+from egress.change.changes import PRE, ChangeDir, record_step, sha256
+from egress.change.redact import MASK, redact_text, restore_secrets, split_secrets
+from egress.devices.device_errors import describe
 from egress.errors import DeviceError
-from egress.redact import MASK, redact_text, restore_secrets, split_secrets
 from tasks.deploy import rollback_config
 
 IOS = """\
@@ -317,4 +317,3 @@ def test_a_vault_failure_is_described_by_its_own_line_wherever_it_surfaces(
         change.verified_backup("r1")
     assert describe(caught.value).message == caught.value.message
     assert not describe(caught.value).message.startswith("VaultError")
-

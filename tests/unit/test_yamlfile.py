@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from egress.errors import InputError
-from egress.yamlfile import load_yaml, load_yaml_files
+from egress.model.yamlfile import load_yaml, load_yaml_files
 
 
 def _big_mapping(path: Path, *, entries: int = 9000) -> Path:

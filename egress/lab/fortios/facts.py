@@ -153,7 +153,7 @@ def _route_probe(monitors: Node, *, device: str | None, gateway: IPv4Address) ->
 
 
 def _pbr(root: Node) -> tuple[PbrFacts, ...]:
-    from egress.design import DSCP_NAMES
+    from egress.model.design import DSCP_NAMES
 
     names = {value: name for name, value in DSCP_NAMES.items()}
     rules = []

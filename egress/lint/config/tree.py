@@ -74,7 +74,7 @@ def first(node: Node, prefix: str) -> Node | None:
 
 
 def words_after(node: Node, prefix: str) -> list[str]:
-    return node.text[len(prefix):].split()
+    return node.text[len(prefix) :].split()
 
 
 def text_of(node: Node) -> str:

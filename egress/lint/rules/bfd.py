@@ -18,14 +18,16 @@ def bfd_minimum(view: DeviceView) -> Iterable[Issue]:
         if low is None or low >= floor or bfd.timers_line in seen:
             continue
         seen.add(bfd.timers_line)
-        message = (f"BFD interval {low} ms is below the {view.profile.vendor} minimum of "
-                   f"{floor} ms")
+        message = f"BFD interval {low} ms is below the {view.profile.vendor} minimum of {floor} ms"
         hint = f"use `bfd: {{interval_ms: {floor}}}` or more"
         if low == view.intent.bfd.interval_ms:  # rendered as designed: the design is wrong
             yield view.in_site(("bfd", "interval_ms"), message, hint)
         else:
-            yield view.at(bfd.timers_line or bfd.line, message, "the template changed the "
-                          "design's interval: render interval_ms as it is")
+            yield view.at(
+                bfd.timers_line or bfd.line,
+                message,
+                "the template changed the design's interval: render interval_ms as it is",
+            )
 
 
 @rule("E302", title="BFD timers asymmetric or incomplete")
@@ -37,17 +39,23 @@ def bfd_symmetric(view: DeviceView) -> Iterable[Issue]:
         seen.add(bfd.timers_line)
         who = bfd.peer or bfd.interface
         if bfd.tx_ms is None or bfd.rx_ms is None or bfd.multiplier is None:
-            yield view.at(bfd.timers_line or bfd.line, f"BFD towards {who} lacks an interval, "
-                          "min-rx or multiplier", "render all three BFD timers")
+            yield view.at(
+                bfd.timers_line or bfd.line,
+                f"BFD towards {who} lacks an interval, min-rx or multiplier",
+                "render all three BFD timers",
+            )
         elif bfd.tx_ms != bfd.rx_ms:
-            yield view.at(bfd.timers_line or bfd.line,
-                          f"BFD towards {who} sends every {bfd.tx_ms} ms but expects every "
-                          f"{bfd.rx_ms} ms", "transmit and receive intervals must match the "
-                          "peer's: render the design's interval_ms for both")
+            yield view.at(
+                bfd.timers_line or bfd.line,
+                f"BFD towards {who} sends every {bfd.tx_ms} ms but expects every {bfd.rx_ms} ms",
+                "transmit and receive intervals must match the "
+                "peer's: render the design's interval_ms for both",
+            )
 
 
-@rule("E303", title="BFD timers differ between the pair members or from the design",
-      scope=Scope.PAIR)
+@rule(
+    "E303", title="BFD timers differ between the pair members or from the design", scope=Scope.PAIR
+)
 def bfd_pair(pair: Pair) -> Iterable[Issue]:
     # both members face the same upstream peers with the same design: any member whose
     # interval or multiplier is not the design's disagrees with its peer
@@ -57,10 +65,12 @@ def bfd_pair(pair: Pair) -> Iterable[Issue]:
             if bfd.tx_ms is None or bfd.multiplier is None:
                 continue
             if (bfd.tx_ms, bfd.multiplier) != want:
-                yield view.at(bfd.timers_line or bfd.line,
-                              f"BFD {bfd.tx_ms} ms x {bfd.multiplier} differs from the "
-                              f"design's {want[0]} ms x {want[1]} that {other.host} runs",
-                              "render the design's bfd timers on both members")
+                yield view.at(
+                    bfd.timers_line or bfd.line,
+                    f"BFD {bfd.tx_ms} ms x {bfd.multiplier} differs from the "
+                    f"design's {want[0]} ms x {want[1]} that {other.host} runs",
+                    "render the design's bfd timers on both members",
+                )
                 break
 
 
@@ -73,14 +83,17 @@ def bfd_peer_known(view: DeviceView) -> Iterable[Issue]:
     for bfd in view.facts.bfd:
         if bfd.peer is None:  # FortiOS interface BFD: some route must leave by it
             known = bfd.interface in devices
-        elif bfd.interface is not None and view.platform == "ios":
+        elif bfd.interface is not None and view.profile.bfd_binds_route_interface:
             known = (bfd.interface, bfd.peer) in hops
         else:
             known = bfd.peer in gateways
         if not known:
             who = bfd.peer or f"interface {bfd.interface}"
-            yield view.at(bfd.line, f"BFD towards {who} guards no route: no static route uses "
-                          "it as next hop", "BFD must name the gateway (and interface) of a route")
+            yield view.at(
+                bfd.line,
+                f"BFD towards {who} guards no route: no static route uses it as next hop",
+                "BFD must name the gateway (and interface) of a route",
+            )
 
 
 @rule("E305", title="an intended BFD peer has no BFD session")
@@ -88,8 +101,11 @@ def bfd_peer_rendered(view: DeviceView) -> Iterable[Issue]:
     peers = {b.peer for b in view.facts.bfd} | {b.interface for b in view.facts.bfd}
     for peer in view.intent.bfd.peers:
         if peer.address not in peers and not (
-                view.platform == "fortios" and peer.interface in peers):
+            view.profile.bfd_per_interface and peer.interface in peers
+        ):
             route = next((r for r in view.facts.routes if r.gateway == peer.address), None)
-            yield view.at(route.line if route else 1,
-                          f"no BFD towards {peer.address} ({peer.link}); the design runs BFD "
-                          "on every uplink", "the bfd template skipped this peer")
+            yield view.at(
+                route.line if route else 1,
+                f"no BFD towards {peer.address} ({peer.link}); the design runs BFD on every uplink",
+                "the bfd template skipped this peer",
+            )

@@ -6,12 +6,12 @@ from collections.abc import Iterable
 from ipaddress import IPv4Address, IPv4Network
 from typing import NamedTuple
 
-from egress.intent import HA, LAN
 from egress.lint.findings import Issue, Where
 from egress.lint.model import DeviceView, Pair
 from egress.lint.registry import Fleet, Scope, rule
-from egress.sites import InventoryFiles
-from egress.yamlfile import line_of
+from egress.model.intent import HA, LAN
+from egress.model.sites import InventoryFiles
+from egress.model.yamlfile import line_of
 
 # A pair's HA sync link is a cable between two boxes: link-local, reused by every site.
 _LINK_LOCAL = IPv4Network("169.254.0.0/16")
@@ -65,8 +65,12 @@ def _fresh_addresses(view: DeviceView) -> Iterable[tuple[IPv4Address, Place]]:
     return ((a, p) for a, p in _addresses(view) if a not in _LINK_LOCAL)
 
 
-@rule("E901", title="address used twice in the inventory", scope=Scope.INVENTORY,
-      collect=_fresh_addresses)
+@rule(
+    "E901",
+    title="address used twice in the inventory",
+    scope=Scope.INVENTORY,
+    collect=_fresh_addresses,
+)
 def duplicate_address(fleet: Fleet) -> Iterable[Issue]:
     seen: dict[IPv4Address, Place] = {}
     for address, origin in fleet.items:
@@ -75,7 +79,8 @@ def duplicate_address(fleet: Fleet) -> Iterable[Issue]:
             yield origin.issue(
                 f"{address} is also used by {first.host} "
                 f"({'site ' + first.site if first.in_site else 'hosts.yaml'})",
-                "every interface address and VIP must be unique across the inventory")
+                "every interface address and VIP must be unique across the inventory",
+            )
 
 
 def _segments(view: DeviceView) -> Iterable[tuple[IPv4Network, Place]]:
@@ -83,17 +88,23 @@ def _segments(view: DeviceView) -> Iterable[tuple[IPv4Network, Place]]:
     intent = view.intent
     yield_lan = next((i for i in intent.interfaces if i.role == LAN), None)
     if yield_lan is not None and yield_lan.address and yield_lan.prefix_length:
-        yield (IPv4Network(f"{yield_lan.address}/{yield_lan.prefix_length}", strict=False),
-               _place(view, ("lan", "prefix"), True))
+        yield (
+            IPv4Network(f"{yield_lan.address}/{yield_lan.prefix_length}", strict=False),
+            _place(view, ("lan", "prefix"), True),
+        )
     for index, uplink in enumerate(intent.uplinks):
         iface = next((i for i in intent.interfaces if i.role == uplink.link), None)
         if iface is not None and iface.address and iface.prefix_length:
-            yield (IPv4Network(f"{iface.address}/{iface.prefix_length}", strict=False),
-                   _place(view, ("links", index, "prefix"), True))
+            yield (
+                IPv4Network(f"{iface.address}/{iface.prefix_length}", strict=False),
+                _place(view, ("links", index, "prefix"), True),
+            )
     ha = next((i for i in intent.interfaces if i.role == HA), None)
     if ha is not None and ha.address and ha.prefix_length:
-        yield (IPv4Network(f"{ha.address}/{ha.prefix_length}", strict=False),
-               _place(view, ("ha_sync", "prefix"), True))
+        yield (
+            IPv4Network(f"{ha.address}/{ha.prefix_length}", strict=False),
+            _place(view, ("ha_sync", "prefix"), True),
+        )
 
 
 def _primary_segments(view: DeviceView) -> Iterable[tuple[IPv4Network, Place]]:
@@ -103,14 +114,19 @@ def _primary_segments(view: DeviceView) -> Iterable[tuple[IPv4Network, Place]]:
     return ((n, p) for n, p in _segments(view) if not n.subnet_of(_LINK_LOCAL))
 
 
-@rule("E902", title="subnets of different segments overlap", scope=Scope.INVENTORY,
-      collect=_primary_segments)
+@rule(
+    "E902",
+    title="subnets of different segments overlap",
+    scope=Scope.INVENTORY,
+    collect=_primary_segments,
+)
 def overlapping_subnets(fleet: Fleet) -> Iterable[Issue]:
     segments: dict[tuple[str, tuple[str | int, ...]], tuple[IPv4Network, Place]] = {}
     for network, origin in fleet.items:
         segments.setdefault(origin.key, (network, origin))
-    ordered = sorted(segments.values(), key=lambda item: (item[0].network_address,
-                                                          -item[0].prefixlen))
+    ordered = sorted(
+        segments.values(), key=lambda item: (item[0].network_address, -item[0].prefixlen)
+    )
     # sorted by start address: an overlap is always with an earlier, still-open segment
     open_: list[tuple[IPv4Network, Place]] = []
     for network, origin in ordered:
@@ -120,13 +136,13 @@ def overlapping_subnets(fleet: Fleet) -> Iterable[Issue]:
                 where = ".".join(map(str, other_origin.keys))
                 yield origin.issue(
                     f"{network} overlaps {other} (site {other_origin.site} {where})",
-                    "segments of the inventory must not overlap: pick a free prefix")
+                    "segments of the inventory must not overlap: pick a free prefix",
+                )
                 break
         open_.append((network, origin))
 
 
-@rule("E903", title="pair members address one segment with different subnets",
-      scope=Scope.PAIR)
+@rule("E903", title="pair members address one segment with different subnets", scope=Scope.PAIR)
 def segment_mismatch(pair: Pair) -> Iterable[Issue]:
     if pair.cluster:
         return  # one shared config: nothing to compare
@@ -142,4 +158,5 @@ def segment_mismatch(pair: Pair) -> Iterable[Issue]:
                 theirs.address_line or theirs.line,
                 f"{iface.role} segment: {theirs.name} is in {theirs.address.network}, the "
                 f"primary's {ours.name} in {ours.address.network}",
-                "both members of a segment use the same prefix and mask")
+                "both members of a segment use the same prefix and mask",
+            )

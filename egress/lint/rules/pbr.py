@@ -33,8 +33,11 @@ def pbr_next_hop(view: DeviceView) -> Iterable[Issue]:
             yield view.at_ref(hop, f"policy {name} next hop {hop.value!r} is not an address")
             continue
         if not any(address in net for net in connected):
-            yield view.at_ref(hop, f"policy {name} next hop {address} is in no connected subnet",
-                              "a policy next hop must be on an uplink subnet (the link gateway)")
+            yield view.at_ref(
+                hop,
+                f"policy {name} next hop {address} is in no connected subnet",
+                "a policy next hop must be on an uplink subnet (the link gateway)",
+            )
 
 
 @rule("E502", title="policy route defined but not applied to an interface")
@@ -43,19 +46,30 @@ def pbr_applied(view: DeviceView) -> Iterable[Issue]:
     applied = {policy for _, policy, _ in pbr.applied}
     for policy, line in pbr.policies.items():
         if policy not in applied:
-            yield view.at(line, f"policy {policy} is applied to no interface",
-                          "apply it on the LAN interface (ip policy / filter input / "
-                          "input-device)")
+            yield view.at(
+                line,
+                f"policy {policy} is applied to no interface",
+                "apply it on the LAN interface (ip policy / filter input / input-device)",
+            )
     for interface, policy, line in pbr.applied:
         if interface not in view.facts.interfaces:
-            yield view.at(line, f"policy {policy} is applied to {interface}, which this config "
-                          "does not define", "apply the policy on the LAN interface")
-        elif policy not in pbr.policies and view.platform != "junos":
-            yield view.at(line, f"{interface} applies policy {policy}, which is not defined",
-                          "define the policy or fix its name")
+            yield view.at(
+                line,
+                f"policy {policy} is applied to {interface}, which this config does not define",
+                "apply the policy on the LAN interface",
+            )
+        elif policy not in pbr.policies and not view.profile.pbr_applied_lists_every_filter:
+            yield view.at(
+                line,
+                f"{interface} applies policy {policy}, which is not defined",
+                "define the policy or fix its name",
+            )
     if view.intent.pbr is not None and not pbr.policies:
-        yield view.at(1, "the design has policy routes; the config has no policy",
-                      "the pbr template rendered nothing")
+        yield view.at(
+            1,
+            "the design has policy routes; the config has no policy",
+            "the pbr template rendered nothing",
+        )
 
 
 @rule("E503", title="policy route matches a class that does not exist")
@@ -65,12 +79,21 @@ def pbr_classes(view: DeviceView) -> Iterable[Issue]:
         for ref in rule_fact.classes:
             if ref.value.startswith("track "):
                 if ref.value.split()[1] not in view.facts.tracks:
-                    yield view.at_ref(ref, f"policy {rule_fact.name} follows {ref.value}, which "
-                                      "is not defined", "define the track or fix its number")
+                    yield view.at_ref(
+                        ref,
+                        f"policy {rule_fact.name} follows {ref.value}, which is not defined",
+                        "define the track or fix its number",
+                    )
             elif ref.value not in pbr.classes:
-                yield view.at_ref(ref, f"policy {rule_fact.name} uses {ref.value!r}, which is "
-                                  "not defined", "define the access list / routing instance")
+                yield view.at_ref(
+                    ref,
+                    f"policy {rule_fact.name} uses {ref.value!r}, which is not defined",
+                    "define the access list / routing instance",
+                )
         out = rule_fact.out_interface
         if out is not None and out.value not in view.facts.interfaces:
-            yield view.at_ref(out, f"policy {rule_fact.name} leaves by {out.value}, which this "
-                              "config does not define", "use the uplink's interface")
+            yield view.at_ref(
+                out,
+                f"policy {rule_fact.name} leaves by {out.value}, which this config does not define",
+                "use the uplink's interface",
+            )

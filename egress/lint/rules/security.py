@@ -14,19 +14,24 @@ from egress.lint.facts import ConfigFacts
 from egress.lint.findings import Issue, Where
 from egress.lint.model import DeviceView
 from egress.lint.registry import Fleet, Scope, rule
-from egress.yamlfile import line_of, load_yaml
+from egress.model.yamlfile import line_of, load_yaml
 
 
 @rule("E801", title="plaintext secret in the rendered config")
 def config_secret(view: DeviceView) -> Iterable[Issue]:
     for what, line in view.facts.secrets:
-        yield view.at(line, f"{what} in plaintext in the rendered config",
-                      "secrets come from the secret source at push time; never render them")
+        yield view.at(
+            line,
+            f"{what} in plaintext in the rendered config",
+            "secrets come from the secret source at push time; never render them",
+        )
 
 
 SECRET_KEY = re.compile(
     r"(pass(word|wd|phrase)?|secret|community|psk|pre[-_]?shared[-_]?key|api[-_]?key|token|"
-    r"private[-_]?key|auth[-_]?key)$", re.IGNORECASE)
+    r"private[-_]?key|auth[-_]?key)$",
+    re.IGNORECASE,
+)
 # a value that names where the secret lives instead of holding it
 SECRET_REFERENCE = re.compile(r"^(\$\{[A-Za-z0-9_]+\}|(env|vault|file|secret):\S+)$")
 
@@ -52,10 +57,13 @@ def inventory_secret(fleet: Fleet) -> Iterable[Issue]:
             top = [] if path == defaults else [owner]
             for keys, key in _secrets(tree, top):
                 dotted = ".".join(map(str, keys))
-                yield Issue(str(owner), Where(path, line_of(path, keys)),
-                            f"{key} stored in plaintext in {path.name} ({dotted})",
-                            "remove it: reference the secret source instead (env:VAR) or let "
-                            "the operator supply it at run time")
+                yield Issue(
+                    str(owner),
+                    Where(path, line_of(path, keys)),
+                    f"{key} stored in plaintext in {path.name} ({dotted})",
+                    "remove it: reference the secret source instead (env:VAR) or let "
+                    "the operator supply it at run time",
+                )
 
 
 # Every key SECRET_KEY finds contains one of these (lower case). A file holding none of them
@@ -80,8 +88,13 @@ def _secrets(tree: Any, keys: list[Any]) -> Iterator[tuple[list[Any], str]]:
     if isinstance(tree, dict):
         for key, value in tree.items():
             here = [*keys, key]
-            if (isinstance(key, str) and SECRET_KEY.search(key) and isinstance(value, (str, int))
-                    and str(value) and not SECRET_REFERENCE.match(str(value))):
+            if (
+                isinstance(key, str)
+                and SECRET_KEY.search(key)
+                and isinstance(value, (str, int))
+                and str(value)
+                and not SECRET_REFERENCE.match(str(value))
+            ):
                 yield here, key
             else:
                 yield from _secrets(value, here)
@@ -93,8 +106,11 @@ def _secrets(tree: Any, keys: list[Any]) -> Iterator[tuple[list[Any], str]]:
 @rule("E803", title="management access open to any source")
 def open_management(view: DeviceView) -> Iterable[Issue]:
     for what, line in view.facts.open_access:
-        yield view.at(line, f"management access open to any source: {what}",
-                      "restrict it (IOS access-class, Junos lo0 filter, FortiOS admin trusthost)")
+        yield view.at(
+            line,
+            f"management access open to any source: {what}",
+            "restrict it (IOS access-class, Junos lo0 filter, FortiOS admin trusthost)",
+        )
 
 
 @rule("E804", title="VRRP or BFD on a unit whose security zone does not admit it host-inbound")
@@ -107,20 +123,30 @@ def zone_admits(view: DeviceView) -> Iterable[Issue]:
     for group in facts.vrrp:
         unit = view.profile.unit_format.format(name=group.interface)
         if not facts.admits(unit, "vrrp"):
-            yield view.at(group.line, _refused(facts, unit, "vrrp",
-                          f"VRRP group {group.group} on {group.interface}"),
-                          f"bind {unit} to the LAN zone with host-inbound-traffic protocols vrrp")
+            yield view.at(
+                group.line,
+                _refused(facts, unit, "vrrp", f"VRRP group {group.group} on {group.interface}"),
+                f"bind {unit} to the LAN zone with host-inbound-traffic protocols vrrp",
+            )
     for bfd in facts.bfd:
-        iface = next((i for i in facts.interfaces.values() if i.address is not None
-                      and bfd.peer is not None and _within(bfd.peer, i.address)), None)
+        iface = next(
+            (
+                i
+                for i in facts.interfaces.values()
+                if i.address is not None and bfd.peer is not None and _within(bfd.peer, i.address)
+            ),
+            None,
+        )
         name = bfd.interface or (iface.name if iface else None)
         if name is None:
             continue  # the next hop is on no interface: another rule's concern
         unit = view.profile.unit_format.format(name=name)
         if not facts.admits(unit, "bfd"):
-            yield view.at(bfd.line, _refused(facts, unit, "bfd", f"BFD towards {bfd.peer}"),
-                          f"bind {unit} to the uplinks zone with host-inbound-traffic "
-                          "protocols bfd")
+            yield view.at(
+                bfd.line,
+                _refused(facts, unit, "bfd", f"BFD towards {bfd.peer}"),
+                f"bind {unit} to the uplinks zone with host-inbound-traffic protocols bfd",
+            )
 
 
 def _within(address: str, interface: IPv4Interface) -> bool:
@@ -134,5 +160,7 @@ def _refused(facts: ConfigFacts, unit: str, protocol: str, what: str) -> str:
     zone = facts.zone_of(unit)
     if zone is None:
         return f"{what}: {unit} is in no security zone, so the SRX drops every packet on it"
-    return (f"{what}: security zone {zone.name!r} does not admit {protocol} host-inbound on "
-            f"{unit}, so the SRX drops the peer's packets")
+    return (
+        f"{what}: security zone {zone.name!r} does not admit {protocol} host-inbound on "
+        f"{unit}, so the SRX drops the peer's packets"
+    )

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from ipaddress import IPv4Address, ip_address
 
 from egress.lint.facts import ConfigFacts, VrrpFact
 from egress.lint.findings import Issue
 from egress.lint.model import DeviceView, Pair
 from egress.lint.registry import Scope, rule
+from egress.platforms import PLATFORMS
 
 
 @rule("E201", title="VRRP virtual address outside the interface subnet")
@@ -17,23 +18,38 @@ def vip_in_subnet(view: DeviceView) -> Iterable[Issue]:
         iface = view.facts.interfaces.get(group.interface)
         line = group.vip_line or group.line
         if group.vip is None:
-            yield view.at(line, f"VRRP group {group.group} on {group.interface} has no "
-                          "virtual address", "render `address <vip>` / virtual-address / vrip")
+            yield view.at(
+                line,
+                f"VRRP group {group.group} on {group.interface} has no virtual address",
+                "render `address <vip>` / virtual-address / vrip",
+            )
             continue
         if iface is None or iface.address is None:
-            yield view.at(line, f"VRRP group {group.group} on {group.interface}, which has no "
-                          "address of its own", "address the interface in the LAN subnet")
+            yield view.at(
+                line,
+                f"VRRP group {group.group} on {group.interface}, which has no address of its own",
+                "address the interface in the LAN subnet",
+            )
             continue
         vip = _address(group.vip)
         network = iface.address.network
-        if vip is None or vip not in network or vip in (network.network_address,
-                                                        network.broadcast_address):
-            yield view.at(line, f"VRRP {group.group} virtual address {group.vip} is not a host "
-                          f"address of {group.interface} subnet {network}",
-                          "the VIP must be a usable address in the LAN prefix")
+        if (
+            vip is None
+            or vip not in network
+            or vip in (network.network_address, network.broadcast_address)
+        ):
+            yield view.at(
+                line,
+                f"VRRP {group.group} virtual address {group.vip} is not a host "
+                f"address of {group.interface} subnet {network}",
+                "the VIP must be a usable address in the LAN prefix",
+            )
         elif vip == iface.address.ip:
-            yield view.at(line, f"VRRP {group.group} virtual address {group.vip} is the "
-                          f"interface's own address", "give the interface another address")
+            yield view.at(
+                line,
+                f"VRRP {group.group} virtual address {group.vip} is the interface's own address",
+                "give the interface another address",
+            )
 
 
 def _address(text: str) -> IPv4Address | None:
@@ -54,18 +70,26 @@ def pair_group(pair: Pair) -> Iterable[Issue]:
     for number, group in theirs.items():
         other = ours.get(number)
         if other is None:
-            yield pair.secondary.at(group.line, f"VRRP group {number} is not on the primary "
-                                    f"{pair.primary.host} (it has {sorted(ours) or 'none'})",
-                                    "both members must carry the same group number")
+            yield pair.secondary.at(
+                group.line,
+                f"VRRP group {number} is not on the primary "
+                f"{pair.primary.host} (it has {sorted(ours) or 'none'})",
+                "both members must carry the same group number",
+            )
         elif other.vip != group.vip:
-            yield pair.secondary.at(group.vip_line or group.line,
-                                    f"VRRP {number} VIP {group.vip} differs from the primary's "
-                                    f"{other.vip} ({pair.primary.config_file}:{other.vip_line})",
-                                    "both members must carry the same virtual address")
+            yield pair.secondary.at(
+                group.vip_line or group.line,
+                f"VRRP {number} VIP {group.vip} differs from the primary's "
+                f"{other.vip} ({pair.primary.config_file}:{other.vip_line})",
+                "both members must carry the same virtual address",
+            )
     for number, group in ours.items():
         if number not in theirs and theirs:
-            yield pair.primary.at(group.line, f"VRRP group {number} is not on the secondary "
-                                  f"{pair.secondary.host}", "render the group on both members")
+            yield pair.primary.at(
+                group.line,
+                f"VRRP group {number} is not on the secondary {pair.secondary.host}",
+                "render the group on both members",
+            )
 
 
 @rule("E203", title="VRRP priorities do not elect the intended master", scope=Scope.PAIR)
@@ -82,7 +106,8 @@ def pair_priority(pair: Pair) -> Iterable[Issue]:
                 f"VRRP {number} priority {group.priority} is {same} priority than the "
                 f"primary's {other.priority} ({pair.primary.host})",
                 "the primary must have the higher priority; the master would otherwise be "
-                "chosen by address or by the wrong role")
+                "chosen by address or by the wrong role",
+            )
 
 
 @rule("E204", title="VRRP preemption differs between the pair members", scope=Scope.PAIR)
@@ -94,43 +119,37 @@ def pair_preempt(pair: Pair) -> Iterable[Issue]:
             yield pair.secondary.at(
                 group.preempt_line or group.line,
                 f"VRRP {number} preempt is {group.preempt!r}, the primary's is {other.preempt!r}",
-                "render the same preempt (and delay) on both members")
+                "render the same preempt (and delay) on both members",
+            )
 
 
-def _junos_trackable(facts: ConfigFacts) -> set[str]:
-    """Interfaces, and the routes a probe holds up: an ip-monitoring `withdraw` policy's
-    (present while its probe succeeds) or a static route. A plain preferred-route is there
-    only while its probe fails, so tracking it would hand the gateway over the wrong way."""
-    held = {r for t in facts.tracks.values() if t.withdraw for r in t.routes}
-    static = {r.prefix for r in facts.routes if r.instance is None}
-    return set(facts.interfaces) | held | static
-
-
-# What a VRRP track may name, per platform: a track object, an interface or route, a probed
-# address.
-TRACKABLE: dict[str, Callable[[ConfigFacts], set[str]]] = {
-    "ios": lambda facts: set(facts.tracks),
-    "junos": _junos_trackable,
-    "fortios": lambda facts: {p.target for p in facts.probes.values() if p.target},
-    # keepalived track_file names are the prober's probe names (its state files)
-    "frr": lambda facts: set(facts.probes),
-}
+def _trackable(platform: str, facts: ConfigFacts) -> set[str]:
+    """What a VRRP track may name on the platform (a track object, an interface or route, a
+    probed address): its folder's ``lint.trackable``."""
+    found: set[str] = PLATFORMS.module(platform, "lint").trackable(facts)
+    return found
 
 
 @rule("E205", title="VRRP tracks an object that does not exist")
 def tracked_exists(view: DeviceView) -> Iterable[Issue]:
-    known = TRACKABLE[view.platform](view.facts)
+    known = _trackable(view.platform, view.facts)
     wanted = {(g.interface, g.group): g for g in view.intent.vrrp}
     for group in view.facts.vrrp:
         for ref in group.tracks:
             if ref.value not in known:
-                yield view.at_ref(ref, f"VRRP {group.group} tracks {ref.value!r}, which is not "
-                                  "defined in this config", "track an object the config defines")
+                yield view.at_ref(
+                    ref,
+                    f"VRRP {group.group} tracks {ref.value!r}, which is not defined in this config",
+                    "track an object the config defines",
+                )
         intended = wanted.get((group.interface, group.group))
         if intended is not None and intended.tracks and not group.tracks:
-            yield view.at(group.line, f"VRRP {group.group} tracks nothing, the design tracks "
-                          f"{', '.join(t.probe_name for t in intended.tracks)}",
-                          "without a track the master keeps the gateway when its uplink dies")
+            yield view.at(
+                group.line,
+                f"VRRP {group.group} tracks nothing, the design tracks "
+                f"{', '.join(t.probe_name for t in intended.tracks)}",
+                "without a track the master keeps the gateway when its uplink dies",
+            )
 
 
 @rule("E206", title="VRRP group of the design missing from the config")
@@ -139,7 +158,9 @@ def vrrp_rendered(view: DeviceView) -> Iterable[Issue]:
     for group in view.intent.vrrp:
         if (group.interface, group.group) not in rendered:
             iface = view.facts.interfaces.get(group.interface)
-            yield view.at(iface.line if iface else 1,
-                          f"the design puts VRRP group {group.group} on "
-                          f"{group.interface}; the config has none",
-                          "the vrrp template dropped it: check its loop and conditions")
+            yield view.at(
+                iface.line if iface else 1,
+                f"the design puts VRRP group {group.group} on "
+                f"{group.interface}; the config has none",
+                "the vrrp template dropped it: check its loop and conditions",
+            )

@@ -9,10 +9,10 @@ from typing import Any
 from napalm import get_network_driver
 from typer.testing import CliRunner, Result
 
+from egress.change.redact import split_secrets
 from egress.cli import app
-from egress.connection import platform_options
+from egress.devices.connection import platform_options
 from egress.lab.spec import KNOWN_HOSTS, LOCALHOST
-from egress.redact import split_secrets
 from tests.integration.conftest import Lab
 
 # secrets of every form the redaction knows, merged into a device before a test changes it

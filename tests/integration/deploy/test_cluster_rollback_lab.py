@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from egress.configtext import residue
+from egress.devices.configtext import residue
 from tests.integration.conftest import Lab
 from tests.integration.deploy.helpers import egress, running_config, summary
 
@@ -40,7 +40,7 @@ def test_cluster_rollback_restores_both_members_and_the_report_says_so(
     # the member's backup is its config before its primary's commit synced to it
     record = lab.changes / change_id / member / "pre.cfg"
     assert residue(platform, before[member], running_config(lab, member)), "nothing changed?"
-    from egress.changes import ChangeDir
+    from egress.change.changes import ChangeDir
 
     assert ChangeDir.open(lab.changes, change_id).verified_backup(member) == before[member]
     assert record.exists()

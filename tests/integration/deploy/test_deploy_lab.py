@@ -9,9 +9,9 @@ import time
 
 import pytest
 
-from egress.changes import ChangeDir
-from egress.configtext import normalise, residue
-from egress.vault import entry_path
+from egress.change.changes import ChangeDir
+from egress.change.vault import entry_path
+from egress.devices.configtext import normalise, residue
 from tests.integration.conftest import Lab
 from tests.integration.deploy.helpers import (
     device_secrets,

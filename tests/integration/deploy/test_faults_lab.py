@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from egress.changes import ChangeDir
-from egress.configtext import normalise
+from egress.change.changes import ChangeDir
+from egress.devices.configtext import normalise
 from egress.lab.control import set_fault
 from tests.integration.conftest import Lab
 from tests.integration.deploy.helpers import egress, running_config, summary

@@ -9,7 +9,7 @@ from typing import IO
 
 import pytest
 
-from egress import changes
+from egress.change import changes
 from tests.integration.conftest import Lab
 from tests.integration.deploy.helpers import egress, running_config
 

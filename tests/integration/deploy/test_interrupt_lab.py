@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 
-from egress.configtext import normalise
+from egress.devices.configtext import normalise
 from tests.integration.conftest import Lab
 from tests.integration.deploy.helpers import running_config
 

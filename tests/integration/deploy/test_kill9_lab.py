@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from egress.configtext import residue
+from egress.devices.configtext import residue
 from egress.lab.control import set_fault
 from tests.integration.conftest import TIME_SCALE, Lab
 from tests.integration.deploy.helpers import egress, running_config

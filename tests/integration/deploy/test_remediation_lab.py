@@ -13,7 +13,7 @@ import pytest
 import yaml
 from napalm.base.exceptions import MergeConfigException
 
-from egress.configtext import residue
+from egress.devices.configtext import residue
 from egress.lab.base import management_address
 from egress.lab.control import lab_down, lab_up
 from tests.conftest import EXAMPLE_INVENTORY, REPO

@@ -6,7 +6,7 @@ import subprocess
 import sys
 import time
 
-from egress.configtext import normalise
+from egress.devices.configtext import normalise
 from egress.lab.control import set_fault
 from tests.integration.conftest import Lab
 from tests.integration.deploy.helpers import egress, running_config, summary
@@ -15,7 +15,7 @@ from tests.integration.deploy.helpers import egress, running_config, summary
 def test_a_second_commit_to_the_same_device_is_refused_from_any_inventory(lab: Lab) -> None:
     import shutil
 
-    from egress.lock import lock_dir
+    from egress.change.lock import lock_dir
 
     set_fault(lab.state, host="ams-edge-02", kind="slow", argument="100")
     first = subprocess.Popen(

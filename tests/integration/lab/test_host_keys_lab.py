@@ -1,6 +1,6 @@
 """Every lab device serves RSA and Ed25519 host keys, RSA first in the lab's known_hosts, and
 egress reaches all three platforms with it; Junos with RSA, ECDSA and Ed25519 lines in any
-order (ncclient + paramiko 5: egress/sshkeys.py)."""
+order (ncclient + paramiko 5: egress/devices/sshkeys.py)."""
 
 from __future__ import annotations
 

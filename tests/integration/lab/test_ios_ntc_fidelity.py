@@ -27,7 +27,6 @@ from netutils.interface import abbreviated_interface_name
 from ntc_templates.parse import ParsingException
 from ntc_templates.parse import parse_output as ntc_parse
 
-from egress.inventory import load_nornir
 from egress.lab.base import LabCredentials
 from egress.lab.control import set_link
 from egress.lab.ios import IosDevice
@@ -37,7 +36,8 @@ from egress.lab.spec import LabDeviceSpec, LabSpec, SegmentSpec
 from egress.lab.testing import ServedDevice, serve_in_background
 from egress.lab.topology import topology_from_intents
 from egress.lab.world import DeviceFacts, OpState
-from egress.sites import InventoryFiles, build_intents
+from egress.model.inventory import load_nornir
+from egress.model.sites import InventoryFiles, build_intents
 from tests.conftest import EXAMPLE_INVENTORY, GOLDEN
 
 PAIR = ("ams-edge-01", "ams-edge-02")

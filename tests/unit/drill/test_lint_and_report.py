@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from egress.design import Site
 from egress.drill.site import load_site
 from egress.errors import UnsupportedIntent
-from egress.intent import Member, build_site_intents
 from egress.lint.facts import ConfigFacts
 from egress.lint.model import DeviceView
 from egress.lint.rules.nat import nat_announce_follows_vrrp
+from egress.model.design import Site
+from egress.model.intent import Member, build_site_intents
+from egress.model.sites import InventoryFiles
 from egress.report.render import write_report
-from egress.sites import InventoryFiles
 from tests.conftest import EXAMPLE_INVENTORY
 
 ALWAYS = "nat={pools: {isp1: 100.64.1.0/30, isp2: 100.64.2.0/30}, announce: always}"
@@ -75,8 +75,8 @@ def test_a_platform_without_nat_refuses_a_nat_design() -> None:
 
 
 def _design(host: str):  # type: ignore[no-untyped-def]
-    from egress.design import HostDesign
-    from egress.inventory import load_nornir
+    from egress.model.design import HostDesign
+    from egress.model.inventory import load_nornir
 
     return HostDesign.model_validate(load_nornir(EXAMPLE_INVENTORY).inventory.hosts[host].data)
 

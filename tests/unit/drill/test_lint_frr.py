@@ -8,8 +8,8 @@ from egress.drill.site import load_site
 from egress.lint.batch import check_intents
 from egress.lint.config import PARSERS
 from egress.lint.registry import Scope, all_rules
+from egress.model.sites import InventoryFiles
 from egress.render import render_device
-from egress.sites import InventoryFiles
 from tests.conftest import EXAMPLE_INVENTORY, TEMPLATES
 
 

@@ -6,20 +6,20 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from egress.intent import DeviceIntent
 from egress.lab.junos import JunosDevice
 from egress.lab.junos.setfmt import apply_set
 from egress.lab.server import LINKS_FILE, LabNetwork
 from egress.lab.spec import LabDeviceSpec, LabSpec, SegmentSpec, cluster_mirrors
 from egress.lab.topology import topology_from_intents
+from egress.model.intent import DeviceIntent
 
 GOLDEN = Path(__file__).resolve().parents[2] / "golden"
 JUNOS_HOSTS = ["nyc-srx-01", "nyc-srx-02", "lon-srx-01", "lon-srx-02"]
 
 
 def example_intents() -> dict[str, DeviceIntent]:
-    from egress.inventory import load_nornir
-    from egress.sites import InventoryFiles, build_intents
+    from egress.model.inventory import load_nornir
+    from egress.model.sites import InventoryFiles, build_intents
     from tests.conftest import EXAMPLE_INVENTORY
 
     return build_intents(

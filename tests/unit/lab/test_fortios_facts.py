@@ -19,9 +19,9 @@ FORTIGATES = ["sin-fgt-01", "sin-fgt-02", "syd-fgt-01", "syd-fgt-02"]
 
 @pytest.fixture(scope="module")
 def intended() -> dict[str, DeviceFacts]:
-    from egress.inventory import load_nornir
     from egress.lab.intent_facts import facts_from_intent
-    from egress.sites import InventoryFiles, build_intents
+    from egress.model.inventory import load_nornir
+    from egress.model.sites import InventoryFiles, build_intents
     from tests.conftest import EXAMPLE_INVENTORY
 
     intents = build_intents(

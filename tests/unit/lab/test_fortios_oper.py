@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from ntc_templates.parse import parse_output as ntc_parse
 
-from egress.inventory import load_nornir
 from egress.lab.fortios import oper, oper_cli, oper_ha
 from egress.lab.fortios.device import FortiOSDevice, base_config
 from egress.lab.fortios.engine import apply_script
@@ -20,9 +19,10 @@ from egress.lab.fortios.show import SystemIdentity, get_system_interface
 from egress.lab.intent_facts import facts_from_intent
 from egress.lab.topology import topology_from_intents
 from egress.lab.world import DeviceFacts, OpState, simulate
+from egress.model.inventory import load_nornir
+from egress.model.sites import InventoryFiles, build_intents
 from egress.parse import parse_output
 from egress.parse.schema import BaseRecord, Bfd, Ha, Pbr, Probe, Route, Vrrp
-from egress.sites import InventoryFiles, build_intents
 from napalm_fortios.tree import Node, parse
 from tests.conftest import EXAMPLE_INVENTORY
 

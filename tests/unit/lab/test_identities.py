@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from egress.inventory import load_nornir
 from egress.lab.base import management_address
 from egress.lab.fortios.device import FortiOSDevice
 from egress.lab.ios.device import IosDevice
 from egress.lab.junos.device import JunosDevice
+from egress.model.inventory import load_nornir
 from tests.conftest import EXAMPLE_INVENTORY
 
 CLASSES = {"ios": IosDevice, "junos": JunosDevice, "fortios": FortiOSDevice}

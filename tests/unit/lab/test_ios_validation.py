@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from egress.inventory import load_nornir
+from egress.model.inventory import load_nornir
+from egress.model.sites import InventoryFiles, build_intents
 from egress.parse import parse_output
 from egress.parse.registry import command_slug
 from egress.parse.schema import BaseRecord, Ha, Vrrp
-from egress.sites import InventoryFiles, build_intents
 from egress.validate import commands_for, evaluate, supporting_commands
 from tests.conftest import EXAMPLE_INVENTORY
 from tests.unit.parse.cases import FIXTURES

@@ -294,8 +294,16 @@ def test_a_vrrp_track_route_holds_its_leaves_side_by_side() -> None:
     root = new_root()
     assert apply_set(root, line + "\n") == []
     track = root.find(
-        ["interfaces", "ge-0/0/1", "unit 0", "family inet", "address 10.0.0.2/24",
-         "vrrp-group 1", "track", "route 192.0.2.8/32"]
+        [
+            "interfaces",
+            "ge-0/0/1",
+            "unit 0",
+            "family inet",
+            "address 10.0.0.2/24",
+            "vrrp-group 1",
+            "track",
+            "route 192.0.2.8/32",
+        ]
     )
     assert track is not None
     assert {k: c.values for k, c in track.children.items()} == {

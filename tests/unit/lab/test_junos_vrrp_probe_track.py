@@ -16,14 +16,14 @@ import shutil
 from ipaddress import IPv4Network, collapse_addresses
 from pathlib import Path
 
-from egress.intent import DeviceIntent
-from egress.inventory import load_nornir
 from egress.lab.junos import JunosDevice
 from egress.lab.junos.setfmt import apply_set
 from egress.lab.topology import topology_from_intents
 from egress.lab.world import DeviceFacts, OpState, Segment, Topology, simulate
+from egress.model.intent import DeviceIntent
+from egress.model.inventory import load_nornir
+from egress.model.sites import InventoryFiles, build_intents
 from egress.render import render_device
-from egress.sites import InventoryFiles, build_intents
 from tests.conftest import EXAMPLE_INVENTORY, TEMPLATES
 
 PAIR = ("nyc-srx-01", "nyc-srx-02")
@@ -69,8 +69,11 @@ def _without(*dead: str) -> tuple[IPv4Network, ...]:
     nets: list[IPv4Network] = [IPv4Network("0.0.0.0/0")]
     for target in dead:
         gone = IPv4Network(f"{target}/32")
-        nets = [part for net in nets for part in (net.address_exclude(gone)
-                if gone.subnet_of(net) else [net])]
+        nets = [
+            part
+            for net in nets
+            for part in (net.address_exclude(gone) if gone.subnet_of(net) else [net])
+        ]
     return tuple(collapse_addresses(nets))
 
 

@@ -43,8 +43,11 @@ def test_the_rendered_zones_admit_bfd_and_vrrp(network: LabNetwork) -> None:
 
 
 def test_without_host_inbound_bfd_the_session_stays_down(network: LabNetwork) -> None:
-    device = _change(network, "nyc-srx-01", f"delete {ZONE} internet interfaces ge-0/0/2.0 "
-                     "host-inbound-traffic protocols bfd")
+    device = _change(
+        network,
+        "nyc-srx-01",
+        f"delete {ZONE} internet interfaces ge-0/0/2.0 host-inbound-traffic protocols bfd",
+    )
     facts, op = device.network_state()
     assert {b.peer: b.accepted for b in facts.bfd} == {ISP1: False, ISP2: True}
     assert {b.peer: b.state for b in op.bfd} == {ISP1: "Down", ISP2: "Up"}
@@ -54,17 +57,18 @@ def test_without_host_inbound_bfd_the_session_stays_down(network: LabNetwork) ->
 
 
 def test_a_unit_in_no_zone_takes_no_part_in_bfd(network: LabNetwork) -> None:
-    device = _change(network, "nyc-srx-01",
-                     f"delete {ZONE} internet interfaces ge-0/0/3.0")
-    assert {b.peer: b.state for b in device.network_state()[1].bfd} == {ISP1: "Up",
-                                                                        ISP2: "Down"}
+    device = _change(network, "nyc-srx-01", f"delete {ZONE} internet interfaces ge-0/0/3.0")
+    assert {b.peer: b.state for b in device.network_state()[1].bfd} == {ISP1: "Up", ISP2: "Down"}
 
 
 def test_a_backup_deaf_to_vrrp_adverts_claims_the_group(network: LabNetwork) -> None:
     # nyc-srx-02 (priority 100) no longer hears nyc-srx-01's adverts: it claims master too,
     # while nyc-srx-01 still hears (and beats) it
-    backup = _change(network, "nyc-srx-02", f"delete {ZONE} inside interfaces ge-0/0/1.0 "
-                     "host-inbound-traffic protocols vrrp")
+    backup = _change(
+        network,
+        "nyc-srx-02",
+        f"delete {ZONE} inside interfaces ge-0/0/1.0 host-inbound-traffic protocols vrrp",
+    )
     primary = network.devices["nyc-srx-01"]
     assert isinstance(primary, JunosDevice)
     assert [g.hears_peers for g in backup.network_state()[0].vrrp] == [False]

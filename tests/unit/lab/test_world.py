@@ -6,11 +6,11 @@ from ipaddress import IPv4Address
 
 import pytest
 
-from egress.inventory import load_nornir
 from egress.lab.intent_facts import facts_from_intent
 from egress.lab.topology import topology_from_intents
 from egress.lab.world import OpState, simulate
-from egress.sites import InventoryFiles, build_intents
+from egress.model.inventory import load_nornir
+from egress.model.sites import InventoryFiles, build_intents
 from tests.conftest import EXAMPLE_INVENTORY
 
 _INTENTS = build_intents(

@@ -60,8 +60,18 @@ def test_formats_to_files_and_host_filter(tmp_path: Path) -> None:
     case = next(c for c in load_cases() if c.rule == "E702")
     inventory, templates = build_tree(tmp_path, case.edits)
     report = tmp_path / "out" / "lint.json"
-    code, _ = _lint("-i", str(inventory), "--templates", str(templates), "--format", "json",
-                    "--output", str(report), "--hosts", "syd-fgt-02")
+    code, _ = _lint(
+        "-i",
+        str(inventory),
+        "--templates",
+        str(templates),
+        "--format",
+        "json",
+        "--output",
+        str(report),
+        "--hosts",
+        "syd-fgt-02",
+    )
     assert code == 1
     data = json.loads(report.read_text())
     assert data["hosts"] == ["syd-fgt-02"]
@@ -69,8 +79,18 @@ def test_formats_to_files_and_host_filter(tmp_path: Path) -> None:
     assert {(f["rule"], f["host"]) for f in data["findings"]} == {("E702", "syd-fgt-02")}
     for fmt in ("junit", "sarif", "text"):
         out = tmp_path / f"lint.{fmt}"
-        code, _ = _lint("-i", str(inventory), "--templates", str(templates), "--format", fmt,
-                        "-o", str(out), "--group", "site_syd")
+        code, _ = _lint(
+            "-i",
+            str(inventory),
+            "--templates",
+            str(templates),
+            "--format",
+            fmt,
+            "-o",
+            str(out),
+            "--group",
+            "site_syd",
+        )
         assert code == 1 and out.read_text().strip()
 
 
@@ -86,8 +106,13 @@ def test_worker_processes_find_the_same_as_one(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_a_template_error_is_bad_input(tmp_path: Path, workers: int) -> None:
-    edits = ({"file": "templates/junos/vrrp.j2", "replace": "{{ group.vip }}",
-              "with": "{{ group.colour }}"},)
+    edits = (
+        {
+            "file": "templates/junos/vrrp.j2",
+            "replace": "{{ group.vip }}",
+            "with": "{{ group.colour }}",
+        },
+    )
     inventory, templates = build_tree(tmp_path, edits)
     with pytest.raises(InputError) as caught:
         lint_inventory(inventory, templates_dir=templates, workers=workers)

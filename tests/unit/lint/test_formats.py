@@ -57,10 +57,14 @@ def test_junit_validates(which: str, request: pytest.FixtureRequest) -> None:
 
 def test_junit_fails_one_case_per_host_and_rule(broken: LintResult) -> None:
     document = etree.fromstring(to_junit(broken).encode())
-    failed = {(c.get("classname"), c.get("name").split()[0])
-              for c in document.findall(".//testcase") if c.find("failure") is not None}
-    expected = {(f"egress.lint.{f.host}", f.rule) for f in broken.findings
-                if f.severity.value == "error"}
+    failed = {
+        (c.get("classname"), c.get("name").split()[0])
+        for c in document.findall(".//testcase")
+        if c.find("failure") is not None
+    }
+    expected = {
+        (f"egress.lint.{f.host}", f.rule) for f in broken.findings if f.severity.value == "error"
+    }
     assert failed == expected
     warned = [c for c in document.findall(".//testcase") if c.find("system-out") is not None]
     assert warned and all(c.find("failure") is None for c in warned)
@@ -76,8 +80,9 @@ def test_sarif_validates(which: str, request: pytest.FixtureRequest) -> None:
     assert len(log["runs"][0]["results"]) == len(result.findings)
 
 
-def test_sarif_points_config_findings_at_the_template_line(broken: LintResult,
-                                                           tmp_path: Path) -> None:
+def test_sarif_points_config_findings_at_the_template_line(
+    broken: LintResult, tmp_path: Path
+) -> None:
     log = json.loads(to_sarif(broken, base=REPO))
     tracks = [r for r in log["runs"][0]["results"] if r["ruleId"] == "E205"]
     location = tracks[0]["locations"][0]["physicalLocation"]

@@ -6,8 +6,10 @@ from collections.abc import Sequence
 
 import pytest
 
-from egress.lint.config import fortios, ios, junos
 from egress.lint.facts import SyntaxProblem
+from egress.platforms.fortios import config as fortios
+from egress.platforms.ios import config as ios
+from egress.platforms.junos import config as junos
 
 
 def _kinds(problems: Sequence[SyntaxProblem]) -> list[tuple[str, int]]:
@@ -24,8 +26,7 @@ def _kinds(problems: Sequence[SyntaxProblem]) -> list[tuple[str, int]]:
         ("ip route 0.0.0.0 0.0.0.0 192.0.2.1\n name x\nend\n", [("ios.indent", 2)]),
         ("hostnme r1\nend\n", [("ios.unknown", 1)]),
         ("exit\nend\n", [("ios.exit", 1)]),
-        ("interface Gi1\n vrrp 1 address-family ipv4\n  priority 110\n  exit-vrrp\n!\nend\n",
-         []),
+        ("interface Gi1\n vrrp 1 address-family ipv4\n  priority 110\n  exit-vrrp\n!\nend\n", []),
         ("router bgp 1\n address-family ipv4\n exit-address-family\nend\n", []),
     ],
 )
@@ -35,12 +36,16 @@ def test_ios_grammar(text: str, expected: list[tuple[str, int]]) -> None:
 
 
 def test_ios_tree_merges_repeated_sections_and_keeps_lines() -> None:
-    root, _ = ios.load("interface Gi1\n description a\n!\ninterface Gi1\n bfd interval 50 "
-                       "min_rx 50 multiplier 3\n!\nend\n")
+    root, _ = ios.load(
+        "interface Gi1\n description a\n!\ninterface Gi1\n bfd interval 50 "
+        "min_rx 50 multiplier 3\n!\nend\n"
+    )
     node = root.children.get("interface Gi1")
     assert node is not None and node.lines == [1, 4]
-    assert [c.text for c in node.children] == ["description a",
-                                               "bfd interval 50 min_rx 50 multiplier 3"]
+    assert [c.text for c in node.children] == [
+        "description a",
+        "bfd interval 50 min_rx 50 multiplier 3",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -64,10 +69,16 @@ def test_junos_grammar(text: str, expected: list[tuple[str, int]]) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ('config system interface\n    edit "port1"\n        set ip 1.1.1.1 255.0.0.0\n'
-         "    next\nend\n", []),
-        ("config system standalone-cluster\n    config cluster-peer\n        edit 1\n"
-         "        next\n    end\nend\n", []),
+        (
+            'config system interface\n    edit "port1"\n        set ip 1.1.1.1 255.0.0.0\n'
+            "    next\nend\n",
+            [],
+        ),
+        (
+            "config system standalone-cluster\n    config cluster-peer\n        edit 1\n"
+            "        next\n    end\nend\n",
+            [],
+        ),
         ("config system settings\n    set bfd enable\n", [("fortios.config", 1)]),
         ("end\n", [("fortios.config", 1)]),
         ("config router policy\n    edit 1\n    end\n", [("fortios.edit", 3)]),
@@ -83,25 +94,31 @@ def test_fortios_grammar(text: str, expected: list[tuple[str, int]]) -> None:
 
 
 def test_secrets_and_open_management_are_read_from_each_grammar() -> None:
-    ios_facts = ios.parse("username admin secret 9 $9$abc\nusername ops password 0 pw\n"
-                          "line vty 0 4\n transport input ssh\nend\n")
+    ios_facts = ios.parse(
+        "username admin secret 9 $9$abc\nusername ops password 0 pw\n"
+        "line vty 0 4\n transport input ssh\nend\n"
+    )
     assert ios_facts.secrets == [("local user password", 2)]
     assert ios_facts.open_access == [("`line vty 0 4` without an access-class", 3)]
-    junos_facts = junos.parse('set snmp community public authorization read-only\n'
-                              'set system services ssh\n'
-                              'set system root-authentication encrypted-password "$6$x"\n')
+    junos_facts = junos.parse(
+        "set snmp community public authorization read-only\n"
+        "set system services ssh\n"
+        'set system root-authentication encrypted-password "$6$x"\n'
+    )
     assert junos_facts.secrets == [("SNMP community", 1)]
     assert [line for _, line in junos_facts.open_access] == [2]
-    forti = fortios.parse('config system admin\n    edit "admin"\n        set password ENC x\n'
-                          '        set trusthost1 10.0.0.0 255.0.0.0\n    next\nend\n'
-                          'config vpn ipsec phase1-interface\n    edit "t"\n'
-                          '        set psksecret s3cret\n    next\nend\n')
+    forti = fortios.parse(
+        'config system admin\n    edit "admin"\n        set password ENC x\n'
+        "        set trusthost1 10.0.0.0 255.0.0.0\n    next\nend\n"
+        'config vpn ipsec phase1-interface\n    edit "t"\n'
+        "        set psksecret s3cret\n    next\nend\n"
+    )
     assert forti.secrets == [("pre-shared key", 9)]
     assert forti.open_access == []
 
 
 def test_junos_vrrp_tracks_the_route_a_withdraw_policy_holds() -> None:
-    from egress.lint.rules.vrrp import TRACKABLE
+    from egress.platforms.junos.lint import trackable as junos_trackable
 
     vrrp = "set interfaces ge-0/0/1 unit 0 family inet address 10.0.0.2/24 vrrp-group 1"
     facts = junos.parse(
@@ -119,7 +136,7 @@ def test_junos_vrrp_tracks_the_route_a_withdraw_policy_holds() -> None:
     assert [(r.value, r.line) for r in group.tracks] == [("198.51.100.7/32", 6), ("ge-0/0/2", 7)]
     assert facts.tracks["HOLD"].withdraw and facts.tracks["HOLD"].routes == ["198.51.100.7/32"]
     assert not facts.tracks["FAILOVER"].withdraw
-    trackable = TRACKABLE["junos"](facts)
+    trackable = junos_trackable(facts)
     assert "198.51.100.7/32" in trackable
     # a plain preferred route exists only while its probe fails: not a route to track
     assert "0.0.0.0/0" not in trackable

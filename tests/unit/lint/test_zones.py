@@ -11,27 +11,38 @@ NYC = ("nyc-srx-01", "nyc-srx-02")
 
 
 def _e804(tmp_path: Path, edit: dict[str, str]) -> dict[tuple[str, int | None], str]:
-    inventory, templates = build_tree(tmp_path, ({"file": "templates/junos/interfaces.j2",
-                                                  **edit},))
+    inventory, templates = build_tree(
+        tmp_path, ({"file": "templates/junos/interfaces.j2", **edit},)
+    )
     result = lint_inventory(inventory, templates_dir=templates)
     assert {f[0] for f in observed(result.findings, tmp_path)} == {"E804"}
     return {(f.host, f.line): f.message for f in result.findings}
 
 
 def test_vrrp_not_admitted_on_the_lan_is_an_error_at_the_group(tmp_path: Path) -> None:
-    found = _e804(tmp_path, {
-        "replace": "{% for protocol in binding.protocols %}",
-        "with": '{% for protocol in binding.protocols if protocol != "vrrp" %}',
-    })
+    found = _e804(
+        tmp_path,
+        {
+            "replace": "{% for protocol in binding.protocols %}",
+            "with": '{% for protocol in binding.protocols if protocol != "vrrp" %}',
+        },
+    )
     # the VRRP group's first line in each nyc config (golden line 45, less the vrrp zone line)
     assert set(found) == {(h, 44) for h in NYC}
-    assert "security zone 'inside' does not admit vrrp host-inbound on ge-0/0/1.0" in found[
-        ("nyc-srx-01", 44)]
+    assert (
+        "security zone 'inside' does not admit vrrp host-inbound on ge-0/0/1.0"
+        in found[("nyc-srx-01", 44)]
+    )
 
 
 def test_a_unit_in_no_zone_is_named(tmp_path: Path) -> None:
-    found = _e804(tmp_path, {"replace": "{% for binding in device.security_zones %}",
-                             "with": "{% for binding in device.security_zones[1:] %}"})
+    found = _e804(
+        tmp_path,
+        {
+            "replace": "{% for binding in device.security_zones %}",
+            "with": "{% for binding in device.security_zones[1:] %}",
+        },
+    )
     # lon's LAN has no VRRP (a cluster): only nyc's LAN, in no zone now, is a finding
     assert set(h for h, _ in found) == set(NYC)
     assert all("ge-0/0/1.0 is in no security zone" in m for m in found.values())

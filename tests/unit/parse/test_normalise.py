@@ -116,8 +116,8 @@ def test_interfaces_addresses_and_routes() -> None:
         "egress.parse",
         "egress.parse.engine",
         "egress.parse.registry",
-        "egress.parse.ios",
-        "egress.parse.fortios",
+        "egress.platforms.ios.parse",
+        "egress.platforms.fortios.parse",
     ],
 )
 def test_module_doctests(module: str) -> None:

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from egress.deploy import ChangeResult, HostResult, Outcome
-from egress.intent import DeviceIntent
-from egress.inventory import load_nornir
+from egress.model.intent import DeviceIntent
+from egress.model.inventory import load_nornir
+from egress.model.sites import InventoryFiles, build_intents
 from egress.playbook.batches import Batch, check_pairs_apart, derive_batches
 from egress.playbook.model import RollbackPolicy
 from egress.playbook.undo import to_roll_back
-from egress.sites import InventoryFiles, build_intents
+from egress.rollout.deploy import ChangeResult, HostResult, Outcome
 from tests.conftest import EXAMPLE_INVENTORY
 
 

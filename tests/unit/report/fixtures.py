@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from egress.changes import ChangeDir, ChangeMeta, record_step
+from egress.change.changes import ChangeDir, ChangeMeta, record_step
 
 # every value here must be absent from every report format
 SECRETS = (

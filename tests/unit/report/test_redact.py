@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from egress.redact import MASK, redact_data, redact_text
+from egress.change.redact import MASK, redact_data, redact_text
 
 SECRET_LINES = {
     "ios-enable-secret-5": ("enable secret 5 $1$mERr$S3CRET", "enable secret 5 " + MASK),

@@ -85,7 +85,7 @@ def test_egress_report_rebuilds_from_the_change_directory(tmp_path: Path) -> Non
 def test_the_change_directory_itself_keeps_no_planted_secret(tmp_path: Path) -> None:
     """Everything written through ChangeDir is redacted (lint.json is planted raw on purpose:
     the report must not trust its inputs), yet the backups still restore exactly."""
-    from egress.changes import PRE
+    from egress.change.changes import PRE
     from tests.unit.report.fixtures import IOS_PRE
 
     change = plant(tmp_path)
@@ -112,7 +112,7 @@ def test_the_header_is_what_the_change_board_asks_for(written: dict[str, str]) -
     for host in ("ams-edge-02", "nyc-srx-02", "syd-fgt-02"):
         assert f'href="#dev-{host}"' in toc
     assert re.findall(r'<details class="device" id="dev-[^"]+">', html)
-    assert "<details class=\"device\" id=\"dev-ams-edge-02\" open" not in html
+    assert '<details class="device" id="dev-ams-edge-02" open' not in html
 
 
 def test_expected_impact_per_site_from_the_ha_waves() -> None:

@@ -1,0 +1,2 @@
+"""The change record: its directory, the backup vault, redaction, device locks, private
+temporary files, retention."""

@@ -1,0 +1,2 @@
+"""Reaching devices: the NAPALM connection plugin, the inventory overlay (--lab), session
+settings, SSH host keys, device errors, configuration text comparison."""

@@ -1,0 +1,2 @@
+"""The models: the design read from files, the inventory, and the per-device intent derived
+from them."""

@@ -1,0 +1,386 @@
+"""Fortinet FortiOS CLI: the config/edit tree (line-numbered nodes) and the facts read from it.
+
+hier_config's FortiOS loader refuses a block that appears twice (the rendered script
+re-opens `config system interface`), keeps no line numbers, and cannot tell an unbalanced
+`end` from a balanced one because it reads structure from indentation. FortiOS itself reads
+structure from the keywords, and so does this walk.
+"""
+
+from __future__ import annotations
+
+import re
+from ipaddress import IPv4Interface
+
+from egress.lint.config.tree import Node, add, first, line_of, starting, text_of
+from egress.lint.facts import (
+    BfdFact,
+    ConfigFacts,
+    EcmpFact,
+    HaFact,
+    PbrRuleFact,
+    ProbeFact,
+    Ref,
+    RouteFact,
+    SyntaxProblem,
+    VrrpFact,
+)
+
+STATEMENTS = frozenset(
+    {
+        "config",
+        "edit",
+        "next",
+        "end",
+        "set",
+        "unset",
+        "append",
+        "select",
+        "unselect",
+        "rename",
+        "delete",
+        "purge",
+        "clone",
+        "move",
+    }
+)
+MANAGEMENT = frozenset({"ssh", "https", "http", "telnet"})
+
+
+def load(text: str) -> tuple[Node, list[SyntaxProblem]]:
+    root = Node()
+    problems: list[SyntaxProblem] = []
+    # (node, kind, line): kind "config" closes with end, "edit" closes with next
+    stack: list[tuple[Node, str, int]] = [(root, "root", 0)]
+    for number, raw in enumerate(text.splitlines(), start=1):
+        stripped = raw.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        word = stripped.split()[0]
+        node, kind, _ = stack[-1]
+        if word not in STATEMENTS:
+            problems.append(
+                SyntaxProblem(
+                    "fortios.statement",
+                    number,
+                    f"{stripped[:40]!r} is not a FortiOS statement",
+                    "lines are config/edit/set/unset/next/end; remove the stray text",
+                )
+            )
+        elif word == "config":  # nesting is legal: `config cluster-peer` in standalone-cluster
+            stack.append((add(node, stripped, number), "config", number))
+        elif word == "end":
+            if kind != "config":
+                problems.append(
+                    SyntaxProblem(
+                        "fortios.config" if kind == "root" else "fortios.edit",
+                        number,
+                        "`end` without an open `config`"
+                        if kind == "root"
+                        else f"`end` while `{text_of(node)}` (line {stack[-1][2]}) is open",
+                        "close an `edit` with `next` before `end`"
+                        if kind == "edit"
+                        else "remove the `end` or add its `config` line",
+                    )
+                )
+                if kind == "edit":  # recover as FortiOS does: end closes both
+                    stack.pop()
+                    stack.pop()
+                continue
+            stack.pop()
+        elif word == "edit":
+            if kind != "config":
+                problems.append(
+                    SyntaxProblem(
+                        "fortios.edit",
+                        number,
+                        f"`{stripped}` outside a `config` table",
+                        "an `edit` lives inside `config <table>`; close the previous entry first",
+                    )
+                )
+            stack.append((add(node, stripped, number), "edit", number))
+        elif word == "next":
+            if kind != "edit":
+                problems.append(
+                    SyntaxProblem(
+                        "fortios.edit",
+                        number,
+                        "`next` without an open `edit`",
+                        "remove the `next` or add the `edit` it closes",
+                    )
+                )
+                continue
+            stack.pop()
+        else:
+            if kind == "root":
+                problems.append(
+                    SyntaxProblem(
+                        "fortios.statement",
+                        number,
+                        f"`{word}` outside any `config` block",
+                        "a set/unset belongs inside `config ...` (and `edit ...` for tables)",
+                    )
+                )
+            add(node, stripped, number)
+    for node, kind, opened in stack[1:]:
+        problems.append(
+            SyntaxProblem(
+                "fortios.config" if kind == "config" else "fortios.edit",
+                opened,
+                f"`{text_of(node)}` is never closed with `{'end' if kind == 'config' else 'next'}`",
+                "every config needs its end and every edit its next",
+            )
+        )
+    return root, problems
+
+
+# FortiOS quoting is simple ("..." with backslash escapes); shlex costs 10x more at scale
+_WORD = re.compile(r'"((?:[^"\\]|\\.)*)"|(\S+)')
+
+
+def _words(text: str) -> list[str]:
+    if '"' not in text:
+        return text.split()
+    return [quoted or bare for quoted, bare in _WORD.findall(text)]
+
+
+def _sets(node: Node) -> dict[str, tuple[list[str], int]]:
+    """`set key value...` children of ``node``: key -> (unquoted values, line)."""
+    values: dict[str, tuple[list[str], int]] = {}
+    for child in node.children:
+        if child.text.startswith("set "):
+            words = _words(child.text)
+            if len(words) >= 2:
+                values[words[1]] = (words[2:], line_of(child))
+    return values
+
+
+def _edits(root: Node, table: str) -> list[tuple[str, Node]]:
+    found = []
+    for block in starting(root, f"config {table}"):
+        if block.text != f"config {table}":
+            continue
+        for entry in starting(block, "edit "):
+            found.append((entry.text[5:].strip().strip('"'), entry))
+    return found
+
+
+def _block(root: Node, table: str) -> list[Node]:
+    return [b for b in starting(root, f"config {table}") if b.text == f"config {table}"]
+
+
+def parse(text: str) -> ConfigFacts:
+    root, problems = load(text)
+    facts = ConfigFacts(problems=problems)
+    for name, entry in _edits(root, "system interface"):
+        _interface(facts, name, entry)
+    timers: dict[str, tuple[list[str], int]] = {}
+    for block in _block(root, "system settings"):
+        timers.update(_settings(facts, block))
+    for _key, entry in _edits(root, "router static"):
+        values = _sets(entry)
+        gateway = values.get("gateway", ([""], 0))[0]
+        route = RouteFact(
+            prefix=_dst(values), gateway=gateway[0] if gateway else "", line=line_of(entry)
+        )
+        route.interface = _one(values, "device")
+        route.distance = int(d) if (d := _one(values, "distance") or "").isdigit() else None
+        route.bfd = _one(values, "bfd") == "enable"
+        facts.routes.append(route)
+        if route.bfd:
+            facts.bfd.append(
+                BfdFact(line=values["bfd"][1], peer=route.gateway, interface=route.interface)
+            )
+    _fill_bfd_timers(facts, timers)
+    for key, entry in _edits(root, "router policy"):
+        _policy(facts, key, entry)
+    for key, entry in _edits(root, "system link-monitor"):
+        _probe(facts, key, entry)
+    for block in _block(root, "system ha"):
+        _ha(facts, block, cluster_block=_block(root, "system standalone-cluster"))
+    _security(facts, root)
+    return facts
+
+
+def _one(values: dict[str, tuple[list[str], int]], key: str) -> str | None:
+    found = values.get(key)
+    return found[0][0] if found and found[0] else None
+
+
+def _dst(values: dict[str, tuple[list[str], int]]) -> str:
+    dst = values.get("dst")
+    if not dst or len(dst[0]) < 1:
+        return "0.0.0.0/0"
+    try:
+        spec = "/".join(dst[0][:2]) if len(dst[0]) > 1 else dst[0][0]
+        return str(IPv4Interface(spec).network)
+    except ValueError:
+        return " ".join(dst[0])
+
+
+def _interface(facts: ConfigFacts, name: str, entry: Node) -> None:
+    iface = facts.interface(name, line_of(entry))
+    values = _sets(entry)
+    if "ip" in values and len(values["ip"][0]) >= 2:
+        try:
+            iface.address = IPv4Interface("/".join(values["ip"][0][:2]))
+        except ValueError:
+            iface.address = None
+        iface.address_line = values["ip"][1]
+    if "allowaccess" in values:
+        iface.allowaccess, iface.allowaccess_line = (
+            tuple(values["allowaccess"][0]),
+            values["allowaccess"][1],
+        )
+    if _one(values, "bfd") == "enable":
+        iface.bfd, iface.bfd_line = True, values["bfd"][1]
+        facts.bfd.append(BfdFact(line=values["bfd"][1], peer=None, interface=name))
+    vrrp = first(entry, "config vrrp")
+    for group in starting(vrrp, "edit ") if vrrp else ():
+        _vrrp(facts, name, group)
+
+
+def _vrrp(facts: ConfigFacts, interface: str, group: Node) -> None:
+    number = group.text.split()[1]
+    fact = VrrpFact(
+        interface=interface, group=int(number) if number.isdigit() else -1, line=line_of(group)
+    )
+    values = _sets(group)
+    if "vrip" in values:
+        fact.vip, fact.vip_line = _one(values, "vrip"), values["vrip"][1]
+    if (p := _one(values, "priority")) is not None and p.isdigit():
+        fact.priority, fact.priority_line = int(p), values["priority"][1]
+    if "preempt" in values:
+        fact.preempt = "on" if _one(values, "preempt") == "enable" else "off"
+        fact.preempt_line = values["preempt"][1]
+    if "vrdst" in values:
+        fact.tracks.extend(Ref(v, values["vrdst"][1]) for v in values["vrdst"][0])
+    facts.vrrp.append(fact)
+
+
+def _settings(facts: ConfigFacts, block: Node) -> dict[str, tuple[list[str], int]]:
+    values = _sets(block)
+    if "v4-ecmp-mode" in values:
+        facts.ecmp = EcmpFact(
+            knob=_one(values, "v4-ecmp-mode") or "", line=values["v4-ecmp-mode"][1]
+        )
+    return {
+        k: values[k]
+        for k in ("bfd-desired-min-tx", "bfd-required-min-rx", "bfd-detect-mult")
+        if k in values
+    }
+
+
+def _fill_bfd_timers(facts: ConfigFacts, timers: dict[str, tuple[list[str], int]]) -> None:
+    """FortiOS sets BFD timers once, globally: every BFD user (route, interface) gets them."""
+    if not timers:
+        return
+
+    def value(key: str) -> int | None:
+        found = timers.get(key)
+        return int(found[0][0]) if found and found[0] and found[0][0].isdigit() else None
+
+    line = min(found[1] for found in timers.values())
+    for bfd in facts.bfd:
+        bfd.tx_ms, bfd.rx_ms = value("bfd-desired-min-tx"), value("bfd-required-min-rx")
+        bfd.multiplier, bfd.timers_line = value("bfd-detect-mult"), line
+
+
+def _policy(facts: ConfigFacts, key: str, entry: Node) -> None:
+    values = _sets(entry)
+    facts.pbr.policies.setdefault("router policy", line_of(entry))
+    rule = PbrRuleFact(name=f"policy {key}", line=line_of(entry))
+    if "gateway" in values:
+        rule.next_hop = Ref(_one(values, "gateway") or "", values["gateway"][1])
+    if "output-device" in values:
+        rule.out_interface = Ref(_one(values, "output-device") or "", values["output-device"][1])
+    facts.pbr.rules.append(rule)
+    if "input-device" in values:
+        for device in values["input-device"][0]:
+            facts.pbr.applied.append((device, "router policy", values["input-device"][1]))
+
+
+def _probe(facts: ConfigFacts, key: str, entry: Node) -> None:
+    values = _sets(entry)
+    probe = ProbeFact(key=key, name=key, line=line_of(entry))
+    probe.type = _one(values, "protocol")
+    probe.target = _one(values, "server")
+    probe.source = _one(values, "srcintf")
+    probe.gateway = _one(values, "gateway-ip")
+    if (v := _one(values, "interval")) and v.isdigit():
+        probe.interval_ms, probe.timing_line = float(v), values["interval"][1]
+    if (v := _one(values, "probe-timeout")) and v.isdigit():
+        probe.timeout_ms = probe.threshold_ms = float(v)
+        probe.timing_line = values["probe-timeout"][1]
+    if "update-static-route" in values:
+        probe.follows_route = _one(values, "update-static-route") == "enable"
+        probe.follows_line = values["update-static-route"][1]
+    facts.probes[key] = probe
+
+
+def _ha(facts: ConfigFacts, block: Node, *, cluster_block: list[Node]) -> None:
+    values = _sets(block)
+    if "group-id" in values or "mode" in values or not cluster_block:
+        ha = HaFact(line=line_of(block), form="cluster")
+        if (g := _one(values, "group-id")) and g.isdigit():
+            ha.group_id, ha.group_line = int(g), values["group-id"][1]
+        if "mode" in values:
+            ha.mode, ha.mode_line = _one(values, "mode"), values["mode"][1]
+        if "hbdev" in values:
+            ha.links.extend(Ref(v, values["hbdev"][1]) for v in values["hbdev"][0][::2])
+    else:
+        fgsp = _sets(cluster_block[0])
+        ha = HaFact(line=line_of(cluster_block[0]), form="sync-pair")
+        if (g := _one(fgsp, "standalone-group-id")) and g.isdigit():
+            ha.group_id, ha.group_line = int(g), fgsp["standalone-group-id"][1]
+        if "session-sync-dev" in fgsp:
+            devices, line = fgsp["session-sync-dev"]
+            ha.links.extend(Ref(v, line) for v in devices)
+        peers = first(cluster_block[0], "config cluster-peer")
+        for entry in starting(peers, "edit ") if peers else ():
+            peer = _sets(entry)
+            if "peerip" in peer:
+                ha.peer_address, ha.peer_line = _one(peer, "peerip"), peer["peerip"][1]
+    if "session-pickup" in values:
+        ha.session_sync = _one(values, "session-pickup") == "enable"
+        ha.session_line = values["session-pickup"][1]
+    facts.ha = ha
+
+
+_SECRET_KEYS = {
+    "password": "password",
+    "passwd": "password",
+    "psksecret": "pre-shared key",
+    "secret": "secret",
+    "key": "key",
+    "auth-pwd": "password",
+    "priv-pwd": "password",
+}
+
+
+def _security(facts: ConfigFacts, root: Node) -> None:
+    trusted = False
+    for _name, admin in _edits(root, "system admin"):
+        values = _sets(admin)
+        trusted = trusted or any(k.startswith("trusthost") for k in values)
+    for node in root.all_children():
+        words = node.text.split(maxsplit=2)
+        # `ENC ...` is FortiOS' own encrypted form
+        if (
+            words[0] == "set"
+            and len(words) == 3
+            and words[1] in _SECRET_KEYS
+            and not words[2].startswith("ENC ")
+        ):
+            facts.secrets.append((_SECRET_KEYS[words[1]], line_of(node)))
+    for _name, community in _edits(root, "system snmp community"):
+        name = _sets(community).get("name")
+        if name is not None:
+            facts.secrets.append(("SNMP community", name[1]))
+    if trusted:
+        return
+    for iface in facts.interfaces.values():
+        open_ = sorted(MANAGEMENT.intersection(iface.allowaccess))
+        if open_ and iface.allowaccess_line is not None:
+            facts.open_access.append(
+                (f"{iface.name} allows {'/'.join(open_)} from any source", iface.allowaccess_line)
+            )

@@ -1,0 +1,440 @@
+"""Cisco IOS-XE: the indentation tree (line-numbered nodes) and the facts lint reads from it.
+
+hier_config's own loaders refuse a section that appears twice (DuplicateChildError), which
+every rendered merge snippet does (`interface X` for addresses, BFD, VRRP and PBR), and they
+drop line numbers. So the walk below is ours: it builds the tree with its lines, and knows
+which commands open a sub-mode, which close one, and which top-level words exist.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from ipaddress import IPv4Interface
+
+from egress.lint.config.tree import Node, add, first, line_of, starting, text_of
+from egress.lint.facts import (
+    BfdFact,
+    ConfigFacts,
+    EcmpFact,
+    HaFact,
+    PbrRuleFact,
+    ProbeFact,
+    Ref,
+    RouteFact,
+    SyntaxProblem,
+    TrackFact,
+    VrrpFact,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A command that opens a sub-mode, the sub-modes it may hold and its explicit exit."""
+
+    pattern: re.Pattern[str]
+    children: tuple[Section, ...] = ()
+    exit: str = "exit"
+
+
+def _s(pattern: str, *children: Section, exit: str = "exit") -> Section:
+    return Section(re.compile(pattern), children, exit)
+
+
+SECTIONS: tuple[Section, ...] = (
+    _s(r"interface \S+$", _s(r"vrrp \d+ address-family ipv4$", exit="exit-vrrp")),
+    _s(r"ip sla \d+$"),
+    _s(r"ip access-list (standard|extended) \S+$"),
+    _s(r"route-map \S+ (permit|deny) \d+$"),
+    _s(r"redundancy$", _s(r"application redundancy$", _s(r"group \d+$"))),
+    _s(r"line (vty|con|aux) .+"),
+    _s(r"track \d+ .+"),
+    _s(r"router \S+", _s(r"address-family .+", exit="exit-address-family")),
+    _s(r"key chain \S+$", _s(r"key \d+$")),
+    _s(r"(class-map|policy-map) .+", _s(r"class .+")),
+    _s(r"crypto .+"),
+    _s(r"archive$"),
+    _s(r"vrf definition \S+$", _s(r"address-family .+", exit="exit-address-family")),
+    _s(r"control-plane$"),
+)
+TOP_LEVEL = frozenset(
+    (
+        "aaa",
+        "access-list",
+        "archive",
+        "banner",
+        "bfd",
+        "bfd-template",
+        "boot",
+        "clock",
+        "control-plane",
+        "crypto",
+        "enable",
+        "fhrp",
+        "hostname",
+        "interface",
+        "ip",
+        "ipv6",
+        "key",
+        "license",
+        "line",
+        "logging",
+        "no",
+        "ntp",
+        "platform",
+        "policy-map",
+        "class-map",
+        "redundancy",
+        "route-map",
+        "router",
+        "service",
+        "snmp-server",
+        "spanning-tree",
+        "track",
+        "username",
+        "version",
+        "vlan",
+        "vrf",
+    )
+)
+EXITS = frozenset({"exit", "exit-vrrp", "exit-address-family"})
+
+
+@dataclass(slots=True)
+class _Frame:
+    indent: int
+    node: Node
+    section: Section | None  # None: a leaf command, nothing may be indented under it
+    top: bool = False
+
+
+def load(text: str) -> tuple[Node, list[SyntaxProblem]]:
+    """Parse IOS text into a tree with line numbers, and its syntax problems."""
+    root = Node()
+    problems: list[SyntaxProblem] = []
+    top = Section(re.compile(""), SECTIONS)
+    stack = [_Frame(-1, root, top, top=True)]
+    ended = 0
+    for number, raw in enumerate(text.splitlines(), start=1):
+        stripped = raw.strip()
+        if not stripped:
+            continue
+        if ended:
+            problems.append(
+                SyntaxProblem(
+                    "ios.exit",
+                    number,
+                    f"{stripped!r} after `end` (line {ended}) is never applied",
+                    "`end` must be the last line; move the text above it",
+                )
+            )
+            continue
+        indent = len(raw) - len(raw.lstrip())
+        if stripped.startswith("!"):
+            if indent == 0:  # a bang at column 0 closes every open section
+                del stack[1:]
+            continue
+        if stripped == "end" and indent == 0:
+            ended = number
+            continue
+        sibling = None  # the frame closed at this very indent: an exit may sit beside it
+        while indent <= stack[-1].indent:
+            popped = stack.pop()
+            if popped.indent == indent:
+                sibling = popped
+        parent = stack[-1]
+        word = stripped.split()[0]
+        if word in EXITS:
+            _exit(stripped, number, stack, sibling, problems)
+            continue
+        if parent.top and indent > 0:
+            problems.append(
+                SyntaxProblem(
+                    "ios.indent",
+                    number,
+                    f"{stripped!r} is indented but no section is open",
+                    "indent only the commands of a section (interface, ip sla, route-map, ...)",
+                )
+            )
+        elif parent.section is None:
+            problems.append(
+                SyntaxProblem(
+                    "ios.indent",
+                    number,
+                    f"{stripped!r} is indented under {text_of(parent.node)!r}, "
+                    "which opens no section",
+                    "align it with its section's other commands",
+                )
+            )
+        if parent.top and indent == 0 and word not in TOP_LEVEL:
+            problems.append(
+                SyntaxProblem(
+                    "ios.unknown",
+                    number,
+                    f"unknown top-level command {word!r} (stray text?)",
+                    "fix the template: every top-level line must be an IOS-XE global command",
+                )
+            )
+        node = add(parent.node, stripped, number)
+        options = parent.section.children if parent.section else ()
+        section = next((s for s in options if s.pattern.match(stripped)), None)
+        stack.append(_Frame(indent, node, section))
+    if not ended:
+        problems.append(
+            SyntaxProblem(
+                "ios.exit",
+                max(1, text.count("\n")),
+                "the configuration does not close with `end`",
+                "end the file with `end` so a paste leaves configuration mode",
+            )
+        )
+    return root, problems
+
+
+def _exit(
+    word: str,
+    number: int,
+    stack: list[_Frame],
+    sibling: _Frame | None,
+    problems: list[SyntaxProblem],
+) -> None:
+    """An exit closes the sub-mode it is indented in, or the one just above it at its own
+    indent (IOS prints `exit-address-family` level with `address-family`)."""
+    frame = stack[-1]
+    if not frame.top and frame.section is not None and frame.section.exit == word:
+        stack.pop()
+        return
+    if sibling is not None and sibling.section is not None and sibling.section.exit == word:
+        return
+    where = "at top level" if frame.top else f"in {text_of(frame.node)!r}"
+    hint = (
+        "at top level `exit` leaves configuration mode: every later line fails"
+        if frame.top
+        else "an exit must end the sub-mode it belongs to (exit-vrrp ends "
+        "`vrrp N address-family ...`)"
+    )
+    problems.append(
+        SyntaxProblem("ios.exit", number, f"`{word}` {where} closes no open sub-mode", hint)
+    )
+
+
+def parse(text: str) -> ConfigFacts:
+    root, problems = load(text)
+    facts = ConfigFacts(problems=problems)
+    for node in starting(root, "interface "):
+        _interface(facts, node)
+    for node in root.children:
+        _global(facts, node, root)
+    for node in starting(root, "route-map "):
+        _route_map(facts, node)
+    redundancy = first(root, "redundancy")
+    app = first(redundancy, "application redundancy") if redundancy else None
+    group = first(app, "group ") if app else None
+    if group is not None:
+        _ha(facts, group)
+    _security(facts, root)
+    return facts
+
+
+def _interface(facts: ConfigFacts, node: Node) -> None:
+    name = node.text.split(maxsplit=1)[1]
+    iface = facts.interface(name, line_of(node))
+    for child in node.children:
+        words = child.text.split()
+        if words[:2] == ["ip", "address"] and len(words) >= 4:
+            try:
+                iface.address = IPv4Interface(f"{words[2]}/{words[3]}")
+            except ValueError:
+                iface.address = None
+            iface.address_line = line_of(child)
+        elif words[0] == "bfd" and "interval" in words:
+            iface.bfd, iface.bfd_line = True, line_of(child)
+        elif words[:2] == ["ip", "policy"] and len(words) >= 4:
+            facts.pbr.applied.append((name, words[3], line_of(child)))
+        elif words[0] == "vrrp" and len(words) >= 2 and words[1].isdigit():
+            facts.vrrp.append(_vrrp(name, int(words[1]), child))
+
+
+def _vrrp(interface: str, group: int, node: Node) -> VrrpFact:
+    fact = VrrpFact(interface=interface, group=group, line=line_of(node))
+    for child in node.children:
+        words = child.text.split()
+        if words[0] == "address" and len(words) >= 2:
+            fact.vip, fact.vip_line = words[1], line_of(child)
+        elif words[0] == "priority" and len(words) >= 2 and words[1].isdigit():
+            fact.priority, fact.priority_line = int(words[1]), line_of(child)
+        elif words[0] == "preempt":
+            # VRRPv3 preempts by default; only the delay (or `no preempt`) can differ
+            fact.preempt = " ".join(["delay", words[-1]]) if "delay" in words else "on"
+            fact.preempt_line = line_of(child)
+        elif words[:2] == ["no", "preempt"]:
+            fact.preempt, fact.preempt_line = "off", line_of(child)
+        elif words[0] == "track" and len(words) >= 2:
+            fact.tracks.append(Ref(words[1], line_of(child)))
+    return fact
+
+
+_ALGORITHM = "ip cef load-sharing algorithm "
+
+
+def _global(facts: ConfigFacts, node: Node, root: Node) -> None:
+    text, words, line = node.text, node.text.split(), line_of(node)
+    if text.startswith("ip route static bfd ") and len(words) >= 6:
+        interface = facts.interfaces.get(words[4])
+        fact = BfdFact(line=line, peer=words[5], interface=words[4])
+        if interface is not None and interface.bfd_line is not None:
+            _bfd_timers(fact, text=_bfd_line(root, words[4]), line=interface.bfd_line)
+        facts.bfd.append(fact)
+    elif text.startswith("ip route ") and len(words) >= 5:
+        facts.routes.append(_route(words, line))
+    elif text.startswith(_ALGORITHM):
+        facts.ecmp = EcmpFact(knob=text[len(_ALGORITHM) :], line=line)
+    elif text.startswith("ip access-list ") and len(words) >= 4:
+        facts.pbr.classes[words[3]] = line
+    elif re.match(r"ip sla \d+$", text):
+        _probe(facts, words[2], node)
+    elif text.startswith("ip sla schedule ") and len(words) >= 4:
+        probe = facts.probes.get(words[3])
+        if probe is not None:
+            probe.scheduled = True
+        else:  # schedule of an undefined operation: keep it as a reference to check
+            facts.tracks[f"schedule {words[3]}"] = TrackFact(
+                key=f"schedule {words[3]}", probe=Ref(words[3], line), line=line
+            )
+    elif text.startswith("track ") and len(words) >= 4 and words[2:4] == ["ip", "sla"]:
+        ref = words[4] if len(words) > 4 else ""
+        facts.tracks[words[1]] = TrackFact(key=words[1], probe=Ref(ref, line), line=line)
+
+
+def _bfd_line(root: Node, interface: str) -> str:
+    node = root.children.get(f"interface {interface}")
+    found = first(node, "bfd interval") if node else None
+    return found.text if found else ""
+
+
+def _bfd_timers(fact: BfdFact, *, text: str, line: int) -> None:
+    words = text.split()
+    values = {words[i]: words[i + 1] for i in range(len(words) - 1)}
+    fact.tx_ms = _int(values.get("interval"))
+    fact.rx_ms = _int(values.get("min_rx"))
+    fact.multiplier = _int(values.get("multiplier"))
+    fact.timers_line = line
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value is not None and value.isdigit() else None
+
+
+def _route(words: list[str], line: int) -> RouteFact:
+    # ip route PREFIX MASK [INTERFACE] GATEWAY [DISTANCE] [name NAME] [track N]
+    try:
+        prefix = str(IPv4Interface(f"{words[2]}/{words[3]}").network)
+    except ValueError:
+        prefix = f"{words[2]}/{words[3]}"
+    rest = words[4:]
+    interface = None
+    if rest and not re.match(r"\d+\.\d+\.\d+\.\d+$", rest[0]):
+        interface, rest = rest[0], rest[1:]
+    gateway = rest[0] if rest else ""
+    route = RouteFact(prefix=prefix, gateway=gateway, line=line, interface=interface)
+    for i, word in enumerate(rest[1:], start=1):
+        if word.isdigit() and i == 1:
+            route.distance = int(word)
+        elif word == "track" and i + 1 < len(rest):
+            route.track = Ref(rest[i + 1], line)
+    return route
+
+
+def _probe(facts: ConfigFacts, key: str, node: Node) -> None:
+    probe = ProbeFact(key=key, name=key, line=line_of(node), scheduled=False)
+    for child in node.children:
+        words = child.text.split()
+        if words[0] in ("icmp-echo", "tcp-connect") and len(words) >= 2:
+            probe.type, probe.target = words[0], words[1]
+            probe.source = _after(words, ("source-interface", "source-ip"))
+        elif words[:2] == ["http", "get"] and len(words) >= 3:
+            probe.type = "http"
+            probe.target = re.sub(r"^https?://([^/:]+).*", r"\1", words[2])
+            probe.source = _after(words, ("source-interface", "source-ip"))
+        elif words[0] == "tag" and len(words) >= 2:
+            probe.name = words[1]
+        elif words[0] == "threshold" and len(words) >= 2:
+            probe.threshold_ms = float(words[1])
+        elif words[0] == "timeout" and len(words) >= 2:
+            probe.timeout_ms = float(words[1])
+            probe.timing_line = line_of(child)
+        elif words[0] == "frequency" and len(words) >= 2:
+            probe.interval_ms = float(words[1]) * 1000
+    facts.probes[key] = probe
+
+
+def _after(words: list[str], keys: tuple[str, ...]) -> str | None:
+    for i, word in enumerate(words[:-1]):
+        if word in keys:
+            return words[i + 1]
+    return None
+
+
+def _route_map(facts: ConfigFacts, node: Node) -> None:
+    words = node.text.split()
+    facts.pbr.policies.setdefault(words[1], line_of(node))
+    rule = PbrRuleFact(name=f"{words[1]} {words[-1]}", line=line_of(node))
+    for child in node.children:
+        cw = child.text.split()
+        if cw[:3] == ["match", "ip", "address"]:
+            rule.classes.extend(Ref(name, line_of(child)) for name in cw[3:])
+        elif cw[:3] == ["set", "ip", "next-hop"] and len(cw) >= 4:
+            hop = cw[4] if cw[3] == "verify-availability" and len(cw) > 4 else cw[3]
+            rule.next_hop = Ref(hop, line_of(child))
+            if "track" in cw and cw.index("track") + 1 < len(cw):
+                rule.classes.append(Ref(f"track {cw[cw.index('track') + 1]}", line_of(child)))
+    facts.pbr.rules.append(rule)
+
+
+def _ha(facts: ConfigFacts, group: Node) -> None:
+    # a box-to-box group is active/standby per group by nature: there is no mode to state
+    ha = HaFact(line=line_of(group), form="sync-pair")
+    ha.group_id, ha.group_line = int(group.text.split()[1]), line_of(group)
+    ha.session_sync, ha.session_line = False, line_of(group)
+    for child in group.children:
+        words = child.text.split()
+        if words[0] == "control" and len(words) >= 2:
+            ha.links.append(Ref(words[1], line_of(child)))
+            if "protocol" in words and words[-1].isdigit() and int(words[-1]) != ha.group_id:
+                ha.group_id, ha.group_line = None, line_of(child)
+        elif words[0] == "data" and len(words) >= 2:
+            ha.links.append(Ref(words[1], line_of(child)))
+            ha.session_sync, ha.session_line = True, line_of(child)
+        elif words[0] == "track" and len(words) >= 2:
+            ha.tracks.append(Ref(words[1], line_of(child)))
+    facts.ha = ha
+
+
+_SECRETS = (
+    (re.compile(r"^enable password "), "enable password"),
+    (re.compile(r"^username \S+ (password|secret) (0 |7 )?\S"), "local user password"),
+    (re.compile(r"^snmp-server community \S+"), "SNMP community"),
+    (re.compile(r"^crypto isakmp key \S+"), "IKE pre-shared key"),
+    (re.compile(r"^pre-shared-key (local |remote )?(0 |6 )?\S+"), "IKEv2 pre-shared key"),
+    (re.compile(r"^key-string (0 |7 )?\S+"), "key-chain key"),
+    (re.compile(r"^(password|secret) (0 |7 )?\S+"), "line password"),
+)
+_HASHED = re.compile(r"\b(secret|password) [5689] \S+|key-string 6 \S+")
+# any of them at all: one match per line instead of one per pattern (most lines hold none)
+_ANY_SECRET = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in _SECRETS))
+
+
+def _security(facts: ConfigFacts, root: Node) -> None:
+    for node in root.all_children():
+        text = node.text
+        if not _ANY_SECRET.match(text):
+            continue
+        if _HASHED.search(text) or " password 6 " in text:
+            continue
+        for pattern, what in _SECRETS:
+            if pattern.match(text):
+                facts.secrets.append((what, line_of(node)))
+                break
+    for line in starting(root, "line vty"):
+        if first(line, "access-class ") is None:
+            facts.open_access.append((f"`{line.text}` without an access-class", line_of(line)))

@@ -1,0 +1,401 @@
+"""Juniper Junos in `set` form: tokenised statements and the facts lint reads from them.
+
+No library parses Junos `set` lines into paths with line numbers (hier_config's Junos driver
+converts between set and curly-brace forms but keeps no lines and accepts any first word), so
+this module tokenises each line itself: quoted strings and `[ ... ]` lists are single values.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from ipaddress import IPv4Interface
+from typing import NamedTuple
+
+from egress.lint.facts import (
+    BfdFact,
+    ConfigFacts,
+    EcmpFact,
+    HaFact,
+    PbrRuleFact,
+    ProbeFact,
+    Ref,
+    RouteFact,
+    SyntaxProblem,
+    TrackFact,
+    VrrpFact,
+    ZoneFact,
+)
+
+TOP_LEVEL = frozenset(
+    (
+        "access",
+        "access-profile",
+        "accounting-options",
+        "applications",
+        "apply-groups",
+        "bridge-domains",
+        "chassis",
+        "class-of-service",
+        "dynamic-profiles",
+        "event-options",
+        "firewall",
+        "forwarding-options",
+        "groups",
+        "interfaces",
+        "logical-systems",
+        "multi-chassis",
+        "policy-options",
+        "poe",
+        "protocols",
+        "routing-instances",
+        "routing-options",
+        "schedulers",
+        "security",
+        "services",
+        "snmp",
+        "switch-options",
+        "system",
+        "vlans",
+        "virtual-chassis",
+    )
+)
+VERBS = frozenset({"set", "delete"})
+MANAGEMENT = frozenset({"ssh", "telnet", "web-management"})
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|\[|\]|[^\s"\[\]]+')
+
+
+class Statement(NamedTuple):
+    """One set/delete line (a named tuple: built once per line, cheaper than a frozen
+    dataclass, whose every field is set through object.__setattr__)."""
+
+    line: int
+    verb: str
+    words: tuple[str, ...]  # the path after the verb; a [ list ] is one word
+
+
+def load(text: str) -> tuple[list[Statement], list[SyntaxProblem]]:
+    statements: list[Statement] = []
+    problems: list[SyntaxProblem] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        bad = _balance(line)
+        if bad:
+            problems.append(
+                SyntaxProblem(
+                    "junos.quote", number, bad, "close every quote and `[ ... ]` list on its line"
+                )
+            )
+            continue
+        plain = '"' not in line and "[" not in line
+        tokens = line.split() if plain else _TOKEN.findall(line)
+        if tokens[0] not in VERBS:
+            problems.append(
+                SyntaxProblem(
+                    "junos.verb",
+                    number,
+                    f"{line[:40]!r} is not a `set`/`delete` statement",
+                    "every line of a set-form config starts with set or delete",
+                )
+            )
+            continue
+        # no quote and no list: the words are the tokens (most lines)
+        words = tuple(tokens[1:]) if plain else _group_lists(tokens[1:])
+        if not words or words[0] not in TOP_LEVEL:
+            first = words[0] if words else "(nothing)"
+            problems.append(
+                SyntaxProblem(
+                    "junos.hierarchy",
+                    number,
+                    f"unknown top-level hierarchy {first!r}",
+                    f"a statement starts with one of: {', '.join(sorted(TOP_LEVEL)[:8])}, ...",
+                )
+            )
+            continue
+        statements.append(Statement(number, tokens[0], words))
+    return statements, problems
+
+
+def _balance(line: str) -> str:
+    if '"' not in line and "[" not in line and "]" not in line:
+        return ""
+    quotes = len(re.findall(r'(?<!\\)"', line))
+    if quotes % 2:
+        return "unbalanced double quote"
+    unquoted = re.sub(r'"(?:[^"\\]|\\.)*"', "", line)
+    depth = 0
+    for char in unquoted:
+        depth += {"[": 1, "]": -1}.get(char, 0)
+        if depth < 0 or depth > 1:
+            return "unbalanced `[ ]` list"
+    return "unbalanced `[ ]` list" if depth else ""
+
+
+def _group_lists(tokens: list[str]) -> tuple[str, ...]:
+    words: list[str] = []
+    group: list[str] | None = None
+    for token in tokens:
+        if token == "[":
+            group = []
+        elif token == "]" and group is not None:
+            words.append("[ " + " ".join(group) + " ]")
+            group = None
+        elif group is not None:
+            group.append(token)
+        else:
+            words.append(token.strip('"'))
+    return tuple(words)
+
+
+def _match(words: tuple[str, ...], *pattern: str) -> tuple[str, ...] | None:
+    """The words a pattern's ``*`` stand for, when ``words`` starts with ``pattern``."""
+    if len(words) < len(pattern):
+        return None
+    caught = []
+    for word, want in zip(words, pattern, strict=False):
+        if want == "*":
+            caught.append(word)
+        elif word != want:
+            return None
+    return tuple(caught) + words[len(pattern) :]
+
+
+def parse(text: str) -> ConfigFacts:
+    statements, problems = load(text)
+    facts = ConfigFacts(problems=problems)
+    vrrp: dict[tuple[str, int], VrrpFact] = {}
+    filters: dict[str, PbrRuleFact] = {}
+    hash_layers: list[tuple[str, int]] = []
+    services: list[tuple[str, int]] = []
+    filtered_lo0 = False
+    for st in statements:
+        if st.verb != "set":
+            continue
+        w, n, top = st.words, st.line, st.words[0]
+        # dispatch on the hierarchy first: most statements are tried against one pattern
+        if top == "interfaces":
+            if m := _match(w, "interfaces", "*", "unit", "*", "family", "inet", "address", "*"):
+                _address(facts, vrrp, m, n)
+            elif m := _match(
+                w, "interfaces", "*", "unit", "*", "family", "inet", "filter", "input"
+            ):
+                if len(m) > 2:
+                    facts.pbr.applied.append((m[0], m[2], n))
+                    filtered_lo0 = filtered_lo0 or m[0] == "lo0"
+            elif m := _match(w, "interfaces", "*", "fabric-options", "member-interfaces", "*"):
+                facts.interface(m[0], n)
+                _cluster(facts, ("fabric", m[1]), n)
+            elif len(w) > 1 and w[1] not in facts.interfaces:
+                facts.interface(w[1], n)
+        elif top == "routing-options":
+            if m := _match(w, "routing-options", "static", "route", "*", "qualified-next-hop", "*"):
+                _static(facts, m, n)
+        elif top == "routing-instances":
+            if m := _match(
+                w,
+                "routing-instances",
+                "*",
+                "routing-options",
+                "static",
+                "route",
+                "*",
+                "next-hop",
+                "*",
+            ):
+                facts.routes.append(RouteFact(prefix=m[1], gateway=m[2], line=n, instance=m[0]))
+            elif m := _match(w, "routing-instances", "*", "instance-type"):
+                facts.pbr.classes.setdefault(m[0], n)
+        elif top == "forwarding-options":
+            if m := _match(w, "forwarding-options", "hash-key", "family", "inet", "*"):
+                hash_layers.append((m[0], n))
+        elif top == "firewall":
+            if m := _match(w, "firewall", "family", "inet", "filter", "*", "term", "*"):
+                _filter_term(facts, filters, m, n)
+        elif top == "services":
+            if m := _match(w, "services", "rpm", "probe", "*", "test", "*"):
+                _rpm(facts, m, n)
+            elif m := _match(w, "services", "ip-monitoring", "policy", "*"):
+                _monitoring(facts, m, n)
+        elif top == "chassis":
+            if (m := _match(w, "chassis", "cluster")) is not None:
+                _cluster(facts, m, n)
+        elif top == "security":
+            if m := _match(w, "security", "zones", "security-zone", "*"):
+                _zone(facts, m, n)
+        elif top == "system":
+            m = _match(w, "system", "services", "*")
+            if m and m[0] in MANAGEMENT:
+                services.append((m[0], n))
+        if _SECRET_WORDS.keys().isdisjoint(w):
+            continue
+        _secret(facts, w, n)
+    facts.vrrp.extend(vrrp.values())
+    if hash_layers:
+        facts.ecmp = EcmpFact(" ".join(sorted({h for h, _ in hash_layers})), hash_layers[0][1])
+    if not filtered_lo0:
+        facts.open_access.extend(
+            (f"system services {s} with no lo0 input filter", n) for s, n in services
+        )
+    return facts
+
+
+def _address(
+    facts: ConfigFacts, vrrp: dict[tuple[str, int], VrrpFact], m: tuple[str, ...], n: int
+) -> None:
+    name, _unit, cidr, rest = m[0], m[1], m[2], m[3:]
+    iface = facts.interface(name, n)
+    if iface.address is None:
+        try:
+            iface.address, iface.address_line = IPv4Interface(cidr), n
+        except ValueError:
+            iface.address_line = n
+    if len(rest) < 3 or rest[0] != "vrrp-group" or not rest[1].isdigit():
+        return
+    key = (name, int(rest[1]))
+    group = vrrp.get(key) or vrrp.setdefault(key, VrrpFact(interface=name, group=key[1], line=n))
+    what = rest[2:]
+    if what[0] == "virtual-address" and len(what) > 1:
+        group.vip, group.vip_line = what[1], n
+    elif what[0] == "priority" and len(what) > 1 and what[1].isdigit():
+        group.priority, group.priority_line = int(what[1]), n
+    elif what[0] == "preempt":  # Junos preempts by default; hold-time is what can differ
+        group.preempt = f"delay {what[2]}" if len(what) > 2 else "on"
+        group.preempt_line = n
+    elif what[0] == "no-preempt":
+        group.preempt, group.preempt_line = "off", n
+    elif what[0] == "track" and len(what) > 2 and what[1] in ("interface", "route"):
+        group.tracks.append(Ref(what[2], n))  # an interface, or a route's prefix
+
+
+def _static(facts: ConfigFacts, m: tuple[str, ...], n: int) -> None:
+    prefix, hop, rest = m[0], m[1], m[2:]
+    route = next(
+        (r for r in facts.routes if r.prefix == prefix and r.gateway == hop and r.instance is None),
+        None,
+    )
+    if rest and rest[0] == "bfd-liveness-detection":
+        bfd = next((b for b in facts.bfd if b.peer == hop), None)
+        if bfd is None:
+            bfd = BfdFact(line=n, peer=hop, interface=None)
+            facts.bfd.append(bfd)
+        if len(rest) > 2 and rest[1] == "minimum-interval" and rest[2].isdigit():
+            bfd.tx_ms = bfd.rx_ms = int(rest[2])
+            bfd.timers_line = n
+        elif len(rest) > 2 and rest[1] == "multiplier" and rest[2].isdigit():
+            bfd.multiplier = int(rest[2])
+        return
+    if route is None:
+        route = RouteFact(prefix=prefix, gateway=hop, line=n)
+        facts.routes.append(route)
+    if len(rest) > 1 and rest[0] == "preference" and rest[1].isdigit():
+        route.distance = int(rest[1])
+        route.line = n
+
+
+def _filter_term(
+    facts: ConfigFacts, filters: dict[str, PbrRuleFact], m: tuple[str, ...], n: int
+) -> None:
+    name, term, rest = m[0], m[1], m[2:]
+    facts.pbr.policies.setdefault(name, n)
+    rule = filters.get(f"{name} {term}")
+    if rule is None:
+        rule = filters[f"{name} {term}"] = PbrRuleFact(name=f"{name} {term}", line=n)
+        facts.pbr.rules.append(rule)
+    if rest[:2] == ("then", "routing-instance") and len(rest) > 2:
+        rule.classes.append(Ref(rest[2], n))
+
+
+def _rpm(facts: ConfigFacts, m: tuple[str, ...], n: int) -> None:
+    owner, test, rest = m[0], m[1], m[2:]
+    probe = facts.probes.get(owner)
+    if probe is None:
+        probe = facts.probes[owner] = ProbeFact(key=owner, name=test, line=n)
+    if not rest or len(rest) < 2:
+        return
+    key, value = rest[0], rest[1]
+    if key == "probe-type":
+        probe.type = value
+    elif key == "target" and len(rest) > 2:
+        target = rest[2]
+        probe.target = re.sub(r"^https?://([^/:]+).*", r"\1", target)
+    elif key == "source-address":
+        probe.source = value
+    elif key == "next-hop":
+        probe.gateway = value
+    elif key == "test-interval" and value.isdigit():
+        probe.interval_ms, probe.timing_line = float(value) * 1000, n
+    elif key == "probe-timeout" and value.isdigit():
+        probe.timeout_ms = float(value) * 1000
+    elif key == "thresholds" and value == "rtt" and len(rest) > 2 and rest[2].isdigit():
+        probe.threshold_ms = int(rest[2]) / 1000
+
+
+def _monitoring(facts: ConfigFacts, m: tuple[str, ...], n: int) -> None:
+    policy, rest = m[0], m[1:]
+    if rest[:2] == ("match", "rpm-probe") and len(rest) > 2:
+        facts.tracks[policy] = TrackFact(key=policy, probe=Ref(rest[2], n), line=n)
+    elif rest[:3] == ("then", "preferred-route", "withdraw") and policy in facts.tracks:
+        facts.tracks[policy].withdraw = True
+    elif "preferred-route" in rest and "next-hop" in rest and policy in facts.tracks:
+        facts.tracks[policy].reroutes_to = rest[rest.index("next-hop") + 1]
+        if rest[:3] == ("then", "preferred-route", "route") and len(rest) > 3:
+            facts.tracks[policy].routes.append(rest[3])
+
+
+def _zone(facts: ConfigFacts, m: tuple[str, ...], n: int) -> None:
+    name, rest = m[0], m[1:]
+    zone = facts.zones.get(name) or facts.zones.setdefault(name, ZoneFact(name=name, line=n))
+    protocols = zone.protocols
+    if rest[:1] == ("interfaces",) and len(rest) > 1:
+        unit, rest = rest[1], rest[2:]
+        zone.unit_lines.setdefault(unit, n)
+        zone.units.setdefault(unit, None)
+        if rest[:2] != ("host-inbound-traffic", "protocols"):
+            return
+        protocols = zone.units[unit] = zone.units[unit] or {}
+    if (
+        rest[:2] == ("host-inbound-traffic", "protocols")
+        and len(rest) > 2
+        and ("except" not in rest[3:])
+    ):
+        protocols.setdefault(rest[2], n)
+
+
+def _cluster(facts: ConfigFacts, m: tuple[str, ...], n: int) -> None:
+    if facts.ha is None:
+        facts.ha = HaFact(line=n, form="cluster", mode="a-p")
+    if m and m[0] == "fabric":  # SRX replicates sessions over the fabric link: sync is on
+        facts.ha.links.append(Ref(m[1], n))
+        facts.ha.session_sync, facts.ha.session_line = True, n
+
+
+_SECRET_WORDS = {
+    "authentication-key": "authentication key",
+    "pre-shared-key": "pre-shared key",
+    "plain-text-password-value": "password",
+    "secret": "secret",
+    "community": "SNMP community",
+}
+
+
+def _secret(facts: ConfigFacts, words: tuple[str, ...], n: int) -> None:
+    for i, word in enumerate(words[:-1]):
+        what = _SECRET_WORDS.get(word)
+        if what is None:
+            continue
+        value = (
+            words[i + 2]
+            if words[i + 1] in ("ascii-text", "hexadecimal") and i + 2 < len(words)
+            else words[i + 1]
+        )
+        if not value.startswith("$9$"):  # $9$ is Junos' own encrypted form
+            facts.secrets.append((what, n))
+        return
+
+
+def iter_paths(text: str) -> Iterator[tuple[int, tuple[str, ...]]]:
+    statements, _ = load(text)
+    for st in statements:
+        yield st.line, st.words

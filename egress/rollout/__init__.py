@@ -1,0 +1,2 @@
+"""Services over a fleet, called alike by the CLI verbs (``egress/commands/``) and the
+playbook runner (``egress/playbook/``): each written once."""

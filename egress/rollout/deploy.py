@@ -1,0 +1,529 @@
+"""A change across the fleet: plan (HA-aware waves), then per device backup → load → diff →
+commit with the confirm timer → post-check → confirm, or roll back.
+
+Every device ends at its pre-change config or its intended config, and its outcome says
+which. Nothing here prints: progress goes to an optional callback, results to the change
+directory and the returned :class:`ChangeResult`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+
+from nornir.core import Nornir
+from nornir.core.task import Result, Task
+
+from egress.change.changes import PLAN, SUMMARY, ChangeDir, RecordError, record_step
+from egress.change.redact import redact_text
+from egress.devices.connection import CONNECTION, host_key_ref
+from egress.devices.device_errors import chain, describe
+from egress.model.intent import DeviceIntent
+from egress.remediate import Foreign, ForeignObjects, previous_intended
+from egress.rollout.checks_gate import post_check, pre_check
+from egress.rollout.clusters import back_up_members
+from egress.rollout.deploy_plan import (
+    ChangeResult,
+    DeployOptions,
+    HostPlan,
+    HostResult,
+    Outcome,
+    Progress,
+    plan_change,
+)
+from egress.rollout.lanes import INTERRUPTED, run_in_lanes
+from tasks.backup import Backup, backup_config
+from tasks.deploy import (
+    CommitInterrupted,
+    ConfirmTimerExpired,
+    Deployed,
+    RolledBack,
+    check_ownership,
+    confirm_config,
+    deploy_config,
+    rollback_config,
+    verify_applied,
+)
+
+
+def run_change(
+    nr: Nornir,
+    *,
+    change: ChangeDir,
+    intents: Mapping[str, DeviceIntent],
+    configs: Mapping[str, str],
+    options: DeployOptions,
+    progress: Progress | None = None,
+    batches: Sequence[Sequence[str]] | None = None,
+    stop: threading.Event | None = None,
+) -> ChangeResult:
+    """Change ``nr``'s hosts batch by batch (default: one batch), each batch in its waves.
+
+    The failure budget is checked before every wave; ``stop`` (set from another thread, e.g.
+    on Ctrl-C) lets the devices in flight finish and starts nothing new.
+    """
+    plans = plan_change({h: intents[h] for h in nr.inventory.hosts})
+    order = [list(b) for b in batches] if batches is not None else [[p.host for p in plans]]
+    placed = [h for b in order for h in b]
+    if sorted(placed) != sorted(p.host for p in plans):
+        raise ValueError("batches must name every selected host exactly once")
+    change.write_json(
+        PLAN,
+        {
+            "change_id": change.change_id,
+            "dry_run": not options.commit,
+            "options": options,
+            "hosts": plans,
+            "batches": order,
+        },
+    )
+    result = ChangeResult(change.change_id, change.root, dry_run=not options.commit, batches=order)
+    say = progress or (lambda _host, _what: None)
+    records = {h: previous_intended(change.root.parent, h) for h in nr.inventory.hosts}
+    lock = threading.Lock()  # the sites' lanes share ``result``
+    try:
+        # A cluster member's backup must predate its primary's commit, and any session on
+        # its primary: the cluster syncs what a session sets there (netmiko's FortiOS
+        # `config system console` / `set output standard`) to the member too.
+        if options.commit:
+            _back_up_cluster_members(nr, plans, intents, change=change, result=result, say=say)
+        # inside the try: a refusal closes the sessions it opened (a Junos session holds the
+        # exclusive configuration lock until it is closed)
+        _refuse_foreign(nr, plans, configs=configs, records=records, options=options, say=say)
+        for number, batch in enumerate(order, 1):
+            members = [p for p in plans if p.host in set(batch)]
+            if len(order) > 1:
+                held = (
+                    " (not started: interrupted)"
+                    if stop is not None and stop.is_set()
+                    else " (not started: failure budget exhausted)"
+                    if len(result.failed) > options.max_failures
+                    else ""
+                )
+                say(f"batch {number}/{len(order)}", ", ".join(batch) + held)
+            run_in_lanes(
+                members,
+                run_wave=lambda wave_plans: _run_wave(
+                    nr,
+                    wave_plans,
+                    change=change,
+                    intents=intents,
+                    configs=configs,
+                    records=records,
+                    options=options,
+                    result=result,
+                    say=say,
+                    lock=lock,
+                ),
+                skip=lambda wave_plans, why: _skipped(wave_plans, why, result, lock),
+                pipelined=options.commit,
+                lanes_at_once=int(nr.config.runner.options.get("num_workers", 20)),
+                stop=stop,
+            )
+    finally:
+        # napalm restores session settings (IOS `no file prompt quiet`) only on close()
+        nr.close_connections(on_good=True, on_failed=True)
+        try:
+            write_summary(change, result)
+        except RecordError as exc:  # the devices are done: say where, even without a file
+            result.record_error = f"{exc.message} ({exc.location.describe()})"
+    return result
+
+
+def _refuse_foreign(
+    nr: Nornir,
+    plans: Sequence[HostPlan],
+    *,
+    configs: Mapping[str, str],
+    records: Mapping[str, str | None],
+    options: DeployOptions,
+    say: Progress,
+) -> None:
+    """Every pushed device is read before anything is sent to any of them: an object at an ID
+    egress wants that egress did not write stops the whole change (exit 2)."""
+    push = {p.host for p in plans if p.action == "push"}
+    if not push:
+        return
+    # the sessions stay open for the pipeline that follows
+    results = nr.filter(filter_func=lambda h: h.name in push).run(
+        task=_ownership, configs=configs, records=records, options=options, on_failed=True
+    )
+    found: list[Foreign] = []
+    for _host, multi in sorted(results.items()):
+        if multi.failed:
+            continue  # unreachable now: its own pipeline reports why, untouched
+        found.extend(multi[0].result)
+    if not found:
+        return
+    if options.take_over:
+        for item in found:
+            say(item.host, f"taking over {item.obj} (held: {item.holder})")
+        return
+    raise ForeignObjects(found)
+
+
+def _ownership(
+    task: Task,
+    *,
+    configs: Mapping[str, str],
+    records: Mapping[str, str | None],
+    options: DeployOptions,
+) -> Result:
+    name = task.host.name
+    return task.run(
+        task=check_ownership,
+        config=configs[name],
+        previous=records.get(name),
+        take_over=options.take_over,
+        replace=options.replace,
+    )[0]
+
+
+def _back_up_cluster_members(
+    nr: Nornir,
+    plans: list[HostPlan],
+    intents: Mapping[str, DeviceIntent],
+    *,
+    change: ChangeDir,
+    result: ChangeResult,
+    say: Progress,
+) -> None:
+    mirrors = [p.host for p in plans if p.action == "check-mirror"]
+    for member, why in back_up_members(nr, mirrors, change=change).items():
+        primary = intents[member].peer
+        result.hosts[member] = HostResult(member, Outcome.FAILED_UNTOUCHED, f"backup failed: {why}")
+        if primary is not None:  # its primary must not change without the member's backup
+            result.hosts[primary] = HostResult(
+                primary,
+                Outcome.FAILED_UNTOUCHED,
+                f"not changed: the backup of its cluster member {member} failed",
+            )
+    if mirrors:
+        say("cluster", f"members backed up before their primaries: {', '.join(mirrors)}")
+
+
+def write_summary(change: ChangeDir, result: ChangeResult, **extra: object) -> None:
+    """summary.json: where every device was left (rewritten when a later step changes it)."""
+    change.write_json(
+        SUMMARY,
+        {
+            "change_id": change.change_id,
+            "dry_run": result.dry_run,
+            "stopped_by_budget": result.stopped_by_budget,
+            "interrupted": result.interrupted,
+            "batches": result.batches,
+            "hosts": {
+                h: {
+                    "outcome": r.outcome.value,
+                    "config": r.outcome.config,
+                    "message": r.message,
+                    "diff_lines": r.diff_lines,
+                    "duration_s": r.duration_s,
+                }
+                for h, r in sorted(result.hosts.items())
+            },
+            **extra,
+        },
+    )
+
+
+def _run_wave(
+    nr: Nornir,
+    members: list[HostPlan],
+    *,
+    change: ChangeDir,
+    intents: Mapping[str, DeviceIntent],
+    configs: Mapping[str, str],
+    records: Mapping[str, str | None],
+    options: DeployOptions,
+    result: ChangeResult,
+    say: Progress,
+    lock: threading.Lock,
+) -> bool:
+    """Change one wave's devices; whether each ended well (a skipped wave did not)."""
+    with lock:
+        if len(result.failed) > options.max_failures:
+            for plan in members:
+                result.hosts[plan.host] = HostResult(
+                    plan.host, Outcome.SKIPPED, "failure budget exhausted"
+                )
+            result.stopped_by_budget = True
+            return False
+        # a host already decided (a cluster whose member could not be backed up) is not run
+        members = [p for p in members if p.host not in result.hosts]
+    push = {p.host for p in members if p.action == "push"}
+    if push:
+        scopes = {p.host: p.scope for p in members}
+        outcomes = nr.filter(filter_func=lambda h: h.name in push).run(
+            task=_change_device,
+            change=change,
+            intents=intents,
+            configs=configs,
+            records=records,
+            options=options,
+            scopes=scopes,
+            say=say,
+            on_failed=True,
+        )
+        with lock:
+            for host, multi in outcomes.items():
+                result.hosts[host] = multi[0].result
+    checks = {p.host: intents[p.host].peer for p in members if p.action == "check-mirror"}
+    if checks:
+        outcomes = nr.filter(filter_func=lambda h: h.name in checks).run(
+            task=_check_mirror,
+            change=change,
+            intents=intents,
+            scopes={p.host: p.scope for p in members},
+            configs=configs,
+            records=records,
+            primaries=checks,
+            pushed=result.hosts,
+            options=options,
+            say=say,
+            on_failed=True,
+        )
+        with lock:
+            for host, multi in outcomes.items():
+                result.hosts[host] = multi[0].result
+    with lock:
+        return not any(
+            result.hosts[p.host].outcome.failed for p in members if p.host in result.hosts
+        )
+
+
+def _skipped(
+    plans: Sequence[HostPlan], why: str, result: ChangeResult, lock: threading.Lock
+) -> None:
+    with lock:
+        result.interrupted = result.interrupted or why == INTERRUPTED
+        for plan in plans:
+            result.hosts[plan.host] = HostResult(plan.host, Outcome.SKIPPED, why)
+
+
+def _change_device(
+    task: Task,
+    *,
+    change: ChangeDir,
+    intents: Mapping[str, DeviceIntent],
+    configs: Mapping[str, str],
+    records: Mapping[str, str | None],
+    options: DeployOptions,
+    scopes: Mapping[str, str],
+    say: Progress,
+) -> Result:
+    """One device's whole change; never raises: the outcome says where the device is left."""
+    name = task.host.name
+    started = time.time()
+
+    def done(outcome: Outcome, message: str = "", diff_lines: int = 0) -> Result:
+        message = redact_text(message)  # it may quote the device
+        say(name, outcome.value + (f": {message}" if message else ""))
+        return Result(
+            host=task.host,
+            result=HostResult(name, outcome, message, diff_lines, round(time.time() - started, 2)),
+        )
+
+    committed = False
+    try:
+        running: str | None = None  # what the backup read, unless taken before (a cluster
+        # member, backed up before its primary changed it by config sync: read it again)
+        if not change.has_backup(name):
+            say(name, "backing up the running config")
+            # a dry-run's pre.cfg is the state its diff was read from, never a restore
+            # point: its secrets are masked, not kept in the vault
+            backed_up = task.run(task=backup_config, change=change, restorable=options.commit)
+            taken: Backup = backed_up[0].result
+            if taken.repaired:  # before the backup: what a lost session left on the device
+                say(name, f"repaired on connecting: {taken.repaired}")
+            running = taken.running
+        if options.commit and options.validate:
+            pre_check(task, change=change, intents=intents, scope=scopes[name], say=say)
+        say(name, "loading the candidate and diffing")
+        deployed: Deployed = task.run(
+            task=deploy_config,
+            change=change,
+            config=configs[name],
+            replace=options.replace,
+            commit=options.commit,
+            revert_in=options.confirm_s,
+            take_over=options.take_over,
+            previous=records.get(name),
+            running=running,
+        )[0].result
+        lines = len(deployed.diff.splitlines())
+        if not deployed.committed:
+            if not deployed.diff.strip():
+                return done(Outcome.UNCHANGED)
+            return done(Outcome.WOULD_CHANGE, f"{lines} diff lines", lines)
+        committed = True
+        say(name, "committed; checking before confirming")
+        task.run(task=verify_applied, change=change, config=configs[name])
+        if options.validate:
+            post_check(
+                task,
+                change=change,
+                intents=intents,
+                scope=scopes[name],
+                settle_s=options.settle_s,
+                say=say,
+            )
+        task.run(task=confirm_config, change=change, config=configs[name])
+        return done(Outcome.COMMITTED, diff_lines=lines)
+    except Exception as exc:  # every failure ends in a known state, never half-changed
+        failure = describe(exc, host_key=host_key_ref(task.host))
+        record_step(
+            change,
+            host=name,
+            step="failure",
+            ok=False,
+            started=started,
+            kind=failure.kind,
+            message=failure.message,
+        )
+        # the running config can only have changed once the commit itself was attempted
+        if not committed and not _commit_attempted(exc):
+            return done(Outcome.FAILED_UNTOUCHED, failure.message)
+        return _recover(
+            task,
+            change=change,
+            failure=failure.message,
+            options=options,
+            done=done,
+            say=say,
+            # a commit that went through and is gone again was undone by the device's timer
+            timer_fired=committed or any(isinstance(e, ConfirmTimerExpired) for e in chain(exc)),
+        )
+
+
+def _commit_attempted(exc: BaseException) -> bool:
+    return any(isinstance(e, CommitInterrupted) for e in chain(exc))
+
+
+def _recover(
+    task: Task,
+    *,
+    change: ChangeDir,
+    failure: str,
+    options: DeployOptions,
+    done: Callable[..., Result],
+    say: Progress,
+    timer_fired: bool = False,
+) -> Result:
+    """After a failed or interrupted commit: roll back on a fresh session and prove it."""
+    say(task.host.name, f"{failure}; rolling back")
+    with contextlib.suppress(Exception):  # the old session may already be gone
+        task.host.close_connection(CONNECTION)
+    try:
+        rolled: RolledBack = task.run(task=rollback_config, change=change)[0].result
+    except Exception as exc:  # noqa: BLE001
+        reason = describe(exc).message
+        if options.confirm_s and options.commit:
+            return done(
+                Outcome.REVERTING,
+                f"{failure}; rollback failed ({reason}); its confirm "
+                f"timer restores the pre-change config within "
+                f"{options.confirm_s} s",
+            )
+        return done(Outcome.FAILED_UNKNOWN, f"{failure}; rollback failed: {reason}")
+    if rolled.method == "none" and timer_fired:
+        # the device's own timer did the rollback; egress proved it by the backup
+        return done(
+            Outcome.ROLLED_BACK,
+            f"{failure}; the device's confirm timer had already restored the pre-change "
+            "config (its running config equals the backup)",
+        )
+    if rolled.method == "none":
+        return done(
+            Outcome.FAILED_UNTOUCHED,
+            f"{failure}; the device never took the change (its running config equals the backup)",
+        )
+    if rolled.residue:
+        return done(
+            Outcome.FAILED_UNKNOWN,
+            f"{failure}; after rollback still different: {'; '.join(rolled.residue[:5])}",
+        )
+    if rolled.method == "on-open":
+        return done(
+            Outcome.ROLLED_BACK,
+            f"{failure}; restored by device rollback when the next session opened "
+            "(verified against the backup)",
+        )
+    return done(Outcome.ROLLED_BACK, f"{failure}; restored by {rolled.method} rollback")
+
+
+def _check_mirror(
+    task: Task,
+    *,
+    change: ChangeDir,
+    intents: Mapping[str, DeviceIntent],
+    configs: Mapping[str, str],
+    records: Mapping[str, str | None],
+    primaries: Mapping[str, str],
+    pushed: Mapping[str, HostResult],
+    options: DeployOptions,
+    scopes: Mapping[str, str],
+    say: Progress,
+) -> Result:
+    name = task.host.name
+    started = time.time()
+    primary = pushed.get(primaries[name])
+    if primary is None or primary.outcome is not Outcome.COMMITTED:
+        # the member follows its primary: whatever happened there happened here
+        follows = {Outcome.WOULD_CHANGE: Outcome.WOULD_CHANGE, Outcome.UNCHANGED: Outcome.UNCHANGED}
+        outcome = follows.get(primary.outcome, Outcome.SKIPPED) if primary else Outcome.SKIPPED
+        message = f"follows cluster primary {primaries[name]} " + (
+            f"({primary.outcome.value})" if primary else "(not run)"
+        )
+        say(name, message)
+        return Result(
+            host=task.host,
+            result=HostResult(name, outcome, message, primary.diff_lines if primary else 0),
+        )
+    # The cluster synced the primary's config here; what remains is what a cluster keeps per
+    # member (FGCP: HA priority/override). Push the rendered config the normal way: its diff
+    # is exactly those lines, or nothing at all (SRX: the whole config is shared).
+    member = _change_device(
+        task,
+        change=change,
+        intents=intents,
+        configs=configs,
+        records=records,
+        options=options,
+        scopes=scopes,
+        say=say,
+    ).result
+    assert isinstance(member, HostResult)
+    if member.outcome in (Outcome.COMMITTED, Outcome.UNCHANGED):
+        local = (
+            f"; {member.diff_lines} member-local diff lines set"
+            if member.outcome is Outcome.COMMITTED
+            else ""
+        )
+        member.outcome = Outcome.MIRRORED
+        member.message = f"in sync with {primaries[name]}{local}"
+    record_step(
+        change,
+        host=name,
+        step="mirror",
+        ok=not member.outcome.failed,
+        started=started,
+        message=member.message,
+    )
+    say(name, member.message)
+    return Result(host=task.host, result=member)
+
+
+__all__ = [
+    "Progress",
+    "ChangeResult",
+    "DeployOptions",
+    "HostPlan",
+    "HostResult",
+    "Outcome",
+    "plan_change",
+    "run_change",
+    "write_summary",
+]
