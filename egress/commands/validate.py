@@ -12,12 +12,12 @@ from rich.table import Table
 from egress.commands.deploy import JsonOpt, LabOpt, LabStateOpt, TimeoutOpt, _target
 from egress.commands.options import GroupOpt, HostsOpt, InventoryOpt, PlatformOpt
 from egress.console import cli_errors, err, out
-from egress.devices.connection import CONNECTION, host_key_ref
+from egress.devices.connection import host_key_ref
 from egress.devices.device_errors import describe
 from egress.errors import InputError, Location
 from egress.model.intent import DeviceIntent
-from egress.validate import VALIDATED, Check
-from tasks.validate import validate_state
+from egress.rollout.validate import check_fleet
+from egress.validate import VALIDATED
 
 
 def validate_command(
@@ -68,30 +68,17 @@ def validate_command(
         failover, cut = _drill(expect_failover or [], target.intents)
         wanted = _features(features or [])
         try:
-            results = target.nr.run(
-                task=validate_state,
-                intents=target.intents,
-                failover=failover,
-                cut=cut,
-                features=wanted,
+            found = check_fleet(
+                target.nr, intents=target.intents, failover=failover, cut=cut, features=wanted
             )
-            # what opening a session found left over and put right (a FortiOS unit left in
-            # revert mode by a lost session, napalm's IOS line): said, never silent
-            repaired = {
-                name: note
-                for name, host in target.nr.inventory.hosts.items()
-                if (note := str(getattr(host.connections.get(CONNECTION), "repaired", "") or ""))
-            }
         finally:
             target.nr.close_connections(on_good=True, on_failed=True)
-    checks: dict[str, list[Check]] = {}
-    unreachable: dict[str, str] = {}
-    for host, multi in sorted(results.items()):
-        if multi.failed:
-            where = host_key_ref(target.nr.inventory.hosts[host])
-            unreachable[host] = describe(multi[0].exception, host_key=where).message
-        else:
-            checks[host] = multi[0].result
+    checks = found.checks
+    repaired = found.repaired
+    unreachable = {
+        host: describe(error, host_key=host_key_ref(target.nr.inventory.hosts[host])).message
+        for host, error in found.unreachable.items()
+    }
     failed = sum(1 for cs in checks.values() for c in cs if not c.passed) + len(unreachable)
     if output_format == "json":
         print(

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
 from nornir.core import Nornir
@@ -30,15 +30,20 @@ def check_fleet(
     *,
     intents: Mapping[str, DeviceIntent],
     failover: frozenset[str] = frozenset(),
+    cut: Mapping[str, frozenset[str]] | None = None,
+    features: Collection[str] | None = None,
     change: ChangeDir | None = None,
     label: str = "validate",
 ) -> FleetChecks:
     """Run every host's checks once (recorded in ``change`` when given); never raises for a
-    device. The sessions stay open: the caller closes them (a retry reuses them)."""
+    device. ``cut``: host -> its links cut by a drill; ``features``: only these. The sessions
+    stay open: the caller closes them (a retry reuses them)."""
     results = nr.run(
         task=validate_state,
         intents=intents,
         failover=failover,
+        cut=cut,
+        features=features,
         change=change,
         label=label,
         on_failed=True,
