@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Network
+from typing import TYPE_CHECKING
 
 from egress.design import (
     DSCP_NAMES,
@@ -27,11 +28,14 @@ from egress.design import (
 from egress.errors import InputError, Location, UnsupportedIntent
 from egress.platforms import NEAREST_HA_FORM, PLATFORMS, PlatformProfile, nearest_hashing
 
+if TYPE_CHECKING:
+    from egress.bgp_intent import BgpIntent
+
 LAN = "lan"
 HA = "ha"
 # Every feature a platform renders, in the order a device needs them: an object (interface,
 # probe/track) is defined before a later feature refers to it.
-FEATURES = ("interfaces", "probes", "bfd", "routing", "vrrp", "ecmp", "pbr", "ha_sync")
+FEATURES = ("interfaces", "probes", "bfd", "routing", "vrrp", "ecmp", "pbr", "ha_sync", "bgp")
 # What every zoned interface must accept host-inbound: operators ping the interface addresses.
 ZONE_SERVICES = ("ping",)
 
@@ -284,6 +288,7 @@ class DeviceIntent:
     nat: Nat | None = None
     # eBGP towards the ISPs (only where the platform reaches them by BGP: FRR)
     bgp_local_as: int | None = None
+    bgp: BgpIntent | None = None  # the design's `bgp:` block (egress.bgp_intent)
 
 
 @dataclass(frozen=True, slots=True)
@@ -439,6 +444,8 @@ def _vrrp_priority(member: Member, profile: PlatformProfile) -> int:
 
 
 def _device_intent(site: Site, member: Member, pair: tuple[Member, Member]) -> DeviceIntent:
+    from egress.bgp_intent import build_bgp  # it builds on this module's types
+
     profile = PLATFORMS[member.platform]
     primary, secondary = pair
     peer = secondary if member is primary else primary
@@ -503,6 +510,7 @@ def _device_intent(site: Site, member: Member, pair: tuple[Member, Member]) -> D
         "ecmp": ecmp is not None,
         "pbr": pbr is not None,
         "ha_sync": ha is not None,
+        "bgp": site.bgp is not None,
     }
     features = [f for f in FEATURES if present[f]]
     return DeviceIntent(
@@ -526,7 +534,11 @@ def _device_intent(site: Site, member: Member, pair: tuple[Member, Member]) -> D
         features=tuple(features),
         security_zones=zones,
         nat=_nat(site, by_role, uplinks),
-        bgp_local_as=profile.bgp_local_as,
+        # the design's AS where it names one, on a platform that runs eBGP (FRR)
+        bgp_local_as=site.bgp.local_as
+        if site.bgp and profile.bgp_local_as
+        else profile.bgp_local_as,
+        bgp=build_bgp(site, member.name, member.design.role.value, by_role, uplinks, probes, vrrp),
     )
 
 
