@@ -34,6 +34,7 @@ class BgpPrefix:
     track_id: int  # IOS-XE: the boolean track its Null0 static follows
     any_track_id: int  # IOS-XE: the OR of its links' probe tracks
     name: str  # the vendor object (prefix-list, policy term) that names it
+    index: int  # its place in the design's `bgp.announce` (where lint points)
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,8 +139,9 @@ def build_bgp(
     prepend = bgp.prepend if backup and bgp.standby is Standby.PREPEND else 0
     prefixes = []
     announced: dict[str, list[str]] = {name: [] for name in bgp.peers}
-    mine = [a for a in bgp.announce if role in a.members]
-    for index, item in enumerate(mine):
+    for index, item in enumerate(bgp.announce):
+        if role not in item.members:
+            continue
         over = item.links or list(bgp.peers)
         for name in over:
             announced[name].append(str(item.prefix))
@@ -161,6 +163,7 @@ def build_bgp(
                 track_id=TRACK_BASE + 1 + 2 * index,
                 any_track_id=TRACK_BASE + 2 + 2 * index,
                 name=f"EGRESS-BGP-{index + 1}",
+                index=index,
             )
         )
     neighbors = tuple(
