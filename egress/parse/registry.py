@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from egress.errors import InputError
-from egress.parse import fortios, frr, ios, junos, junos_json, junos_xml
+from egress.parse import bgp, fortios, frr, ios, junos, junos_json, junos_xml
 from egress.parse.engine import Rows
 from egress.parse.schema import BaseRecord, RecordKind
 
@@ -92,6 +92,9 @@ _V4 = r"\d{1,3}(?:\.\d{1,3}){3}"
 _IOS_ROUTE_SOURCES = (
     "static|connected|bgp(?: \\d+)?|ospf(?: \\d+)?|eigrp(?: \\d+)?|rip|isis|summary"
 )
+# any selection of Junos routes; "show route forwarding-table", "summary" and
+# "advertising-protocol" are other commands (other layouts)
+_JUNOS_ROUTES = r"show route(?! forwarding-table| summary| advertising-protocol)(?: [^|]*)?"
 
 
 _SPECS: tuple[ParserSpec, ...] = (
@@ -164,6 +167,16 @@ _SPECS: tuple[ParserSpec, ...] = (
         aliases=("show redundancy application group",),
     ),
     ParserSpec("ios", "show ip interface brief", "interface", ios.interface_brief),
+    ParserSpec(
+        "ios",
+        "show ip bgp neighbors 0.0.0.0 advertised-routes",
+        "bgp_route",
+        bgp.ios_advertised,
+        patterns=(
+            rf"show ip bgp neighbors {_V4} advertised-routes",
+            rf"show bgp ipv4 unicast neighbors {_V4} advertised-routes",
+        ),
+    ),
     # --- Juniper Junos ------------------------------------------------------------------
     ParserSpec("junos", "show vrrp summary", "vrrp", junos.vrrp_summary, aliases=("show vrrp",)),
     ParserSpec(
@@ -217,7 +230,7 @@ _SPECS: tuple[ParserSpec, ...] = (
         aliases=("show route 0.0.0.0/0", "show route 0.0.0.0/0 exact", "show route table inet.0"),
         # any selection of routes (a table, a protocol, a destination) prints the same
         # layout; "show route forwarding-table" is another command (a different layout)
-        patterns=(r"show route(?! forwarding-table| summary)(?: [^|]*)?",),
+        patterns=(_JUNOS_ROUTES,),
     ),
     ParserSpec(
         "junos",
@@ -226,7 +239,7 @@ _SPECS: tuple[ParserSpec, ...] = (
         junos.route_table,
         reader=junos_xml.route_information,
         aliases=("show route 0.0.0.0/0 | display xml", "show route 0.0.0.0/0 exact | display xml"),
-        patterns=(r"show route(?! forwarding-table| summary)(?: [^|]*)? \| display xml",),
+        patterns=(_JUNOS_ROUTES + r" \| display xml",),
     ),
     ParserSpec(
         "junos",
@@ -234,7 +247,7 @@ _SPECS: tuple[ParserSpec, ...] = (
         "route",
         junos.route_table,
         reader=junos_json.route_information,
-        patterns=(r"show route(?! forwarding-table| summary)(?: [^|]*)? \| display json",),
+        patterns=(_JUNOS_ROUTES + r" \| display json",),
     ),
     ParserSpec(
         "junos",
@@ -259,6 +272,13 @@ _SPECS: tuple[ParserSpec, ...] = (
         patterns=(r"show interfaces terse [^|\s]+",),
     ),
     ParserSpec("junos", "show interfaces filters", "pbr", junos.interface_filters),
+    ParserSpec(
+        "junos",
+        "show route advertising-protocol bgp 0.0.0.0",
+        "bgp_route",
+        bgp.junos_advertised,
+        patterns=(r"show route advertising-protocol bgp \S+(?: [^|]*)?",),
+    ),
     ParserSpec(
         "junos",
         "show interfaces terse | display json",
