@@ -9,6 +9,7 @@ DesignError naming the exact `site.bgp...` field, so the loader adds file and li
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Network
@@ -16,6 +17,12 @@ from ipaddress import IPv4Address, IPv4Network
 from egress.design import HaForm, Mode, Site
 from egress.design_bgp import Bgp, Health, Standby
 from egress.intent import LAN, DesignError, FieldRef, Interface, Probe, Uplink, VrrpGroup
+
+# Releases before which a platform takes one condition per conditional advertisement:
+# FortiOS 5.2-6.4 `config conditional-advertise` / `set condition-routemap <name>` (FortiOS
+# 5.2 "BGP Conditional Advertising"); 7.0+ ANDs several route-maps (FortiOS 7.0
+# Administration Guide, "BGP conditional advertisement": "treated as an AND operator").
+ONE_CONDITION_BEFORE: dict[str, tuple[int, int]] = {"fortios": (7, 0)}
 
 # IOS-XE track object ids of the announcement conditions: above every probe's `track <id>`
 # and the HA LAN track (probe count + 1), below IOS-XE's 1000 limit.
@@ -64,6 +71,9 @@ class BgpIntent:
     as_path_prepend: str  # the prepended AS path, "65010 65010 65010"
     prefixes: tuple[BgpPrefix, ...]
     neighbors: tuple[BgpNeighbor, ...]
+    # the release takes one condition per conditional advertisement (the LAN's is kept: a
+    # member whose LAN is down must withdraw; a cut link still withdraws through BFD)
+    one_condition: bool = False
 
 
 def _ref(host: str, *path: str | int) -> FieldRef:
@@ -110,9 +120,17 @@ def _check(site: Site, bgp: Bgp, host: str) -> None:
                 )
 
 
+def _one_condition(platform: str, release: str) -> bool:
+    before = ONE_CONDITION_BEFORE.get(platform)
+    match = re.match(r"v?(\d+)\.(\d+)", release)
+    return before is not None and match is not None and (int(match[1]), int(match[2])) < before
+
+
 def build_bgp(
     site: Site,
     host: str,
+    platform: str,
+    release: str,
     role: str,
     by_role: dict[str, Interface],
     uplinks: Sequence[Uplink],
@@ -194,4 +212,5 @@ def build_bgp(
         as_path_prepend=" ".join([str(bgp.local_as)] * prepend),
         prefixes=tuple(prefixes),
         neighbors=neighbors,
+        one_condition=_one_condition(platform, release),
     )

@@ -513,13 +513,14 @@ def _device_intent(site: Site, member: Member, pair: tuple[Member, Member]) -> D
         "bgp": site.bgp is not None,
     }
     features = [f for f in FEATURES if present[f]]
+    release, role = member.design.os_release or profile.default_release, member.design.role.value
     return DeviceIntent(
         host=member.name,
         platform=member.platform,
         site=site.name,
         site_description=site.description,
         role=member.design.role.value,
-        os_release=member.design.os_release or PLATFORMS[member.platform].default_release,
+        os_release=release,
         mode=site.mode.value,
         hashing=site.hashing.value,
         interfaces=interfaces,
@@ -538,7 +539,9 @@ def _device_intent(site: Site, member: Member, pair: tuple[Member, Member]) -> D
         bgp_local_as=site.bgp.local_as
         if site.bgp and profile.bgp_local_as
         else profile.bgp_local_as,
-        bgp=build_bgp(site, member.name, member.design.role.value, by_role, uplinks, probes, vrrp),
+        bgp=build_bgp(
+            site, member.name, member.platform, release, role, by_role, uplinks, probes, vrrp
+        ),
     )
 
 

@@ -80,3 +80,10 @@ def test_a_site_without_bgp_renders_no_bgp_feature() -> None:
     site.pop("bgp")
     intents = build_site_intents(Site.model_validate(site), _members("ams-", "ios"))
     assert all(i.bgp is None and "bgp" not in i.features for i in intents.values())
+
+
+def test_fortios_before_7_0_takes_one_condition_per_advertisement() -> None:
+    old = _intents("sin", "fortios")["sin-fgt-01"].bgp  # 6.0.17
+    new = _intents("syd", "fortios")["syd-fgt-01"].bgp  # 7.4.3
+    assert old is not None and old.one_condition
+    assert new is not None and not new.one_condition
