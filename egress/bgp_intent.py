@@ -16,7 +16,17 @@ from ipaddress import IPv4Address, IPv4Network
 
 from egress.design import HaForm, Mode, Site
 from egress.design_bgp import Bgp, Health, Standby
-from egress.intent import LAN, DesignError, FieldRef, Interface, Probe, Uplink, VrrpGroup
+from egress.intent import (
+    LAN,
+    DesignError,
+    FieldRef,
+    Interface,
+    Member,
+    Probe,
+    Uplink,
+    VrrpGroup,
+)
+from egress.platforms import PLATFORMS, PlatformProfile
 
 # Releases before which a platform takes one condition per conditional advertisement:
 # FortiOS 5.2-6.4 `config conditional-advertise` / `set condition-routemap <name>` (FortiOS
@@ -126,12 +136,16 @@ def _one_condition(platform: str, release: str) -> bool:
     return before is not None and match is not None and (int(match[1]), int(match[2])) < before
 
 
+def bgp_local_as(site: Site, profile: PlatformProfile) -> int | None:
+    """The AS of a platform that runs its own eBGP (FRR): the design's where it names one."""
+    if profile.bgp_local_as is None:
+        return None
+    return site.bgp.local_as if site.bgp else profile.bgp_local_as
+
+
 def build_bgp(
     site: Site,
-    host: str,
-    platform: str,
-    release: str,
-    role: str,
+    member: Member,
     by_role: dict[str, Interface],
     uplinks: Sequence[Uplink],
     probes: Sequence[Probe],
@@ -145,6 +159,8 @@ def build_bgp(
     bgp = site.bgp
     if bgp is None:
         return None
+    host, role = member.name, member.design.role.value
+    release = member.design.os_release or PLATFORMS[member.platform].default_release
     _check(site, bgp, host)
     pools = set(site.nat.pools.values()) if site.nat else set()
     by_link = {u.link: u for u in uplinks}
@@ -212,5 +228,5 @@ def build_bgp(
         as_path_prepend=" ".join([str(bgp.local_as)] * prepend),
         prefixes=tuple(prefixes),
         neighbors=neighbors,
-        one_condition=_one_condition(platform, release),
+        one_condition=_one_condition(member.platform, release),
     )

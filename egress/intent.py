@@ -444,7 +444,7 @@ def _vrrp_priority(member: Member, profile: PlatformProfile) -> int:
 
 
 def _device_intent(site: Site, member: Member, pair: tuple[Member, Member]) -> DeviceIntent:
-    from egress.bgp_intent import build_bgp  # it builds on this module's types
+    from egress.bgp_intent import bgp_local_as, build_bgp  # they build on this module's types
 
     profile = PLATFORMS[member.platform]
     primary, secondary = pair
@@ -513,14 +513,13 @@ def _device_intent(site: Site, member: Member, pair: tuple[Member, Member]) -> D
         "bgp": site.bgp is not None,
     }
     features = [f for f in FEATURES if present[f]]
-    release, role = member.design.os_release or profile.default_release, member.design.role.value
     return DeviceIntent(
         host=member.name,
         platform=member.platform,
         site=site.name,
         site_description=site.description,
         role=member.design.role.value,
-        os_release=release,
+        os_release=member.design.os_release or PLATFORMS[member.platform].default_release,
         mode=site.mode.value,
         hashing=site.hashing.value,
         interfaces=interfaces,
@@ -535,13 +534,8 @@ def _device_intent(site: Site, member: Member, pair: tuple[Member, Member]) -> D
         features=tuple(features),
         security_zones=zones,
         nat=_nat(site, by_role, uplinks),
-        # the design's AS where it names one, on a platform that runs eBGP (FRR)
-        bgp_local_as=site.bgp.local_as
-        if site.bgp and profile.bgp_local_as
-        else profile.bgp_local_as,
-        bgp=build_bgp(
-            site, member.name, member.platform, release, role, by_role, uplinks, probes, vrrp
-        ),
+        bgp_local_as=bgp_local_as(site, profile),
+        bgp=build_bgp(site, member, by_role, uplinks, probes, vrrp),
     )
 
 

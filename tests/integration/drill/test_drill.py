@@ -78,7 +78,8 @@ def test_drill_of_the_load_sharing_site_through_the_cli(tmp_path: Path) -> None:
     html = (change / "report.html").read_text()
     assert "Drill ams" in html and "<svg" in html and "<script" not in html
     assert (change / "ams-edge-01" / "pre.cfg").is_file()
-    assert "router bgp 64512" in (change / "ams-edge-01" / "candidate.cfg").read_text()
+    # the design's `bgp.local_as` (issue 19)
+    assert "router bgp 65010" in (change / "ams-edge-01" / "candidate.cfg").read_text()
 
 
 def test_drill_of_the_active_standby_site() -> None:
