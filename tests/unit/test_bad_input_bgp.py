@@ -13,7 +13,7 @@ from tests.unit.test_bad_input import (
     test_bad_input_exits_2_naming_file_line_host_field as check_exits_2,
 )
 
-AMS_ANNOUNCE = "          - {prefix: 198.18.10.0/24}\n"
+AMS_ANNOUNCE = "          - {prefix: 192.0.2.128/28}\n"
 AMS_PEERS = "        peers: {isp1: {peer_as: 64496}, isp2: {peer_as: 64497}}\n"
 
 BGP_CASES = [
@@ -72,7 +72,7 @@ BGP_CASES = [
         "bgp-member-not-a-role",
         "groups.yaml",
         AMS_ANNOUNCE,
-        "          - {prefix: 198.18.10.0/24, members: [primary, backup]}\n",
+        "          - {prefix: 192.0.2.128/28, members: [primary, backup]}\n",
         ("member 'backup' is not a role", "groups.yaml"),
         line_of="members: [primary, backup]",
     ),
@@ -80,7 +80,7 @@ BGP_CASES = [
         "bgp-injection-in-a-link-name",
         "groups.yaml",
         AMS_ANNOUNCE,
-        '          - {prefix: 198.18.10.0/24, links: ["isp1\\nrouter bgp 1"]}\n',
+        '          - {prefix: 192.0.2.128/28, links: ["isp1\\nrouter bgp 1"]}\n',
         ("announcement over link", "which has no bgp peer", "field: site.bgp.announce.0.links"),
     ),
 ]

@@ -37,13 +37,13 @@ def test_a_cluster_is_one_speaker_and_never_prepends() -> None:
 
 def test_each_neighbor_hears_only_the_prefixes_announced_over_its_link() -> None:
     announce = [
-        {"prefix": "198.18.10.0/25", "links": ["isp1"]},
-        {"prefix": "198.18.10.128/25"},
+        {"prefix": "192.0.2.128/29", "links": ["isp1"]},
+        {"prefix": "192.0.2.136/29"},
     ]
     bgp = _intents("ams", "ios", bgp=_bgp("ams", announce=announce))["ams-edge-01"].bgp
     assert bgp is not None
     heard = {n.link: n.prefixes for n in bgp.neighbors}
-    assert heard == {"isp1": ("198.18.10.0/25", "198.18.10.128/25"), "isp2": ("198.18.10.128/25",)}
+    assert heard == {"isp1": ("192.0.2.128/29", "192.0.2.136/29"), "isp2": ("192.0.2.136/29",)}
 
 
 def test_an_announcement_follows_the_lan_and_its_links_probe_tracks() -> None:
@@ -51,7 +51,7 @@ def test_an_announcement_follows_the_lan_and_its_links_probe_tracks() -> None:
     assert bgp is not None
     (prefix,) = bgp.prefixes
     assert prefix.lan and prefix.probe_tracks == (1, 2)  # isp1-icmp, isp2-http
-    untied = _bgp("ams", announce=[{"prefix": "198.18.10.0/24", "when": ["lan"]}])
+    untied = _bgp("ams", announce=[{"prefix": "192.0.2.128/28", "when": ["lan"]}])
     (loose,) = _intents("ams", "ios", bgp=untied)["ams-edge-01"].bgp.prefixes  # type: ignore[union-attr]
     assert loose.lan and loose.probe_tracks == ()
 

@@ -43,8 +43,8 @@ CONSTRUCTS: dict[str, dict[str, list[str]]] = {
         "bgp": [
             "track 500 interface GigabitEthernet2 line-protocol",
             "track 501 list boolean and\n object 500\n object 502",
-            "ip route 198.18.11.0 255.255.255.0 Null0 track 501",
-            "  network 198.18.11.0 mask 255.255.255.0",
+            "ip route 192.0.2.144 255.255.255.240 Null0 track 501",
+            "  network 192.0.2.144 mask 255.255.255.240",
             " neighbor 198.51.100.9 fall-over bfd",
             " set as-path prepend 65011 65011 65011",
         ],
@@ -82,7 +82,7 @@ CONSTRUCTS: dict[str, dict[str, list[str]]] = {
             "fab1 fabric-options member-interfaces ge-5/0/2",
         ],
         "bgp": [
-            "set routing-options static route 198.18.21.0/24 discard",
+            "set routing-options static route 192.0.2.176/28 discard",
             "condition EGRESS-BGP-LAN-UP if-route-exists 10.21.0.0/24 table inet.0",
             "condition EGRESS-BGP-OUT-ISP1-UP if-route-exists 192.0.2.20/32 table inet.0",
             "term EGRESS-BGP-1 from condition EGRESS-BGP-OUT-ISP1-UP",
@@ -147,9 +147,9 @@ CONSTRUCTS: dict[str, dict[str, list[str]]] = {
         ],
         "ha_sync": ["!@conntrackd  Mode FTFW {", "IPv4_Destination_Address 169.254.10.2"],
         "bgp": [
-            "!@keepalived   blackhole 198.18.10.0/24",
+            "!@keepalived   blackhole 192.0.2.128/28",
             "route-map EGRESS-OUT-ISP1 permit 20",
-            "  network 198.18.10.0/24",
+            "  network 192.0.2.128/28",
         ],
     },
 }

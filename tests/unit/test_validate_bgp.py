@@ -60,16 +60,16 @@ def test_commands_name_each_neighbor() -> None:
 
 def test_a_healthy_member_advertises_the_sites_prefix_to_each_isp() -> None:
     intent = INTENTS["ams-edge-01"]
-    advertised = {"198.51.100.1": _ios("198.18.10.0/24"), "203.0.113.1": _ios("198.18.10.0/24")}
+    advertised = {"198.51.100.1": _ios("192.0.2.128/28"), "203.0.113.1": _ios("192.0.2.128/28")}
     checks = bgp_checks(intent, advertised)
     assert len(checks) == 2 and _failed(checks) == []
 
 
 def test_a_missing_announcement_and_a_foreign_prefix_fail() -> None:
     intent = INTENTS["ams-edge-01"]
-    advertised = {"198.51.100.1": _ios("10.10.0.0/24"), "203.0.113.1": _ios("198.18.10.0/24")}
+    advertised = {"198.51.100.1": _ios("10.10.0.0/24"), "203.0.113.1": _ios("192.0.2.128/28")}
     assert _failed(bgp_checks(intent, advertised)) == [
-        "bgp to 198.51.100.1 (isp1) 198.18.10.0/24: advertised / not advertised",
+        "bgp to 198.51.100.1 (isp1) 192.0.2.128/28: advertised / not advertised",
         "bgp to 198.51.100.1 (isp1) 10.10.0.0/24: not advertised / advertised",
     ]
 
@@ -78,11 +78,11 @@ def test_a_failed_member_must_have_withdrawn_and_the_healthy_one_must_not() -> N
     failed, healthy = INTENTS["nyc-srx-01"], INTENTS["nyc-srx-02"]
     withdrawn = {"nyc-srx-01": frozenset({"isp1", "isp2"})}  # its LAN went down
     gone = {"198.51.100.25": _junos(), "203.0.113.25": _junos()}
-    still = {"198.51.100.25": _junos("198.18.21.0/24"), "203.0.113.25": _junos()}
-    kept = {"198.51.100.25": _junos("198.18.21.0/24"), "203.0.113.25": _junos("198.18.21.0/24")}
+    still = {"198.51.100.25": _junos("192.0.2.176/28"), "203.0.113.25": _junos()}
+    kept = {"198.51.100.25": _junos("192.0.2.176/28"), "203.0.113.25": _junos("192.0.2.176/28")}
     assert _failed(bgp_checks(failed, gone, withdrawn=withdrawn)) == []
     assert _failed(bgp_checks(failed, still, withdrawn=withdrawn)) == [
-        "bgp to 198.51.100.25 (isp1) 198.18.21.0/24: withdrawn / advertised"
+        "bgp to 198.51.100.25 (isp1) 192.0.2.176/28: withdrawn / advertised"
     ]
     assert _failed(bgp_checks(healthy, kept, withdrawn=withdrawn)) == []
     assert _failed(bgp_checks(healthy, gone, withdrawn=withdrawn)) != []
