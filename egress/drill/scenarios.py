@@ -23,6 +23,7 @@ from egress.drill.driver import FrrDevice, wait_until
 from egress.drill.measure import Monitor, Sender, Sink, Stream, TcpClient
 from egress.drill.promises import Promise
 from egress.drill.site import DrillSite
+from egress.drill.withdraw import RouteWatch
 from egress.drill.world import World
 
 # a failover window must stay open this long past the promise's limit
@@ -222,12 +223,30 @@ def uplink(ctx: Context, kind: str) -> ScenarioResult:
     bfd = promises.bfd(ref)
     hand = promises.handover(ref, ctx.site.primary, ctx.ref(ctx.r2.host), link, ctx.site.time_scale)
     window = (hand.limit() if ctx.active_standby else bfd.limit()) / 1000 + _MARGIN_S
-    outages, takeovers = _failover(
-        ctx, result, inject, restore, window, ctx.active_standby, _pool(ctx, link)
-    )
+    # issue 19: the ISP drops the member's path to the site's prefix when BFD drops the session
+    announced = ctx.site.primary.bgp.prefixes if ctx.site.primary.bgp else ()
+    member = isp.members[ctx.r1.host]
+    watch = RouteWatch(ctx.world, isp, announced[0].prefix, member) if announced else None
+    starts: list[float] = []
+
+    def timed_inject() -> None:
+        starts.append(time.time())
+        inject()
+
+    try:
+        outages, takeovers = _failover(
+            ctx, result, timed_inject, restore, window, ctx.active_standby, _pool(ctx, link)
+        )
+    finally:
+        if watch is not None:
+            watch.stop()
     result.rows.append(_row("traffic outage", bfd, outages))
     if ctx.active_standby:
         result.rows.append(_row("gateway moves to the peer", hand, takeovers))
+    if watch is not None:
+        ends: list[float | None] = [*starts[1:], None]
+        heard = [watch.withdrawn_after(t, end) for t, end in zip(starts, ends, strict=True)]
+        result.rows.append(_row(f"{isp.link} ISP withdraws {watch.prefix}", bfd, heard))
     return result
 
 

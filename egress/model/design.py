@@ -14,6 +14,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from egress.model.design_bgp import Bgp
+
 # Characters that can never reach a device config: a newline would start a new config
 # line, quotes would close a FortiOS string, `;`/`{`/`}` would end or open a Junos statement.
 _TEXT = re.compile(r"[A-Za-z0-9 ._,:/()@+#-]*")
@@ -224,6 +226,7 @@ class Site(Frozen):
     nat: Nat | None = None
     # None: the platform's defaults where it has zones (SRX: trust/untrust)
     security_zones: SecurityZones | None = None
+    bgp: Bgp | None = None  # route injection: eBGP announcements tied to health
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Site:

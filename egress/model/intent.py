@@ -198,6 +198,8 @@ def _vrrp_priority(member: Member, profile: PlatformProfile) -> int:
 
 
 def _device_intent(site: Site, member: Member, pair: tuple[Member, Member]) -> DeviceIntent:
+    from egress.model.bgp_intent import bgp_local_as, build_bgp  # built on this module's types
+
     profile = PLATFORMS[member.platform]
     primary, secondary = pair
     peer = secondary if member is primary else primary
@@ -262,6 +264,7 @@ def _device_intent(site: Site, member: Member, pair: tuple[Member, Member]) -> D
         "ecmp": ecmp is not None,
         "pbr": pbr is not None,
         "ha_sync": ha is not None,
+        "bgp": site.bgp is not None,
     }
     features = [f for f in FEATURES if present[f]]
     return DeviceIntent(
@@ -285,7 +288,8 @@ def _device_intent(site: Site, member: Member, pair: tuple[Member, Member]) -> D
         features=tuple(features),
         security_zones=zones,
         nat=_nat(site, by_role, uplinks),
-        bgp_local_as=profile.bgp_local_as,
+        bgp_local_as=bgp_local_as(site, profile),
+        bgp=build_bgp(site, member, by_role, uplinks, probes, vrrp),
     )
 
 

@@ -7,17 +7,21 @@ of them must stay cheap.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from egress.errors import InputError, Location
 from egress.model.design import (
     HostDesign,
 )
 
+if TYPE_CHECKING:
+    from egress.model.bgp_intent import BgpIntent
+
 LAN = "lan"
 HA = "ha"
 # Every feature a platform renders, in the order a device needs them: an object (interface,
 # probe/track) is defined before a later feature refers to it.
-FEATURES = ("interfaces", "probes", "bfd", "routing", "vrrp", "ecmp", "pbr", "ha_sync")
+FEATURES = ("interfaces", "probes", "bfd", "routing", "vrrp", "ecmp", "pbr", "ha_sync", "bgp")
 # What every zoned interface must accept host-inbound: operators ping the interface addresses.
 ZONE_SERVICES = ("ping",)
 
@@ -270,6 +274,7 @@ class DeviceIntent:
     nat: Nat | None = None
     # eBGP towards the ISPs (only where the platform reaches them by BGP: FRR)
     bgp_local_as: int | None = None
+    bgp: BgpIntent | None = None  # the design's `bgp:` block (egress.model.bgp_intent)
 
 
 @dataclass(frozen=True, slots=True)

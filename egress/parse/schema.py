@@ -124,10 +124,23 @@ class Track(BaseRecord):
     state: TrackState
 
 
+class BgpRoute(BaseRecord):
+    """A prefix a device advertises to one BGP neighbor (the neighbor is the command's:
+    "show ip bgp neighbors X advertised-routes", "show route advertising-protocol bgp X")."""
+
+    kind: Literal["bgp_route"] = "bgp_route"
+    prefix: str
+    # the next hop as printed; None where the device prints itself ("Self", 0.0.0.0)
+    next_hop: str | None = None
+
+
 Record = Annotated[
-    Vrrp | Bfd | Route | Pbr | Probe | Ha | Interface | Track, Field(discriminator="kind")
+    Vrrp | Bfd | Route | Pbr | Probe | Ha | Interface | Track | BgpRoute,
+    Field(discriminator="kind"),
 ]
-RecordKind = Literal["vrrp", "bfd", "route", "pbr", "probe", "ha", "interface", "track"]
+RecordKind = Literal[
+    "vrrp", "bfd", "route", "pbr", "probe", "ha", "interface", "track", "bgp_route"
+]
 
 RECORD_TYPES: dict[str, type[BaseRecord]] = {
     "vrrp": Vrrp,
@@ -138,4 +151,5 @@ RECORD_TYPES: dict[str, type[BaseRecord]] = {
     "ha": Ha,
     "interface": Interface,
     "track": Track,
+    "bgp_route": BgpRoute,
 }

@@ -40,6 +40,14 @@ CONSTRUCTS: dict[str, dict[str, list[str]]] = {
             "track 1 ip sla 1 reachability",
         ],
         "ha_sync": ["redundancy\n application redundancy\n  group 1", "control GigabitEthernet5"],
+        "bgp": [
+            "track 500 interface GigabitEthernet2 line-protocol",
+            "track 501 list boolean and\n object 500\n object 502",
+            "ip route 192.0.2.144 255.255.255.240 Null0 track 501",
+            "  network 192.0.2.144 mask 255.255.255.240",
+            " neighbor 198.51.100.9 fall-over bfd",
+            " set as-path prepend 65011 65011 65011",
+        ],
     },
     "junos": {
         "interfaces": [
@@ -73,6 +81,14 @@ CONSTRUCTS: dict[str, dict[str, list[str]]] = {
             "set chassis cluster redundancy-group 1 node 0 priority 200",
             "fab1 fabric-options member-interfaces ge-5/0/2",
         ],
+        "bgp": [
+            "set routing-options static route 192.0.2.176/28 discard",
+            "condition EGRESS-BGP-LAN-UP if-route-exists 10.21.0.0/24 table inet.0",
+            "condition EGRESS-BGP-OUT-ISP1-UP if-route-exists 192.0.2.20/32 table inet.0",
+            "term EGRESS-BGP-1 from condition EGRESS-BGP-OUT-ISP1-UP",
+            "export [ EGRESS-BGP-LAN EGRESS-BGP-OUT-ISP1 ]",
+            "host-inbound-traffic protocols bgp",
+        ],
     },
     "fortios": {
         "interfaces": [
@@ -98,12 +114,17 @@ CONSTRUCTS: dict[str, dict[str, list[str]]] = {
             "config system standalone-cluster",
             "set peerip 169.254.31.2",
         ],
+        "bgp": [
+            "config conditional-advertise",
+            'set condition-routemap "EGRESS-BGP-LAN-UP" "EGRESS-BGP-OUT-ISP1-UP"',
+            "set blackhole enable",
+        ],
     },
     # FRR + the Linux glue (!@<kind> lines), from the drill's re-rendering of ams and fra
     "frr": {
         "interfaces": ["interface lan\n", " ip address 10.10.0.2/24", "no zebra nexthop kernel"],
         "routing": [
-            "router bgp 64512",
+            "router bgp 65010",
             " neighbor 198.51.100.1 remote-as external",
             "  network 100.64.1.0/30",
             'oifname "isp1" snat to 100.64.1.1',
@@ -125,6 +146,11 @@ CONSTRUCTS: dict[str, dict[str, list[str]]] = {
             "ip route 0.0.0.0/0 198.51.100.1 table 901",
         ],
         "ha_sync": ["!@conntrackd  Mode FTFW {", "IPv4_Destination_Address 169.254.10.2"],
+        "bgp": [
+            "!@keepalived   blackhole 192.0.2.128/28",
+            "route-map EGRESS-OUT-ISP1 permit 20",
+            "  network 192.0.2.128/28",
+        ],
     },
 }
 

@@ -53,6 +53,11 @@ LIST_KEYWORDS: frozenset[str] = frozenset(
         "route-filter",
         "qualified-next-hop",
         "vlan",
+        # policy-options condition NAME { if-route-exists ADDRESS table T; } (Junos Routing
+        # Policies guide, "Configuring Routing Policy Match Conditions Based on Routing Table
+        # Entries"; egress's BGP announcement conditions, issue 19)
+        "condition",
+        "if-route-exists",
     }
 )
 
@@ -183,6 +188,11 @@ LEAF_LISTS: frozenset[str] = frozenset(
     }
 )
 
+# List entries whose identity is an <address> element in XML rather than <name>:
+# <if-route-exists><address>10.0.0.0/24</address><table>inet.0</table></if-route-exists>
+# (Junos XML API, policy-options condition), as route-filter's is.
+ENTRY_NAME_ELEMENT: dict[str, str] = {"if-route-exists": "address"}
+
 # Keywords whose entry name is an enumerated child element in XML (``<family><inet/>``)
 # rather than a ``<name>`` element.
 ENUM_LIST_KEYWORDS: frozenset[str] = frozenset({"family"})
@@ -231,6 +241,8 @@ MULTI_WORD_ENTRIES: dict[tuple[str, str], int] = {("policy", "from-zone"): 5}
 # but ``user egress { class super-user; }``.
 LIST_ONLY_DIRECTLY_UNDER: dict[str, frozenset[str]] = {
     "class": frozenset({"login"}),
+    # a policy term's `from condition NAME` is a leaf; only policy-options names conditions
+    "condition": frozenset({"policy-options"}),
     "redundancy-group": frozenset({"cluster"}),
 }
 

@@ -77,6 +77,9 @@ def _emit(parent_el: etree._Element, node: Node) -> None:
         words = node.ident.split()
         for tag, value in zip(_MULTI_FIELDS[keyword], words[1::2], strict=False):
             etree.SubElement(element, tag).text = value
+    elif keyword in schema.ENTRY_NAME_ELEMENT:
+        element = etree.SubElement(parent_el, keyword)
+        etree.SubElement(element, schema.ENTRY_NAME_ELEMENT[keyword]).text = node.ident
     elif keyword in schema.REST_OF_LINE_KEYWORDS:
         element = etree.SubElement(parent_el, keyword)
         first, *flags = node.ident.split()
@@ -163,6 +166,18 @@ def _read(element: etree._Element, parent: Node, path: tuple[str, ...]) -> None:
         ident = f"from-zone {found.get(fields[0], '')} to-zone {found.get(fields[1], '')}"
         node = Node(key=f"{tag} {ident}", keyword=tag, ident=ident, op=op)
         rest = [s for s in subs if local(s.tag) not in fields]
+    elif tag in schema.REST_OF_LINE_KEYWORDS and subs and local(subs[0].tag) == "address":
+        # <route-filter><address>P</address><exact/></route-filter>: `route-filter P exact`
+        flags = (w for f in subs[1:] for w in (local(f.tag), (f.text or "").strip()) if w)
+        words = [(subs[0].text or "").strip(), *flags]
+        ident = " ".join(quote(w) for w in words)
+        node = Node(key=f"{tag} {ident}", keyword=tag, ident=ident, op=op)
+        rest = []
+    elif tag in schema.ENTRY_NAME_ELEMENT and subs:
+        key_el = next((s for s in subs if local(s.tag) == schema.ENTRY_NAME_ELEMENT[tag]), None)
+        name = (key_el.text or "").strip() if key_el is not None else ""
+        node = Node(key=f"{tag} {quote(name)}", keyword=tag, ident=name, op=op)
+        rest = [s for s in subs if s is not key_el]
     elif name_el is not None:
         name = (name_el.text or "").strip()
         node = Node(key=f"{tag} {quote(name)}", keyword=tag, ident=name, op=op)

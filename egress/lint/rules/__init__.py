@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from egress.lint.rules import (  # noqa: F401 - registration by import
     bfd,
+    bgp,
     ecmp,
     ha,
     inventory,

@@ -225,8 +225,17 @@ def parse(text: str) -> ConfigFacts:
         _interface(facts, node)
     for node in root.children:
         _global(facts, node, root)
+    # a route-map a BGP neighbor filters with is BGP policy, not policy-based routing
+    bgp_maps = {
+        words[3]
+        for router in starting(root, "router bgp ")
+        for node in (*router.children, *(c for af in router.children for c in af.children))
+        if len(words := node.text.split()) >= 4
+        and (words[0], words[2]) == ("neighbor", "route-map")
+    }
     for node in starting(root, "route-map "):
-        _route_map(facts, node)
+        if node.text.split()[1] not in bgp_maps:
+            _route_map(facts, node)
     redundancy = first(root, "redundancy")
     app = first(redundancy, "application redundancy") if redundancy else None
     group = first(app, "group ") if app else None

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from egress.parse import bgp
 from egress.parse.spec import ParserSpec, RecordLine
 from egress.platforms.ios import parse as ios
 
@@ -83,4 +84,14 @@ PARSERS: tuple[ParserSpec, ...] = (
         aliases=("show redundancy application group",),
     ),
     ParserSpec("ios", "show ip interface brief", "interface", ios.interface_brief),
+    ParserSpec(
+        "ios",
+        "show ip bgp neighbors 0.0.0.0 advertised-routes",
+        "bgp_route",
+        bgp.ios_advertised,
+        patterns=(
+            rf"show ip bgp neighbors {_V4} advertised-routes",
+            rf"show bgp ipv4 unicast neighbors {_V4} advertised-routes",
+        ),
+    ),
 )

@@ -3,10 +3,15 @@
 
 from __future__ import annotations
 
+from egress.parse import bgp
 from egress.parse.spec import ParserSpec, RecordLine
 from egress.platforms.junos import parse as junos
 from egress.platforms.junos import parse_json as junos_json
 from egress.platforms.junos import parse_xml as junos_xml
+
+# any selection of Junos routes; "show route forwarding-table", "summary" and
+# "advertising-protocol" are other commands (other layouts)
+_JUNOS_ROUTES = r"show route(?! forwarding-table| summary| advertising-protocol)(?: [^|]*)?"
 
 PARSERS: tuple[ParserSpec, ...] = (
     # --- Juniper Junos ------------------------------------------------------------------
@@ -62,7 +67,7 @@ PARSERS: tuple[ParserSpec, ...] = (
         aliases=("show route 0.0.0.0/0", "show route 0.0.0.0/0 exact", "show route table inet.0"),
         # any selection of routes (a table, a protocol, a destination) prints the same
         # layout; "show route forwarding-table" is another command (a different layout)
-        patterns=(r"show route(?! forwarding-table| summary)(?: [^|]*)?",),
+        patterns=(_JUNOS_ROUTES,),
     ),
     ParserSpec(
         "junos",
@@ -71,7 +76,7 @@ PARSERS: tuple[ParserSpec, ...] = (
         junos.route_table,
         reader=junos_xml.route_information,
         aliases=("show route 0.0.0.0/0 | display xml", "show route 0.0.0.0/0 exact | display xml"),
-        patterns=(r"show route(?! forwarding-table| summary)(?: [^|]*)? \| display xml",),
+        patterns=(_JUNOS_ROUTES + r" \| display xml",),
     ),
     ParserSpec(
         "junos",
@@ -79,7 +84,7 @@ PARSERS: tuple[ParserSpec, ...] = (
         "route",
         junos.route_table,
         reader=junos_json.route_information,
-        patterns=(r"show route(?! forwarding-table| summary)(?: [^|]*)? \| display json",),
+        patterns=(_JUNOS_ROUTES + r" \| display json",),
     ),
     ParserSpec(
         "junos",
@@ -104,6 +109,13 @@ PARSERS: tuple[ParserSpec, ...] = (
         patterns=(r"show interfaces terse [^|\s]+",),
     ),
     ParserSpec("junos", "show interfaces filters", "pbr", junos.interface_filters),
+    ParserSpec(
+        "junos",
+        "show route advertising-protocol bgp 0.0.0.0",
+        "bgp_route",
+        bgp.junos_advertised,
+        patterns=(r"show route advertising-protocol bgp \S+(?: [^|]*)?",),
+    ),
     ParserSpec(
         "junos",
         "show interfaces terse | display json",

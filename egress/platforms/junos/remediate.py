@@ -64,6 +64,8 @@ ANCHORS: tuple[Anchor, ...] = (
     # value lists the operator shares: egress owns its own value, never the list
     _a("routing-options forwarding-table export *", check=False),
     _a("policy-options policy-statement *"),
+    _a("policy-options condition *"),
+    _a("protocols bgp group *"),
     _a("forwarding-options hash-key family inet", check=False),
     _a("firewall family inet filter *"),
     _a("routing-instances *"),

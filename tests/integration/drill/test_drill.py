@@ -65,6 +65,9 @@ def test_drill_of_the_load_sharing_site_through_the_cli(tmp_path: Path) -> None:
     by_name = {s["name"]: s for s in data["scenarios"]}
     # FRR-FACTS.md: BFD 50 ms x 3 silent loss 195-227 ms; within 2x
     assert by_name["uplink-silent"]["rows"][0]["summary"]["max"] <= 2 * 227
+    # issue 19: the ISP behind the cut link withdraws the site's prefix within BFD time
+    (heard,) = [r for r in by_name["uplink-silent"]["rows"] if "ISP withdraws" in r["check"]]
+    assert heard["check"] == "isp1 ISP withdraws 192.0.2.128/28" and heard["passed"]
     # VRRP (100 ms adverts): router dead 276-283 ms, LAN down 300-359 ms; within 2x
     assert by_name["router-dead"]["rows"][0]["summary"]["max"] <= 2 * 283
     assert by_name["lan-down"]["rows"][0]["summary"]["max"] <= 2 * 359
@@ -81,7 +84,8 @@ def test_drill_of_the_load_sharing_site_through_the_cli(tmp_path: Path) -> None:
     html = (change / "report.html").read_text()
     assert "Drill ams" in html and "<svg" in html and "<script" not in html
     assert (change / "ams-edge-01" / "pre.cfg").is_file()
-    assert "router bgp 64512" in (change / "ams-edge-01" / "candidate.cfg").read_text()
+    # the design's `bgp.local_as` (issue 19)
+    assert "router bgp 65010" in (change / "ams-edge-01" / "candidate.cfg").read_text()
 
 
 def test_drill_of_the_active_standby_site() -> None:
@@ -97,6 +101,9 @@ def test_drill_of_the_active_standby_site() -> None:
     silent = _rows(result, "uplink-silent")
     assert all(v is not None and v <= 2 * 300 for v in silent["traffic outage"])  # BFD 100x3
     assert all(v is not None for v in silent["gateway moves to the peer"])
+    # issue 19: the primary's ISP drops its path to the site's prefix within BFD time
+    withdrawn = silent["isp1 ISP withdraws 192.0.2.144/28"]
+    assert all(v is not None and v <= 2 * 300 for v in withdrawn)
     assert result.timings["total_s"] < 120
 
 
@@ -110,10 +117,15 @@ def test_a_bfd_multiplier_of_10_breaks_the_detection_promise() -> None:
         overrides=("bfd.multiplier=10",),
     )
     assert not result.passed and result.removed
-    (line,) = verdicts(result)
+    lines = verdicts(result)
+    (line,) = [v for v in lines if "traffic outage" in v]
     assert line.startswith("uplink-silent: traffic outage: promised <= 150 ms, measured ")
     measured = float(line.rsplit(" ", 1)[1].removesuffix("ms"))
     assert measured > 450  # 50 ms x 10
+    # issue 19: the ISP hears the withdraw only when BFD drops the session, as late
+    (heard,) = [v for v in lines if "ISP withdraws" in v]
+    assert heard.startswith("uplink-silent: isp1 ISP withdraws 192.0.2.128/28: promised <= 150 ms")
+    assert float(heard.rsplit(" ", 1)[1].removesuffix("ms")) > 450
 
 
 def _without_vrrp_tracks(host: str, config: str) -> str:

@@ -59,7 +59,9 @@ def test_always_renders_a_static_pool_route_and_follows_vrrp_renders_keepalived_
     assert "!@keepalived   blackhole 100.64.1.0/30" in tied
     assert "ip route 100.64.1.0/30 blackhole" not in tied
     assert "ip route 100.64.1.0/30 blackhole" in untied
-    assert "virtual_routes" not in untied
+    assert "!@keepalived   blackhole 100.64.1.0/30" not in untied
+    # the `bgp:` block's prefix follows VRRP whatever the pools do (issue 19)
+    assert "!@keepalived   blackhole 192.0.2.128/28" in untied
 
 
 def test_a_platform_without_nat_refuses_a_nat_design() -> None:

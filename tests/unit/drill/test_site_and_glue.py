@@ -64,7 +64,7 @@ def test_glue_splits_from_the_frr_config_and_joins_back() -> None:
     config = render_device(site.primary, templates_dir=TEMPLATES)
     parts = glue.split(config)
     assert "!@" not in parts.frr
-    assert "router bgp 64512" in parts.frr
+    assert "router bgp 65010" in parts.frr  # the design's `bgp.local_as`
     assert set(parts.glue) == {"sysctl", "iproute", "nftables", "keepalived", "conntrackd", "probe"}
     assert "net.ipv4.fib_multipath_hash_policy=1" in parts.glue["sysctl"]
     assert glue.nft_tables(parts.glue_text("nftables")) == ["ip egress_nat", "ip egress_pbr"]

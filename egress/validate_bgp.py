@@ -1,0 +1,85 @@
+"""What each ISP must hear (issue 19): the checks of the BGP advertisements, per neighbor.
+
+A BGP proof is per neighbor ("show ip bgp neighbors X advertised-routes" names one), so it
+does not fit validate.COMMANDS' one command per feature: :func:`bgp_commands` gives the
+command for each neighbor, :func:`bgp_checks` judges the `bgp_route` records parsed from
+each. Expected: every prefix the intent announces to that neighbor, and no other; a member
+named in ``withdrawn`` (its LAN is down, or the link's probe failed: a drill's failed member)
+is expected to announce nothing to the neighbors named with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from egress.model.intent import DeviceIntent
+from egress.parse.schema import BaseRecord, BgpRoute
+from egress.validate import Check
+
+# The per-neighbor command, per platform; a platform not named has no parser for it yet
+# (FortiOS "get router info bgp neighbors X advertised-routes": no real capture to test a
+# parser on; FRR: its eBGP is the drill's, checked there).
+ADVERTISED: dict[str, str] = {
+    "ios": "show ip bgp neighbors {neighbor} advertised-routes",
+    "junos": "show route advertising-protocol bgp {neighbor}",
+}
+
+
+def bgp_commands(intent: DeviceIntent) -> dict[str, str]:
+    """neighbor address -> the command printing what this device advertises to it."""
+    template = ADVERTISED.get(intent.platform)
+    if intent.bgp is None or template is None:
+        return {}
+    return {n.address: template.format(neighbor=n.address) for n in intent.bgp.neighbors}
+
+
+def bgp_checks(
+    intent: DeviceIntent,
+    advertised: Mapping[str, Sequence[BaseRecord]],
+    *,
+    withdrawn: Mapping[str, frozenset[str]] | None = None,
+    unparsed: Mapping[str, str] | None = None,
+) -> list[Check]:
+    """One check per (neighbor, prefix) the intent announces and one per prefix advertised
+    that it does not. ``withdrawn``: host -> the links whose announcements that host must
+    have withdrawn (every link when its LAN is down)."""
+    if intent.bgp is None:
+        return []
+    gone = (withdrawn or {}).get(intent.host, frozenset())
+    problems = unparsed or {}
+    checks: list[Check] = []
+    for neighbor in intent.bgp.neighbors:
+        subject = f"bgp to {neighbor.address} ({neighbor.link})"
+        if neighbor.address in problems:
+            checks.append(
+                Check(
+                    intent.host,
+                    "bgp",
+                    subject,
+                    "parsable output",
+                    problems[neighbor.address],
+                    False,
+                )
+            )
+            continue
+        seen = {r.prefix for r in advertised.get(neighbor.address, ()) if isinstance(r, BgpRoute)}
+        wanted = set() if neighbor.link in gone else set(neighbor.prefixes)
+        for prefix in sorted(wanted):
+            checks.append(
+                Check(
+                    intent.host,
+                    "bgp",
+                    f"{subject} {prefix}",
+                    "advertised",
+                    "advertised" if prefix in seen else "not advertised",
+                    prefix in seen,
+                )
+            )
+        for prefix in sorted(seen - wanted):
+            expected = "withdrawn" if prefix in neighbor.prefixes else "not advertised"
+            checks.append(
+                Check(intent.host, "bgp", f"{subject} {prefix}", expected, "advertised", False)
+            )
+        if neighbor.link in gone and not seen:
+            checks.append(Check(intent.host, "bgp", subject, "nothing advertised", "nothing", True))
+    return checks
