@@ -91,7 +91,7 @@ class FrrDevice:
         return netns.run(["vtysh", "--vty_socket", str(self.vty), "-c", command]).stdout
 
     def _keepalived_data(self) -> str:
-        """keepalived writes its state to /tmp/keepalived.data on the signal
+        """keepalived writes its state to $TMPDIR/keepalived.data on the signal
         ``keepalived --signum=DATA`` names (keepalived(8))."""
         pidfile = self.dir / "keepalived.pid"
         if not self._running("keepalived") or not pidfile.exists():

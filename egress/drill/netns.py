@@ -93,13 +93,14 @@ def ip_batch(lines: Sequence[str], *, ns: str | None = None) -> None:
 
 
 def with_run_dir(directory: Path, args: Sequence[str]) -> list[str]:
-    """``args`` run with ``directory`` seen as /run/egress (a private tmpfs /run) and its
-    ``tmp`` as /tmp (keepalived writes its state dumps there)."""
+    """``args`` run with ``directory`` seen as /run/egress (a private tmpfs /run); its ``tmp``
+    is the process's TMPDIR (keepalived writes its state dumps there, see :func:`spawn`).
+    /tmp itself is left alone: binding over it would hide a checkout (and its Python) that
+    lives under /tmp."""
     # bind the directory aside first: the tmpfs over /run hides where it lives
     script = (
-        'mkdir -p "$1/tmp" && mount --bind "$1/tmp" /tmp && '
-        'mount --bind "$1" /mnt && mount -t tmpfs egd-run /run && mkdir -p "$2" && '
-        'mount --move /mnt "$2" && shift 2 && exec "$@"'
+        'mkdir -p "$1/tmp" && mount --bind "$1" /mnt && mount -t tmpfs egd-run /run && '
+        'mkdir -p "$2" && mount --move /mnt "$2" && shift 2 && exec "$@"'
     )
     return ["sh", "-c", script, "sh", str(directory), RENDERED_RUN, *args]
 
@@ -111,9 +112,9 @@ def spawn(
     cmd = with_run_dir(run_in, args) if run_in else list(args)
     env = dict(os.environ)
     if run_in:
-        # keepalived writes its dumps to $TMPDIR; egress's own (egress.change.private) is not
-        # visible under the bound /tmp, where the driver reads them
-        env["TMPDIR"] = "/tmp"
+        # keepalived writes its dumps to $TMPDIR (egress's own, egress.change.private, is not
+        # where the driver reads them): the directory's tmp, seen as /run/egress/tmp inside
+        env["TMPDIR"] = f"{RENDERED_RUN}/tmp"
     with log.open("ab") as out:
         return subprocess.Popen(
             ["ip", "netns", "exec", ns, *cmd],
