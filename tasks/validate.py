@@ -14,8 +14,8 @@ from egress.model.intent import DeviceIntent
 from egress.parse import parse_output
 from egress.parse.schema import BaseRecord
 from egress.validate import Check, commands_for, evaluate, supporting_commands
+from egress.validate_bgp import ADVERTISED, bgp_checks, bgp_commands, drill_withdrawn
 from egress.validate_bgp import FEATURE as BGP
-from egress.validate_bgp import bgp_checks, bgp_commands, drill_withdrawn
 
 
 def validate_state(
@@ -91,6 +91,8 @@ def _bgp(
 ) -> list[Check]:
     """The advertised-routes checks, one command per neighbor (issue 19); a platform with
     no parser for them has none (``egress validate`` says so)."""
+    if intent.platform not in ADVERTISED:
+        return []  # no parser (FortiOS): `egress validate` says "not checked", never a pass
     advertised: dict[str, list[BaseRecord]] = {}
     unparsed: dict[str, str] = {}
     for neighbor, command in bgp_commands(intent).items():
