@@ -25,6 +25,31 @@ ADVERTISED: dict[str, str] = {
 }
 
 
+# the feature name of these checks (``egress validate --features bgp``)
+FEATURE = "bgp"
+
+
+def bgp_unchecked(intent: DeviceIntent) -> str | None:
+    """Why this device's BGP advertisements are not checked (None: they are, or it has no
+    ``bgp:``), said by ``egress validate`` rather than passed over in silence."""
+    if intent.bgp is None or intent.platform in ADVERTISED:
+        return None
+    return f"BGP advertisements not checked: no {intent.platform} advertised-routes parser yet"
+
+
+def drill_withdrawn(
+    intent: DeviceIntent, *, failover: frozenset[str], cut: frozenset[str]
+) -> frozenset[str]:
+    """The links whose announcements a drill expects this member to have withdrawn: the
+    links cut (``HOST:LINK``: that ISP's session is down), or every link when the member
+    handed over without a link named (``HOST``: its LAN went, the design withdraws all)."""
+    if intent.bgp is None or intent.host not in failover:
+        return frozenset()
+    if cut:
+        return cut
+    return frozenset(n.link for n in intent.bgp.neighbors)
+
+
 def bgp_commands(intent: DeviceIntent) -> dict[str, str]:
     """neighbor address -> the command printing what this device advertises to it."""
     template = ADVERTISED.get(intent.platform)

@@ -29,6 +29,13 @@ class Site:
     # made active-standby on isp1 in the lab's copy of the inventory (the example runs it
     # load-sharing, where losing one link only lowers the master's priority)
     make_active_standby: bool = False
+    # issue 19: with `--expect-failover PRIMARY` (no link named) validate expects the primary's
+    # announcements withdrawn from every ISP, as when its LAN goes. In a brownout what each
+    # vendor's construct really does differs, and these are the announcements still heard:
+    # IOS-XE ties the prefix to the OR of the links' probes (docs/adr.md, route injection,
+    # known limits), so both ISPs still hear it; Junos withdraws from isp1 (its condition
+    # route went with the probe) and keeps isp2; FortiOS is not checked (no parser yet).
+    still_announced: tuple[str, ...] = ()
 
 
 SITES = [
@@ -41,6 +48,10 @@ SITES = [
         "probe isp1-tcp -> 192.0.2.30",
         "vrrp 11 on GigabitEthernet2",
         ha_role=True,
+        still_announced=(
+            "bgp to 198.51.100.9 (isp1) 192.0.2.144/28",
+            "bgp to 203.0.113.9 (isp2) 192.0.2.144/28",
+        ),
     ),
     Site(
         "nyc",
@@ -51,6 +62,7 @@ SITES = [
         "probe isp1-http -> 192.0.2.20",
         "vrrp 21 on ge-0/0/1",
         make_active_standby=True,
+        still_announced=("bgp to 203.0.113.25 (isp2) 192.0.2.176/28",),
     ),
     Site(
         "syd",
@@ -148,7 +160,16 @@ def _brownout(lab: Lab, site: Site) -> None:
     assert _bfd(report, primary, site.gateway)["passed"] is True
     # what stays failed is the probe and what follows it: the primary's default route left
     # the primary link for isp2 (the route is withdrawn with its probe)
-    assert {h: _brief(failing_checks(report, h)) for h in site.hosts} == {
+    bgp = [c for c in failing_checks(report, primary) if c["feature"] == "bgp"]
+    assert sorted((c["subject"], c["expected"], c["observed"]) for c in bgp) == [
+        (subject, "withdrawn", "advertised") for subject in site.still_announced
+    ]
+    if not site.still_announced:
+        assert set(report["not_checked"]) == set(site.hosts)
+    failing = {
+        h: [c for c in failing_checks(report, h) if c["feature"] != "bgp"] for h in site.hosts
+    }
+    assert {h: _brief(cs) for h, cs in failing.items()} == {
         primary: [
             ("probes", site.probe, "fail"),
             ("routing", "default route (the primary link)", site.isp2_gateway),

@@ -72,7 +72,7 @@ def test_commit_with_post_checks_then_validate_a_cut_uplink_and_a_drill(lab: Lab
     assert code == 0 and report["passed"] is True
     for host in (*AMS, *FRA):
         features = {c["feature"] for c in report["hosts"][host]}
-        assert features == {"vrrp", "bfd", "probes", "routing", "pbr", "ha_sync"}, host
+        assert features == {"vrrp", "bfd", "probes", "routing", "pbr", "ha_sync", "bgp"}, host
     ecmp = next(c for c in report["hosts"]["ams-edge-01"] if c["feature"] == "routing")
     assert ecmp["observed"] == "198.51.100.1, 203.0.113.1"  # both uplinks (load-sharing)
     primary_link = next(c for c in report["hosts"]["fra-edge-01"] if c["feature"] == "routing")
@@ -91,7 +91,8 @@ def test_commit_with_post_checks_then_validate_a_cut_uplink_and_a_drill(lab: Lab
     assert failed["routing"]["expected"] == f"{ISP1_GATEWAY}, 203.0.113.1"
     assert failed["routing"]["observed"] == "203.0.113.1"
     # the failed probe's track lowers the master's priority (110 - 6): it stays master
-    assert set(failed) == {"bfd", "probes", "routing", "vrrp"}
+    # and its isp1 announcement went with the session (issue 19)
+    assert set(failed) == {"bfd", "bgp", "probes", "routing", "vrrp"}
     assert failed["vrrp"]["subject"] == "vrrp 10 on GigabitEthernet2 priority"
     assert failed["vrrp"]["observed"] == "104"
     assert failing_checks(report, "ams-edge-02") == []

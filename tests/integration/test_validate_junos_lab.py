@@ -75,7 +75,8 @@ def test_the_design_validates_then_a_cut_link_and_a_drill_show_up(lab: Lab) -> N
     assert failed["routing"]["observed"] == "203.0.113.25"
     # the failed isp1 probe withdraws its tracked route: the master's priority drops by the
     # decrement (110 - 6), but load-sharing keeps it master while isp2 is healthy
-    assert set(failed) == {"bfd", "probes", "routing", "vrrp"}
+    # and its isp1 BGP session went with the link: nothing is announced to isp1 (issue 19)
+    assert set(failed) == {"bfd", "bgp", "probes", "routing", "vrrp"}
     assert failed["vrrp"]["subject"].endswith("priority")
     assert failed["vrrp"]["observed"] == "104"
     assert [c["feature"] for c in failing_checks(report, "nyc-srx-02")] == []
@@ -150,5 +151,6 @@ def test_bfd_not_admitted_host_inbound_fails_the_bfd_check(lab: Lab) -> None:
     assert failed["bfd"]["subject"].startswith("bfd 198.51.100.25")
     assert failed["bfd"]["observed"] == "Down"
     assert failed["routing"]["observed"] == "203.0.113.25"
-    assert set(failed) == {"bfd", "routing"}
+    # BGP with BFD liveness drops the session while BFD is down: isp1 hears nothing
+    assert set(failed) == {"bfd", "bgp", "routing"}
     assert failing_checks(report, "nyc-srx-02") == []

@@ -82,6 +82,18 @@ def test_ios_rollout_order_is_the_order_ios_needs() -> None:
     assert lines.index("redundancy") > max(i for i, x in enumerate(lines) if x.startswith("track"))
 
 
+def test_ios_rollout_sends_the_bgp_config(ios_rolled_out: str) -> None:
+    # issue 19: the prefix-lists the outbound route-maps match and the BGP process are
+    # egress's too, so the announcement is pushed, not only rendered
+    for line in (
+        "ip prefix-list EGRESS-BGP-OUT-ISP1 seq 5 permit 192.0.2.128/28",
+        "router bgp 65010",
+        "  network 192.0.2.128 mask 255.255.255.240",
+        "  neighbor 198.51.100.1 route-map EGRESS-BGP-OUT-ISP1 out",
+    ):
+        assert line in ios_rolled_out.splitlines(), line
+
+
 def test_ios_whole_file_remerge_fails_as_on_a_router(ios_rolled_out: str) -> None:
     # what egress did before issue 11: merge the whole rendered file again
     _, refused = ios_apply(ios_rolled_out, golden("ams-edge-01"))

@@ -7,7 +7,7 @@ from egress.model.inventory import load_nornir
 from egress.model.sites import InventoryFiles, build_intents
 from egress.parse import parse_output
 from egress.parse.schema import BaseRecord
-from egress.validate_bgp import bgp_checks, bgp_commands
+from egress.validate_bgp import bgp_checks, bgp_commands, bgp_unchecked, drill_withdrawn
 from tests.conftest import EXAMPLE_INVENTORY
 
 INTENTS = build_intents(
@@ -94,3 +94,26 @@ def test_unparsable_output_fails_its_neighbor() -> None:
     )
     isp1 = [c for c in checks if c.subject.startswith("bgp to 198.51.100.1 ")]
     assert [(c.passed, c.observed) for c in isp1] == [(False, "command failed: % Invalid input")]
+
+
+def test_a_drill_names_the_withdrawn_links() -> None:
+    ams = INTENTS["ams-edge-01"]
+    # HOST:LINK: only the cut link's ISP loses the announcement
+    assert drill_withdrawn(
+        ams, failover=frozenset({"ams-edge-01"}), cut=frozenset({"isp1"})
+    ) == frozenset({"isp1"})
+    # HOST alone (its LAN went): every ISP
+    assert drill_withdrawn(ams, failover=frozenset({"ams-edge-01"}), cut=frozenset()) == (
+        frozenset({"isp1", "isp2"})
+    )
+    # not in the drill: nothing is expected withdrawn
+    assert drill_withdrawn(ams, failover=frozenset({"ams-edge-02"}), cut=frozenset()) == (
+        frozenset()
+    )
+
+
+def test_fortios_is_said_not_checked_never_passed() -> None:
+    fortios = next(i for i in INTENTS.values() if i.platform == "fortios" and i.bgp is not None)
+    assert bgp_commands(fortios) == {}
+    assert "not checked" in (bgp_unchecked(fortios) or "")
+    assert bgp_unchecked(INTENTS["ams-edge-01"]) is None

@@ -35,6 +35,7 @@ _SHOW: Grammar = {
         "sla": {"statistics": None, "summary": {}},
         "route": None,
         "policy": {},
+        "bgp": {"neighbors": None},
     },
     "vrrp": {"brief": {"all": {}}, "all": {}, "detail": {}},
     "bfd": {"neighbors": {"details": {}}},

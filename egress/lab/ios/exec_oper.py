@@ -10,7 +10,7 @@ import dataclasses
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
-from egress.lab.ios import oper, oper_routing
+from egress.lab.ios import oper, oper_bgp, oper_routing
 from egress.platforms import PLATFORMS
 
 if TYPE_CHECKING:
@@ -114,6 +114,14 @@ async def _redundancy_group(session: IosSession, args: list[str]) -> str:
     )
 
 
+async def _bgp_neighbors(session: IosSession, args: list[str]) -> str:
+    # only the advertised-routes form is simulated (issue 19: what the ISP hears)
+    if len(args) != 2 or not "advertised-routes".startswith(args[1].lower()):
+        return "% Invalid input detected at '^' marker.\n"
+    facts, op = session.device.network_state()
+    return oper_bgp.show_ip_bgp_neighbor_advertised(session.device.running, facts, op, args[0])
+
+
 HANDLERS: dict[tuple[str, ...], Handler] = {
     ("show", "vrrp"): _vrrp,
     ("show", "vrrp", "all"): _vrrp,
@@ -126,6 +134,7 @@ HANDLERS: dict[tuple[str, ...], Handler] = {
     ("show", "track"): _track,
     ("show", "ip", "route"): _ip_route,
     ("show", "route-map"): _route_map,
+    ("show", "ip", "bgp", "neighbors"): _bgp_neighbors,
     ("show", "ip", "policy"): _ip_policy,
     ("show", "redundancy", "application", "group"): _redundancy_group,
 }

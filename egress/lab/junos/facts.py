@@ -435,6 +435,11 @@ def _held_routes(root: Node, probes: tuple[ProbeFacts, ...]) -> dict[IPv4Network
     return held
 
 
+def held_routes(root: Node, probes: tuple[ProbeFacts, ...]) -> dict[IPv4Network, str]:
+    """The ``preferred-route withdraw`` routes and the RPM test holding each up."""
+    return _held_routes(root, probes)
+
+
 # -- RPM ----------------------------------------------------------------------------------
 def rpm_tests(root: Node) -> list[tuple[str, Node]]:
     """(owner, test node) for every configured RPM test, in configuration order."""

@@ -13,8 +13,8 @@ from ipaddress import IPv4Network
 
 from lxml import etree
 
+from egress.lab.junos import bgp_adv, fwdtable, netstate, netstate_xml
 from egress.lab.junos import facts as facts_mod
-from egress.lab.junos import fwdtable, netstate, netstate_xml
 from egress.lab.junos.rpc import RpcContext, RpcErrorInfo, RpcFailure
 
 Renderer = Callable[[RpcContext, list[str], bool], etree._Element | str]
@@ -72,6 +72,15 @@ def _route(ctx: RpcContext, args: list[str], xml: bool) -> etree._Element | str:
     facts, op = ctx.device.network_state()
     if args[:1] == ["forwarding-table"]:
         return _forwarding_table(ctx, args[1:], xml)
+    if args[:1] == ["advertising-protocol"]:
+        if args[1:2] != ["bgp"] or len(args) < 3:
+            raise _syntax(args[1] if len(args) > 1 else "advertising-protocol")
+        if xml:
+            raise RpcFailure(
+                RpcErrorInfo(message="the lab prints 'show route advertising-protocol' as text")
+            )
+        root = ctx.device.db.committed()
+        return bgp_adv.show_route_advertising_bgp(root, facts, op, args[2])
     words = [a for a in args if a not in ("exact", "table", "inet.0", "protocol", "static")]
     try:
         prefixes = [IPv4Network(words[0])] if words else sorted({r.prefix for r in facts.routes})

@@ -76,6 +76,10 @@ RULES: tuple[Rule, ...] = (
     _r(r"^ip route static bfd (.+)$", "static route BFD", check=False),
     _r(r"^route-map (\S+ \S+ \d+)$", "route-map"),
     _r(r"^ip access-list (?:extended|standard) (\S+)$", "access-list"),
+    # route injection (issue 19): the BGP outbound filters, entry by entry, and the BGP
+    # process itself (one per router on IOS-XE: the design's local AS is egress's)
+    _r(r"^ip prefix-list (\S+ seq \d+) ", "prefix-list"),
+    _r(r"^router bgp (\d+)$", "BGP process"),
     _r(r"^(fhrp version) ", "", check=False),
     _r(r"^(ip cef load-sharing algorithm) ", "", check=False),
     _r(
