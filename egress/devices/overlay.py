@@ -17,7 +17,7 @@ import contextlib
 import os
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -26,6 +26,30 @@ from egress.errors import DeviceError, InputError, Location
 OVERLAY_FILE = "inventory-overlay.json"
 DEFAULT_LAB_STATE = Path(".lab")
 LINK_CUT_GROUP = "egress.link_cut"
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def write_state(state_dir: Path, name: str, model: BaseModel) -> None:
+    """A lab state file, replaced whole (a reader never sees half of it)."""
+    state_dir.mkdir(parents=True, exist_ok=True)
+    tmp = state_dir / f"{name}.tmp"
+    tmp.write_text(model.model_dump_json(indent=2))
+    tmp.replace(state_dir / name)
+
+
+def read_state(state_dir: Path, name: str, model: type[M]) -> M:
+    """A lab state file; a missing one says how to start a lab."""
+    path = state_dir / name
+    try:
+        return model.model_validate_json(path.read_text())
+    except FileNotFoundError:
+        raise InputError(
+            f"no lab in {state_dir}",
+            location=Location(file=path),
+            hint="start one with `egress lab up` (or pass --state DIR)",
+        ) from None
 
 
 class _Model(BaseModel):
@@ -51,22 +75,11 @@ class InventoryOverlay(_Model):
     link_cut: str = ""
 
     def write(self, state_dir: Path) -> None:
-        state_dir.mkdir(parents=True, exist_ok=True)
-        tmp = state_dir / f"{OVERLAY_FILE}.tmp"
-        tmp.write_text(self.model_dump_json(indent=2))
-        tmp.replace(state_dir / OVERLAY_FILE)
+        write_state(state_dir, OVERLAY_FILE, self)
 
     @classmethod
     def read(cls, state_dir: Path) -> InventoryOverlay:
-        path = state_dir / OVERLAY_FILE
-        try:
-            return cls.model_validate_json(path.read_text())
-        except FileNotFoundError:
-            raise InputError(
-                f"no lab in {state_dir}",
-                location=Location(file=path),
-                hint="start one with `egress lab up` (or pass --state DIR)",
-            ) from None
+        return read_state(state_dir, OVERLAY_FILE, cls)
 
     def running(self) -> bool:
         try:

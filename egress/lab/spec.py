@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
-from egress.devices.overlay import DEFAULT_LAB_STATE
+from egress.devices.overlay import DEFAULT_LAB_STATE, read_state, write_state
 from egress.errors import InputError, Location
 from egress.lab.credentials import LabCredentials
 from egress.lab.world import Segment, Topology
@@ -92,22 +92,11 @@ class LabSpec(_Model):
         )
 
     def write(self, state_dir: Path) -> None:
-        state_dir.mkdir(parents=True, exist_ok=True)
-        tmp = state_dir / f"{SPEC_FILE}.tmp"
-        tmp.write_text(self.model_dump_json(indent=2))
-        tmp.replace(state_dir / SPEC_FILE)
+        write_state(state_dir, SPEC_FILE, self)
 
     @classmethod
     def read(cls, state_dir: Path) -> LabSpec:
-        path = state_dir / SPEC_FILE
-        try:
-            return cls.model_validate_json(path.read_text())
-        except FileNotFoundError:
-            raise InputError(
-                f"no lab in {state_dir}",
-                location=Location(file=path),
-                hint="start one with `egress lab up` (or pass --state DIR)",
-            ) from None
+        return read_state(state_dir, SPEC_FILE, cls)
 
 
 def cluster_mirrors(intents: Mapping[str, DeviceIntent]) -> dict[str, str]:

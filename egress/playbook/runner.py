@@ -27,8 +27,9 @@ from egress.playbook.resolve import Prepared
 from egress.playbook.settings import RunSettings
 from egress.playbook.steps import lint_step, materialise_inventory
 from egress.playbook.undo import roll_back, to_roll_back
+from egress.rollout.background import run_interruptible
 from egress.rollout.backup import backup_fleet
-from egress.rollout.deploy import ChangeResult, DeployOptions, HostResult, Outcome, run_change
+from egress.rollout.deploy import ChangeResult, DeployOptions, HostResult, Outcome
 from egress.rollout.deploy import write_summary as _write_summary
 
 Say = Callable[[str, str], None]
@@ -220,46 +221,18 @@ def _pipeline(
     batches = [list(b.hosts) for b in prepared.batches]
     for batch in prepared.batches:
         say(f"batch {batch.number}", f"{batch.label}: {', '.join(batch.hosts)}")
-    box: dict[str, Any] = {}
-    done = threading.Event()
-
-    def work() -> None:
-        try:
-            box["result"] = run_change(
-                nr,
-                change=state.change,
-                intents=prepared.intents,
-                configs=configs,
-                options=options,
-                progress=say,
-                batches=batches,
-                stop=stop,
-            )
-        except BaseException as exc:  # noqa: BLE001 - re-raised in the main thread
-            box["error"] = exc
-        finally:
-            done.set()
-
-    # The change runs in a thread so that Ctrl-C (delivered to the main thread only) can
-    # ask it to start nothing new while the devices in flight finish or roll back. The main
-    # thread polls with sleep: an interrupted Thread.join() can misreport is_alive().
-    worker = threading.Thread(target=work, name="egress-change")
-    worker.start()
-    while not done.is_set():
-        try:
-            time.sleep(0.1)
-        except KeyboardInterrupt:
-            if not stop.is_set():
-                say(
-                    "run",
-                    "interrupted: finishing the devices in flight (each ends committed "
-                    "or rolled back); nothing new starts",
-                )
-            stop.set()
-    worker.join()
-    if "error" in box:
-        raise box["error"]
-    result: ChangeResult = box["result"]
+    # in a worker thread: Ctrl-C lets the devices in flight finish (rollout/background.py)
+    result = run_interruptible(
+        prepared.nr,
+        change=state.change,
+        intents=prepared.intents,
+        configs=configs,
+        options=options,
+        progress=say,
+        batches=batches,
+        stop=stop,
+        label="run",
+    )
     result.hosts = {**state.result.hosts, **result.hosts}
     state.result = result
     if result.stopped_by_budget:

@@ -42,9 +42,12 @@ def run_interruptible(
     options: DeployOptions,
     progress: Progress,
     batches: Sequence[Sequence[str]] | None = None,
+    stop: threading.Event | None = None,
+    label: str = "change",
 ) -> ChangeResult:
-    """:func:`egress.rollout.deploy.run_change`, stopped cleanly by Ctrl-C."""
-    stop = threading.Event()
+    """:func:`egress.rollout.deploy.run_change`, stopped cleanly by Ctrl-C (or by ``stop``,
+    set by the caller: a playbook's own stop); ``label`` names the run in progress lines."""
+    stop = stop or threading.Event()
     box: dict[str, Any] = {}
     done = threading.Event()
 
@@ -74,7 +77,7 @@ def run_interruptible(
         except KeyboardInterrupt:
             if not stop.is_set():
                 progress(
-                    "change",
+                    label,
                     "interrupted: finishing the devices in flight (each ends committed or "
                     "rolled back); nothing new starts",
                 )
