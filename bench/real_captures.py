@@ -339,7 +339,7 @@ def only_interfaces(items: set[Item]) -> set[Item]:
 # --- scoring --------------------------------------------------------------------------------
 
 
-# the commands `egress validate` runs (tasks/validate.py COMMANDS), by platform
+# the commands `egress validate` runs (egress/tasks/validate.py COMMANDS), by platform
 def validate_commands() -> dict[str, set[str]]:
     """The registered commands (aliases folded) whose output `egress validate` reads."""
     from egress.validate import COMMANDS, SUPPORTING

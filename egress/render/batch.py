@@ -30,7 +30,7 @@ from nornir.core.inventory import Inventory
 from egress.errors import EgressError, InputError
 from egress.model.intent import DeviceIntent
 from egress.model.sites import InventoryFiles, build_intents, site_groups
-from tasks.render import write_config
+from egress.tasks.render import write_config
 
 # Below this many hosts a fork costs more than it saves.
 PARALLEL_MIN_HOSTS = 400

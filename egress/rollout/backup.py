@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from nornir.core import Nornir
 
 from egress.change.changes import ChangeDir
-from tasks.backup import Backup, backup_config
+from egress.tasks.backup import Backup, backup_config
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ from egress.devices.connection import host_key_ref
 from egress.devices.device_errors import describe
 from egress.rollout.clusters import rollback_order
 from egress.rollout.rollback import restore_group
-from tasks.deploy import RolledBack
+from egress.tasks.deploy import RolledBack
 
 ROLLBACK = "rollback.json"
 Say = Callable[[str, str], None]

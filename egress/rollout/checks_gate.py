@@ -14,8 +14,8 @@ from egress.change.changes import ChangeDir, record_step
 from egress.devices.device_errors import describe
 from egress.errors import DeviceError, Location
 from egress.model.intent import DeviceIntent
+from egress.tasks.validate import validate_state
 from egress.validate import Check
-from tasks.validate import validate_state
 
 Say = Callable[[str, str], None]
 

@@ -17,7 +17,7 @@ from nornir.core import Nornir
 
 from egress.change.changes import ChangeDir
 from egress.devices.device_errors import describe
-from tasks.backup import backup_config
+from egress.tasks.backup import backup_config
 
 
 def back_up_members(nr: Nornir, members: Iterable[str], *, change: ChangeDir) -> dict[str, str]:

@@ -34,8 +34,8 @@ from egress.rollout.deploy_plan import (
     plan_change,
 )
 from egress.rollout.lanes import INTERRUPTED, run_in_lanes
-from tasks.backup import Backup, backup_config
-from tasks.deploy import (
+from egress.tasks.backup import Backup, backup_config
+from egress.tasks.deploy import (
     CommitInterrupted,
     ConfirmTimerExpired,
     Deployed,

@@ -15,7 +15,7 @@ from nornir.core.task import Result, Task
 from egress.change.changes import POST, ChangeDir, record_step
 from egress.devices.configtext import residue
 from egress.devices.connection import CONNECTION
-from tasks.deploy import RolledBack, rollback_config
+from egress.tasks.deploy import RolledBack, rollback_config
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,8 +11,8 @@ from nornir.core import Nornir
 from egress.change.changes import ChangeDir
 from egress.devices.connection import CONNECTION
 from egress.model.intent import DeviceIntent
+from egress.tasks.validate import validate_state
 from egress.validate import Check
-from tasks.validate import validate_state
 
 
 @dataclass(slots=True)

@@ -19,7 +19,7 @@ from egress.change.changes import PRE, ChangeDir, record_step, sha256
 from egress.change.redact import MASK, redact_text, restore_secrets, split_secrets
 from egress.devices.device_errors import describe
 from egress.errors import DeviceError
-from tasks.deploy import rollback_config
+from egress.tasks.deploy import rollback_config
 
 IOS = """\
 !

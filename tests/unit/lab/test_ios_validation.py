@@ -34,7 +34,7 @@ def _capture(command: str, case: str) -> str:
 
 
 def _parsed(host: str, case: str) -> dict[str, list[BaseRecord]]:
-    """What tasks/validate.py hands evaluate(): every feature's records, from its command and
+    """What egress/tasks/validate.py hands evaluate(): every feature's records, from its command and
     the commands that support it."""
     intent = INTENTS[host]
     supporting = supporting_commands(intent)
