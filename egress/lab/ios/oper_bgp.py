@@ -8,6 +8,12 @@ Computed from the running config and the simulated state the way IOS decides it:
   while its object is down);
 - track objects: ``interface I line-protocol`` (up while the port is up), ``ip sla M
   reachability`` (up while the probe succeeds), ``list boolean and|or`` over ``object K``;
+- the neighbor's ``advertise-map A exist-map E`` (or ``non-exist-map E``): the routes route-map
+  A permits are advertised to it only while a route that E permits is (or, non-exist, is
+  not) in the BGP table (Cisco IOS-XE BGP Configuration Guide, "BGP Conditional
+  Advertisement"; Cisco tech note 215634). IOS-XE re-checks the condition on its BGP scanner
+  (every 60 s by default, ``bgp scan-time``); the lab answers from the state at the time of the
+  show, so a test sees the settled result, not the up-to-a-minute delay;
 - the neighbor's ``route-map R out``: its ``match ip address prefix-list P`` filters (first
   matching ``seq`` wins, an unmatched prefix is denied) and ``set as-path prepend`` adds to
   the path printed;
@@ -158,12 +164,10 @@ def show_ip_bgp_neighbor_advertised(
     )
     rows = []
     if _session_up(root, bgp, peer, facts, op):
-        rib = _rib_null0(root, _tracks_up(root, facts, op))
-        for node in family.top("network "):
-            words = node.text.split()
-            mask = words[3] if len(words) > 3 and words[2] == "mask" else None
-            prefix = IPv4Network(f"{words[1]}/{mask}" if mask else words[1], strict=False)
-            if prefix not in rib:
+        table = _bgp_table(root, family, _rib_null0(root, _tracks_up(root, facts, op)))
+        held_back = _conditional(root, family, peer, table)
+        for prefix in table:
+            if prefix in held_back:
                 continue
             permitted, prepend = _route_map_out(root, route_map, prefix)
             if not permitted:
@@ -174,6 +178,37 @@ def show_ip_bgp_neighbor_advertised(
     router_id = next((c.text.split()[2] for c in bgp.top("bgp router-id ")), "0.0.0.0")
     text = _HEADER.format(version=len(rows) + 1, router_id=router_id) + "\n".join(rows)
     return f"{text}\n\nTotal number of prefixes {len(rows)} \n"
+
+
+def _bgp_table(root: Node, family: Node, rib: set[IPv4Network]) -> list[IPv4Network]:
+    """The locally originated routes in the BGP table: each ``network`` whose exact route is
+    in the RIB, in config order."""
+    table = []
+    for node in family.top("network "):
+        words = node.text.split()
+        mask = words[3] if len(words) > 3 and words[2] == "mask" else None
+        prefix = IPv4Network(f"{words[1]}/{mask}" if mask else words[1], strict=False)
+        if prefix in rib:
+            table.append(prefix)
+    return table
+
+
+def _conditional(
+    root: Node, family: Node, peer: IPv4Address, table: list[IPv4Network]
+) -> set[IPv4Network]:
+    """The routes the neighbor's advertise-map holds back: those its advertise-map permits,
+    while its exist-map matches nothing in the BGP table (non-exist-map: matches something)."""
+    node = next(iter(family.top(f"neighbor {peer} advertise-map ")), None)
+    if node is None:
+        return set()
+    words = node.text.split()
+    if len(words) < 6:
+        return set()
+    advertise, kind, condition = words[3], words[4], words[5]
+    matched = any(_route_map_out(root, condition, p)[0] for p in table)
+    if matched == (kind == "exist-map"):
+        return set()
+    return {p for p in table if _route_map_out(root, advertise, p)[0]}
 
 
 def _remote_as(bgp: Node, peer: IPv4Address) -> str:
