@@ -231,8 +231,7 @@ def parse(text: str) -> ConfigFacts:
         name
         for router in starting(root, "router bgp ")
         for node in (*router.children, *(c for af in router.children for c in af.children))
-        if len(words := node.text.split()) >= 4
-        and words[0] == "neighbor"
+        if len(words := node.text.split()) >= 4 and words[0] == "neighbor"
         for name in (
             [words[3]]
             if words[2] == "route-map"
