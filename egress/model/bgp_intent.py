@@ -38,9 +38,10 @@ ONE_CONDITION_BEFORE: dict[str, tuple[int, int]] = {"fortios": (7, 0)}
 # LAN track (probe count + 1), below IOS-XE's 1000 limit.
 TRACK_BASE = 500
 
-# IOS-XE: the per-link marker routes an `exist-map` tests (one /32 per link, in the order of
-# `bgp.peers`), from 198.18.0.0/15, the block RFC 2544/RFC 6890 reserve for benchmarking and
-# never routed on the internet; the outbound prefix-lists never let them out.
+# The per-link marker routes a conditional advertisement tests (IOS-XE `exist-map`, FortiOS
+# `condition-routemap`; one /32 per link, in the order of `bgp.peers`), from 198.18.0.0/15,
+# the block RFC 2544/RFC 6890 reserve for benchmarking and never routed on the internet; the
+# outbound prefix-lists never let them out.
 MARKER_BASE = IPv4Address("198.18.255.1")
 
 
@@ -68,11 +69,14 @@ class BgpNeighbor:
     prefixes: tuple[str, ...]  # what this member announces to this ISP
     policy: str  # the outbound route-map / export policy
     probe_route: str | None  # Junos: the /32 ip-monitoring installs while the probe succeeds
-    # IOS-XE: the link's probe track, the /32 marker static to Null0 that follows it, and the
-    # prefixes whose announcement to this neighbor follows it (conditional advertisement)
+    # the link's probe track (IOS-XE), a /32 marker route that is in the RIB only while that
+    # probe succeeds (IOS-XE: to Null0 on the track; FortiOS: via the link's gateway, removed
+    # by the link-monitor), and the prefixes whose announcement to this neighbor follows it
+    # (conditional advertisement)
     probe_track: int | None = None
     marker: str | None = None
     conditional: tuple[str, ...] = ()
+    gateway: str | None = None  # the link's gateway (FortiOS: the marker's next hop)
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,6 +227,7 @@ def build_bgp(
             probe_track=route_probe.get(name) if conditional[name] else None,
             marker=str(MARKER_BASE + position) if conditional[name] else None,
             conditional=tuple(conditional[name]),
+            gateway=by_link[name].gateway,
         )
         for position, (name, peer) in enumerate(bgp.peers.items())
     )
