@@ -111,6 +111,9 @@ def _session_up(neighbor: Node, peer: IPv4Address, facts: DeviceFacts, op: OpSta
     port = facts.interface_towards(peer)
     if port is None or port.name not in op.interfaces_up:
         return False
+    # the other end: the lab's ISP router answers at its segment's gateway only
+    if op.isp_routers is not None and peer not in op.isp_routers:
+        return False
     if neighbor.value("bfd") == "enable":
         session = next((b for b in op.bfd if b.peer == peer), None)
         return session is None or session.state == "Up"

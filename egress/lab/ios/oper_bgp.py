@@ -137,6 +137,9 @@ def _session_up(
     )
     if port is None or port.name not in op.interfaces_up:
         return False
+    # the other end: the lab's ISP router answers at its segment's gateway only
+    if op.isp_routers is not None and neighbor not in op.isp_routers:
+        return False
     if bgp.child(f"neighbor {neighbor} fall-over bfd") is not None:
         session = next((b for b in op.bfd if b.peer == neighbor), None)
         return session is None or session.state == "Up"

@@ -121,6 +121,9 @@ def _session_up(group: Node, peer: IPv4Address, facts: DeviceFacts, op: OpState)
     )
     if port is None or not (port.name in op.interfaces_up or _unit0(port.name, op)):
         return False
+    # the other end: the lab's ISP router answers at its segment's gateway only
+    if op.isp_routers is not None and peer not in op.isp_routers:
+        return False
     session = next((b for b in op.bfd if b.peer == peer), None)
     return session is None or session.state == "Up"
 

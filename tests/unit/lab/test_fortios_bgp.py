@@ -77,3 +77,28 @@ def test_the_6x_layout_has_no_vrf_line() -> None:
     lines = get_router_info_bgp_neighbor_advertised(root, facts, op, ISP1, release="6.0.17")
     assert lines[0].startswith("BGP table version") and "<-/->" not in "\n".join(lines)
     assert _advertised(ISP1, release="6.0.17") == [PREFIX]
+
+
+def test_the_isp_routers_answer_at_their_segments_gateway_only() -> None:
+    from ipaddress import IPv4Address
+
+    from egress.lab.world import Segment
+
+    root = parse((GOLDEN / f"{HOST}.cfg").read_text())
+    facts = facts_from_config(HOST, root)
+    wired = Topology(
+        segments=(
+            Segment("isp1", "isp", ((HOST, "port3"),), gateway=IPv4Address(ISP1)),
+            Segment("isp2", "isp", ((HOST, "port4"),), gateway=IPv4Address("203.0.113.46")),
+        )
+    )
+    op = simulate({HOST: facts}, wired)[HOST]
+    # the design's isp2 neighbor is not where the lab's isp2 router sits: no session there
+    assert op.isp_routers == {IPv4Address(ISP1), IPv4Address("203.0.113.46")}
+    text = "\n".join(get_router_info_bgp_summary(root, facts, op, uptime_s=60))
+    records = parse_output(platform="fortios", command="get router info bgp summary", text=text)
+    assert {r.neighbor: r.state for r in records} == {  # type: ignore[attr-defined]
+        ISP1: "Established",
+        ISP2: "Active",
+    }
+    assert _state()[1].isp_routers is None  # simulated alone: every neighbour answers
