@@ -203,7 +203,9 @@ def get_router_info_bgp_summary(
         messages = int(uptime_s // 60) + 4 if up else 0
         rows.append(
             f"{name:<16}4 {entry.value('remote-as', '0'):>10}{messages:>8}{messages:>8}"
-            f"{0:>9}{0:>5}{0:>5} {_up_down(uptime_s) if up else 'never':>8} {state:>8}"
+            f"{0:>9}{0:>5}{0:>5} {_up_down(uptime_s) if up else 'never':>8} "
+            # a prefix count right-aligned, an FSM state left ("09w3d01h Active")
+            + (f"{state:>8}" if state.isdigit() else state)
         )
     return [
         f"BGP router identifier {bgp.value('router-id', '0.0.0.0')}, local AS number "

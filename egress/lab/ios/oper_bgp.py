@@ -263,7 +263,9 @@ def show_ip_bgp_summary(root: Node, facts: DeviceFacts, op: OpState, *, uptime_s
         messages = int(uptime_s // 60) + 4 if up else 0
         rows.append(
             f"{str(peer):<16}4 {words[3]:>12} {messages:>7} {messages:>7} {len(table) + 1:>8}"
-            f"    0    0 {_up_down(uptime_s):<8} {state:>12}"
+            # a prefix count right-aligned, an FSM state left ("1y10w     Idle (Admin)")
+            f"    0    0 {_up_down(uptime_s):<8} "
+            + (f"{state:>12}" if state.isdigit() else f" {state}")
         )
     paths = len(table)
     head = [
