@@ -24,6 +24,11 @@ from egress.model.intent import DeviceIntent
 DEFAULT = IPv4Network("0.0.0.0/0")
 
 
+# platforms whose BGP marker route (issue 19) is a static via the link's gateway, withdrawn
+# with the link's probe (templates/fortios/bgp.j2); IOS-XE's is to Null0 (no next hop)
+_GATEWAY_MARKERS = frozenset({"fortios"})
+
+
 def facts_from_intent(intent: DeviceIntent) -> DeviceFacts:
     probes_by_link = {p.link: p for p in intent.probes if p.follows_route}
     interfaces = tuple(
@@ -70,6 +75,19 @@ def facts_from_intent(intent: DeviceIntent) -> DeviceFacts:
         )
         for u in intent.uplinks
     )
+    if intent.bgp is not None and intent.platform in _GATEWAY_MARKERS:
+        routes += tuple(
+            RouteFacts(
+                IPv4Network(f"{n.marker}/32"),
+                IPv4Address(n.gateway),
+                n.interface,
+                10,  # FortiOS `config router static` default distance
+                bfd=False,
+                probe=probes_by_link[n.link].name if n.link in probes_by_link else None,
+            )
+            for n in intent.bgp.neighbors
+            if n.marker and n.gateway
+        )
     pbr = (
         tuple(
             PbrFacts(

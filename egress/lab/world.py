@@ -219,6 +219,10 @@ class OpState:
     pbr_active: tuple[PbrFacts, ...] = ()
     ha: HaState | None = None
     notes: tuple[str, ...] = field(default=())
+    # the addresses at which the lab's ISP routers answer this device (their BGP sessions,
+    # issue 19): each live isp segment's gateway; None when the device is simulated alone
+    # (no wiring), where every configured neighbour answers
+    isp_routers: frozenset[IPv4Address] | None = None
 
 
 # Fixed, plausible round-trip times so outputs are stable across runs.
@@ -256,8 +260,21 @@ def simulate(
             routes=routes,
             pbr_active=pbr,
             ha=ha.get(name),
+            isp_routers=_isp_routers(name, up[name], topology),
         )
     return states
+
+
+def _isp_routers(name: str, up: set[str], topology: Topology) -> frozenset[IPv4Address] | None:
+    if not topology.segments:
+        return None
+    return frozenset(
+        s.gateway
+        for s in topology.segments
+        if s.kind == "isp"
+        and s.gateway is not None
+        and any(d == name and i in up for d, i in s.members)
+    )
 
 
 def _interfaces_up(f: DeviceFacts, links_down: frozenset[tuple[str, str]]) -> set[str]:

@@ -34,9 +34,15 @@ from egress.platforms import PLATFORMS, PlatformProfile
 # Administration Guide, "BGP conditional advertisement": "treated as an AND operator").
 ONE_CONDITION_BEFORE: dict[str, tuple[int, int]] = {"fortios": (7, 0)}
 
-# IOS-XE track object ids of the announcement conditions: above every probe's `track <id>`
-# and the HA LAN track (probe count + 1), below IOS-XE's 1000 limit.
+# IOS-XE track object id of the LAN condition: above every probe's `track <id>` and the HA
+# LAN track (probe count + 1), below IOS-XE's 1000 limit.
 TRACK_BASE = 500
+
+# The per-link marker routes a conditional advertisement tests (IOS-XE `exist-map`, FortiOS
+# `condition-routemap`; one /32 per link, in the order of `bgp.peers`), from 198.18.0.0/15,
+# the block RFC 2544/RFC 6890 reserve for benchmarking and never routed on the internet; the
+# outbound prefix-lists never let them out.
+MARKER_BASE = IPv4Address("198.18.255.1")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,9 +53,7 @@ class BgpPrefix:
     length: int
     nat: bool  # one of the site's NAT pools
     lan: bool  # withdrawn while the member's LAN port is down
-    probe_tracks: tuple[int, ...]  # the probe tracks of the links it goes to (any one up)
-    track_id: int  # IOS-XE: the boolean track its Null0 static follows
-    any_track_id: int  # IOS-XE: the OR of its links' probe tracks
+    probe_tracks: tuple[int, ...]  # the probe tracks of the links it goes to
     name: str  # the vendor object (prefix-list, policy term) that names it
     index: int  # its place in the design's `bgp.announce` (where lint points)
 
@@ -65,6 +69,14 @@ class BgpNeighbor:
     prefixes: tuple[str, ...]  # what this member announces to this ISP
     policy: str  # the outbound route-map / export policy
     probe_route: str | None  # Junos: the /32 ip-monitoring installs while the probe succeeds
+    # the link's probe track (IOS-XE), a /32 marker route that is in the RIB only while that
+    # probe succeeds (IOS-XE: to Null0 on the track; FortiOS: via the link's gateway, removed
+    # by the link-monitor), and the prefixes whose announcement to this neighbor follows it
+    # (conditional advertisement)
+    probe_track: int | None = None
+    marker: str | None = None
+    conditional: tuple[str, ...] = ()
+    gateway: str | None = None  # the link's gateway (FortiOS: the marker's next hop)
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,12 +185,15 @@ def build_bgp(
     prepend = bgp.prepend if backup and bgp.standby is Standby.PREPEND else 0
     prefixes = []
     announced: dict[str, list[str]] = {name: [] for name in bgp.peers}
+    conditional: dict[str, list[str]] = {name: [] for name in bgp.peers}
     for index, item in enumerate(bgp.announce):
         if role not in item.members:
             continue
         over = item.links or list(bgp.peers)
         for name in over:
             announced[name].append(str(item.prefix))
+            if Health.PROBE in item.when and name in route_probe:
+                conditional[name].append(str(item.prefix))
         tracks = (
             tuple(route_probe[n] for n in over if n in route_probe)
             if Health.PROBE in item.when
@@ -194,8 +209,6 @@ def build_bgp(
                 nat=item.prefix in pools,
                 lan=Health.LAN in item.when,
                 probe_tracks=tracks,
-                track_id=TRACK_BASE + 1 + 2 * index,
-                any_track_id=TRACK_BASE + 2 + 2 * index,
                 name=f"EGRESS-BGP-{index + 1}",
                 index=index,
             )
@@ -211,8 +224,12 @@ def build_bgp(
             prefixes=tuple(announced[name]),
             policy=f"EGRESS-BGP-OUT-{name.upper()}",
             probe_route=probe_routes.get(name),
+            probe_track=route_probe.get(name) if conditional[name] else None,
+            marker=str(MARKER_BASE + position) if conditional[name] else None,
+            conditional=tuple(conditional[name]),
+            gateway=by_link[name].gateway,
         )
-        for name, peer in bgp.peers.items()
+        for position, (name, peer) in enumerate(bgp.peers.items())
     )
     addresses = [u.address for u in uplinks if u.address]
     return BgpIntent(

@@ -134,12 +134,25 @@ class BgpRoute(BaseRecord):
     next_hop: str | None = None
 
 
+class BgpSession(BaseRecord):
+    """One BGP neighbor's session as the summary prints it ("show ip bgp summary", "show bgp
+    summary", "get router info bgp summary")."""
+
+    kind: Literal["bgp_session"] = "bgp_session"
+    neighbor: str
+    remote_as: int | None = None
+    # "Established", or the FSM state printed while it is not (Idle, Active, Connect, ...)
+    state: str
+    # the prefixes received from it, where the summary prints them (Established only)
+    received: int | None = None
+
+
 Record = Annotated[
-    Vrrp | Bfd | Route | Pbr | Probe | Ha | Interface | Track | BgpRoute,
+    Vrrp | Bfd | Route | Pbr | Probe | Ha | Interface | Track | BgpRoute | BgpSession,
     Field(discriminator="kind"),
 ]
 RecordKind = Literal[
-    "vrrp", "bfd", "route", "pbr", "probe", "ha", "interface", "track", "bgp_route"
+    "vrrp", "bfd", "route", "pbr", "probe", "ha", "interface", "track", "bgp_route", "bgp_session"
 ]
 
 RECORD_TYPES: dict[str, type[BaseRecord]] = {
@@ -152,4 +165,5 @@ RECORD_TYPES: dict[str, type[BaseRecord]] = {
     "interface": Interface,
     "track": Track,
     "bgp_route": BgpRoute,
+    "bgp_session": BgpSession,
 }

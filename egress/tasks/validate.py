@@ -13,8 +13,15 @@ from egress.errors import InputError
 from egress.model.intent import DeviceIntent
 from egress.parse import parse_output
 from egress.parse.schema import BaseRecord
-from egress.validate import Check, commands_for, evaluate, supporting_commands
-from egress.validate_bgp import ADVERTISED, bgp_checks, bgp_commands, drill_withdrawn
+from egress.validate import COMMANDS, Check, commands_for, evaluate, supporting_commands
+from egress.validate_bgp import (
+    ADVERTISED,
+    SUMMARY,
+    bgp_checks,
+    bgp_commands,
+    drill_withdrawn,
+    session_checks,
+)
 from egress.validate_bgp import FEATURE as BGP
 
 
@@ -89,10 +96,31 @@ def _bgp(
     change: ChangeDir | None,
     label: str,
 ) -> list[Check]:
-    """The advertised-routes checks, one command per neighbor (issue 19); a platform with
-    no parser for them has none (``egress validate`` says so)."""
-    if intent.platform not in ADVERTISED:
-        return []  # no parser (FortiOS): `egress validate` says "not checked", never a pass
+    """The session checks (the summary and the BFD sessions) and the advertised-routes
+    checks, one command per neighbor (issue 19); a platform with no parser for them has
+    none (``egress validate`` says so)."""
+    if intent.platform not in ADVERTISED or intent.bgp is None:
+        return []  # no parser (FRR): `egress validate` says "not checked", never a pass
+    session_records: list[BaseRecord] = []
+    session_problem: str | None = None
+    bfd_command = COMMANDS[intent.platform].get("bfd") if intent.bgp.bfd else None
+    for command in (SUMMARY[intent.platform], bfd_command):
+        if command is None:
+            continue
+        try:
+            text = device.cli([command])[command]  # type: ignore[attr-defined]
+            if change is not None:
+                change.write_host_file(
+                    task.host.name, f"{label}.bgp.{command.replace(' ', '_')}.txt", text
+                )
+            session_records += parse_output(platform=intent.platform, command=command, text=text)
+        except InputError as exc:
+            session_problem = f"unparsable: {exc.message}"
+        except Exception as exc:  # noqa: BLE001 - any driver error is the check's answer
+            session_problem = f"command failed: {describe(exc).message}"
+    checks = session_checks(
+        intent, session_records, cut=cut or frozenset(), unparsed=session_problem
+    )
     advertised: dict[str, list[BaseRecord]] = {}
     unparsed: dict[str, str] = {}
     for neighbor, command in bgp_commands(intent).items():
@@ -111,4 +139,4 @@ def _bgp(
         except InputError as exc:
             unparsed[neighbor] = f"unparsable: {exc.message}"
     gone = drill_withdrawn(intent, failover=failover, cut=cut or frozenset())
-    return bgp_checks(intent, advertised, withdrawn={intent.host: gone}, unparsed=unparsed)
+    return checks + bgp_checks(intent, advertised, withdrawn={intent.host: gone}, unparsed=unparsed)

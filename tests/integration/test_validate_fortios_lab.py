@@ -28,7 +28,7 @@ def test_the_fgsp_pair_validates_then_a_cut_link_and_a_drill_show_up(lab: Lab) -
     assert failing == {h: [] for h in SYD}, failing
     assert code == 0 and report["passed"] is True
     features = {c["feature"] for c in report["hosts"]["syd-fgt-01"]}
-    assert features == {"vrrp", "bfd", "probes", "routing", "pbr", "ha_sync"}
+    assert features == {"vrrp", "bfd", "probes", "routing", "pbr", "ha_sync", "bgp"}
     sync = [c for c in report["hosts"]["syd-fgt-02"] if c["subject"].endswith(" in sync")]
     assert [c["observed"] for c in sync] == ["in sync"]
 
@@ -47,7 +47,14 @@ def test_the_fgsp_pair_validates_then_a_cut_link_and_a_drill_show_up(lab: Lab) -
     assert {"bfd", "probes", "routing"} <= set(by_feature)
     # The lab's vrdst model drops the VRRP priority to vrdst-priority (98) when a monitored
     # destination fails, so the VIP moves to syd-fgt-02 (priority 100): VRRP fails too.
-    assert set(by_feature) == {"bfd", "probes", "routing", "vrrp"}
+    # and its isp1 session went down with the port, its announcement with it (issue 19)
+    assert set(by_feature) == {"bfd", "bgp", "probes", "routing", "vrrp"}
+    bgp = sorted((c["subject"], c["observed"]) for c in failed if c["feature"] == "bgp")
+    assert bgp == [
+        ("bgp bfd 198.51.100.41 (isp1)", "Down"),
+        ("bgp session 198.51.100.41 (isp1)", "Idle"),
+        ("bgp to 198.51.100.41 (isp1) 192.0.2.208/28", "not advertised"),
+    ]
     set_link(lab.state, host="syd-fgt-01", interface="port3", up=True)
 
     # the drill: syd-fgt-01's LAN port goes, syd-fgt-02 takes over the VIP
@@ -65,6 +72,20 @@ def test_the_fgsp_pair_validates_then_a_cut_link_and_a_drill_show_up(lab: Lab) -
     # the unit whose LAN is down has no VRRP role (INIT), which a drill accepts
     drilled = next(c for c in report["hosts"]["syd-fgt-01"] if c["subject"] == "vrrp 31 on port2")
     assert drilled["observed"] == "Init"
+    # issue 19: the unit whose LAN is down withdrew the site's prefix from both ISPs (its
+    # conditional advertisement tests the LAN's connected route), its sessions stay up; the
+    # peer keeps announcing to both
+    bgp = {
+        h: {c["subject"]: c["observed"] for c in report["hosts"][h] if c["feature"] == "bgp"}
+        for h in SYD
+    }
+    for isp in ("198.51.100.41 (isp1)", "203.0.113.41 (isp2)"):
+        assert bgp["syd-fgt-01"][f"bgp to {isp}"] == "nothing"
+        assert bgp["syd-fgt-01"][f"bgp session {isp}"] == "Established"
+    assert sorted(v for k, v in bgp["syd-fgt-02"].items() if k.startswith("bgp to ")) == [
+        "advertised",
+        "advertised",
+    ]
 
 
 @releases_of(SIN, "6.0.17", "7.4.3")

@@ -42,8 +42,10 @@ CONSTRUCTS: dict[str, dict[str, list[str]]] = {
         "ha_sync": ["redundancy\n application redundancy\n  group 1", "control GigabitEthernet5"],
         "bgp": [
             "track 500 interface GigabitEthernet2 line-protocol",
-            "track 501 list boolean and\n object 500\n object 502",
-            "ip route 192.0.2.144 255.255.255.240 Null0 track 501",
+            "ip route 192.0.2.144 255.255.255.240 Null0 track 500",
+            "ip route 198.18.255.1 255.255.255.255 Null0 track 1 name EGRESS-BGP-OUT-ISP1-UP",
+            "  neighbor 198.51.100.9 advertise-map EGRESS-BGP-OUT-ISP1-ADV"
+            " exist-map EGRESS-BGP-OUT-ISP1-UP",
             "  network 192.0.2.144 mask 255.255.255.240",
             " neighbor 198.51.100.9 fall-over bfd",
             " set as-path prepend 65011 65011 65011",

@@ -6,8 +6,14 @@ from __future__ import annotations
 from egress.model.inventory import load_nornir
 from egress.model.sites import InventoryFiles, build_intents
 from egress.parse import parse_output
-from egress.parse.schema import BaseRecord
-from egress.validate_bgp import bgp_checks, bgp_commands, bgp_unchecked, drill_withdrawn
+from egress.parse.schema import BaseRecord, Bfd, BgpSession
+from egress.validate_bgp import (
+    bgp_checks,
+    bgp_commands,
+    bgp_unchecked,
+    drill_withdrawn,
+    session_checks,
+)
 from tests.conftest import EXAMPLE_INVENTORY
 
 INTENTS = build_intents(
@@ -112,8 +118,66 @@ def test_a_drill_names_the_withdrawn_links() -> None:
     )
 
 
-def test_fortios_is_said_not_checked_never_passed() -> None:
-    fortios = next(i for i in INTENTS.values() if i.platform == "fortios" and i.bgp is not None)
-    assert bgp_commands(fortios) == {}
-    assert "not checked" in (bgp_unchecked(fortios) or "")
+def test_fortios_is_checked_too() -> None:
+    fortios = INTENTS["syd-fgt-01"]
+    assert bgp_commands(fortios)["198.51.100.41"] == (
+        "get router info bgp neighbors 198.51.100.41 advertised-routes"
+    )
+    assert bgp_unchecked(fortios) is None
     assert bgp_unchecked(INTENTS["ams-edge-01"]) is None
+
+
+def _sessions(isp1: str, bfd1: str = "Up") -> list[BaseRecord]:
+    return [
+        BgpSession(neighbor="198.51.100.1", remote_as=64496, state=isp1),
+        BgpSession(neighbor="203.0.113.1", remote_as=64497, state="Established", received=0),
+        Bfd(peer="198.51.100.1", state=bfd1),  # type: ignore[arg-type]
+        Bfd(peer="203.0.113.1", state="Up"),
+    ]
+
+
+def test_each_neighbor_established_with_bfd_up() -> None:
+    ams = INTENTS["ams-edge-01"]
+    checks = session_checks(ams, _sessions("Established"))
+    assert [(c.subject, c.passed) for c in checks] == [
+        ("bgp session 198.51.100.1 (isp1)", True),
+        ("bgp bfd 198.51.100.1 (isp1)", True),
+        ("bgp session 203.0.113.1 (isp2)", True),
+        ("bgp bfd 203.0.113.1 (isp2)", True),
+    ]
+
+
+def test_a_session_down_or_missing_fails() -> None:
+    ams = INTENTS["ams-edge-01"]
+    assert _failed(session_checks(ams, _sessions("Active", "Down"))) == [
+        "bgp session 198.51.100.1 (isp1): Established / Active",
+        "bgp bfd 198.51.100.1 (isp1): Up / Down",
+    ]
+    # the device holds no session to isp1 at all (its summary does not list it)
+    assert _failed(session_checks(ams, _sessions("Established")[1:])) == [
+        "bgp session 198.51.100.1 (isp1): Established / not configured",
+    ]
+    # ... and no BFD session to it
+    assert _failed(session_checks(ams, _sessions("Established")[:2])) == [
+        "bgp bfd 198.51.100.1 (isp1): Up / no session",
+        "bgp bfd 203.0.113.1 (isp2): Up / no session",
+    ]
+
+
+def test_a_cut_links_neighbor_is_expected_down() -> None:
+    ams = INTENTS["ams-edge-01"]
+    cut = frozenset({"isp1"})
+    assert _failed(session_checks(ams, _sessions("Idle", "Down"), cut=cut)) == []
+    # still Established behind a cut link: the cut did not take
+    assert _failed(session_checks(ams, _sessions("Established"), cut=cut)) == [
+        "bgp session 198.51.100.1 (isp1): not Established (link cut) / Established",
+        "bgp bfd 198.51.100.1 (isp1): not Up (link cut) / Up",
+    ]
+
+
+def test_unparsable_summary_is_one_failed_check() -> None:
+    ams = INTENTS["ams-edge-01"]
+    checks = session_checks(ams, [], unparsed="unparsable: x")
+    assert [(c.subject, c.observed, c.passed) for c in checks] == [
+        ("bgp sessions", "unparsable: x", False)
+    ]

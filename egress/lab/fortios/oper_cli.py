@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from egress.lab.fortios import oper, oper_ha, show
+from egress.lab.fortios import oper, oper_bgp, oper_ha, show
 from egress.lab.fortios.schema import resolve_word
 from egress.lab.world import DeviceFacts, OpState, Topology, simulate
 from egress.platforms import PLATFORMS
@@ -55,6 +55,20 @@ GET: dict[tuple[str, ...], Renderer] = {
     ("system", "ha", "status"): lambda d, f, o, now: oper_ha.get_system_ha_status(
         f, o, root=d.running, identity=d.identity, now=now, release=d.os_release
     ),
+    ("router", "info", "bgp", "summary"): lambda d, f, o, now: oper_bgp.get_router_info_bgp_summary(
+        d.running, f, o, uptime_s=(now - d.booted).total_seconds()
+    ),
+}
+
+# phrases with an argument (ARG: any one word, handed to the renderer)
+ARG = "<arg>"
+ArgRenderer = Callable[["FortiOSDevice", DeviceFacts, OpState, str], list[str]]
+GET_WITH_ARG: dict[tuple[str, ...], ArgRenderer] = {
+    ("router", "info", "bgp", "neighbors", ARG, "advertised-routes"): lambda d, f, o, arg: (
+        oper_bgp.get_router_info_bgp_neighbor_advertised(
+            d.running, f, o, arg, release=d.os_release or PLATFORMS["fortios"].default_release
+        )
+    ),
 }
 
 DIAGNOSE: dict[tuple[str, ...], Renderer] = {
@@ -75,7 +89,7 @@ DIAGNOSE: dict[tuple[str, ...], Renderer] = {
 
 def _matches(words: list[str], phrase: tuple[str, ...]) -> bool:
     return len(words) == len(phrase) and all(
-        resolve_word(w, [p]) == p for w, p in zip(words, phrase, strict=True)
+        p == ARG or resolve_word(w, [p]) == p for w, p in zip(words, phrase, strict=True)
     )
 
 
@@ -88,4 +102,9 @@ def answer(
         if _matches(words, phrase):
             facts, op = network_state(device)
             return render(device, facts, op, datetime.now())
+    if table is GET:
+        for phrase, with_arg in GET_WITH_ARG.items():
+            if _matches(words, phrase):
+                facts, op = network_state(device)
+                return with_arg(device, facts, op, words[phrase.index(ARG)])
     return None

@@ -122,6 +122,13 @@ async def _bgp_neighbors(session: IosSession, args: list[str]) -> str:
     return oper_bgp.show_ip_bgp_neighbor_advertised(session.device.running, facts, op, args[0])
 
 
+async def _bgp_summary(session: IosSession, args: list[str]) -> str:
+    facts, op = session.device.network_state()
+    return oper_bgp.show_ip_bgp_summary(
+        session.device.running, facts, op, uptime_s=_uptime(session)
+    )
+
+
 HANDLERS: dict[tuple[str, ...], Handler] = {
     ("show", "vrrp"): _vrrp,
     ("show", "vrrp", "all"): _vrrp,
@@ -135,6 +142,8 @@ HANDLERS: dict[tuple[str, ...], Handler] = {
     ("show", "ip", "route"): _ip_route,
     ("show", "route-map"): _route_map,
     ("show", "ip", "bgp", "neighbors"): _bgp_neighbors,
+    ("show", "ip", "bgp", "summary"): _bgp_summary,
+    ("show", "bgp", "ipv4", "unicast", "summary"): _bgp_summary,
     ("show", "ip", "policy"): _ip_policy,
     ("show", "redundancy", "application", "group"): _redundancy_group,
 }

@@ -94,6 +94,16 @@ def _route(ctx: RpcContext, args: list[str], xml: bool) -> etree._Element | str:
     return "".join(texts[:1]) + "".join(t.split("* = Both\n\n", 1)[-1] for t in texts[1:])
 
 
+def _bgp(ctx: RpcContext, args: list[str], xml: bool) -> etree._Element | str:
+    if args != ["summary"]:
+        raise _syntax(args[0] if args else "bgp")
+    if xml:
+        raise RpcFailure(RpcErrorInfo(message="the lab prints 'show bgp summary' as text"))
+    facts, op = ctx.device.network_state()
+    root = ctx.device.db.committed()
+    return bgp_adv.show_bgp_summary(root, facts, op, uptime_s=_uptime(ctx))
+
+
 def _forwarding_table(ctx: RpcContext, args: list[str], xml: bool) -> str:
     if xml:
         raise RpcFailure(
@@ -154,6 +164,7 @@ COMMANDS: dict[str, Renderer] = {
     "services": _services,
     "route": _route,
     "chassis": _chassis,
+    "bgp": _bgp,
 }
 # the XML forms a real reply follows with its <cli><banner> (the node banner of a cluster)
 BANNERED = frozenset(COMMANDS)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from egress.parse import bgp
 from egress.parse.spec import ParserSpec, RecordLine
 from egress.platforms.fortios import parse as fortios
 
@@ -52,4 +53,12 @@ PARSERS: tuple[ParserSpec, ...] = (
     ParserSpec("fortios", "diagnose sys session sync", "ha", fortios.session_sync),
     ParserSpec("fortios", "diagnose firewall proute list", "pbr", fortios.proute),
     ParserSpec("fortios", "get system interface", "interface", fortios.interfaces),
+    ParserSpec("fortios", "get router info bgp summary", "bgp_session", bgp.summary),
+    ParserSpec(
+        "fortios",
+        "get router info bgp neighbors 0.0.0.0 advertised-routes",
+        "bgp_route",
+        bgp.fortios_advertised,
+        patterns=(r"get router info bgp neighbors \d{1,3}(?:\.\d{1,3}){3} advertised-routes",),
+    ),
 )

@@ -225,13 +225,20 @@ def parse(text: str) -> ConfigFacts:
         _interface(facts, node)
     for node in root.children:
         _global(facts, node, root)
-    # a route-map a BGP neighbor filters with is BGP policy, not policy-based routing
+    # a route-map a BGP neighbor filters with (`route-map R out`) or advertises by
+    # (`advertise-map A exist-map E`) is BGP policy, not policy-based routing
     bgp_maps = {
-        words[3]
+        name
         for router in starting(root, "router bgp ")
         for node in (*router.children, *(c for af in router.children for c in af.children))
-        if len(words := node.text.split()) >= 4
-        and (words[0], words[2]) == ("neighbor", "route-map")
+        if len(words := node.text.split()) >= 4 and words[0] == "neighbor"
+        for name in (
+            [words[3]]
+            if words[2] == "route-map"
+            else words[3::2]
+            if words[2] == "advertise-map"
+            else []
+        )
     }
     for node in starting(root, "route-map "):
         if node.text.split()[1] not in bgp_maps:

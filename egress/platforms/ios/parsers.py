@@ -94,4 +94,11 @@ PARSERS: tuple[ParserSpec, ...] = (
             rf"show bgp ipv4 unicast neighbors {_V4} advertised-routes",
         ),
     ),
+    ParserSpec(
+        "ios",
+        "show ip bgp summary",
+        "bgp_session",
+        bgp.summary,
+        aliases=("show bgp ipv4 unicast summary",),
+    ),
 )

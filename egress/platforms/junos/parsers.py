@@ -116,6 +116,7 @@ PARSERS: tuple[ParserSpec, ...] = (
         bgp.junos_advertised,
         patterns=(r"show route advertising-protocol bgp \S+(?: [^|]*)?",),
     ),
+    ParserSpec("junos", "show bgp summary", "bgp_session", bgp.summary),
     ParserSpec(
         "junos",
         "show interfaces terse | display json",

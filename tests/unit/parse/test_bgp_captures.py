@@ -60,7 +60,7 @@ def _genie_junos(raw: Path) -> set[tuple[str, str | None]]:
 CASES = (
     [
         ("ios", "show ip bgp neighbors 192.0.2.1 advertised-routes", p, _ntc)
-        for p in sorted((CAPTURES / "ios").glob("ntc_*.raw"))
+        for p in sorted((CAPTURES / "ios").glob("ntc_*advertised*.raw"))
     ]
     + [
         ("ios", "show ip bgp neighbors 192.0.2.1 advertised-routes", p, _genie_iosxe)
@@ -98,5 +98,44 @@ def test_the_three_commands_are_one_record_kind_on_every_vendor() -> None:
     kinds = {
         lookup(platform="ios", command="show ip bgp neighbors 203.0.113.9 advertised-routes").kind,
         lookup(platform="junos", command="show route advertising-protocol bgp 203.0.113.9").kind,
+        lookup(
+            platform="fortios",
+            command="get router info bgp neighbors 203.0.113.9 advertised-routes",
+        ).kind,
     }
     assert kinds == {"bgp_route"}
+
+
+# FortiOS: no capture egress may copy (NOTICE.md); egress's own text in the 6.x and 7.x
+# layouts the published captures show, with the records each must give
+FORTIOS_LAYOUTS = {
+    "egress_layout_6x.txt": {
+        ("3.3.3.3/32", "12.12.12.3"),
+        ("10.10.10.1/32", "12.12.12.3"),
+        ("13.13.13.0/24", "12.12.12.3"),
+    },
+    "egress_layout_7x.txt": {
+        ("0.0.0.0/0", "172.16.150.20"),
+        ("8.0.0.0/8", "172.16.150.20"),  # classful, printed without its mask
+        ("10.13.13.1/32", "10.12.12.2"),  # internal: "*>i10.13.13.1/32"
+    },
+}
+
+
+@pytest.mark.parametrize("name", sorted(FORTIOS_LAYOUTS))
+def test_fortios_advertised_routes_in_both_layouts(name: str) -> None:
+    text = (CAPTURES / "fortios" / name).read_text()
+    parsed = parse_output(
+        platform="fortios",
+        command="get router info bgp neighbors 203.0.113.41 advertised-routes",
+        text=text,
+    )
+    assert {(r.prefix, r.next_hop) for r in parsed if isinstance(r, BgpRoute)} == (
+        FORTIOS_LAYOUTS[name]
+    )
+    assert len(parsed) == len(FORTIOS_LAYOUTS[name])
+
+
+def test_fortios_layout_files_are_said_to_be_egress_own() -> None:
+    notice = (CAPTURES / "NOTICE.md").read_text()
+    assert "NOT captures" in notice and "egress_layout_" in notice
