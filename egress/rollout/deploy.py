@@ -14,7 +14,8 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from nornir.core import Nornir
-from nornir.core.task import Result, Task
+from nornir.core.task import AggregatedResult, Result, Task
+from nornir.plugins.runners import ThreadedRunner
 
 from egress.change.changes import PLAN, SUMMARY, ChangeDir, RecordError
 from egress.change.recorder import ChangeRecorder, Record, Step, note, record_of
@@ -272,6 +273,7 @@ def _run_wave(
             backups=_restore_points(change, push),
             on_failed=True,
         )
+        _settle_lost(nr, outcomes, change=change, options=options)
         with lock:
             for host, multi in outcomes.items():
                 result.hosts[host] = multi[0].result
@@ -289,6 +291,7 @@ def _run_wave(
             options=options,
             on_failed=True,
         )
+        _settle_lost(nr, outcomes, change=change, options=options)
         with lock:
             for host, multi in outcomes.items():
                 result.hosts[host] = multi[0].result
@@ -296,6 +299,61 @@ def _run_wave(
         return not any(
             result.hosts[p.host].outcome.failed for p in members if p.host in result.hosts
         )
+
+
+def _settle_lost(
+    nr: Nornir, outcomes: AggregatedResult, *, change: ChangeDir, options: DeployOptions
+) -> None:
+    """Devices whose pipeline was lost with the process running it (a Dask worker killed,
+    the scheduler gone: the runner marks their result ``lost``) are brought to a known
+    state from here: rolled back to the backup the record holds (a commit the device is
+    still waiting to have confirmed is reverted now), or left untouched when no backup was
+    taken (nothing is sent before it). Their results are replaced by the outcome."""
+    lost = sorted(h for h, multi in outcomes.items() if getattr(multi[0], "lost", False))
+    if not lost:
+        return
+    why = {h: str(outcomes[h][0].result) for h in lost}
+    # on the client itself: the runner that lost them may be gone too
+    here = nr.filter(filter_func=lambda h: h.name in set(lost)).with_runner(
+        ThreadedRunner(num_workers=int(nr.config.runner.options.get("num_workers", 20)))
+    )
+    try:
+        settled = here.run(
+            task=_recover_lost,
+            backups=_restore_points(change, lost),
+            options=options,
+            why=why,
+            on_failed=True,
+        )
+    finally:
+        here.close_connections(on_good=True, on_failed=True)
+    for host, multi in settled.items():
+        if not multi.failed:
+            outcomes[host] = multi
+
+
+def _recover_lost(
+    task: Task, *, backups: RestorePoints, options: DeployOptions, why: Mapping[str, str]
+) -> Result:
+    name = task.host.name
+    started = time.time()
+    failure = why[name]
+
+    def done(outcome: Outcome, message: str = "", diff_lines: int = 0) -> Result:
+        said = outcome.value + (f": {message}" if message else "")
+        return Result(
+            host=task.host,
+            result=HostResult(name, outcome, message, diff_lines, round(time.time() - started, 2)),
+            record=Record(name, said=(said,)),
+        )
+
+    step = Step.ended(name, "failure", ok=False, started=started, kind="lost", message=failure)
+    if not options.commit or (name not in backups.texts and name not in backups.lost):
+        # a dry-run sends nothing; a commit sends nothing before the backup is recorded
+        task.run(task=note, record=Record(name, steps=(step,)))
+        return done(Outcome.FAILED_UNTOUCHED, f"{failure}; nothing was sent to it")
+    task.run(task=note, record=Record(name, steps=(step,), said=(f"{failure}; rolling back",)))
+    return _recover(task, backups=backups, failure=failure, options=options, done=done)
 
 
 def _restore_points(change: ChangeDir, hosts: Iterable[str]) -> RestorePoints:
