@@ -30,6 +30,7 @@ import itertools
 import os
 import pickle
 import threading
+import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -48,6 +49,7 @@ from egress.change.recorder import Record, record_of
 SCHEDULER_ENV = "EGRESS_SCHEDULER"
 REGION_KEY = "region"  # inventory data.region -> worker resource region-<name>
 LOST = "worker-lost"
+STARTED = "egress-started"  # scheduler metadata: batch -> the worker that started it
 ACK_TIMEOUT_S = 120.0  # the client writes a backup in milliseconds; beyond this it is gone
 
 
@@ -187,13 +189,14 @@ def run_batch(
 ) -> dict[str, Any]:
     """A Dask task: run ``function`` on ``hosts`` here; the events went to the client, the
     top-level results come back (or :data:`LOST` when this batch already started once)."""
-    from distributed import Queue, get_client
+    from distributed import Queue, get_client, get_worker
 
     client = get_client()
     # a batch runs once: the scheduler restarts a lost worker's task on another worker
-    if client.get_metadata(["egress-started", batch], default=None) is not None:
+    if client.get_metadata([STARTED, batch], default=None) is not None:
         return {"status": LOST}
-    client.set_metadata(["egress-started", batch], os.getpid())
+    # where it runs: the client watches that worker (and a test may kill it)
+    client.set_metadata([STARTED, batch], {"address": get_worker().address, "pid": os.getpid()})
     queue = Queue(f"egress-events-{batch}")
     import egress.devices.connection  # noqa: F401 - registers egress's connection plugin
 
@@ -325,6 +328,7 @@ class DaskRunner:
         self._cluster: Any = None
         self._lock = threading.Lock()
         self.gone = False  # the scheduler went away: no batch starts after that
+        self._checked: dict[str, float] = {}
 
     # the client and the cluster start on first use
     def client(self) -> Any:
@@ -464,6 +468,29 @@ class DaskRunner:
                     self.gone = True
                     done[batch] = WorkerLost("the Dask scheduler is gone")
                     pending.discard(batch)
+                elif self._lost_worker(batch):
+                    # do not wait for the scheduler to start it again (it would refuse)
+                    for event in _rest(queues[batch]):
+                        replays[batch](event)
+                    with contextlib.suppress(Exception):
+                        futures[batch].cancel()
+                    done[batch] = WorkerLost("the Dask worker running its batch was lost")
+                    pending.discard(batch)
+
+    def _lost_worker(self, batch: str) -> bool:
+        """The worker that started ``batch`` is no longer in the cluster (checked at most
+        every second: it asks the scheduler)."""
+        now = time.monotonic()
+        if now - self._checked.get(batch, 0.0) < 1.0:
+            return False
+        self._checked[batch] = now
+        try:
+            started = self._client.get_metadata([STARTED, batch], default=None)
+            if not started:
+                return False
+            return started["address"] not in self._client.scheduler_info()["workers"]
+        except Exception:  # noqa: BLE001 - the scheduler itself: _lost_scheduler says so
+            return False
 
     def _lost_scheduler(self) -> bool:
         client = self._client
