@@ -43,12 +43,15 @@ from nornir.core.inventory import Defaults, Groups, Host, Hosts, Inventory
 from nornir.core.processor import Processors
 from nornir.core.state import GlobalState
 from nornir.core.task import AggregatedResult, MultiResult, Result, Task
+from nornir.plugins.runners import ThreadedRunner
 
 from egress.change.recorder import Record, record_of
 
 SCHEDULER_ENV = "EGRESS_SCHEDULER"
 REGION_KEY = "region"  # inventory data.region -> worker resource region-<name>
 LOST = "worker-lost"
+# Nornir's own close_connections runs through the runner: the client's sessions are here
+LOCAL_TASKS = frozenset({"close_connections_task"})
 STARTED = "egress-started"  # scheduler metadata: batch -> the worker that started it
 ACK_TIMEOUT_S = 120.0  # the client writes a backup in milliseconds; beyond this it is gone
 
@@ -375,10 +378,26 @@ class DaskRunner:
         result = AggregatedResult(task.name)
         if not hosts:
             return result
+        if task.name in LOCAL_TASKS:
+            # the client's own sessions (a recovery's): closed here, not on a worker
+            return ThreadedRunner(num_workers=self.threads).run(task, hosts)
         if self.gone:
             for host in hosts:
                 result[host.name] = _lost(task, host, "not started: the Dask scheduler is gone")
             return result
+        try:
+            return self._run(task, hosts)
+        except Exception as exc:  # noqa: BLE001 - the scheduler went away between batches
+            if not self._lost_scheduler():
+                raise
+            self.gone = True
+            for host in hosts:
+                why = f"not started: the Dask scheduler is gone ({type(exc).__name__})"
+                result[host.name] = _lost(task, host, why)
+            return result
+
+    def _run(self, task: Task, hosts: list[Host]) -> AggregatedResult:
+        result = AggregatedResult(task.name)
         client = self.client()
         by_region: dict[str | None, list[Host]] = {}
         for host in hosts:
@@ -494,7 +513,7 @@ class DaskRunner:
 
     def _lost_scheduler(self) -> bool:
         client = self._client
-        return client is not None and client.status in ("closed", "closing", "failed")
+        return client is not None and client.status in ("closed", "closing", "failed", "connecting")
 
 
 def _rest(queue: Any) -> list[_Event]:

@@ -160,3 +160,55 @@ def test_a_worker_killed_mid_commit_leaves_its_device_at_pre_change(tmp_path: Pa
         (change,) = [p for p in lab.changes.iterdir() if p.is_dir()]
         steps = [s["step"] for s in record_of(change)["steps.jsonl"][host]]
         assert steps == ["backup", "commit", "failure", "rollback"], steps
+
+
+def test_the_scheduler_gone_mid_run_stops_new_work_and_ends_at_pre_change(
+    tmp_path: Path,
+) -> None:
+    """The scheduler killed while the secondary's wave commits: that device ends at its
+    pre-change config, its primary's wave is never started, the record says both."""
+    secondary, primary = "ams-edge-02", "ams-edge-01"
+    with dask_cluster(2) as cluster, lab_of(tmp_path) as lab:
+        before = {h: running_config(lab, h) for h in (secondary, primary)}
+        set_fault(lab.state, host=secondary, kind="slow", argument="200")
+        run = subprocess.Popen(  # noqa: S603
+            [
+                sys.executable,
+                "-m",
+                "egress.cli",
+                "commit",
+                *lab.args(),
+                "--hosts",
+                f"{secondary},{primary}",
+                "--yes",
+                "--confirm",
+                "600",
+                "--no-post-check",
+                "--timeout",
+                "60",
+                "--scheduler",
+                cluster.address,
+                "--json",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "COLUMNS": "200"},
+        )
+
+        def committed() -> bool:
+            assert run.poll() is None, run.communicate()
+            return any('"step": "commit"' in p.read_text() for p in lab.changes.glob("*/steps.*"))
+
+        wait_for(committed, timeout=120, what="the commit")
+        cluster.scheduler.send_signal(signal.SIGKILL)
+        out, err = run.communicate(timeout=240)
+        set_fault(lab.state, host=secondary, kind="clear")
+        assert run.returncode == 1 and out.strip(), err[-3000:]
+        report = json.loads(out.strip().splitlines()[-1])["hosts"]
+        assert report[secondary]["config"] == "pre-change", report[secondary]
+        assert report[primary]["config"] == "pre-change", report[primary]
+        assert report[primary]["outcome"] in ("skipped", "failed-untouched"), report[primary]
+        for host in (secondary, primary):
+            left = residue("ios", before[host], running_config(lab, host))
+            assert set(left) <= LOST_SESSION_RESIDUE.get("ios", set()), (host, left)
