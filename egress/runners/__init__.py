@@ -47,10 +47,29 @@ def select_runner(
             location=Location(field="--runner"),
             hint=f"use one of: {', '.join(RUNNERS)}",
         )
+    if scheduler:
+        _require_tls(scheduler)
     from egress.runners.dask import DaskRunner
 
     threads = int(options.get("num_workers", 20))
     return nr.with_runner(DaskRunner(scheduler=scheduler, workers=dask_workers, threads=threads))
+
+
+LOCAL = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+
+def _require_tls(address: str) -> None:
+    """The tasks carry device credentials: beyond this machine only over Dask's TLS."""
+    scheme, _, rest = address.partition("://")
+    host = rest.rsplit(":", 1)[0] if rest else scheme
+    if scheme == "tls" or host in LOCAL:
+        return
+    raise InputError(
+        f"the Dask scheduler {address} is not on this machine and not tls://",
+        location=Location(field="--scheduler"),
+        hint="a change's tasks carry device credentials: run the cluster with Dask TLS "
+        "(tls://HOST:PORT and distributed.comm.tls in Dask's config; docs/adr.md)",
+    )
 
 
 def close_runner(nr: Nornir) -> None:

@@ -322,10 +322,11 @@ class DaskRunner:
         workers: int | None = None,
         threads: int = 20,
         security: Any = None,
+        num_workers: int | None = None,  # nornir.yaml's name for the threads per batch
     ) -> None:
         self.scheduler = scheduler
         self.workers = workers or 2
-        self.threads = threads
+        self.threads = num_workers or threads
         self.security = security
         self._client: Any = None
         self._cluster: Any = None
