@@ -53,7 +53,10 @@ LOST = "worker-lost"
 # Nornir's own close_connections runs through the runner: the client's sessions are here
 LOCAL_TASKS = frozenset({"close_connections_task"})
 STARTED = "egress-started"  # scheduler metadata: batch -> the worker that started it
-ACK_TIMEOUT_S = 120.0  # the client writes a backup in milliseconds; beyond this it is gone
+# the client writes a backup in milliseconds; beyond this it is gone
+ACK_TIMEOUT_S = 120.0
+# the client's poll of a batch's events: fastest, slowest
+IDLE_S = (0.005, 0.1)
 
 
 class WorkerLost(RuntimeError):
@@ -465,12 +468,14 @@ class DaskRunner:
         """Replay every batch's events until each batch ended (its "end" event read after
         its future finished) or failed."""
         pending = set(futures)
+        idle = IDLE_S[0]
         while pending:
+            quiet = True
             for batch in sorted(pending):
-                try:
-                    events = queues[batch].get(timeout=0.05, batch=True)
-                except Exception:  # noqa: BLE001 - nothing yet, or the scheduler is gone
-                    events = []
+                # what is there now (a Queue's batch get never waits); waiting on the
+                # scheduler with a timeout would log each timeout as an error there
+                events = _rest(queues[batch])
+                quiet = quiet and not events
                 for event in events:
                     replays[batch](event)
                 future = futures[batch]
@@ -496,6 +501,11 @@ class DaskRunner:
                         futures[batch].cancel()
                     done[batch] = WorkerLost("the Dask worker running its batch was lost")
                     pending.discard(batch)
+            # poll fast while events flow (a backup waits for its acknowledgement), slower
+            # while the devices work
+            idle = IDLE_S[0] if not quiet else min(IDLE_S[1], idle * 2)
+            if pending and quiet:
+                time.sleep(idle)
 
     def _lost_worker(self, batch: str) -> bool:
         """The worker that started ``batch`` is no longer in the cluster (checked at most
@@ -519,7 +529,7 @@ class DaskRunner:
 
 def _rest(queue: Any) -> list[_Event]:
     try:
-        return list(queue.get(timeout=0.05, batch=True))
+        return list(queue.get(batch=True))
     except Exception:  # noqa: BLE001
         return []
 
