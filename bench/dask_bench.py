@@ -43,7 +43,9 @@ def main() -> None:
     print("| devices | run | runner | wall | devices/min | outcomes | dask / threaded |")
     print("|---|---|---|---|---|---|---|")
     for devices in args.devices:
-        with tempfile.TemporaryDirectory(prefix="egress-daskbench-") as tmp:
+        with tempfile.TemporaryDirectory(
+            prefix="egress-daskbench-", ignore_cleanup_errors=True
+        ) as tmp:
             work = Path(tmp)
             inventory = generate(work / "inv", devices=devices)
             verbs = [("dry-run (diff)", ["diff"], False)]

@@ -235,6 +235,7 @@ def run_batch(
                 with contextlib.suppress(Exception):  # closing a broken session
                     host.close_connection(conn)
         queue.put(_Event("end", "", ""))
+        queue.close()  # this side's hold on it; the client lets go once it has read it all
     return {"status": "done", "hosts": out}
 
 
@@ -436,7 +437,12 @@ class DaskRunner:
             )
         replays = {b: _Replay(task, {h.name: h for h in m}) for b, _, m in batches}
         done: dict[str, Any] = {}
-        self._drain(queues, futures, replays, done)
+        try:
+            self._drain(queues, futures, replays, done)
+        finally:
+            for queue in queues.values():  # the scheduler keeps a queue until all let go
+                with contextlib.suppress(Exception):
+                    queue.close()
         for batch, _region, members in batches:
             outcome = done.get(batch)
             returned = outcome.get("hosts", {}) if isinstance(outcome, dict) else {}
