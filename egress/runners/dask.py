@@ -27,6 +27,7 @@ import atexit
 import contextlib
 import copy
 import itertools
+import logging
 import os
 import pickle
 import threading
@@ -363,6 +364,10 @@ class DaskRunner:
 
     def close(self) -> None:
         with self._lock:
+            if self._cluster is not None:
+                # the embedded workers' shutdown is ours: not a warning for the operator
+                # (a nanny kills a worker still busy closing its sessions after 4 s)
+                logging.getLogger("distributed").setLevel(logging.ERROR)
             if self._client is not None:
                 self._client.close()
             if self._cluster is not None:
