@@ -256,15 +256,23 @@ def record_step(
     change: ChangeDir, *, host: str, step: str, ok: bool, started: float, **details: Any
 ) -> None:
     """Append one step's outcome; called from worker threads, so appends are serialised."""
-    entry = {
-        "host": host,
-        "step": step,
-        "ok": ok,
-        "started": datetime.fromtimestamp(started, tz=UTC).isoformat(),
-        "duration_s": round(time.time() - started, 3),
-        **_redacted(details),
-    }
-    line = json.dumps(entry, default=_jsonable) + "\n"
+    append_step(
+        change,
+        {
+            "host": host,
+            "step": step,
+            "ok": ok,
+            "started": datetime.fromtimestamp(started, tz=UTC).isoformat(),
+            "duration_s": round(time.time() - started, 3),
+        },
+        details,
+    )
+
+
+def append_step(change: ChangeDir, head: dict[str, Any], details: dict[str, Any]) -> None:
+    """One ``steps.jsonl`` line: ``head`` (host, step, ok, timing) then the redacted
+    ``details``; appends from several threads are serialised."""
+    line = json.dumps({**head, **_redacted(details)}, default=_jsonable) + "\n"
     path = change.root / STEPS
     with _steps_lock, _recording(path), _private_open(path, append=True) as handle:
         handle.write(line)

@@ -38,6 +38,7 @@ from egress.rollout.backup import backup_fleet
 from egress.rollout.change_rollback import record_rollback, rollback_change
 from egress.rollout.confirm import confirm_problems
 from egress.rollout.deploy import ChangeResult, DeployOptions, Outcome, plan_change
+from egress.runners import select_runner
 
 LabOpt = typer.Option(False, "--lab", help="target the lab's emulators (never implied)")
 LabStateOpt = typer.Option(DEFAULT_LAB_STATE, "--lab-state", help="the lab's state directory")
@@ -46,6 +47,26 @@ JsonOpt = typer.Option(
     False, "--json", help="the result as one JSON document on stdout; everything else on stderr"
 )
 TimeoutOpt = typer.Option(60, "--timeout", min=1, help="seconds to wait for a device")
+RunnerOpt = typer.Option(
+    None, "--runner", help="threaded (default: in this process) or dask (an embedded cluster)"
+)
+SchedulerOpt = typer.Option(
+    None,
+    "--scheduler",
+    help="run on an existing Dask cluster, tcp://HOST:PORT (or $EGRESS_SCHEDULER)",
+)
+DaskWorkersOpt = typer.Option(
+    None, "--dask-workers", min=1, help="worker processes of the embedded Dask cluster (2)"
+)
+
+
+@dataclass(frozen=True)
+class RunnerChoice:
+    runner: str | None
+    scheduler: str | None
+    workers: int | None
+
+
 TakeOverOpt = typer.Option(
     False,
     "--take-over",
@@ -69,8 +90,13 @@ def _target(
     lab: bool,
     lab_state: Path,
     timeout: int,
+    runner: RunnerChoice | None = None,
 ) -> Target:
     nr, intents = load_selection(inventory, hosts=hosts, group=group, platform=platform)
+    if runner is not None:  # the Dask runner or the threaded one (egress/runners/)
+        nr = select_runner(
+            nr, runner=runner.runner, scheduler=runner.scheduler, dask_workers=runner.workers
+        )
     templates = default_templates_dir()
     configs = {h: render_device(i, templates_dir=templates) for h, i in intents.items()}
     if lab:
@@ -186,6 +212,9 @@ def diff_command(
     changes_dir: Path = ChangesOpt,
     as_json: bool = JsonOpt,
     timeout: int = TimeoutOpt,
+    runner: str | None = RunnerOpt,
+    scheduler: str | None = SchedulerOpt,
+    dask_workers: int | None = DaskWorkersOpt,
     replace: bool = typer.Option(
         False, "--replace", help="diff as a full replace (running config, owned parts replaced)"
     ),
@@ -205,6 +234,7 @@ def diff_command(
             lab=lab,
             lab_state=lab_state,
             timeout=timeout,
+            runner=RunnerChoice(runner, scheduler, dask_workers),
         )
         change = ChangeDir.create(changes_dir)
         change.write_meta(_meta("diff", lab, ticket=ticket, approver=approver, window=window))
@@ -230,6 +260,9 @@ def commit_command(
     changes_dir: Path = ChangesOpt,
     as_json: bool = JsonOpt,
     timeout: int = TimeoutOpt,
+    runner: str | None = RunnerOpt,
+    scheduler: str | None = SchedulerOpt,
+    dask_workers: int | None = DaskWorkersOpt,
     confirm: int = typer.Option(300, "--confirm", help="seconds of the device's confirm timer"),
     replace: bool = typer.Option(
         False, "--replace", help="load the full config: the running one, owned parts replaced"
@@ -261,6 +294,7 @@ def commit_command(
             lab=lab,
             lab_state=lab_state,
             timeout=timeout,
+            runner=RunnerChoice(runner, scheduler, dask_workers),
         )
         _check_confirm(confirm, target, settle_s=settle, post_check=post_check, timeout_s=timeout)
         _show_plan(target)
@@ -309,6 +343,9 @@ def rollback_command(
     changes_dir: Path = ChangesOpt,
     as_json: bool = JsonOpt,
     timeout: int = TimeoutOpt,
+    runner: str | None = RunnerOpt,
+    scheduler: str | None = SchedulerOpt,
+    dask_workers: int | None = DaskWorkersOpt,
     yes: bool = typer.Option(False, "--yes", help="roll back without asking"),
 ) -> None:
     """Restore every device of a change to its backup (as a replace) and verify it."""
@@ -322,6 +359,7 @@ def rollback_command(
             lab=lab,
             lab_state=lab_state,
             timeout=timeout,
+            runner=RunnerChoice(runner, scheduler, dask_workers),
         )
         # a backup that cannot be verified (or whose vault entry is gone) fails its own host
         # with the reason, rather than being skipped in silence
@@ -368,6 +406,9 @@ def backup_command(
     changes_dir: Path = ChangesOpt,
     as_json: bool = JsonOpt,
     timeout: int = TimeoutOpt,
+    runner: str | None = RunnerOpt,
+    scheduler: str | None = SchedulerOpt,
+    dask_workers: int | None = DaskWorkersOpt,
 ) -> None:
     """Fetch and keep every selected device's running config (with checksums)."""
     with cli_errors():
@@ -379,6 +420,7 @@ def backup_command(
             lab=lab,
             lab_state=lab_state,
             timeout=timeout,
+            runner=RunnerChoice(runner, scheduler, dask_workers),
         )
         change = ChangeDir.create(changes_dir)
         backups = backup_fleet(target.nr, change=change)

@@ -12,7 +12,15 @@ from rich.markup import escape
 
 from egress.change.changes import new_change_id
 from egress.change.lock import device_locks
-from egress.commands.deploy import ChangesOpt, JsonOpt, LabOpt, LabStateOpt
+from egress.commands.deploy import (
+    ChangesOpt,
+    DaskWorkersOpt,
+    JsonOpt,
+    LabOpt,
+    LabStateOpt,
+    RunnerOpt,
+    SchedulerOpt,
+)
 from egress.commands.options import ApproverOpt, InventoryOpt, TicketOpt, WindowOpt, board_fields
 from egress.console import cli_errors, err, out
 from egress.devices.connection import device_keys, use_devices, use_lab
@@ -21,6 +29,7 @@ from egress.playbook import Prepared, RunSettings, RunState, execute, open_chang
 from egress.playbook.load import playbook_error
 from egress.rollout.confirm import confirm_problems
 from egress.rollout.deploy import Outcome
+from egress.runners import select_runner
 
 # 128 + SIGINT, what a shell reports for a run stopped with Ctrl-C
 EXIT_INTERRUPTED = 130
@@ -51,6 +60,9 @@ def run_command(
     ticket: str = TicketOpt,
     approver: str = ApproverOpt,
     window: str = WindowOpt,
+    runner: str | None = RunnerOpt,
+    scheduler: str | None = SchedulerOpt,
+    dask_workers: int | None = DaskWorkersOpt,
 ) -> None:
     """Run a playbook: batches (canary first), failure budget, rollback policy; always writes
     the change directory and its report (exit 0 ok, 1 a device/check failed, 2 bad input,
@@ -65,6 +77,10 @@ def run_command(
     )
     with cli_errors():
         prepared = prepare(playbook, inventory=inventory, lab_state=settings.lab_state)
+        # the threaded runner here, or the Dask runner (egress/runners/)
+        prepared.nr = select_runner(
+            prepared.nr, runner=runner, scheduler=scheduler, dask_workers=dask_workers
+        )
         _check_confirm(prepared, timeout_s=timeout, commit=yes)
         if lab:
             use_lab(prepared.nr, lab_state, timeout=timeout)

@@ -60,6 +60,11 @@ class EgressNapalm:
             optional_args["port"] = port
         from napalm import get_network_driver  # napalm pulls in netmiko and paramiko: ~0.4 s
 
+        if platform and PLATFORMS[platform].session == "netconf":
+            # also here: a session may open in another process than the one that built its
+            # options (a Dask worker), and the patch is per process
+            ncclient_accepts_rsa_known_hosts()
+
         driver = get_network_driver(platform)
         connection = driver(
             hostname=hostname,

@@ -194,7 +194,7 @@ TransformFunctionRegister.register("egress_credentials", credentials_from_env)
 _NORNIR_ALLOWED = {
     ("inventory", "plugin"): {"EgressInventory"},
     ("inventory", "transform_function"): {"egress_credentials"},
-    ("runner", "plugin"): {"threaded"},
+    ("runner", "plugin"): {"threaded", "dask"},  # dask: egress/runners/dask.py
 }
 
 

@@ -8,10 +8,12 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 from nornir.core import Nornir
 
-from egress.change.changes import ChangeDir, record_step
+from egress.change.changes import ChangeDir
+from egress.change.recorder import ChangeRecorder, Record, Step
 from egress.devices.device_errors import describe
 from egress.devices.overlay import link_cut
 from egress.model.intent import DeviceIntent
@@ -45,9 +47,7 @@ def validate_fleet(
         cutter = link_cut(state)  # the provider's plugin (the lab's: egress.link_cut)
         say(cut[0], f"cutting link {cut[1]} (drill)")
         cutter.set_link(state, host=cut[0], interface=cut[1], up=False)
-        record_step(
-            change, host=cut[0], step="cut-link", ok=True, started=started, interface=cut[1]
-        )
+        _step(change, cut[0], "cut-link", ok=True, started=started, interface=cut[1])
     try:
         checks, unreachable = _until_settled(
             nr,
@@ -61,30 +61,29 @@ def validate_fleet(
     finally:
         if cut is not None:
             cutter.set_link(state, host=cut[0], interface=cut[1], up=True)
-            record_step(
-                change,
-                host=cut[0],
-                step="restore-link",
-                ok=True,
-                started=time.time(),
-                interface=cut[1],
-            )
+            _step(change, cut[0], "restore-link", ok=True, started=time.time(), interface=cut[1])
             say(cut[0], f"link {cut[1]} restored")
     failures: dict[str, str] = {}
     for host, host_checks in checks.items():
-        change.write_host_file(
-            host,
-            f"{label}-validate.json",
-            json.dumps([asdict(c) for c in host_checks], indent=2) + "\n",
+        ChangeRecorder(change).write(
+            Record(
+                host,
+                files=(
+                    (
+                        f"{label}-validate.json",
+                        json.dumps([asdict(c) for c in host_checks], indent=2) + "\n",
+                    ),
+                ),
+            )
         )
         failed = [c for c in host_checks if not c.passed]
         failures[host] = "; ".join(
             f"{c.subject}: expected {c.expected}, got {c.observed}" for c in failed[:3]
         ) + (f" (+{len(failed) - 3} more)" if len(failed) > 3 else "")
-        record_step(
+        _step(
             change,
-            host=host,
-            step="validate",
+            host,
+            "validate",
             ok=not failed,
             started=started,
             label=label,
@@ -99,10 +98,10 @@ def validate_fleet(
         )
     for host, message in unreachable.items():
         failures[host] = message
-        record_step(
+        _step(
             change,
-            host=host,
-            step="validate",
+            host,
+            "validate",
             ok=False,
             started=started,
             label=label,
@@ -134,3 +133,12 @@ def _until_settled(
         if settled or time.monotonic() >= deadline:
             return checks, unreachable
         time.sleep(min(2.0, max(0.0, deadline - time.monotonic())))
+
+
+def _step(
+    change: ChangeDir, host: str, step: str, *, ok: bool, started: float, **details: Any
+) -> None:
+    """A step of the playbook's own (on the client), written by the change recorder."""
+    ChangeRecorder(change).write(
+        Record(host, steps=(Step.ended(host, step, ok=ok, started=started, **details),))
+    )

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from nornir.core import Nornir
 
 from egress.change.changes import ChangeDir
+from egress.change.recorder import ChangeRecorder
 from egress.tasks.backup import Backup, backup_config
 
 
@@ -25,7 +26,9 @@ class HostBackup:
 def backup_fleet(nr: Nornir, *, change: ChangeDir) -> dict[str, HostBackup]:
     """Back up every host of ``nr`` into ``change``; never raises for a device."""
     try:
-        results = nr.run(task=backup_config, change=change, on_failed=True)
+        results = nr.with_processors([ChangeRecorder(change)]).run(
+            task=backup_config, on_failed=True
+        )
     finally:
         nr.close_connections(on_good=True, on_failed=True)
     return {

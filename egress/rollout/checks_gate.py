@@ -5,19 +5,17 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import asdict
 
 from nornir.core.task import Task
 
-from egress.change.changes import ChangeDir, record_step
+from egress.change.recorder import Record, Step, note
 from egress.devices.device_errors import describe
 from egress.errors import DeviceError, Location
 from egress.model.intent import DeviceIntent
 from egress.tasks.validate import validate_state
 from egress.validate import Check
-
-Say = Callable[[str, str], None]
 
 
 class PostCheckFailed(DeviceError):
@@ -27,30 +25,28 @@ class PostCheckFailed(DeviceError):
 def pre_check(
     task: Task,
     *,
-    change: ChangeDir,
     intents: Mapping[str, DeviceIntent],
     scope: str,
-    say: Say,
 ) -> None:
     """Record the starting state; it is evidence for the report, never a reason to stop."""
+    name = task.host.name
     try:
-        pre = task.run(
-            task=validate_state, intents=intents, scope=scope, change=change, label="pre"
-        )[0].result
+        pre = task.run(task=validate_state, intents=intents, scope=scope, record=True, label="pre")[
+            0
+        ].result
     except Exception as exc:  # noqa: BLE001
-        say(task.host.name, f"pre-change checks not recorded: {describe(exc).message}")
+        said = f"pre-change checks not recorded: {describe(exc).message}"
+        task.run(task=note, record=Record(name, said=(said,)))
         return
-    change.write_host_file(task.host.name, "pre-validate.json", _checks_json(pre))
+    task.run(task=note, record=Record(name, files=(("pre-validate.json", _checks_json(pre)),)))
 
 
 def post_check(
     task: Task,
     *,
-    change: ChangeDir,
     intents: Mapping[str, DeviceIntent],
     scope: str,
     settle_s: float,
-    say: Say,
 ) -> None:
     """Validate until every check passes or ``settle_s`` runs out; fail with what failed."""
     name = task.host.name
@@ -58,22 +54,23 @@ def post_check(
     deadline = time.monotonic() + settle_s
     while True:
         checks: list[Check] = task.run(
-            task=validate_state, intents=intents, scope=scope, change=change, label="post"
+            task=validate_state, intents=intents, scope=scope, record=True, label="post"
         )[0].result
         failed = [c for c in checks if not c.passed]
         if not failed or time.monotonic() >= deadline:
             break
         time.sleep(min(2.0, max(0.0, deadline - time.monotonic())))
-    change.write_host_file(name, "post-validate.json", _checks_json(checks))
-    record_step(
-        change,
-        host=name,
-        step="validate",
+    step = Step.ended(
+        name,
+        "validate",
         ok=not failed,
         started=started,
         scope=scope,
         failed=[f"{c.subject}: expected {c.expected}, got {c.observed}" for c in failed],
     )
+    said = () if failed else (f"{len(checks)} post-checks passed ({scope})",)
+    files = (("post-validate.json", _checks_json(checks)),)
+    task.run(task=note, record=Record(name, files=files, steps=(step,), said=said))
     if failed:
         first = failed[0]
         raise PostCheckFailed(
@@ -81,7 +78,6 @@ def post_check(
             f"{first.observed}" + (f" (+{len(failed) - 1} more)" if len(failed) > 1 else ""),
             location=Location(host=name),
         )
-    say(name, f"{len(checks)} post-checks passed ({scope})")
 
 
 def _checks_json(checks: list[Check]) -> str:

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from nornir.core import Nornir
 
 from egress.change.changes import ChangeDir
+from egress.change.recorder import ChangeRecorder
 from egress.devices.device_errors import describe
 from egress.tasks.backup import backup_config
 
@@ -25,8 +26,9 @@ def back_up_members(nr: Nornir, members: Iterable[str], *, change: ChangeDir) ->
     wanted = set(members)
     if not wanted:
         return {}
-    results = nr.filter(filter_func=lambda h: h.name in wanted).run(
-        task=backup_config, change=change, on_failed=True
+    chosen = nr.filter(filter_func=lambda h: h.name in wanted)
+    results = chosen.with_processors([ChangeRecorder(change)]).run(
+        task=backup_config, on_failed=True
     )
     return {
         host: describe(multi[0].exception).message

@@ -11,13 +11,16 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from nornir.core import Nornir
-from nornir.core.task import Result, Task
+from nornir.core.task import AggregatedResult, Result, Task
+from nornir.plugins.runners import ThreadedRunner
 
-from egress.change.changes import PLAN, SUMMARY, ChangeDir, RecordError, record_step
+from egress.change.changes import PLAN, SUMMARY, ChangeDir, RecordError
+from egress.change.recorder import ChangeRecorder, Record, Step, note, record_of
 from egress.change.redact import redact_text
+from egress.change.restore_points import RestorePoints
 from egress.devices.connection import CONNECTION, host_key_ref
 from egress.devices.device_errors import chain, describe
 from egress.model.intent import DeviceIntent
@@ -81,6 +84,8 @@ def run_change(
     )
     result = ChangeResult(change.change_id, change.root, dry_run=not options.commit, batches=order)
     say = progress or (lambda _host, _what: None)
+    # the one writer of the record: the tasks return data, this processor writes it
+    recording = nr.with_processors([ChangeRecorder(change, progress)])
     records = {h: previous_intended(change.root.parent, h) for h in nr.inventory.hosts}
     lock = threading.Lock()  # the sites' lanes share ``result``
     try:
@@ -91,7 +96,9 @@ def run_change(
             _back_up_cluster_members(nr, plans, intents, change=change, result=result, say=say)
         # inside the try: a refusal closes the sessions it opened (a Junos session holds the
         # exclusive configuration lock until it is closed)
-        _refuse_foreign(nr, plans, configs=configs, records=records, options=options, say=say)
+        _refuse_foreign(
+            recording, plans, configs=configs, records=records, options=options, say=say
+        )
         for number, batch in enumerate(order, 1):
             members = [p for p in plans if p.host in set(batch)]
             if len(order) > 1:
@@ -106,7 +113,7 @@ def run_change(
             run_in_lanes(
                 members,
                 run_wave=lambda wave_plans: _run_wave(
-                    nr,
+                    recording,
                     wave_plans,
                     change=change,
                     intents=intents,
@@ -258,15 +265,15 @@ def _run_wave(
         scopes = {p.host: p.scope for p in members}
         outcomes = nr.filter(filter_func=lambda h: h.name in push).run(
             task=_change_device,
-            change=change,
             intents=intents,
             configs=configs,
             records=records,
             options=options,
             scopes=scopes,
-            say=say,
+            backups=_restore_points(change, push),
             on_failed=True,
         )
+        _settle_lost(nr, outcomes, change=change, options=options)
         with lock:
             for host, multi in outcomes.items():
                 result.hosts[host] = multi[0].result
@@ -274,7 +281,7 @@ def _run_wave(
     if checks:
         outcomes = nr.filter(filter_func=lambda h: h.name in checks).run(
             task=_check_mirror,
-            change=change,
+            backups=_restore_points(change, checks),
             intents=intents,
             scopes={p.host: p.scope for p in members},
             configs=configs,
@@ -282,9 +289,9 @@ def _run_wave(
             primaries=checks,
             pushed=result.hosts,
             options=options,
-            say=say,
             on_failed=True,
         )
+        _settle_lost(nr, outcomes, change=change, options=options)
         with lock:
             for host, multi in outcomes.items():
                 result.hosts[host] = multi[0].result
@@ -292,6 +299,68 @@ def _run_wave(
         return not any(
             result.hosts[p.host].outcome.failed for p in members if p.host in result.hosts
         )
+
+
+def _settle_lost(
+    nr: Nornir, outcomes: AggregatedResult, *, change: ChangeDir, options: DeployOptions
+) -> None:
+    """Devices whose pipeline was lost with the process running it (a Dask worker killed,
+    the scheduler gone: the runner marks their result ``lost``) are brought to a known
+    state from here: rolled back to the backup the record holds (a commit the device is
+    still waiting to have confirmed is reverted now), or left untouched when no backup was
+    taken (nothing is sent before it). Their results are replaced by the outcome."""
+    lost = sorted(h for h, multi in outcomes.items() if getattr(multi[0], "lost", False))
+    if not lost:
+        return
+    why = {h: str(outcomes[h][0].result) for h in lost}
+    # on the client itself: the runner that lost them may be gone too
+    here = nr.filter(filter_func=lambda h: h.name in set(lost)).with_runner(
+        ThreadedRunner(num_workers=int(nr.config.runner.options.get("num_workers", 20)))
+    )
+    try:
+        settled = here.run(
+            task=_recover_lost,
+            backups=_restore_points(change, lost),
+            options=options,
+            why=why,
+            on_failed=True,
+        )
+    finally:
+        here.close_connections(on_good=True, on_failed=True)
+    for host, multi in settled.items():
+        if not multi.failed:
+            outcomes[host] = multi
+
+
+def _recover_lost(
+    task: Task, *, backups: RestorePoints, options: DeployOptions, why: Mapping[str, str]
+) -> Result:
+    name = task.host.name
+    started = time.time()
+    failure = why[name]
+
+    def done(outcome: Outcome, message: str = "", diff_lines: int = 0) -> Result:
+        said = outcome.value + (f": {message}" if message else "")
+        return Result(
+            host=task.host,
+            result=HostResult(name, outcome, message, diff_lines, round(time.time() - started, 2)),
+            record=Record(name, said=(said,)),
+        )
+
+    step = Step.ended(name, "failure", ok=False, started=started, kind="lost", message=failure)
+    if not options.commit or (name not in backups.texts and name not in backups.lost):
+        # a dry-run sends nothing; a commit sends nothing before the backup is recorded
+        task.run(task=note, record=Record(name, steps=(step,)))
+        return done(Outcome.FAILED_UNTOUCHED, f"{failure}; nothing was sent to it")
+    task.run(task=note, record=Record(name, steps=(step,), said=(f"{failure}; rolling back",)))
+    return _recover(task, backups=backups, failure=failure, options=options, done=done)
+
+
+def _restore_points(change: ChangeDir, hosts: Iterable[str]) -> RestorePoints:
+    """The backups already in the change (a cluster member's, taken before its primary
+    changed it by config sync), read here on the client: the device pipeline backs up only
+    the others, and rolls back to these."""
+    return RestorePoints.read(change, sorted(h for h in hosts if change.has_backup(h)))
 
 
 def _skipped(
@@ -306,48 +375,47 @@ def _skipped(
 def _change_device(
     task: Task,
     *,
-    change: ChangeDir,
     intents: Mapping[str, DeviceIntent],
     configs: Mapping[str, str],
     records: Mapping[str, str | None],
     options: DeployOptions,
     scopes: Mapping[str, str],
-    say: Progress,
+    backups: RestorePoints,
 ) -> Result:
-    """One device's whole change; never raises: the outcome says where the device is left."""
+    """One device's whole change; never raises: the outcome says where the device is left.
+    It writes nothing and prints nothing: its subtasks' results and its own carry the
+    record (:mod:`egress.change.recorder`)."""
     name = task.host.name
     started = time.time()
 
     def done(outcome: Outcome, message: str = "", diff_lines: int = 0) -> Result:
         message = redact_text(message)  # it may quote the device
-        say(name, outcome.value + (f": {message}" if message else ""))
+        said = outcome.value + (f": {message}" if message else "")
         return Result(
             host=task.host,
             result=HostResult(name, outcome, message, diff_lines, round(time.time() - started, 2)),
+            record=Record(name, said=(said,)),
         )
 
     committed = False
     try:
         running: str | None = None  # what the backup read, unless taken before (a cluster
         # member, backed up before its primary changed it by config sync: read it again)
-        if not change.has_backup(name):
-            say(name, "backing up the running config")
+        if name not in backups.texts and name not in backups.lost:
             # a dry-run's pre.cfg is the state its diff was read from, never a restore
             # point: its secrets are masked, not kept in the vault
-            backed_up = task.run(task=backup_config, change=change, restorable=options.commit)
+            backed_up = task.run(task=backup_config, dry_run=not options.commit)
             taken: Backup = backed_up[0].result
-            if taken.repaired:  # before the backup: what a lost session left on the device
-                say(name, f"repaired on connecting: {taken.repaired}")
             running = taken.running
+            if options.commit:  # the recorder kept it before this line: the restore point
+                backups = backups.with_taken(name, running)
         if options.commit and options.validate:
-            pre_check(task, change=change, intents=intents, scope=scopes[name], say=say)
-        say(name, "loading the candidate and diffing")
+            pre_check(task, intents=intents, scope=scopes[name])
         deployed: Deployed = task.run(
             task=deploy_config,
-            change=change,
             config=configs[name],
             replace=options.replace,
-            commit=options.commit,
+            dry_run=not options.commit,
             revert_in=options.confirm_s,
             take_over=options.take_over,
             previous=records.get(name),
@@ -359,40 +427,28 @@ def _change_device(
                 return done(Outcome.UNCHANGED)
             return done(Outcome.WOULD_CHANGE, f"{lines} diff lines", lines)
         committed = True
-        say(name, "committed; checking before confirming")
-        task.run(task=verify_applied, change=change, config=configs[name])
+        task.run(task=verify_applied, config=configs[name])
         if options.validate:
-            post_check(
-                task,
-                change=change,
-                intents=intents,
-                scope=scopes[name],
-                settle_s=options.settle_s,
-                say=say,
-            )
-        task.run(task=confirm_config, change=change, config=configs[name])
+            post_check(task, intents=intents, scope=scopes[name], settle_s=options.settle_s)
+        task.run(task=confirm_config, config=configs[name])
         return done(Outcome.COMMITTED, diff_lines=lines)
     except Exception as exc:  # every failure ends in a known state, never half-changed
         failure = describe(exc, host_key=host_key_ref(task.host))
-        record_step(
-            change,
-            host=name,
-            step="failure",
-            ok=False,
-            started=started,
-            kind=failure.kind,
-            message=failure.message,
+        step = Step.ended(
+            name, "failure", ok=False, started=started, kind=failure.kind, message=failure.message
         )
         # the running config can only have changed once the commit itself was attempted
         if not committed and not _commit_attempted(exc):
+            task.run(task=note, record=Record(name, steps=(step,)))
             return done(Outcome.FAILED_UNTOUCHED, failure.message)
+        rolling = f"{failure.message}; rolling back"
+        task.run(task=note, record=Record(name, steps=(step,), said=(rolling,)))
         return _recover(
             task,
-            change=change,
+            backups=backups,
             failure=failure.message,
             options=options,
             done=done,
-            say=say,
             # a commit that went through and is gone again was undone by the device's timer
             timer_fired=committed or any(isinstance(e, ConfirmTimerExpired) for e in chain(exc)),
         )
@@ -405,19 +461,17 @@ def _commit_attempted(exc: BaseException) -> bool:
 def _recover(
     task: Task,
     *,
-    change: ChangeDir,
+    backups: RestorePoints,
     failure: str,
     options: DeployOptions,
     done: Callable[..., Result],
-    say: Progress,
     timer_fired: bool = False,
 ) -> Result:
     """After a failed or interrupted commit: roll back on a fresh session and prove it."""
-    say(task.host.name, f"{failure}; rolling back")
     with contextlib.suppress(Exception):  # the old session may already be gone
         task.host.close_connection(CONNECTION)
     try:
-        rolled: RolledBack = task.run(task=rollback_config, change=change)[0].result
+        rolled: RolledBack = task.run(task=rollback_config, backups=backups)[0].result
     except Exception as exc:  # noqa: BLE001
         reason = describe(exc).message
         if options.confirm_s and options.commit:
@@ -457,7 +511,7 @@ def _recover(
 def _check_mirror(
     task: Task,
     *,
-    change: ChangeDir,
+    backups: RestorePoints,
     intents: Mapping[str, DeviceIntent],
     configs: Mapping[str, str],
     records: Mapping[str, str | None],
@@ -465,7 +519,6 @@ def _check_mirror(
     pushed: Mapping[str, HostResult],
     options: DeployOptions,
     scopes: Mapping[str, str],
-    say: Progress,
 ) -> Result:
     name = task.host.name
     started = time.time()
@@ -477,24 +530,24 @@ def _check_mirror(
         message = f"follows cluster primary {primaries[name]} " + (
             f"({primary.outcome.value})" if primary else "(not run)"
         )
-        say(name, message)
         return Result(
             host=task.host,
             result=HostResult(name, outcome, message, primary.diff_lines if primary else 0),
+            record=Record(name, said=(message,)),
         )
     # The cluster synced the primary's config here; what remains is what a cluster keeps per
     # member (FGCP: HA priority/override). Push the rendered config the normal way: its diff
     # is exactly those lines, or nothing at all (SRX: the whole config is shared).
-    member = _change_device(
+    changed = _change_device(
         task,
-        change=change,
         intents=intents,
         configs=configs,
         records=records,
         options=options,
         scopes=scopes,
-        say=say,
-    ).result
+        backups=backups,
+    )
+    member = changed.result
     assert isinstance(member, HostResult)
     if member.outcome in (Outcome.COMMITTED, Outcome.UNCHANGED):
         local = (
@@ -504,16 +557,14 @@ def _check_mirror(
         )
         member.outcome = Outcome.MIRRORED
         member.message = f"in sync with {primaries[name]}{local}"
-    record_step(
-        change,
-        host=name,
-        step="mirror",
-        ok=not member.outcome.failed,
-        started=started,
-        message=member.message,
+    step = Step.ended(
+        name, "mirror", ok=not member.outcome.failed, started=started, message=member.message
     )
-    say(name, member.message)
-    return Result(host=task.host, result=member)
+    # what the member's own pipeline said (its outcome), then the mirror's step and message
+    record = (record_of(changed) or Record(name)).plus(
+        Record(name, steps=(step,), said=(member.message,))
+    )
+    return Result(host=task.host, result=member, record=record)
 
 
 __all__ = [

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from nornir.core import Nornir
 from nornir.core.task import Result, Task
 
-from egress.change.changes import POST, ChangeDir, record_step
+from egress.change.changes import POST, ChangeDir
+from egress.change.recorder import ChangeRecorder, Record, Step
+from egress.change.restore_points import RestorePoints
 from egress.devices.configtext import residue
 from egress.devices.connection import CONNECTION
 from egress.tasks.deploy import RolledBack, rollback_config
@@ -33,9 +35,12 @@ def restore_group(
     a primary's ends before its members are looked at. Never raises for a device."""
     wanted = set(hosts)
     task = verify_mirror if mirrors else restore
+    # the backups are read here, on the client that holds the vault; the tasks get the text
+    backups = RestorePoints.read(change, sorted(wanted))
     try:
-        results = nr.filter(filter_func=lambda h: h.name in wanted).run(
-            task=task, change=change, on_failed=True
+        chosen = nr.filter(filter_func=lambda h: h.name in wanted)
+        results = chosen.with_processors([ChangeRecorder(change)]).run(
+            task=task, backups=backups, on_failed=True
         )
     finally:
         nr.close_connections(on_good=True, on_failed=True)
@@ -50,22 +55,22 @@ def restore_group(
     ]
 
 
-def restore(task: Task, *, change: ChangeDir) -> Result:
+def restore(task: Task, *, backups: RestorePoints) -> Result:
     # other devices' commits do not matter here, but a confirmed commit is history: the
     # backup itself, loaded as a replace, is the exact pre-change state
-    rolled: RolledBack = task.run(task=rollback_config, change=change, use_device_rollback=False)[
+    rolled: RolledBack = task.run(task=rollback_config, backups=backups, use_device_rollback=False)[
         0
     ].result
     return Result(host=task.host, result=rolled)
 
 
-def verify_mirror(task: Task, *, change: ChangeDir) -> Result:
+def verify_mirror(task: Task, *, backups: RestorePoints) -> Result:
     """A cluster member follows its primary: prove it did, against its own backup. What the
     cluster keeps per member (FGCP HA priority/override) does not sync: if only that still
     differs, the member's own backup is pushed to it and verified."""
     started = time.time()
     name = task.host.name
-    backup = change.verified_backup(name) or ""
+    backup = backups.get(name) or ""
     device = task.host.get_connection(CONNECTION, task.nornir.config)
     deadline = time.monotonic() + 10  # config sync is not instant
     while True:
@@ -76,19 +81,14 @@ def verify_mirror(task: Task, *, change: ChangeDir) -> Result:
         time.sleep(1)
     if left:
         rolled: RolledBack = task.run(
-            task=rollback_config, change=change, use_device_rollback=False
+            task=rollback_config, backups=backups, use_device_rollback=False
         )[0].result
         return Result(
             host=task.host, result=RolledBack(f"cluster sync + {rolled.method}", rolled.residue)
         )
-    change.write_host_file(name, POST, running)
-    record_step(
-        change,
-        host=name,
-        step="rollback",
-        ok=True,
-        started=started,
-        method="cluster-sync",
-        residue=[],
+    step = Step.ended(name, "rollback", ok=True, started=started, method="cluster-sync", residue=[])
+    return Result(
+        host=task.host,
+        result=RolledBack("cluster sync", ()),
+        record=Record(name, files=((POST, running),), steps=(step,)),
     )
-    return Result(host=task.host, result=RolledBack("cluster sync", ()))

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from nornir.core import Nornir
 
 from egress.change.changes import ChangeDir
+from egress.change.recorder import ChangeRecorder
 from egress.devices.connection import CONNECTION
 from egress.model.intent import DeviceIntent
 from egress.tasks.validate import validate_state
@@ -38,13 +39,15 @@ def check_fleet(
     """Run every host's checks once (recorded in ``change`` when given); never raises for a
     device. ``cut``: host -> its links cut by a drill; ``features``: only these. The sessions
     stay open: the caller closes them (a retry reuses them)."""
+    if change is not None:
+        nr = nr.with_processors([ChangeRecorder(change)])
     results = nr.run(
         task=validate_state,
         intents=intents,
         failover=failover,
         cut=cut,
         features=features,
-        change=change,
+        record=change is not None,
         label=label,
         on_failed=True,
     )

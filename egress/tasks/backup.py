@@ -1,5 +1,6 @@
-"""Fetch the running config and keep it (with a checksum) before anything is changed: its
-secrets go to the vault, the rest to the change directory (``ChangeDir.write_backup``)."""
+"""Fetch the running config before anything is changed. The task returns the text; the
+change recorder keeps it (secrets to the vault, the rest to ``pre.cfg`` with its checksum,
+``ChangeDir.write_backup``) as the task ends, before the next subtask sends anything."""
 
 from __future__ import annotations
 
@@ -8,42 +9,50 @@ from dataclasses import dataclass, field
 
 from nornir.core.task import Result, Task
 
-from egress.change.changes import PRE, ChangeDir, record_step
+from egress.change.changes import PRE, sha256
+from egress.change.recorder import BackupText, Record, Step
 from egress.devices.connection import CONNECTION
 
 
 @dataclass(frozen=True, slots=True)
 class Backup:
-    path: str
+    path: str  # relative to the change directory: <host>/pre.cfg
     sha256: str
     lines: int
     running: str = field(default="", repr=False)  # the text itself, for the remediation
     repaired: str = ""  # what opening the session found left over and put right
 
 
-def backup_config(task: Task, *, change: ChangeDir, restorable: bool = True) -> Result:
-    """``restorable=False`` (a dry-run): the record of what was read, secrets masked and
-    none kept in the vault."""
+def backup_config(task: Task, *, dry_run: bool | None = None) -> Result:
+    """A dry-run (``task.is_dry_run(dry_run)``) keeps the record of what was read, secrets
+    masked and none kept in the vault: it sends nothing, so it restores nothing."""
     started = time.time()
+    name = task.host.name
     device = task.host.get_connection(CONNECTION, task.nornir.config)
     running: str = device.get_config(retrieve="running")["running"]
-    digest = change.write_backup(task.host.name, running, restorable=restorable)
+    digest = sha256(running)
     repaired = str(getattr(task.host.connections.get(CONNECTION), "repaired", "") or "")
     backup = Backup(
-        path=str(change.root / task.host.name / PRE),
+        path=f"{name}/{PRE}",
         sha256=digest,
         lines=running.count("\n"),
         running=running,
         repaired=repaired,
     )
-    record_step(
-        change,
-        host=task.host.name,
-        step="backup",
+    step = Step.ended(
+        name,
+        "backup",
         ok=True,
         started=started,
         sha256=digest,
         lines=backup.lines,
         repaired=repaired,
     )
-    return Result(host=task.host, result=backup)
+    record = Record(
+        name,
+        backup=BackupText(running, restorable=not task.is_dry_run(dry_run)),
+        steps=(step,),
+        # before the backup: what a lost session left on the device, put right on opening
+        said=(f"repaired on connecting: {repaired}",) if repaired else (),
+    )
+    return Result(host=task.host, result=backup, record=record)

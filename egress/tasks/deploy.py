@@ -8,8 +8,9 @@ from typing import Any
 
 from nornir.core.task import Result, Task
 
-from egress.change.changes import CANDIDATE, DIFF, POST, SENT, ChangeDir, record_step
-from egress.change.vault import VaultError
+from egress.change.changes import CANDIDATE, DIFF, POST, SENT
+from egress.change.recorder import Record, Step, with_record
+from egress.change.restore_points import RestorePoints
 from egress.devices.configtext import residue
 from egress.devices.connection import CONNECTION
 from egress.devices.device_errors import describe
@@ -98,21 +99,57 @@ def _load(device: object, remediation: Remediation) -> None:
 def deploy_config(
     task: Task,
     *,
-    change: ChangeDir,
     config: str,
     replace: bool = False,
-    commit: bool = False,
+    dry_run: bool | None = None,
     revert_in: int | None = None,
     take_over: bool = False,
     previous: str | None = None,
     running: str | None = None,
 ) -> Result:
-    """Load the remediation of egress's owned sections; dry-run discards, commit arms the
-    confirm timer. ``running`` is the config the backup just read (saves a read)."""
+    """Load the remediation of egress's owned sections; a dry-run
+    (``task.is_dry_run(dry_run)``) discards, a commit arms the confirm timer. ``running`` is
+    the config the backup just read (saves a read). The intended config, the candidate and
+    the diff are returned as host files (on the exception too when it fails)."""
     started = time.time()
     name = task.host.name
+    commit = not task.is_dry_run(dry_run)
     device = task.host.get_connection(CONNECTION, task.nornir.config)
-    change.write_host_file(name, INTENDED, config)
+    files: list[tuple[str, str]] = [(INTENDED, config)]
+    try:
+        return _deploy(
+            task,
+            device,
+            files,
+            started,
+            config=config,
+            replace=replace,
+            commit=commit,
+            revert_in=revert_in,
+            take_over=take_over,
+            previous=previous,
+            running=running,
+        )
+    except Exception as exc:  # its files are still the record's (then the exception)
+        with_record(exc, Record(name, files=tuple(files)))
+        raise
+
+
+def _deploy(
+    task: Task,
+    device: Any,
+    files: list[tuple[str, str]],
+    started: float,
+    *,
+    config: str,
+    replace: bool,
+    commit: bool,
+    revert_in: int | None,
+    take_over: bool,
+    previous: str | None,
+    running: str | None,
+) -> Result:
+    name = task.host.name
     remediation = remediation_for(
         task,
         config=config,
@@ -123,7 +160,7 @@ def deploy_config(
     )
     if remediation.foreign and not take_over:
         raise ForeignObjects(remediation.foreign)
-    change.write_host_file(name, CANDIDATE, remediation.candidate)
+    files.append((CANDIDATE, remediation.candidate))
     diff = ""
     if not remediation.empty:
         _load(device, remediation)
@@ -138,17 +175,15 @@ def deploy_config(
         review = getattr(device, "review", None)
     if review and diff.strip():
         # the reviewer's form (before/after) in diff.txt; what is sent beside it
-        change.write_host_file(name, DIFF, review)
-        change.write_host_file(name, SENT, diff)
+        files += [(DIFF, review), (SENT, diff)]
     else:
-        change.write_host_file(name, DIFF, diff)
+        files.append((DIFF, diff))
     if not commit or not diff.strip():
         if not remediation.empty:
             device.discard_config()
-        record_step(
-            change,
-            host=name,
-            step="diff",
+        step = Step.ended(
+            name,
+            "diff",
             ok=True,
             started=started,
             changed=bool(diff.strip()),
@@ -159,6 +194,7 @@ def deploy_config(
             result=Deployed(diff, False, None),
             changed=bool(diff.strip()),
             diff=diff,
+            record=Record(name, files=tuple(files), steps=(step,)),
         )
     try:
         device.commit_config(revert_in=revert_in)
@@ -166,19 +202,24 @@ def deploy_config(
         raise CommitInterrupted(
             f"commit interrupted: {describe(exc).message}", location=Location(host=name)
         ) from exc
-    record_step(
-        change,
-        host=name,
-        step="commit",
+    step = Step.ended(
+        name,
+        "commit",
         ok=True,
         started=started,
         revert_in=revert_in,
         lines=len(diff.splitlines()),
     )
-    return Result(host=task.host, result=Deployed(diff, True, revert_in), changed=True, diff=diff)
+    return Result(
+        host=task.host,
+        result=Deployed(diff, True, revert_in),
+        changed=True,
+        diff=diff,
+        record=Record(name, files=tuple(files), steps=(step,)),
+    )
 
 
-def confirm_config(task: Task, *, change: ChangeDir, config: str) -> Result:
+def confirm_config(task: Task, *, config: str) -> Result:
     """Confirm the pending commit, then prove the device still holds the intended config.
 
     No pending commit here means the device's own timer already fired and put the pre-change
@@ -190,34 +231,35 @@ def confirm_config(task: Task, *, change: ChangeDir, config: str) -> Result:
     name = task.host.name
     device = task.host.get_connection(CONNECTION, task.nornir.config)
     if not device.has_pending_commit():
-        record_step(change, host=name, step="confirm", ok=False, started=started, pending=False)
-        raise ConfirmTimerExpired(
-            "the device's confirm timer fired before egress confirmed: it went back to "
-            "its pre-change config by itself",
-            location=Location(host=name),
-            hint="give --confirm more time than --settle and the device steps take",
+        step = Step.ended(name, "confirm", ok=False, started=started, pending=False)
+        raise with_record(
+            ConfirmTimerExpired(
+                "the device's confirm timer fired before egress confirmed: it went back to "
+                "its pre-change config by itself",
+                location=Location(host=name),
+                hint="give --confirm more time than --settle and the device steps take",
+            ),
+            Record(name, steps=(step,)),
         )
     device.confirm_commit()
     restore_own_settings(str(task.host.platform), device)
     running: str = device.get_config(retrieve="running")["running"]
-    change.write_host_file(name, POST, running)
     leftover = _leftover(task, device, config)
-    record_step(
-        change,
-        host=name,
-        step="confirm",
-        ok=not leftover,
-        started=started,
-        leftover=leftover.splitlines()[:20],
+    step = Step.ended(
+        name, "confirm", ok=not leftover, started=started, leftover=leftover.splitlines()[:20]
     )
+    record = Record(name, files=((POST, running),), steps=(step,))
     if leftover:
-        raise ConfirmTimerExpired(
-            "after the confirm the device does not hold the intended config (its confirm "
-            "timer fired first?)",
-            location=Location(host=name),
-            hint=f"still different:\n{leftover[:400]}",
+        raise with_record(
+            ConfirmTimerExpired(
+                "after the confirm the device does not hold the intended config (its confirm "
+                "timer fired first?)",
+                location=Location(host=name),
+                hint=f"still different:\n{leftover[:400]}",
+            ),
+            record,
         )
-    return Result(host=task.host, result=True)
+    return Result(host=task.host, result=True, record=record)
 
 
 def _leftover(task: Task, device: Any, config: str) -> str:
@@ -237,49 +279,42 @@ def _leftover(task: Task, device: Any, config: str) -> str:
     return leftover if leftover.strip() else ""
 
 
-def verify_applied(task: Task, *, change: ChangeDir, config: str) -> Result:
+def verify_applied(task: Task, *, config: str) -> Result:
     """The intended config is all there: every owned section is exactly the intended one
     (FortiOS: each owned entry compared with the unit's ``show full-configuration``)."""
     started = time.time()
     device = task.host.get_connection(CONNECTION, task.nornir.config)
     leftover = _leftover(task, device, config)
     ok = not leftover
-    record_step(
-        change,
-        host=task.host.name,
-        step="verify",
-        ok=ok,
-        started=started,
-        leftover=leftover.splitlines()[:20],
-    )
+    name = task.host.name
+    step = Step.ended(name, "verify", ok=ok, started=started, leftover=leftover.splitlines()[:20])
+    record = Record(name, steps=(step,))
     if not ok:
-        raise DeviceError(
-            "the device does not hold the intended config after commit",
-            location=Location(host=task.host.name),
-            hint=f"still different:\n{leftover[:400]}",
+        raise with_record(
+            DeviceError(
+                "the device does not hold the intended config after commit",
+                location=Location(host=name),
+                hint=f"still different:\n{leftover[:400]}",
+            ),
+            record,
         )
-    return Result(host=task.host, result=True)
+    return Result(host=task.host, result=True, record=record)
 
 
-def rollback_config(task: Task, *, change: ChangeDir, use_device_rollback: bool = True) -> Result:
+def rollback_config(
+    task: Task, *, backups: RestorePoints, use_device_rollback: bool = True
+) -> Result:
     """Back to the backup, then prove it by comparing the running config with the backup.
 
     Right after our own commit the device's rollback (NAPALM ``rollback()``: IOS configure
     replace of the archive it took, Junos rollback 1, a pending confirm reverted now) is the
     exact inverse. Later, other commits may have happened, so the backup itself is loaded as
-    a replace (``use_device_rollback=False``).
+    a replace (``use_device_rollback=False``). ``backups``: the intact backups the client
+    read from the change (the vault stays on the client).
     """
     started = time.time()
     name = task.host.name
-    lost: VaultError | None = None
-    try:
-        backup = change.verified_backup(name)
-    except VaultError as exc:  # never push a config whose secrets are placeholders
-        backup, lost = None, exc
-    if lost is not None:  # raised outside `except`: the one line, not its inner OSError
-        raise DeviceError(
-            f"cannot roll back: {lost.message}", location=Location(host=name), hint=lost.hint
-        )
+    backup = backups.get(name)  # a backup whose secrets are lost is never pushed: raises
     if backup is None:
         raise DeviceError("no intact backup to roll back to", location=Location(host=name))
     device = task.host.get_connection(CONNECTION, task.nornir.config)
@@ -291,17 +326,21 @@ def rollback_config(task: Task, *, change: ChangeDir, use_device_rollback: bool 
         # mode is reverted and disarmed by the driver's open())
         repaired = str(getattr(task.host.connections.get(CONNECTION), "repaired", "") or "")
         method = "on-open" if repaired else "none"
-        record_step(
-            change,
-            host=name,
-            step="rollback",
+        step = Step.ended(
+            name,
+            "rollback",
             ok=True,
             started=started,
             method=method,
             residue=[],
             repaired=repaired,
         )
-        return Result(host=task.host, result=RolledBack(method, ()), changed=bool(repaired))
+        return Result(
+            host=task.host,
+            result=RolledBack(method, ()),
+            changed=bool(repaired),
+            record=Record(name, steps=(step,)),
+        )
     method = "device"
     try:
         if not use_device_rollback:
@@ -314,15 +353,13 @@ def rollback_config(task: Task, *, change: ChangeDir, use_device_rollback: bool 
     platform = str(task.host.platform)
     restore_own_settings(platform, device, own=own_setting_in(platform, backup))
     running: str = device.get_config(retrieve="running")["running"]
-    change.write_host_file(name, POST, running)
     left = tuple(residue(str(task.host.platform), backup, running))
-    record_step(
-        change,
-        host=name,
-        step="rollback",
-        ok=not left,
-        started=started,
-        method=method,
-        residue=list(left[:40]),
+    step = Step.ended(
+        name, "rollback", ok=not left, started=started, method=method, residue=list(left[:40])
     )
-    return Result(host=task.host, result=RolledBack(method, left), changed=True)
+    return Result(
+        host=task.host,
+        result=RolledBack(method, left),
+        changed=True,
+        record=Record(name, files=((POST, running),), steps=(step,)),
+    )

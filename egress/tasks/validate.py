@@ -6,7 +6,7 @@ from collections.abc import Collection, Mapping
 
 from nornir.core.task import Result, Task
 
-from egress.change.changes import ChangeDir
+from egress.change.recorder import Record
 from egress.devices.connection import CONNECTION
 from egress.devices.device_errors import describe
 from egress.errors import InputError
@@ -33,18 +33,20 @@ def validate_state(
     failover: frozenset[str] = frozenset(),
     cut: Mapping[str, frozenset[str]] | None = None,
     features: Collection[str] | None = None,
-    change: ChangeDir | None = None,
+    record: bool = False,
     label: str = "validate",
 ) -> Result:
     """Pass/fail per check, with observed and expected values (the task itself fails only
     when the device cannot be asked). ``cut``: host -> its links cut by a drill;
-    ``features``: only these are asked and judged."""
+    ``features``: only these are asked and judged; ``record``: each output is returned as
+    the host file ``<label>.<command>.txt`` for the change record."""
     intent = intents[task.host.name]
     device = task.host.get_connection(CONNECTION, task.nornir.config)
     commands = {f: c for f, c in commands_for(intent).items() if features is None or f in features}
     supporting = supporting_commands(intent)
     per_feature = {f: (c, *supporting.get(f, ())) for f, c in commands.items()}
     outputs: dict[str, str] = {}
+    files: list[tuple[str, str]] = []
     failed: dict[str, str] = {}
     for command in sorted({c for cs in per_feature.values() for c in cs}):
         # one command at a time: a command the device refuses (an SRX not yet clustered
@@ -62,9 +64,9 @@ def validate_state(
                 unparsed[feature] = failed[command]
                 continue
             text = outputs.get(command, "")
-            if change is not None:
+            if record:
                 slug = command.replace(" ", "_").replace("/", "_").replace("|", "pipe")
-                change.write_host_file(task.host.name, f"{label}.{slug}.txt", text)
+                files.append((f"{label}.{slug}.txt", text))
             try:
                 parsed[feature] += parse_output(
                     platform=intent.platform, command=command, text=text
@@ -82,9 +84,13 @@ def validate_state(
     )
     if features is None or BGP in features:
         checks += _bgp(
-            task, device, intent, failover, (cut or {}).get(task.host.name), change, label
+            task, device, intent, failover, (cut or {}).get(task.host.name), files, record, label
         )
-    return Result(host=task.host, result=checks)
+    return Result(
+        host=task.host,
+        result=checks,
+        record=Record(task.host.name, files=tuple(files)) if record else None,
+    )
 
 
 def _bgp(
@@ -93,7 +99,8 @@ def _bgp(
     intent: DeviceIntent,
     failover: frozenset[str],
     cut: frozenset[str] | None,
-    change: ChangeDir | None,
+    files: list[tuple[str, str]],
+    record: bool,
     label: str,
 ) -> list[Check]:
     """The session checks (the summary and the BFD sessions) and the advertised-routes
@@ -129,9 +136,9 @@ def _bgp(
         except Exception as exc:  # noqa: BLE001 - any driver error is the check's answer
             unparsed[neighbor] = f"command failed: {describe(exc).message}"
             continue
-        if change is not None:
+        if record:
             slug = command.replace(" ", "_")
-            change.write_host_file(task.host.name, f"{label}.{slug}.txt", text)
+            files.append((f"{label}.{slug}.txt", text))
         try:
             advertised[neighbor] = list(
                 parse_output(platform=intent.platform, command=command, text=text)

@@ -17,6 +17,7 @@ from cryptography.fernet import Fernet
 from egress.change import vault
 from egress.change.changes import PRE, ChangeDir, record_step, sha256
 from egress.change.redact import MASK, redact_text, restore_secrets, split_secrets
+from egress.change.restore_points import RestorePoints
 from egress.devices.device_errors import describe
 from egress.errors import DeviceError
 from egress.tasks.deploy import rollback_config
@@ -250,7 +251,9 @@ def test_rollback_by_backup_fails_with_one_line_when_the_vault_entry_is_gone(
         nornir=SimpleNamespace(config=None),
     )
     with pytest.raises(DeviceError) as caught:
-        rollback_config(task, change=change, use_device_rollback=False)
+        # the client reads the backups (the vault is its own); the task gets them as data
+        backups = RestorePoints.read(change, ["r1"])
+        rollback_config(task, backups=backups, use_device_rollback=False)
     message = caught.value.message
     assert message.startswith("cannot roll back: vault entry ") and "missing" in message
     assert "\n" not in message
