@@ -84,7 +84,15 @@ def validate_state(
     )
     if features is None or BGP in features:
         checks += _bgp(
-            task, device, intent, failover, (cut or {}).get(task.host.name), files, record, label
+            task,
+            device,
+            intent,
+            failover,
+            (cut or {}).get(task.host.name),
+            files,
+            record,
+            label,
+            outputs,
         )
     return Result(
         host=task.host,
@@ -102,6 +110,7 @@ def _bgp(
     files: list[tuple[str, str]],
     record: bool,
     label: str,
+    outputs: Mapping[str, str],
 ) -> list[Check]:
     """The session checks (the summary and the BFD sessions) and the advertised-routes
     checks, one command per neighbor (issue 19); a platform with no parser for them has
@@ -115,11 +124,12 @@ def _bgp(
         if command is None:
             continue
         try:
-            text = device.cli([command])[command]  # type: ignore[attr-defined]
-            if change is not None:
-                change.write_host_file(
-                    task.host.name, f"{label}.bgp.{command.replace(' ', '_')}.txt", text
-                )
+            # the BFD sessions were read once already for the bfd feature: not asked twice
+            text = outputs.get(command)
+            if text is None:
+                text = device.cli([command])[command]  # type: ignore[attr-defined]
+                if record:
+                    files.append((f"{label}.bgp.{command.replace(' ', '_')}.txt", text))
             session_records += parse_output(platform=intent.platform, command=command, text=text)
         except InputError as exc:
             session_problem = f"unparsable: {exc.message}"
