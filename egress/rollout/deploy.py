@@ -42,6 +42,7 @@ from egress.tasks.deploy import (
     CommitInterrupted,
     ConfirmTimerExpired,
     Deployed,
+    Ownership,
     RolledBack,
     check_ownership,
     confirm_config,
@@ -96,9 +97,12 @@ def run_change(
             _back_up_cluster_members(nr, plans, intents, change=change, result=result, say=say)
         # inside the try: a refusal closes the sessions it opened (a Junos session holds the
         # exclusive configuration lock until it is closed)
-        _refuse_foreign(
+        reads = _refuse_foreign(
             recording, plans, configs=configs, records=records, options=options, say=say
         )
+        # a dry-run's diff and its record are computed from the pre-flight's read (the same
+        # session, moments before): one read per device, as a plain napalm diff takes
+        prereads = {} if options.commit else reads
         for number, batch in enumerate(order, 1):
             members = [p for p in plans if p.host in set(batch)]
             if len(order) > 1:
@@ -119,6 +123,7 @@ def run_change(
                     intents=intents,
                     configs=configs,
                     records=records,
+                    prereads=prereads,
                     options=options,
                     result=result,
                     say=say,
@@ -147,28 +152,30 @@ def _refuse_foreign(
     records: Mapping[str, str | None],
     options: DeployOptions,
     say: Progress,
-) -> None:
+) -> dict[str, dict[str, str]]:
     """Every pushed device is read before anything is sent to any of them: an object at an ID
-    egress wants that egress did not write stops the whole change (exit 2)."""
+    egress wants that egress did not write stops the whole change (exit 2). Returns what
+    was read, per host and format."""
     push = {p.host for p in plans if p.action == "push"}
     if not push:
-        return
+        return {}
     # the sessions stay open for the pipeline that follows
     results = nr.filter(filter_func=lambda h: h.name in push).run(
         task=_ownership, configs=configs, records=records, options=options, on_failed=True
     )
     found: list[Foreign] = []
-    for _host, multi in sorted(results.items()):
+    reads: dict[str, dict[str, str]] = {}
+    for host, multi in sorted(results.items()):
         if multi.failed:
             continue  # unreachable now: its own pipeline reports why, untouched
-        found.extend(multi[0].result)
-    if not found:
-        return
-    if options.take_over:
-        for item in found:
-            say(item.host, f"taking over {item.obj} (held: {item.holder})")
-        return
-    raise ForeignObjects(found)
+        ownership: Ownership = multi[0].result
+        found.extend(ownership.foreign)
+        reads[host] = ownership.reads
+    if found and not options.take_over:
+        raise ForeignObjects(found)
+    for item in found:
+        say(item.host, f"taking over {item.obj} (held: {item.holder})")
+    return reads
 
 
 def _ownership(
@@ -244,6 +251,7 @@ def _run_wave(
     intents: Mapping[str, DeviceIntent],
     configs: Mapping[str, str],
     records: Mapping[str, str | None],
+    prereads: Mapping[str, Mapping[str, str]],
     options: DeployOptions,
     result: ChangeResult,
     say: Progress,
@@ -268,6 +276,7 @@ def _run_wave(
             intents=intents,
             configs=configs,
             records=records,
+            prereads={h: prereads[h] for h in push if h in prereads},
             options=options,
             scopes=scopes,
             backups=_restore_points(change, push),
@@ -381,6 +390,7 @@ def _change_device(
     options: DeployOptions,
     scopes: Mapping[str, str],
     backups: RestorePoints,
+    prereads: Mapping[str, Mapping[str, str]] | None = None,
 ) -> Result:
     """One device's whole change; never raises: the outcome says where the device is left.
     It writes nothing and prints nothing: its subtasks' results and its own carry the
@@ -399,12 +409,17 @@ def _change_device(
 
     committed = False
     try:
-        running: str | None = None  # what the backup read, unless taken before (a cluster
-        # member, backed up before its primary changed it by config sync: read it again)
+        # what this session read already (a dry-run's pre-flight), then what the backup read,
+        # unless taken before (a cluster member, backed up before its primary changed it by
+        # config sync: read again)
+        reads = dict((prereads or {}).get(name, {}))
+        running: str | None = None
         if name not in backups.texts and name not in backups.lost:
             # a dry-run's pre.cfg is the state its diff was read from, never a restore
             # point: its secrets are masked, not kept in the vault
-            backed_up = task.run(task=backup_config, dry_run=not options.commit)
+            backed_up = task.run(
+                task=backup_config, dry_run=not options.commit, read=reads.get("text")
+            )
             taken: Backup = backed_up[0].result
             running = taken.running
             if options.commit:  # the recorder kept it before this line: the restore point
@@ -419,7 +434,7 @@ def _change_device(
             revert_in=options.confirm_s,
             take_over=options.take_over,
             previous=records.get(name),
-            running=running,
+            reads=reads if running is None else {**reads, "text": running},
         )[0].result
         lines = len(deployed.diff.splitlines())
         if not deployed.committed:

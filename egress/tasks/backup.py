@@ -23,13 +23,19 @@ class Backup:
     repaired: str = ""  # what opening the session found left over and put right
 
 
-def backup_config(task: Task, *, dry_run: bool | None = None) -> Result:
+def backup_config(task: Task, *, dry_run: bool | None = None, read: str | None = None) -> Result:
     """A dry-run (``task.is_dry_run(dry_run)``) keeps the record of what was read, secrets
-    masked and none kept in the vault: it sends nothing, so it restores nothing."""
+    masked and none kept in the vault: it sends nothing, so it restores nothing. A dry-run
+    may be given ``read``, the running config this session read moments ago for the
+    ownership pre-flight (the state its diff is computed from); a restore point is always
+    read afresh, just before the change."""
     started = time.time()
     name = task.host.name
     device = task.host.get_connection(CONNECTION, task.nornir.config)
-    running: str = device.get_config(retrieve="running")["running"]
+    dry = task.is_dry_run(dry_run)
+    running: str = (
+        read if dry and read is not None else device.get_config(retrieve="running")["running"]
+    )
     digest = sha256(running)
     repaired = str(getattr(task.host.connections.get(CONNECTION), "repaired", "") or "")
     backup = Backup(
@@ -50,7 +56,7 @@ def backup_config(task: Task, *, dry_run: bool | None = None) -> Result:
     )
     record = Record(
         name,
-        backup=BackupText(running, restorable=not task.is_dry_run(dry_run)),
+        backup=BackupText(running, restorable=not dry),
         steps=(step,),
         # before the backup: what a lost session left on the device, put right on opening
         said=(f"repaired on connecting: {repaired}",) if repaired else (),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,7 @@ from egress.remediate import (
     INTENDED,
     REPLACE_ON_RUNNING_TEXT,
     RUNNING_FORMAT,
+    Foreign,
     ForeignObjects,
     Remediation,
     plan,
@@ -54,13 +56,15 @@ def remediation_for(
     previous: str | None,
     take_over: bool,
     replace: bool,
-    running: str | None = None,
+    reads: Mapping[str, str] | None = None,
 ) -> Remediation:
-    """What would bring the device's owned sections to ``config`` (nothing is loaded)."""
+    """What would bring the device's owned sections to ``config`` (nothing is loaded).
+    ``reads``: the running config this session already read, by format (saves a read)."""
     device = task.host.get_connection(CONNECTION, task.nornir.config)
     platform = str(task.host.platform)
     form = RUNNING_FORMAT[platform]
-    if running is None or form != "text":
+    running = (reads or {}).get(form)
+    if running is None:
         running = device.get_config(retrieve="running", format=form)["running"]
     backup = ""
     if replace and platform in REPLACE_ON_RUNNING_TEXT:
@@ -78,14 +82,26 @@ def remediation_for(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Ownership:
+    """The objects at egress's IDs that egress did not write, and the running config they
+    were found in (by format: a dry-run computes its diff from this same read)."""
+
+    foreign: tuple[Foreign, ...]
+    reads: dict[str, str]
+
+
 def check_ownership(
     task: Task, *, config: str, previous: str | None, take_over: bool, replace: bool
 ) -> Result:
     """Before anything is sent anywhere: the objects at egress's IDs that egress did not write."""
+    device = task.host.get_connection(CONNECTION, task.nornir.config)
+    form = RUNNING_FORMAT[str(task.host.platform)]
+    reads = {form: device.get_config(retrieve="running", format=form)["running"]}
     found = remediation_for(
-        task, config=config, previous=previous, take_over=take_over, replace=replace
+        task, config=config, previous=previous, take_over=take_over, replace=replace, reads=reads
     ).foreign
-    return Result(host=task.host, result=found)
+    return Result(host=task.host, result=Ownership(found, reads))
 
 
 def _load(device: object, remediation: Remediation) -> None:
@@ -105,12 +121,13 @@ def deploy_config(
     revert_in: int | None = None,
     take_over: bool = False,
     previous: str | None = None,
-    running: str | None = None,
+    reads: Mapping[str, str] | None = None,
 ) -> Result:
     """Load the remediation of egress's owned sections; a dry-run
-    (``task.is_dry_run(dry_run)``) discards, a commit arms the confirm timer. ``running`` is
-    the config the backup just read (saves a read). The intended config, the candidate and
-    the diff are returned as host files (on the exception too when it fails)."""
+    (``task.is_dry_run(dry_run)``) discards, a commit arms the confirm timer. ``reads`` is
+    the running config this session just read, by format (saves a read). The intended
+    config, the candidate and the diff are returned as host files (on the exception too
+    when it fails)."""
     started = time.time()
     name = task.host.name
     commit = not task.is_dry_run(dry_run)
@@ -128,7 +145,7 @@ def deploy_config(
             revert_in=revert_in,
             take_over=take_over,
             previous=previous,
-            running=running,
+            reads=reads,
         )
     except Exception as exc:  # its files are still the record's (then the exception)
         with_record(exc, Record(name, files=tuple(files)))
@@ -147,7 +164,7 @@ def _deploy(
     revert_in: int | None,
     take_over: bool,
     previous: str | None,
-    running: str | None,
+    reads: Mapping[str, str] | None,
 ) -> Result:
     name = task.host.name
     remediation = remediation_for(
@@ -156,7 +173,7 @@ def _deploy(
         previous=previous,
         take_over=take_over,
         replace=replace,
-        running=running,
+        reads=reads,
     )
     if remediation.foreign and not take_over:
         raise ForeignObjects(remediation.foreign)
