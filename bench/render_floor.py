@@ -60,9 +60,11 @@ def export_intents(inventory: Path, target: Path) -> int:
     import dataclasses
     import json
 
+    from bench.big_inventory import lift
     from egress.model.inventory import load_nornir
     from egress.model.sites import InventoryFiles, build_intents
 
+    lift()  # 20,000 devices and more pass egress's 8 MiB inventory file limit
     nr = load_nornir(inventory)
     intents = build_intents(nr.inventory, files=InventoryFiles.in_dir(inventory))
     plain = [json.loads(json.dumps(dataclasses.asdict(i), default=str)) for i in intents.values()]
@@ -106,7 +108,7 @@ def main() -> None:
         egress = [
             sys.executable,
             "-m",
-            "egress.cli",
+            "bench.big_inventory",
             "render",
             "-q",
             "-i",

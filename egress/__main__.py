@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from egress.cli import app
+from egress.start import main
 
-app(prog_name="egress")
+main(prog_name="egress")

@@ -9,7 +9,6 @@ when that verb is resolved to run (or to print its own ``--help``).
 from __future__ import annotations
 
 import importlib
-import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +18,7 @@ from typer.core import TyperCommand, TyperGroup
 
 from egress import __version__
 from egress.change.private import private_temp_dir
-from egress.console import machine_output
+from egress.start import debug_libraries, quiet_libraries
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +88,8 @@ class LazyVerbs(TyperGroup):
     def invoke(self, ctx: _click.Context) -> Any:
         # One flag everywhere: with --json, stdout carries only the verb's JSON document
         # (ctx.args: the verb's own arguments, after the group parsed its options)
+        from egress.console import machine_output  # rich: not before a verb runs
+
         with machine_output("--json" in ctx.args):
             return super().invoke(ctx)
 
@@ -98,27 +99,6 @@ class LazyVerbs(TyperGroup):
             super().format_help(ctx, formatter)
         finally:
             self._listing = False
-
-
-DRIVER_LOGGERS = ("nornir", "nornir.core", "paramiko", "ncclient", "netmiko", "jnpr")
-
-
-def quiet_libraries() -> None:
-    """Driver libraries log tracebacks for failures egress already reports in one line and
-    records in the change directory; keep them off the operator's screen."""
-    for name in DRIVER_LOGGERS:
-        logger = logging.getLogger(name)
-        logger.addHandler(logging.NullHandler())
-        logger.propagate = False
-
-
-def debug_libraries() -> None:
-    """--debug: the drivers' own logs and exceptions on stderr, as they tell them."""
-    logging.basicConfig(
-        level=logging.DEBUG, format="%(asctime)s %(name)s %(levelname)s %(message)s"
-    )
-    for name in DRIVER_LOGGERS:
-        logging.getLogger(name).propagate = True
 
 
 def _version(value: bool) -> None:

@@ -15,6 +15,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from egress.model.design_bgp import Bgp
+from egress.model.words import HaForm, Hashing
 
 # Characters that can never reach a device config: a newline would start a new config
 # line, quotes would close a FortiOS string, `;`/`{`/`}` would end or open a Junos statement.
@@ -56,21 +57,10 @@ class Mode(StrEnum):
     LOAD_SHARING = "load-sharing"
 
 
-class Hashing(StrEnum):
-    SOURCE_IP = "source-ip"
-    SOURCE_DESTINATION_IP = "source-destination-ip"
-    FIVE_TUPLE = "five-tuple"
-
-
 class ProbeType(StrEnum):
     ICMP = "icmp"
     TCP = "tcp"
     HTTP = "http"
-
-
-class HaForm(StrEnum):
-    CLUSTER = "cluster"  # one shared config, one virtual gateway (SRX chassis cluster, FGCP)
-    SYNC_PAIR = "sync-pair"  # each member its own config, VRRP gateway, session sync
 
 
 class Role(StrEnum):

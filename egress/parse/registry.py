@@ -54,12 +54,25 @@ class _Registered:
 
 @functools.cache
 def _registered() -> _Registered:
-    specs = tuple(
-        spec
-        for platform in _PLATFORMS
-        if _PLATFORMS.has_module(platform, "parsers")
-        for spec in _PLATFORMS.module(platform, "parsers").PARSERS
-    )
+    return _indexed(tuple(spec for platform in _PLATFORMS for spec in _platform_specs(platform)))
+
+
+@functools.cache
+def _platform_specs(platform: str) -> tuple[ParserSpec, ...]:
+    if not _PLATFORMS.has_module(platform, "parsers"):
+        return ()
+    return tuple(_PLATFORMS.module(platform, "parsers").PARSERS)
+
+
+@functools.cache
+def _one_platform(platform: str) -> _Registered:
+    """One platform's parsers alone: `egress parse` looks one command up, and importing
+    every platform's converters (lxml for Junos XML, netutils ...) costs ~40 ms at start
+    (issue 18). Indexed as :func:`_registered` indexes them all."""
+    return _indexed(_platform_specs(platform) if platform in _PLATFORMS else ())
+
+
+def _indexed(specs: tuple[ParserSpec, ...]) -> _Registered:
     by_command = _index(specs)
     return _Registered(
         specs=specs,
@@ -74,9 +87,16 @@ def _registered() -> _Registered:
     )
 
 
+def _platforms() -> tuple[str, ...]:
+    """Platforms with parsers, in the registry's order (without importing any parser)."""
+    return tuple(p for p in _PLATFORMS if _PLATFORMS.has_module(p, "parsers"))
+
+
 def refresh() -> None:
     """Index again (after a platform was registered at run time: a test's toy platform)."""
     _registered.cache_clear()
+    _platform_specs.cache_clear()
+    _one_platform.cache_clear()
 
 
 def __getattr__(name: str) -> Any:
@@ -94,7 +114,7 @@ def _by_pattern(platform: str, command: str) -> ParserSpec | None:
     return next(
         (
             spec
-            for plat, rx, spec in _registered().patterns
+            for plat, rx, spec in _one_platform(platform).patterns
             if plat == platform and rx.fullmatch(command)
         ),
         None,
@@ -113,7 +133,7 @@ def expand_abbreviations(platform: str, command: str) -> str:
     'show vrrp summary'
     """
     words = command.split()
-    node = _registered().tries.get(platform, {})
+    node = _one_platform(platform).tries.get(platform, {})
     for index, word in enumerate(words):
         if word in node:
             node = node[word]
@@ -137,19 +157,21 @@ def _tries(commands: Sequence[tuple[str, str]]) -> dict[str, dict[str, Any]]:
 
 def known_commands(platform: str) -> list[str]:
     """Every command (aliases included) a platform's output can be parsed for."""
-    return sorted(cmd for (plat, cmd) in _registered().by_command if plat == platform)
+    return sorted(cmd for (plat, cmd) in _one_platform(platform).by_command if plat == platform)
 
 
 def lookup(*, platform: str, command: str) -> ParserSpec:
     """The parser for ``command`` on ``platform``; an :class:`InputError` listing what is
     known otherwise."""
-    if platform not in _registered().platforms:
+    if platform not in _platforms():
         raise InputError(
             f"unknown platform {platform!r}",
-            hint=f"use one of: {', '.join(_registered().platforms)}",
+            hint=f"use one of: {', '.join(_platforms())}",
         )
     normalised = expand_abbreviations(platform, normalise_command(command))
-    spec = _registered().by_command.get((platform, normalised)) or _by_pattern(platform, normalised)
+    spec = _one_platform(platform).by_command.get((platform, normalised)) or _by_pattern(
+        platform, normalised
+    )
     if spec is None:
         known = "\n    ".join(known_commands(platform))
         raise InputError(

@@ -23,7 +23,8 @@ TrackState = Literal["Up", "Down"]
 
 
 class BaseRecord(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # built on first use, not at import: `egress parse` builds one record kind (CLI start)
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class Vrrp(BaseRecord):

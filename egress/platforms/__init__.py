@@ -12,7 +12,7 @@ from importlib.metadata import entry_points
 from types import ModuleType
 from typing import Any, Generic, TypeVar
 
-from egress.model.design import HaForm, Hashing
+from egress.model.words import HaForm, Hashing
 
 
 @dataclass(frozen=True, slots=True)

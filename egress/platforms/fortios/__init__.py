@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from egress.model.design import HaForm, Hashing
+from egress.model.words import HaForm, Hashing
 from egress.platforms import PlatformProfile, TimerRule
 
 PROFILE = PlatformProfile(

@@ -3,7 +3,7 @@ converters (``parse``) and remediation planner (``remediate``) beside it."""
 
 from __future__ import annotations
 
-from egress.model.design import HaForm, Hashing
+from egress.model.words import HaForm, Hashing
 from egress.platforms import PlatformProfile
 
 PROFILE = PlatformProfile(
