@@ -49,6 +49,7 @@ def _rows(result: DrillResult, scenario: str) -> dict[str, list[float | None]]:
     return {r.check: r.values for r in found.rows}
 
 
+@pytest.mark.machine_exclusive  # its timing promises: see tests/integration/conftest.py
 def test_drill_of_the_load_sharing_site_through_the_cli(tmp_path: Path) -> None:
     """ams: load-sharing, five-tuple, every scenario, the report, the topology gone."""
     changes = tmp_path / "changes"
@@ -88,6 +89,7 @@ def test_drill_of_the_load_sharing_site_through_the_cli(tmp_path: Path) -> None:
     assert "router bgp 65010" in (change / "ams-edge-01" / "candidate.cfg").read_text()
 
 
+@pytest.mark.machine_exclusive  # its timing promises: see tests/integration/conftest.py
 def test_drill_of_the_active_standby_site() -> None:
     """fra: active-standby; the primary link's loss hands the gateway to the peer."""
     result = run_drill(
