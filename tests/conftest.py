@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -53,3 +56,30 @@ def _isolated_vault(
     monkeypatch.setenv("EGRESS_STATE_DIR", str(root / "state"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(root / "config"))
     return root
+
+
+# A drill that checks its timing promises measures real BFD/VRRP/BGP reactions of FRR and
+# keepalived: on two cores, other tests running beside it (pytest -n 4) stretch those
+# reactions past the promises the design makes. Such a test has the machine to itself:
+# every other test holds the machine lock shared, the drill exclusively, and a turnstile
+# keeps new tests from starting while the drill waits (flock has no writer preference of its
+# own, so without it a steady stream of shared holders starves the drill).
+_MACHINE = Path(tempfile.gettempdir()) / "egress-tests-machine.lock"
+_TURNSTILE = Path(tempfile.gettempdir()) / "egress-tests-turnstile.lock"
+
+
+@pytest.fixture(autouse=True)
+def _machine(request: pytest.FixtureRequest) -> Iterator[None]:
+    exclusive = request.node.get_closest_marker("machine_exclusive") is not None
+    with _TURNSTILE.open("a") as turnstile, _MACHINE.open("a") as machine:
+        fcntl.flock(turnstile, fcntl.LOCK_EX)
+        if exclusive:  # the turnstile stays held: nothing new starts until the drill ends
+            fcntl.flock(machine, fcntl.LOCK_EX)
+        else:
+            fcntl.flock(turnstile, fcntl.LOCK_UN)
+            fcntl.flock(machine, fcntl.LOCK_SH)
+        try:
+            yield
+        finally:
+            fcntl.flock(machine, fcntl.LOCK_UN)
+            fcntl.flock(turnstile, fcntl.LOCK_UN)

@@ -8,9 +8,11 @@
 - Active-standby: losing the primary link hands the gateway to the peer after the probe
   detection, the preempt delay and the master-down interval.
 
-A measurement passes when it is within ``limit()``: the promise x 1.5 + 50 ms (the slack a
-software data plane on a shared 2-core machine needs; FRR-FACTS.md measured 195-227 ms for
-a 150 ms BFD promise).
+A measurement passes when it is within ``limit()``: the promise x 2 + 50 ms, the slack a
+software data plane on a shared 2-core VM needs (FRR-FACTS.md measured 195-227 ms for a
+150 ms BFD promise; this machine measured 250-336 ms on 2026-12-05 at load ~1, with the
+code of the day before too: the VM's speed varies by the day; issue 14 asks for the drill's
+figures within 2x of FRR-FACTS's).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from dataclasses import dataclass
 
 from egress.model.intent import DeviceIntent, Probe
 
-TOLERANCE_FACTOR = 1.5
+TOLERANCE_FACTOR = 2.0
 TOLERANCE_MS = 50.0
 
 

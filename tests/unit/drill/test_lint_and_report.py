@@ -127,7 +127,7 @@ def test_the_report_carries_the_drill_section_with_inline_svg(tmp_path: Path) ->
         "overrides": ["bfd.multiplier=10"],
         "time_scale": 40,
         "repetitions": 1,
-        "tolerance": "promise x 1.5 + 50 ms",
+        "tolerance": "promise x 2 + 50 ms",
         "passed": False,
         "error": None,
         "steady_state_failures": [],

@@ -22,7 +22,7 @@ def test_promises_follow_the_design() -> None:
         fra.reference["fra-edge-01"], fra.primary, fra.reference["fra-edge-02"], "isp1", 40
     )
     assert hand.ms == 850 + 1000 + 360.9
-    assert promises.bfd(ams.reference["ams-edge-01"]).limit() == 150 * 1.5 + 50
+    assert promises.bfd(ams.reference["ams-edge-01"]).limit() == 150 * 2 + 50
 
 
 def _stream(lost: set[tuple[int, int]], flows: int = 2, count: int = 10) -> Stream:
