@@ -23,12 +23,13 @@ from egress.drill.run import DrillResult, run_drill
 from egress.drill.scenarios import SCENARIOS
 from tests.conftest import EXAMPLE_INVENTORY, TEMPLATES
 
-pytestmark = [
-    pytest.mark.skipif(
-        os.geteuid() != 0, reason="egress drill builds network namespaces: it needs root"
-    ),
-    pytest.mark.xdist_group("drill"),  # one worker runs them in turn (pyproject: loadgroup)
-]
+pytestmark = pytest.mark.skipif(
+    os.geteuid() != 0, reason="egress drill builds network namespaces: it needs root"
+)
+# The drills without timing promises run in turn on one worker (pyproject: loadgroup), at
+# the start of the run; the two that check timing promises take the machine alone and run
+# last (tests/conftest.py), when the other workers have nothing left to start.
+in_turn = pytest.mark.xdist_group("drill")
 ROOT = Path(__file__).resolve().parents[3]
 
 
@@ -49,7 +50,7 @@ def _rows(result: DrillResult, scenario: str) -> dict[str, list[float | None]]:
     return {r.check: r.values for r in found.rows}
 
 
-@pytest.mark.machine_exclusive  # its timing promises: see tests/integration/conftest.py
+@pytest.mark.machine_exclusive  # its timing promises: see tests/conftest.py
 def test_drill_of_the_load_sharing_site_through_the_cli(tmp_path: Path) -> None:
     """ams: load-sharing, five-tuple, every scenario, the report, the topology gone."""
     changes = tmp_path / "changes"
@@ -89,7 +90,7 @@ def test_drill_of_the_load_sharing_site_through_the_cli(tmp_path: Path) -> None:
     assert "router bgp 65010" in (change / "ams-edge-01" / "candidate.cfg").read_text()
 
 
-@pytest.mark.machine_exclusive  # its timing promises: see tests/integration/conftest.py
+@pytest.mark.machine_exclusive  # its timing promises: see tests/conftest.py
 def test_drill_of_the_active_standby_site() -> None:
     """fra: active-standby; the primary link's loss hands the gateway to the peer."""
     result = run_drill(
@@ -109,6 +110,7 @@ def test_drill_of_the_active_standby_site() -> None:
     assert result.timings["total_s"] < 120
 
 
+@in_turn
 def test_a_bfd_multiplier_of_10_breaks_the_detection_promise() -> None:
     result = run_drill(
         inventory=EXAMPLE_INVENTORY,
@@ -144,6 +146,7 @@ def _without_vrrp_tracks(host: str, config: str) -> str:
     return "".join(out)
 
 
+@in_turn
 def test_a_missing_vrrp_track_breaks_the_handover_promise() -> None:
     result = run_drill(
         inventory=EXAMPLE_INVENTORY,
@@ -162,6 +165,7 @@ def test_a_missing_vrrp_track_breaks_the_handover_promise() -> None:
     ), lines
 
 
+@in_turn
 def test_a_failed_start_removes_everything() -> None:
     """A config the driver refuses after the topology is up: the drill fails, nothing stays."""
 
@@ -181,6 +185,7 @@ def test_a_failed_start_removes_everything() -> None:
     assert netns.namespaces() == [] and not netns.run_dir("ams").exists()
 
 
+@in_turn
 def test_ctrl_c_removes_everything_and_exits_130() -> None:
     import signal
     import time
