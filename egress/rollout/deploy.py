@@ -110,7 +110,7 @@ def run_change(
                     " (not started: interrupted)"
                     if stop is not None and stop.is_set()
                     else " (not started: failure budget exhausted)"
-                    if len(result.failed) > options.max_failures
+                    if result.budget_spent > options.max_failures
                     else ""
                 )
                 say(f"batch {number}/{len(order)}", ", ".join(batch) + held)
@@ -259,7 +259,7 @@ def _run_wave(
 ) -> bool:
     """Change one wave's devices; whether each ended well (a skipped wave did not)."""
     with lock:
-        if len(result.failed) > options.max_failures:
+        if result.budget_spent > options.max_failures:
             for plan in members:
                 result.hosts[plan.host] = HostResult(
                     plan.host, Outcome.SKIPPED, "failure budget exhausted"

@@ -91,6 +91,14 @@ class ChangeResult:
     def failed(self) -> list[HostResult]:
         return [h for h in self.hosts.values() if h.outcome.failed]
 
+    @property
+    def budget_spent(self) -> int:
+        """The devices that failed against the failure budget: those tried. A device not
+        started (its site's earlier wave failed, the budget or Ctrl-C held it) is reported
+        failed but spends nothing: counting a held primary as a second failure would let one
+        broken secondary stop every other site, depending on which lane got there first."""
+        return sum(1 for h in self.failed if h.outcome is not Outcome.SKIPPED)
+
 
 Progress = Callable[[str, str], None]  # (host, what is happening)
 

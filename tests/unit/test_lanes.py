@@ -7,9 +7,11 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
+from egress.rollout.deploy_plan import ChangeResult, HostResult, Outcome
 from egress.rollout.lanes import INTERRUPTED, SITE_FAILED, run_in_lanes
 
 
@@ -122,3 +124,14 @@ def test_a_lanes_error_is_the_changes_and_the_other_sites_finish() -> None:
     with pytest.raises(RuntimeError, match="boom"):
         run_in_lanes(PLANS, run_wave=run_wave, skip=pytest.fail, pipelined=True, lanes_at_once=4)
     assert done == ["fast-02", "fast-01"]
+
+
+def test_a_held_device_is_reported_failed_but_spends_no_budget() -> None:
+    """A site's primary held behind its failed secondary is not a second failure: counted,
+    one broken secondary would stop every site whose next wave came later."""
+    result = ChangeResult("c1", Path("changes/c1"), dry_run=False)
+    result.hosts["ams-edge-02"] = HostResult("ams-edge-02", Outcome.ROLLED_BACK)
+    result.hosts["ams-edge-01"] = HostResult("ams-edge-01", Outcome.SKIPPED, SITE_FAILED)
+    result.hosts["fra-edge-02"] = HostResult("fra-edge-02", Outcome.COMMITTED)
+    assert [h.host for h in result.failed] == ["ams-edge-02", "ams-edge-01"]
+    assert result.budget_spent == 1

@@ -177,6 +177,9 @@ def test_a_failed_secondary_holds_its_primary_and_no_other_site(lab: Lab) -> Non
     the fleet goes on, but ams's primary is not changed while its secondary is broken."""
     before = running_config(lab, "ams-edge-01")
     set_fault(lab.state, host="ams-edge-02", kind="reject-line", argument="bfd interval")
+    # fra's secondary answers slowly, so ams's lane has failed and held its primary before
+    # fra's primary is due: a held device must not count against the budget a second time
+    set_fault(lab.state, host="fra-edge-02", kind="slow", argument="40")
     try:
         result = egress(
             "commit",
@@ -193,6 +196,7 @@ def test_a_failed_secondary_holds_its_primary_and_no_other_site(lab: Lab) -> Non
         )
     finally:
         set_fault(lab.state, host="ams-edge-02", kind="clear")
+        set_fault(lab.state, host="fra-edge-02", kind="clear")
     assert result.exit_code == 1
     hosts = summary(result)["hosts"]
     assert hosts["ams-edge-02"]["config"] == "pre-change", hosts["ams-edge-02"]
