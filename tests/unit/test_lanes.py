@@ -122,3 +122,30 @@ def test_a_lanes_error_is_the_changes_and_the_other_sites_finish() -> None:
     with pytest.raises(RuntimeError, match="boom"):
         run_in_lanes(PLANS, run_wave=run_wave, skip=pytest.fail, pipelined=True, lanes_at_once=4)
     assert done == ["fast-02", "fast-01"]
+
+
+def test_at_most_lanes_at_once_waves_and_the_longest_site_first() -> None:
+    """A worker is held for one wave, not a site's whole lane: with two workers and three
+    two-wave sites, the third site's secondary starts as soon as a worker is free (before
+    the first sites' primaries, which have less left to do), and never three at once."""
+    plans = [Plan(f"{s}-{n}", s, w) for s in ("a", "b", "c") for n, w in (("02", 1), ("01", 2))]
+    started: list[str] = []
+    active = [0, 0]  # now, most
+    lock = threading.Lock()
+
+    def run_wave(wave: list[Plan]) -> bool:
+        with lock:
+            started.extend(p.host for p in wave)
+            active[0] += 1
+            active[1] = max(active)
+        time.sleep(0.05)
+        with lock:
+            active[0] -= 1
+        return True
+
+    run_in_lanes(plans, run_wave=run_wave, skip=pytest.fail, pipelined=True, lanes_at_once=2)
+    assert sorted(started[:2]) == ["a-02", "b-02"]
+    assert started[2] == "c-02"
+    assert active[1] == 2
+    for site in "abc":
+        assert started.index(f"{site}-02") < started.index(f"{site}-01")
