@@ -7,8 +7,9 @@ primary starts. So each site is a lane of waves run in turn, and a small schedul
 waves that are ready to at most ``lanes_at_once`` workers (Nornir's ``num_workers``): a
 worker is held for one wave, not for a site's whole lane, so a site waiting for its turn
 can start while another site's primary waits for its secondary. Among the ready waves, the
-site with the most waves left goes first (the longest path through the change: with 20
-workers and 30 two-wave sites this ends after three device times, not four). The failure
+site with the most devices left goes first (the longest path through the change: with 20
+workers and 30 two-device sites this ends after three device times, not four; a cluster's
+one wave, its primary then its member's check, counts as the two devices it is). The failure
 budget and Ctrl-C are checked before each wave starts (by ``run_wave`` and ``stop``), so a
 budget exhausted anywhere holds every site's next wave, and a site whose wave failed starts
 no further wave of its own, whatever the budget allows (its primary is not changed while
@@ -69,8 +70,8 @@ def run_in_lanes(
         lanes.append(
             [[p for p in members if p.wave == w] for w in sorted({p.wave for p in members})]
         )
-    # ready waves: (waves left in the site, most first; the site's place in the plan)
-    ready: list[tuple[int, int]] = [(-len(waves), index) for index, waves in enumerate(lanes)]
+    # ready waves: (devices left in the site, most first; the site's place in the plan)
+    ready: list[tuple[int, int]] = [(-_left(waves), index) for index, waves in enumerate(lanes)]
     heapq.heapify(ready)
     failed: set[int] = set()
     errors: list[BaseException] = []
@@ -91,7 +92,7 @@ def run_in_lanes(
                 if held is not None:
                     skip(waves.pop(0), held)
                     if waves:
-                        heapq.heappush(ready, (-len(waves), index))
+                        heapq.heappush(ready, (-_left(waves), index))
                     continue
                 running[pool.submit(run_wave, waves.pop(0))] = index
             done, _ = wait(running, return_when=FIRST_COMPLETED)
@@ -104,6 +105,10 @@ def run_in_lanes(
                 if not future.result():
                     failed.add(index)
                 if lanes[index]:
-                    heapq.heappush(ready, (-len(lanes[index]), index))
+                    heapq.heappush(ready, (-_left(lanes[index]), index))
     if errors:
         raise errors[0]  # a wave's exception is the change's
+
+
+def _left(waves: list[list[P]]) -> int:
+    return sum(len(wave) for wave in waves)

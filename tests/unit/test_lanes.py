@@ -149,3 +149,25 @@ def test_at_most_lanes_at_once_waves_and_the_longest_site_first() -> None:
     assert active[1] == 2
     for site in "abc":
         assert started.index(f"{site}-02") < started.index(f"{site}-01")
+
+
+def test_a_clusters_one_wave_of_two_devices_is_not_left_for_last() -> None:
+    """A cluster's single wave (its primary, then its member's check) is two devices of
+    work: it goes before a pair's primary, which is one."""
+    plans = [
+        Plan("a-02", "a", 1),
+        Plan("a-01", "a", 2),
+        Plan("b-02", "b", 1),
+        Plan("b-01", "b", 2),
+        Plan("c-01", "c", 2),
+        Plan("c-02", "c", 2),
+    ]
+    started: list[list[str]] = []
+
+    def run_wave(wave: list[Plan]) -> bool:
+        started.append(sorted(p.host for p in wave))
+        time.sleep(0.02)
+        return True
+
+    run_in_lanes(plans, run_wave=run_wave, skip=pytest.fail, pipelined=True, lanes_at_once=1)
+    assert started == [["a-02"], ["b-02"], ["c-01", "c-02"], ["a-01"], ["b-01"]]
