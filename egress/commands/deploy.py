@@ -11,8 +11,8 @@ from pathlib import Path
 
 import typer
 from nornir.core import Nornir
-from rich.syntax import Syntax
 from rich.table import Table
+from rich.text import Text
 
 from egress.change.changes import DIFF, ChangeDir, ChangeMeta, new_change_id
 from egress.change.lock import device_locks
@@ -143,15 +143,26 @@ def _show_plan(target: Target) -> None:
     out.print(table)
 
 
+def show_diff(text: str) -> None:
+    """A diff, coloured on a terminal. Without colours (a pipe, a log, ``--json``) the same
+    characters as rich's Syntax prints (tabs at 4), without running its lexer: pygments
+    costs ~5 ms per 150-line diff, 0.2 s of a 60-device dry-run."""
+    if out.color_system is None:
+        out.print(Text(text.expandtabs(4)))
+        return
+    from rich.syntax import Syntax  # pygments: only where colours are shown
+
+    out.print(Syntax(text, "diff", theme="ansi_dark", background_color="default"))
+
+
 def _summary(result: ChangeResult, *, as_json: bool, show_diffs: bool) -> int:
     if show_diffs:
         for host, outcome in sorted(result.hosts.items()):
             diff = result.root / host / DIFF
-            if diff.exists() and diff.read_text().strip():
+            text = diff.read_text() if diff.exists() else ""
+            if text.strip():
                 heading(out, f"{host} ({outcome.outcome.value})")
-                out.print(
-                    Syntax(diff.read_text(), "diff", theme="ansi_dark", background_color="default")
-                )
+                show_diff(text)
     table = Table(title=f"change {result.change_id}" + (" (dry-run)" if result.dry_run else ""))
     for column in ("host", "outcome", "left at", "diff lines", "s", "detail"):
         table.add_column(column)

@@ -22,6 +22,7 @@ from nornir.core.plugins.connections import ConnectionPluginRegister
 
 from egress.change.lock import DeviceKey
 from egress.devices.device_errors import HostKeyRef
+from egress.devices.known_hosts import ORIGINAL, cut_per_host, known_hosts_name, originals
 from egress.devices.overlay import InventoryOverlay
 from egress.devices.session import remember_own_settings, restore_own_settings, session_ended
 from egress.devices.sshkeys import ncclient_accepts_rsa_known_hosts
@@ -56,6 +57,7 @@ class EgressNapalm:
         optional_args = dict(extras.pop("optional_args", {}))
         verify_pyez = optional_args.pop("hostkey_verify", True)
         open_timeout = optional_args.pop("conn_open_timeout", None)
+        optional_args.pop(ORIGINAL, None)  # egress's own: the file messages name
         if port and "port" not in optional_args:
             optional_args["port"] = port
         from napalm import get_network_driver  # napalm pulls in netmiko and paramiko: ~0.4 s
@@ -143,7 +145,10 @@ def host_key_ref(host: Host) -> HostKeyRef:
     options = host.connection_options.get(CONNECTION)
     args: dict[str, Any] = dict((options.extras or {}).get("optional_args", {})) if options else {}
     file = Path("~/.ssh/known_hosts").expanduser()
-    if args.get("alt_host_keys") and args.get("alt_key_file"):
+    shared = originals(args)
+    if shared is not None:  # a per-device cut of this file is what was read
+        file = shared
+    elif args.get("alt_host_keys") and args.get("alt_key_file"):
         file = Path(args["alt_key_file"])
     elif args.get("ssh_config_file"):
         for line in _read(Path(args["ssh_config_file"])).splitlines():
@@ -175,23 +180,35 @@ def use_lab(nr: Nornir, state_dir: Path, *, timeout: int) -> None:
     overlay.check_running(state_dir)
     known_hosts = Path(overlay.known_hosts)
     ssh_config = Path(overlay.ssh_config)
-    for name, host in nr.inventory.hosts.items():
-        served = overlay.hosts.get(name)
-        if served is None:
+    for name in nr.inventory.hosts:
+        if name not in overlay.hosts:
             raise InputError(
                 f"the lab in {state_dir} does not serve {name}",
                 location=Location(host=name),
                 hint="restart it from this inventory: egress lab down && egress lab up",
             )
+    # each device's own lines of the lab's known_hosts (egress/devices/known_hosts.py)
+    served_as = {
+        name: known_hosts_name(overlay.hosts[name].hostname, overlay.hosts[name].port)
+        for name in nr.inventory.hosts
+    }
+    cut = cut_per_host(known_hosts, served_as.values(), ssh_config=ssh_config)
+    for name, host in nr.inventory.hosts.items():
+        served = overlay.hosts[name]
         host.hostname = served.hostname
         host.port = served.port
         host.username = overlay.username
         host.password = overlay.password
+        own_known_hosts, own_ssh_config = cut[served_as[name]]
+        extras = platform_options(
+            served.platform,
+            known_hosts=own_known_hosts,
+            ssh_config=own_ssh_config or ssh_config,
+            timeout=timeout,
+        )
+        extras["optional_args"][ORIGINAL] = str(known_hosts)
         host.connection_options[CONNECTION] = ConnectionOptions(
-            platform=served.platform,
-            extras=platform_options(
-                served.platform, known_hosts=known_hosts, ssh_config=ssh_config, timeout=timeout
-            ),
+            platform=served.platform, extras=extras
         )
 
 

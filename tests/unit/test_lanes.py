@@ -135,3 +135,52 @@ def test_a_held_device_is_reported_failed_but_spends_no_budget() -> None:
     result.hosts["fra-edge-02"] = HostResult("fra-edge-02", Outcome.COMMITTED)
     assert [h.host for h in result.failed] == ["ams-edge-02", "ams-edge-01"]
     assert result.budget_spent == 1
+
+
+def test_at_most_lanes_at_once_waves_and_the_longest_site_first() -> None:
+    """A worker is held for one wave, not a site's whole lane: with two workers and three
+    two-wave sites, the third site's secondary starts as soon as a worker is free (before
+    the first sites' primaries, which have less left to do), and never three at once."""
+    plans = [Plan(f"{s}-{n}", s, w) for s in ("a", "b", "c") for n, w in (("02", 1), ("01", 2))]
+    started: list[str] = []
+    active = [0, 0]  # now, most
+    lock = threading.Lock()
+
+    def run_wave(wave: list[Plan]) -> bool:
+        with lock:
+            started.extend(p.host for p in wave)
+            active[0] += 1
+            active[1] = max(active)
+        time.sleep(0.05)
+        with lock:
+            active[0] -= 1
+        return True
+
+    run_in_lanes(plans, run_wave=run_wave, skip=pytest.fail, pipelined=True, lanes_at_once=2)
+    assert sorted(started[:2]) == ["a-02", "b-02"]
+    assert started[2] == "c-02"
+    assert active[1] == 2
+    for site in "abc":
+        assert started.index(f"{site}-02") < started.index(f"{site}-01")
+
+
+def test_a_clusters_one_wave_of_two_devices_is_not_left_for_last() -> None:
+    """A cluster's single wave (its primary, then its member's check) is two devices of
+    work: it goes before a pair's primary, which is one."""
+    plans = [
+        Plan("a-02", "a", 1),
+        Plan("a-01", "a", 2),
+        Plan("b-02", "b", 1),
+        Plan("b-01", "b", 2),
+        Plan("c-01", "c", 2),
+        Plan("c-02", "c", 2),
+    ]
+    started: list[list[str]] = []
+
+    def run_wave(wave: list[Plan]) -> bool:
+        started.append(sorted(p.host for p in wave))
+        time.sleep(0.02)
+        return True
+
+    run_in_lanes(plans, run_wave=run_wave, skip=pytest.fail, pipelined=True, lanes_at_once=1)
+    assert started == [["a-02"], ["b-02"], ["c-01", "c-02"], ["a-01"], ["b-01"]]

@@ -1,0 +1,89 @@
+"""One small known_hosts file per device, cut from a shared one, so each SSH connection does
+not parse every other device's keys.
+
+paramiko (netmiko's ``alt_key_file``) and ncclient (``UserKnownHostsFile`` of an ssh_config)
+load the whole known_hosts file on every connection, decoding every key in it: ~20 ms for
+the lab's 120 lines, paid by each of a commit's ~100 connections (the sessions, napalm ios's
+SCP connections), ~2 CPU-seconds of a 60-device commit on one interpreter lock. The cut
+keeps every line that can match the device: the lines naming it, in the file's order (ncclient
+offers the host-key types in that order, egress/devices/sshkeys.py), and every line that
+cannot be ruled out by its name alone (hashed names, ``@cert-authority``/``@revoked``
+markers, patterns with ``*``, ``?`` or ``!``). Only plain lines naming other hosts are left
+out: no check changes. Messages still name the shared file (``host_key_ref``).
+"""
+
+from __future__ import annotations
+
+import atexit
+import shutil
+import tempfile
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+_PATTERN = set("*?!")
+
+
+def known_hosts_name(hostname: str, port: int) -> str:
+    """The name known_hosts gives a device: ``host``, or ``[host]:port`` off port 22."""
+    return hostname if port == 22 else f"[{hostname}]:{port}"
+
+
+def may_match(line: str, name: str) -> bool:
+    """Whether this known_hosts line can apply to ``name`` (comments and blanks cannot)."""
+    words = line.split()
+    if not words or words[0].startswith("#"):
+        return False
+    if words[0].startswith("@"):  # @cert-authority / @revoked: kept wherever they could apply
+        return True
+    names = words[0].split(",")
+    if any(n.startswith("|") or _PATTERN & set(n) for n in names):
+        return True  # hashed or a pattern: paramiko/ncclient decide, as with the whole file
+    return name in names
+
+
+def cut_per_host(
+    known_hosts: Path, names: Iterable[str], *, ssh_config: Path | None = None
+) -> dict[str, tuple[Path, Path | None]]:
+    """Per known_hosts name: its own known_hosts file (and an ssh_config naming it, when
+    ``ssh_config`` names ``known_hosts`` as its ``UserKnownHostsFile``), in a fresh private
+    directory removed at exit."""
+    lines = known_hosts.read_text().splitlines()
+    config = ssh_config.read_text().splitlines() if ssh_config is not None else None
+    directory = Path(tempfile.mkdtemp(prefix="egress-known-hosts-"))
+    atexit.register(shutil.rmtree, directory, True)
+    cut: dict[str, tuple[Path, Path | None]] = {}
+    for number, name in enumerate(sorted(set(names))):
+        own = directory / f"{number}.known_hosts"
+        own.write_text("".join(line + "\n" for line in lines if may_match(line, name)))
+        cut[name] = (own, _ssh_config(config, known_hosts, own, directory / f"{number}.ssh_config"))
+    return cut
+
+
+def _ssh_config(lines: list[str] | None, shared: Path, own: Path, path: Path) -> Path | None:
+    """The ssh_config with its ``UserKnownHostsFile <shared>`` lines pointing at ``own``
+    (None: no ssh_config, or it does not name the shared file: use it as it is)."""
+    if lines is None:
+        return None
+    swapped = [_swap(line, shared, own) for line in lines]
+    if swapped == lines:
+        return None
+    path.write_text("".join(line + "\n" for line in swapped))
+    return path
+
+
+def _swap(line: str, shared: Path, own: Path) -> str:
+    words = line.split()
+    named = len(words) == 2 and words[0].lower() == "userknownhostsfile"
+    if named and Path(words[1]).expanduser().resolve() == shared.resolve():
+        return line.replace(words[1], str(own))
+    return line
+
+
+def originals(args: Mapping[str, object]) -> Path | None:
+    """The shared known_hosts a device's options were cut from (for messages)."""
+    value = args.get(ORIGINAL)
+    return Path(str(value)) if value else None
+
+
+# the optional_args key that keeps the shared file's path (egress's own: never sent to napalm)
+ORIGINAL = "egress_known_hosts"
