@@ -143,7 +143,7 @@ def load(text: str) -> tuple[Node, list[SyntaxProblem]]:
             if popped.indent == indent:
                 sibling = popped
         parent = stack[-1]
-        word = stripped.split()[0]
+        word = stripped.split(None, 1)[0]
         if word in EXITS:
             _exit(stripped, number, stack, sibling, problems)
             continue
@@ -176,8 +176,12 @@ def load(text: str) -> tuple[Node, list[SyntaxProblem]]:
                 )
             )
         node = add(parent.node, stripped, number)
-        options = parent.section.children if parent.section else ()
-        section = next((s for s in options if s.pattern.match(stripped)), None)
+        section = None
+        if parent.section is not None:  # the sub-mode this line opens, if any
+            for option in parent.section.children:
+                if option.pattern.match(stripped):
+                    section = option
+                    break
         stack.append(_Frame(indent, node, section))
     if not ended:
         problems.append(
@@ -248,7 +252,7 @@ def parse(text: str) -> ConfigFacts:
     group = first(app, "group ") if app else None
     if group is not None:
         _ha(facts, group)
-    _security(facts, root)
+    _security(facts, root, text)
     return facts
 
 
@@ -438,10 +442,23 @@ _SECRETS = (
 _HASHED = re.compile(r"\b(secret|password) [5689] \S+|key-string 6 \S+")
 # any of them at all: one match per line instead of one per pattern (most lines hold none)
 _ANY_SECRET = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in _SECRETS))
+# the same at the start of any line of the whole text (indented or not): one search over a
+# config that holds no secret at all (most do not) instead of a walk over every node
+_ANY_SECRET_LINE = re.compile(
+    "|".join(rf"^\s*(?:{pattern.pattern[1:]})" for pattern, _ in _SECRETS), re.MULTILINE
+)
+# line breaks str.splitlines() knows and a MULTILINE ^ does not: with one, walk the tree
+_OTHER_BREAKS = re.compile("[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
-def _security(facts: ConfigFacts, root: Node) -> None:
-    for node in root.all_children():
+def _may_hold_secret(text: str) -> bool:
+    """Whether a line of ``text`` may start with a secret pattern (False: none does; a
+    stripped line is what a node holds, so no node matches either)."""
+    return bool(_OTHER_BREAKS.search(text) or _ANY_SECRET_LINE.search(text))
+
+
+def _security(facts: ConfigFacts, root: Node, text: str) -> None:
+    for node in root.all_children() if _may_hold_secret(text) else ():
         text = node.text
         if not _ANY_SECRET.match(text):
             continue
