@@ -55,7 +55,7 @@ def load(text: str) -> tuple[Node, list[SyntaxProblem]]:
         stripped = raw.strip()
         if not stripped or stripped.startswith("#"):
             continue
-        word = stripped.split()[0]
+        word = stripped.split(None, 1)[0]
         node, kind, _ = stack[-1]
         if word not in STATEMENTS:
             problems.append(
@@ -197,7 +197,7 @@ def parse(text: str) -> ConfigFacts:
         _probe(facts, key, entry)
     for block in _block(root, "system ha"):
         _ha(facts, block, cluster_block=_block(root, "system standalone-cluster"))
-    _security(facts, root)
+    _security(facts, root, text)
     return facts
 
 
@@ -357,12 +357,27 @@ _SECRET_KEYS = {
 }
 
 
-def _security(facts: ConfigFacts, root: Node) -> None:
+# `set KEY VALUE` with a secret KEY at the start of any line of the whole text: one search
+# over a config that holds none (most do not) instead of a walk over every node
+_SECRET_LINE = re.compile(
+    r"^\s*set\s+(?:" + "|".join(map(re.escape, _SECRET_KEYS)) + r")\s+\S", re.MULTILINE
+)
+# line breaks str.splitlines() knows and a MULTILINE ^ does not: with one, walk the tree
+_OTHER_BREAKS = re.compile("[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def _may_hold_secret(text: str) -> bool:
+    """Whether a line of ``text`` may set a secret key (False: none does; a node holds a
+    stripped line, so no node does either)."""
+    return bool(_OTHER_BREAKS.search(text) or _SECRET_LINE.search(text))
+
+
+def _security(facts: ConfigFacts, root: Node, text: str) -> None:
     trusted = False
     for _name, admin in _edits(root, "system admin"):
         values = _sets(admin)
         trusted = trusted or any(k.startswith("trusthost") for k in values)
-    for node in root.all_children():
+    for node in root.all_children() if _may_hold_secret(text) else ():
         words = node.text.split(maxsplit=2)
         # `ENC ...` is FortiOS' own encrypted form
         if (

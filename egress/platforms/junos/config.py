@@ -81,7 +81,8 @@ def load(text: str) -> tuple[list[Statement], list[SyntaxProblem]]:
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
-        bad = _balance(line)
+        plain = '"' not in line and "[" not in line
+        bad = "" if plain and "]" not in line else _balance(line)
         if bad:
             problems.append(
                 SyntaxProblem(
@@ -89,7 +90,6 @@ def load(text: str) -> tuple[list[Statement], list[SyntaxProblem]]:
                 )
             )
             continue
-        plain = '"' not in line and "[" not in line
         tokens = line.split() if plain else _TOKEN.findall(line)
         if tokens[0] not in VERBS:
             problems.append(
