@@ -131,6 +131,9 @@ class Record:
         fields = ", ".join(f"{name}={value!r}" for name, value in self.__dict__.items())
         return f"{type(self).__name__}({fields})"
 
+    def __str__(self) -> str:  # pydantic's: the fields without the class name
+        return " ".join(f"{name}={value!r}" for name, value in self.__dict__.items())
+
     def __reduce__(self) -> tuple[Any, ...]:
         return (_rebuild, (type(self), self.__dict__))
 
@@ -140,8 +143,11 @@ class Record:
         as_list = mode == "json"
         return {name: _dump(value, as_list) for name, value in self.__dict__.items()}
 
-    def model_copy(self, *, update: dict[str, Any] | None = None) -> typing.Self:
-        """A copy with ``update`` applied, not validated (as pydantic's model_copy)."""
+    def model_copy(
+        self, *, update: dict[str, Any] | None = None, deep: bool = False
+    ) -> typing.Self:
+        """A copy with ``update`` applied, not validated (as pydantic's model_copy); the
+        values are immutable, so a deep copy is the same copy."""
         copy = object.__new__(type(self))
         object.__setattr__(copy, "__dict__", {**self.__dict__, **(update or {})})
         return copy

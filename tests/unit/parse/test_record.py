@@ -75,3 +75,17 @@ def test_parsing_well_typed_output_does_not_import_pydantic() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "False"
+
+
+def test_repr_str_and_dump_are_pydantics() -> None:
+    """Against a pydantic model of the same fields (the one ill-typed values go through)."""
+    from egress.parse.record import _pydantic_model
+
+    route = Route(prefix="0.0.0.0/0", vrf="red", next_hops=(NextHop(address="192.0.2.1"),))
+    model = _pydantic_model(Route)(
+        prefix="0.0.0.0/0", vrf="red", next_hops=[{"address": "192.0.2.1"}]
+    )
+    assert repr(route) == repr(model)
+    assert str(route) == str(model)
+    assert route.model_dump() == model.model_dump()
+    assert route.model_dump(mode="json") == model.model_dump(mode="json")
