@@ -89,3 +89,24 @@ def test_repr_str_and_dump_are_pydantics() -> None:
     assert str(route) == str(model)
     assert route.model_dump() == model.model_dump()
     assert route.model_dump(mode="json") == model.model_dump(mode="json")
+
+
+def test_every_converter_hands_over_well_typed_values(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No record of the captured outputs (tests/fixtures/parse) needs pydantic: a converter
+    that passes, say, a list for a tuple still works, but costs `egress parse` its start."""
+    from egress.parse import parse_output
+    from egress.parse.record import Record
+    from tests.unit.parse.cases import discover
+
+    validated: list[str] = []
+    real = Record._validated.__func__  # type: ignore[attr-defined]
+
+    def spy(cls: type[Record], values: dict[str, object]) -> dict[str, object]:
+        validated.append(f"{cls.__name__} {sorted(values)}")
+        return real(cls, values)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(Record, "_validated", classmethod(spy))
+    for case in discover():
+        text = case.raw.read_text(encoding="utf-8")
+        parse_output(platform=case.spec.platform, command=case.spec.command, text=text)
+    assert validated == []
