@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from ipaddress import IPv4Interface
 
 from egress.lint.config.tree import Node, add, first, line_of, starting, text_of
@@ -347,10 +348,7 @@ def _int(value: str | None) -> int | None:
 
 def _route(words: list[str], line: int) -> RouteFact:
     # ip route PREFIX MASK [INTERFACE] GATEWAY [DISTANCE] [name NAME] [track N]
-    try:
-        prefix = str(IPv4Interface(f"{words[2]}/{words[3]}").network)
-    except ValueError:
-        prefix = f"{words[2]}/{words[3]}"
+    prefix = _prefix(words[2], words[3])
     rest = words[4:]
     interface = None
     if rest and not re.match(r"\d+\.\d+\.\d+\.\d+$", rest[0]):
@@ -363,6 +361,16 @@ def _route(words: list[str], line: int) -> RouteFact:
         elif word == "track" and i + 1 < len(rest):
             route.track = Ref(rest[i + 1], line)
     return route
+
+
+@lru_cache(maxsize=4096)
+def _prefix(address: str, mask: str) -> str:
+    """`ip route` ADDRESS MASK as a prefix (as written where it is none); cached: most
+    routes of a fleet are the same few (the default route on every device)."""
+    try:
+        return str(IPv4Interface(f"{address}/{mask}").network)
+    except ValueError:
+        return f"{address}/{mask}"
 
 
 def _probe(facts: ConfigFacts, key: str, node: Node) -> None:
