@@ -72,6 +72,10 @@ class Record:
     __record_fields__: ClassVar[dict[str, tuple[Check, Any]]]
     __record_ready__: ClassVar[bool] = False
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.__record_ready__ = False  # its own fields, read on first construction
+
     def __init__(self, **values: Any) -> None:
         cls = type(self)
         fields = cls.__record_fields__ if cls.__record_ready__ else cls._prepare()
