@@ -296,6 +296,9 @@ def _vrrp(interface: str, group: int, node: Node) -> VrrpFact:
 
 
 _ALGORITHM = "ip cef load-sharing algorithm "
+# compiled once (re.match with a pattern string looks it up in re's cache at every line)
+_SLA = re.compile(r"ip sla \d+$")
+_DOTTED = re.compile(r"\d+\.\d+\.\d+\.\d+$")
 
 
 def _global(facts: ConfigFacts, node: Node, root: Node) -> None:
@@ -312,7 +315,7 @@ def _global(facts: ConfigFacts, node: Node, root: Node) -> None:
         facts.ecmp = EcmpFact(knob=text[len(_ALGORITHM) :], line=line)
     elif text.startswith("ip access-list ") and len(words) >= 4:
         facts.pbr.classes[words[3]] = line
-    elif re.match(r"ip sla \d+$", text):
+    elif _SLA.match(text):
         _probe(facts, words[2], node)
     elif text.startswith("ip sla schedule ") and len(words) >= 4:
         probe = facts.probes.get(words[3])
@@ -351,7 +354,7 @@ def _route(words: list[str], line: int) -> RouteFact:
     prefix = _prefix(words[2], words[3])
     rest = words[4:]
     interface = None
-    if rest and not re.match(r"\d+\.\d+\.\d+\.\d+$", rest[0]):
+    if rest and not _DOTTED.match(rest[0]):
         interface, rest = rest[0], rest[1:]
     gateway = rest[0] if rest else ""
     route = RouteFact(prefix=prefix, gateway=gateway, line=line, interface=interface)
