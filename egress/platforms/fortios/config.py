@@ -146,9 +146,10 @@ def _words(text: str) -> list[str]:
 def _sets(node: Node) -> dict[str, tuple[list[str], int]]:
     """`set key value...` children of ``node``: key -> (unquoted values, line)."""
     values: dict[str, tuple[list[str], int]] = {}
-    for child in node.children:
-        if child.text.startswith("set "):
-            words = _words(child.text)
+    for child in node.children.values():  # (the dict's own values: ~9 per entry, every entry)
+        text = child.text
+        if text.startswith("set "):
+            words = text.split() if '"' not in text else _words(text)
             if len(words) >= 2:
                 values[words[1]] = (words[2:], line_of(child))
     return values
