@@ -36,10 +36,28 @@ class Section:
     pattern: re.Pattern[str]
     children: tuple[Section, ...] = ()
     exit: str = "exit"
+    # the children's patterns as one alternation, group cN for child N: the first child
+    # whose pattern matches a line, in one match instead of one per child
+    picker: re.Pattern[str] | None = None
+
+    def opened_by(self, line: str) -> Section | None:
+        """The first child section ``line`` opens, if any."""
+        if self.picker is None:
+            return None
+        found = self.picker.match(line)
+        return self.children[int(found.lastgroup[1:])] if found and found.lastgroup else None
 
 
 def _s(pattern: str, *children: Section, exit: str = "exit") -> Section:
-    return Section(re.compile(pattern), children, exit)
+    return Section(re.compile(pattern), children, exit, _picker(children))
+
+
+def _picker(children: tuple[Section, ...]) -> re.Pattern[str] | None:
+    if not children:
+        return None
+    return re.compile(
+        "|".join(f"(?P<c{index}>{child.pattern.pattern})" for index, child in enumerate(children))
+    )
 
 
 SECTIONS: tuple[Section, ...] = (
@@ -99,6 +117,7 @@ TOP_LEVEL = frozenset(
     )
 )
 EXITS = frozenset({"exit", "exit-vrrp", "exit-address-family"})
+_TOP = Section(re.compile(""), SECTIONS, picker=_picker(SECTIONS))
 
 
 @dataclass(slots=True)
@@ -113,8 +132,7 @@ def load(text: str) -> tuple[Node, list[SyntaxProblem]]:
     """Parse IOS text into a tree with line numbers, and its syntax problems."""
     root = Node()
     problems: list[SyntaxProblem] = []
-    top = Section(re.compile(""), SECTIONS)
-    stack = [_Frame(-1, root, top, top=True)]
+    stack = [_Frame(-1, root, _TOP, top=True)]
     ended = 0
     for number, raw in enumerate(text.splitlines(), start=1):
         stripped = raw.strip()
@@ -177,12 +195,8 @@ def load(text: str) -> tuple[Node, list[SyntaxProblem]]:
                 )
             )
         node = add(parent.node, stripped, number)
-        section = None
-        if parent.section is not None:  # the sub-mode this line opens, if any
-            for option in parent.section.children:
-                if option.pattern.match(stripped):
-                    section = option
-                    break
+        # the sub-mode this line opens, if any
+        section = parent.section.opened_by(stripped) if parent.section is not None else None
         stack.append(_Frame(indent, node, section))
     if not ended:
         problems.append(
