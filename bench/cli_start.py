@@ -1,9 +1,12 @@
 """How fast `egress` starts: `egress --help` and `egress parse` against `python -c pass`.
 
-    python -m bench.cli_start [--runs 15]
+    python -m bench.cli_start [--runs 15] [--base /path/to/old/checkout]
 
 Runs the three commands in turn, ``--runs`` times each, and prints medians and the pairwise
-ratios to the bare interpreter. `egress parse` parses a saved `show ip interface brief`
+ratios to the bare interpreter. With ``--base`` (a checkout of the code before a change) the
+same `egress parse` of that tree runs in turn too (``PYTHONPATH=DIR``, from DIR, in the same
+virtualenv: only egress's own code differs), with the ratio now / before and a check that
+both print the same bytes. `egress parse` parses a saved `show ip interface brief`
 (a real IOS-XE capture under tests/fixtures); its JSON is checked identical to what
 egress.parse.parse_output returns for the same text in this process.
 """
@@ -26,19 +29,21 @@ SAMPLE = REPO / "tests/fixtures/parse/ios/show_ip_interface_brief/genie-iosxe__1
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--base", type=Path, help="a checkout of the code before")
     args = parser.parse_args()
     egress = str(Path(sys.executable).parent / "egress")
     text = SAMPLE.read_text(encoding="utf-8")
     parse = [egress, "parse", str(SAMPLE), "-p", "ios", "-c", "show ip interface brief"]
     print(machine())
-    results = alternate(
-        {
-            "python -c pass": lambda: run([sys.executable, "-c", "pass"]),
-            "egress --help": lambda: run([egress, "--help"]),
-            "egress parse": lambda: run(parse),
-        },
-        args.runs,
-    )
+    steps = {
+        "python -c pass": lambda: run([sys.executable, "-c", "pass"]),
+        "egress --help": lambda: run([egress, "--help"]),
+        "egress parse": lambda: run(parse),
+    }
+    base = args.base.resolve() if args.base else None
+    if base is not None:
+        steps["egress parse, before"] = lambda: run(parse, cwd=base, env={"PYTHONPATH": str(base)})
+    results = alternate(steps, args.runs)
     from egress.parse import parse_output
 
     expected = [
@@ -57,7 +62,13 @@ def main() -> None:
         f"egress parse output identical to parse_output: {got == expected} "
         f"({len(expected)} records)"
     )
-    raise SystemExit(0 if got == expected else 1)
+    same = True
+    if base is not None:
+        wall, cpu = ratio(results["egress parse"], results["egress parse, before"])
+        same = results["egress parse"][-1].output == results["egress parse, before"][-1].output
+        print(f"egress parse now / before: wall {wall:.2f}x, CPU {cpu:.2f}x")
+        print(f"egress parse output byte-identical to before: {same}")
+    raise SystemExit(0 if got == expected and same else 1)
 
 
 if __name__ == "__main__":

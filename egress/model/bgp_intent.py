@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Network
 
 from egress.model.design import HaForm, Mode, Site
@@ -25,6 +24,7 @@ from egress.model.intent_types import (
     Probe,
     Uplink,
     VrrpGroup,
+    intent_type,
 )
 from egress.platforms import PLATFORMS, PlatformProfile
 
@@ -45,7 +45,7 @@ TRACK_BASE = 500
 MARKER_BASE = IPv4Address("198.18.255.1")
 
 
-@dataclass(frozen=True, slots=True)
+@intent_type
 class BgpPrefix:
     prefix: str
     network: str
@@ -58,7 +58,7 @@ class BgpPrefix:
     index: int  # its place in the design's `bgp.announce` (where lint points)
 
 
-@dataclass(frozen=True, slots=True)
+@intent_type
 class BgpNeighbor:
     link: str
     provider: str
@@ -79,7 +79,7 @@ class BgpNeighbor:
     gateway: str | None = None  # the link's gateway (FortiOS: the marker's next hop)
 
 
-@dataclass(frozen=True, slots=True)
+@intent_type
 class BgpIntent:
     local_as: int
     router_id: str

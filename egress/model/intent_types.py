@@ -1,4 +1,5 @@
-"""The per-device intent's types: everything a template needs, as plain frozen dataclasses.
+"""The per-device intent's types: everything a template needs, as plain dataclasses (frozen for
+the type checker: see intent_type).
 
 They are built (in :mod:`egress.model.intent`) from already-validated input, and rendering 10,000
 of them must stay cheap.
@@ -6,8 +7,9 @@ of them must stay cheap.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar, dataclass_transform
 
 from egress.errors import InputError, Location
 from egress.model.design import (
@@ -16,6 +18,21 @@ from egress.model.design import (
 
 if TYPE_CHECKING:
     from egress.model.bgp_intent import BgpIntent
+
+_T = TypeVar("_T")
+
+
+@dataclass_transform(frozen_default=True, field_specifiers=(field,))
+def intent_type(cls: type[_T]) -> type[_T]:
+    """An intent type: for type checkers a frozen dataclass (mypy refuses any assignment to
+    a field), at run time a slots dataclass with the same ``__eq__``, ``__hash__`` and
+    ``__repr__`` but a plain ``__init__``. A frozen dataclass sets every field through
+    ``object.__setattr__``: ~5x the cost of a plain slot store, a quarter of deriving the
+    intents, which `egress render` and `egress lint` do for every device (issue 18;
+    docs/adr.md)."""
+    made: Callable[[type[_T]], type[_T]] = dataclass(slots=True, unsafe_hash=True)
+    return made(cls)
+
 
 LAN = "lan"
 HA = "ha"
@@ -26,7 +43,7 @@ FEATURES = ("interfaces", "probes", "bfd", "routing", "vrrp", "ecmp", "pbr", "ha
 ZONE_SERVICES = ("ping",)
 
 
-@dataclass(frozen=True, slots=True)
+@intent_type
 class FieldRef:
     """Which input a problem is in: the host's own data or its site's design, and where."""
 
@@ -45,7 +62,7 @@ class DesignError(InputError):
         self.ref = ref
 
 
-@dataclass(frozen=True, slots=True)
+@intent_type
 class Interface:
     role: str  # "lan", a link name, or "ha"
     name: str
@@ -58,7 +75,7 @@ class Interface:
     redundancy_group: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@intent_type
 class ZoneInterface:
     """An interface bound to a security zone and the host-inbound traffic it must accept.
 
@@ -74,7 +91,7 @@ class ZoneInterface:
     services: tuple[str, ...]  # host-inbound system services
 
 
-@dataclass(frozen=True, slots=True)
+@intent_type
 class Uplink:
     route_id: int  # a stable id for the route entry (FortiOS `config router static` edit)
     link: str
@@ -88,7 +105,7 @@ class Uplink:
     probe_name: str | None
 
 
-@dataclass(frozen=True, slots=True)
+@intent_type
 class VrrpTrack:
     track_id: int
     probe_name: str
@@ -102,7 +119,7 @@ class VrrpTrack:
     policy: str
 
 
-@dataclass(frozen=True, slots=True)
+@intent_type
 class VrrpGroup:
     interface: str
     address: str  # the interface's own address (Junos hangs the group under it)
@@ -117,27 +134,27 @@ class VrrpGroup:
     advert_ms: int = 1000  # advertisement interval (PlatformProfile.vrrp_advert_ms)
 
 
-@dataclass(frozen=True, slots=True)
+@intent_type
 class BfdPeer:
     link: str
     interface: str
     address: str
 
 
-@dataclass(frozen=True, slots=True)
+@intent_type
 class Bfd:
     interval_ms: int
     multiplier: int
     peers: tuple[BfdPeer, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@intent_type
 class Ecmp:
     hashing: str
     paths: tuple[Uplink, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@intent_type
 class PbrRule:
     name: str
     seq: int
@@ -155,14 +172,14 @@ class PbrRule:
     track_id: int | None
 
 
-@dataclass(frozen=True, slots=True)
+@intent_type
 class Pbr:
     policy_name: str
     in_interface: str
     rules: tuple[PbrRule, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@intent_type
 class Probe:
     id: int
     name: str
@@ -186,7 +203,7 @@ class Probe:
     threshold_us: int  # Junos RPM rtt thresholds count in microseconds
 
 
-@dataclass(frozen=True, slots=True)
+@intent_type
 class HaMember:
     node_id: int
     name: str
@@ -195,7 +212,7 @@ class HaMember:
     ha_interface: str
 
 
-@dataclass(frozen=True, slots=True)
+@intent_type
 class HaTrack:
     """A tracked object whose failure lowers this member's HA group priority by ``decrement``.
 
@@ -209,7 +226,7 @@ class HaTrack:
     probe_name: str | None = None  # or the track of this probe
 
 
-@dataclass(frozen=True, slots=True)
+@intent_type
 class HaSync:
     form: str
     group_id: int
@@ -230,7 +247,7 @@ class HaSync:
     tracks: tuple[HaTrack, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@intent_type
 class NatPool:
     link: str
     prefix: str  # the pool as announced upstream
@@ -239,7 +256,7 @@ class NatPool:
     neighbor: str  # the eBGP peer (the link's gateway) the pool is announced to
 
 
-@dataclass(frozen=True, slots=True)
+@intent_type
 class Nat:
     source: str  # the LAN prefix that is translated
     pools: tuple[NatPool, ...]
@@ -247,7 +264,7 @@ class Nat:
     follows_vrrp: bool
 
 
-@dataclass(frozen=True, slots=True)
+@intent_type
 class DeviceIntent:
     host: str
     platform: str
@@ -277,7 +294,7 @@ class DeviceIntent:
     bgp: BgpIntent | None = None  # the design's `bgp:` block (egress.model.bgp_intent)
 
 
-@dataclass(frozen=True, slots=True)
+@intent_type
 class Member:
     """One host of a site as the inventory gives it."""
 

@@ -19,7 +19,8 @@ How it fits together:
 - ``junos_xml`` / ``junos_json``: Junos "| display xml|json" read with lxml / json (element
   names are Juniper's API, sturdier than column layouts), giving the text template's rows.
 - ``ios`` / ``junos`` / ``fortios`` (+ ``fold``): rows -> records; ``normalise``: vendor
-  words -> schema words; ``schema``: the frozen pydantic records.
+  words -> schema words; ``schema``: the frozen records (``record``: validated as pydantic
+  validates, pydantic imported only for a value not already of its field's type).
 """
 
 from __future__ import annotations

@@ -51,4 +51,5 @@ def fold_route_lines(
             )
         elif routes and ("nh" in row or "interface" in row):
             routes[-1]["next_hops"].append(hop(row))
-    return [Route(**route) for route in routes]
+    # the hops were gathered in lists: a record's collections are tuples
+    return [Route(**{**route, "next_hops": tuple(route["next_hops"])}) for route in routes]

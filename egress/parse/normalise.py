@@ -12,8 +12,6 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Final, TypeVar
 
-from netutils.interface import canonical_interface_name
-
 from egress.parse.schema import (
     BfdState,
     HaMode,
@@ -224,6 +222,9 @@ def ios_interface(name: str) -> str:
     >>> [ios_interface(n) for n in ("Gi0/0.4010", "Vl10", "Te1/1/4", "Loopback0")]
     ['GigabitEthernet0/0.4010', 'Vlan10', 'TenGigabitEthernet1/1/4', 'Loopback0']
     """
+    # imported here: only IOS names need it, and netutils' tables cost ~7 ms at start
+    from netutils.interface import canonical_interface_name
+
     return canonical_interface_name(name, addl_name_map=_IOS_NAME_MAP)
 
 

@@ -92,6 +92,13 @@ def _platforms() -> tuple[str, ...]:
     return tuple(p for p in _PLATFORMS if _PLATFORMS.has_module(p, "parsers"))
 
 
+def _has_parsers(platform: str) -> bool:
+    """``platform`` is a registered platform with parsers, asked of that one platform (the
+    registry reads every installed distribution's entry points only for a name that is not
+    built in)."""
+    return platform in _PLATFORMS and _PLATFORMS.has_module(platform, "parsers")
+
+
 def refresh() -> None:
     """Index again (after a platform was registered at run time: a test's toy platform)."""
     _registered.cache_clear()
@@ -163,7 +170,7 @@ def known_commands(platform: str) -> list[str]:
 def lookup(*, platform: str, command: str) -> ParserSpec:
     """The parser for ``command`` on ``platform``; an :class:`InputError` listing what is
     known otherwise."""
-    if platform not in _platforms():
+    if not _has_parsers(platform):
         raise InputError(
             f"unknown platform {platform!r}",
             hint=f"use one of: {', '.join(_platforms())}",

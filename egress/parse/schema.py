@@ -8,9 +8,9 @@ Fields a command does not print are ``None`` (unknown), never a guessed default.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from egress.parse.record import Record
 
 VrrpState = Literal["Master", "Backup", "Init"]
 BfdState = Literal["Up", "Down", "Init", "AdminDown"]
@@ -22,9 +22,9 @@ LinkStatus = Literal["up", "down"]
 TrackState = Literal["Up", "Down"]
 
 
-class BaseRecord(BaseModel):
-    # built on first use, not at import: `egress parse` builds one record kind (CLI start)
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+class BaseRecord(Record):
+    """Frozen, extra fields forbidden, validated as pydantic validates (egress.parse.record:
+    without importing pydantic when every value is already of its field's type)."""
 
 
 class Vrrp(BaseRecord):
@@ -148,10 +148,6 @@ class BgpSession(BaseRecord):
     received: int | None = None
 
 
-Record = Annotated[
-    Vrrp | Bfd | Route | Pbr | Probe | Ha | Interface | Track | BgpRoute | BgpSession,
-    Field(discriminator="kind"),
-]
 RecordKind = Literal[
     "vrrp", "bfd", "route", "pbr", "probe", "ha", "interface", "track", "bgp_route", "bgp_session"
 ]

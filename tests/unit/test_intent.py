@@ -281,3 +281,18 @@ def test_an_os_release_outside_the_platforms_trains_is_refused_naming_host_and_f
         build_site_intents(Site.model_validate(_site("nyc")), [bad, members[1]])
     assert caught.value.location.field == "data.os_release", caught.value.location
     assert "nyc-srx-01" in str(caught.value.location.host)
+
+
+def test_intents_compare_and_hash_by_value() -> None:
+    """The intent types (egress.model.intent_types.intent_type): equal and hashed by their
+    fields, as the frozen dataclasses they were, and copied with changes by
+    dataclasses.replace; assignment is refused by mypy, not at run time (docs/adr.md)."""
+    first = _intents("ams", "ios")
+    again = _intents("ams", "ios")
+    for host, intent in first.items():
+        assert intent == again[host] and hash(intent) == hash(again[host])
+        assert intent is not again[host]
+    intent = next(iter(first.values()))
+    moved = dataclasses.replace(intent, site_description="elsewhere")
+    assert moved != intent and moved.host == intent.host
+    assert len({intent, again[intent.host], moved}) == 2

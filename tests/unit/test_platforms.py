@@ -161,3 +161,31 @@ def test_a_toy_platform_from_its_own_folder_renders_lints_and_parses(
 
 def test_the_toy_is_gone_once_unregistered() -> None:
     assert "toy" not in PLATFORMS
+
+
+def test_builtin_platforms_are_the_entry_points_this_package_declares() -> None:
+    """The registry imports a built-in platform without the entry-point scan (issue 18):
+    its table must name exactly the platforms pyproject.toml registers."""
+    from importlib.metadata import entry_points
+
+    from egress.platforms import BUILTIN
+
+    declared = {
+        e.name: e.module
+        for e in entry_points(group="egress.platforms")
+        if e.module.startswith("egress.")
+    }
+    assert declared == BUILTIN
+
+
+def test_a_builtin_platform_is_found_without_the_scan() -> None:
+    """A fresh registry gives a built-in profile and its modules without reading every
+    installed distribution's entry points; an unknown name still reads them."""
+    from egress.platforms import _Registry
+
+    registry = _Registry()
+    assert registry["ios"] is PLATFORMS["ios"]
+    assert registry.has_module("ios", "parsers")
+    assert registry._profiles is None  # not scanned
+    assert "nosuch" not in registry
+    assert registry._profiles is not None  # the unknown name was looked for in the scan

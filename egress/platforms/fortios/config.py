@@ -55,7 +55,7 @@ def load(text: str) -> tuple[Node, list[SyntaxProblem]]:
         stripped = raw.strip()
         if not stripped or stripped.startswith("#"):
             continue
-        word = stripped.split()[0]
+        word = stripped.split(None, 1)[0]
         node, kind, _ = stack[-1]
         if word not in STATEMENTS:
             problems.append(
@@ -146,9 +146,10 @@ def _words(text: str) -> list[str]:
 def _sets(node: Node) -> dict[str, tuple[list[str], int]]:
     """`set key value...` children of ``node``: key -> (unquoted values, line)."""
     values: dict[str, tuple[list[str], int]] = {}
-    for child in node.children:
-        if child.text.startswith("set "):
-            words = _words(child.text)
+    for child in node.children.values():  # (the dict's own values: ~9 per entry, every entry)
+        text = child.text
+        if text.startswith("set "):
+            words = text.split() if '"' not in text else _words(text)
             if len(words) >= 2:
                 values[words[1]] = (words[2:], line_of(child))
     return values
@@ -197,7 +198,7 @@ def parse(text: str) -> ConfigFacts:
         _probe(facts, key, entry)
     for block in _block(root, "system ha"):
         _ha(facts, block, cluster_block=_block(root, "system standalone-cluster"))
-    _security(facts, root)
+    _security(facts, root, text)
     return facts
 
 
@@ -357,12 +358,22 @@ _SECRET_KEYS = {
 }
 
 
-def _security(facts: ConfigFacts, root: Node) -> None:
+# a part of every secret key above: a config without any of them (most) sets no secret,
+# and a node's text is one of its lines, so no walk over every node is needed
+_SECRET_PARTS = ("passw", "secret", "key", "-pwd")
+assert all(any(part in key for part in _SECRET_PARTS) for key in _SECRET_KEYS)
+
+
+def _may_hold_secret(text: str) -> bool:
+    return any(part in text for part in _SECRET_PARTS)
+
+
+def _security(facts: ConfigFacts, root: Node, text: str) -> None:
     trusted = False
     for _name, admin in _edits(root, "system admin"):
         values = _sets(admin)
         trusted = trusted or any(k.startswith("trusthost") for k in values)
-    for node in root.all_children():
+    for node in root.all_children() if _may_hold_secret(text) else ():
         words = node.text.split(maxsplit=2)
         # `ENC ...` is FortiOS' own encrypted form
         if (

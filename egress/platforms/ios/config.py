@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from ipaddress import IPv4Interface
 
 from egress.lint.config.tree import Node, add, first, line_of, starting, text_of
@@ -35,10 +36,28 @@ class Section:
     pattern: re.Pattern[str]
     children: tuple[Section, ...] = ()
     exit: str = "exit"
+    # the children's patterns as one alternation, group cN for child N: the first child
+    # whose pattern matches a line, in one match instead of one per child
+    picker: re.Pattern[str] | None = None
+
+    def opened_by(self, line: str) -> Section | None:
+        """The first child section ``line`` opens, if any."""
+        if self.picker is None:
+            return None
+        found = self.picker.match(line)
+        return self.children[int(found.lastgroup[1:])] if found and found.lastgroup else None
 
 
 def _s(pattern: str, *children: Section, exit: str = "exit") -> Section:
-    return Section(re.compile(pattern), children, exit)
+    return Section(re.compile(pattern), children, exit, _picker(children))
+
+
+def _picker(children: tuple[Section, ...]) -> re.Pattern[str] | None:
+    if not children:
+        return None
+    return re.compile(
+        "|".join(f"(?P<c{index}>{child.pattern.pattern})" for index, child in enumerate(children))
+    )
 
 
 SECTIONS: tuple[Section, ...] = (
@@ -98,6 +117,7 @@ TOP_LEVEL = frozenset(
     )
 )
 EXITS = frozenset({"exit", "exit-vrrp", "exit-address-family"})
+_TOP = Section(re.compile(""), SECTIONS, picker=_picker(SECTIONS))
 
 
 @dataclass(slots=True)
@@ -112,8 +132,7 @@ def load(text: str) -> tuple[Node, list[SyntaxProblem]]:
     """Parse IOS text into a tree with line numbers, and its syntax problems."""
     root = Node()
     problems: list[SyntaxProblem] = []
-    top = Section(re.compile(""), SECTIONS)
-    stack = [_Frame(-1, root, top, top=True)]
+    stack = [_Frame(-1, root, _TOP, top=True)]
     ended = 0
     for number, raw in enumerate(text.splitlines(), start=1):
         stripped = raw.strip()
@@ -143,7 +162,7 @@ def load(text: str) -> tuple[Node, list[SyntaxProblem]]:
             if popped.indent == indent:
                 sibling = popped
         parent = stack[-1]
-        word = stripped.split()[0]
+        word = stripped.split(None, 1)[0]
         if word in EXITS:
             _exit(stripped, number, stack, sibling, problems)
             continue
@@ -176,8 +195,8 @@ def load(text: str) -> tuple[Node, list[SyntaxProblem]]:
                 )
             )
         node = add(parent.node, stripped, number)
-        options = parent.section.children if parent.section else ()
-        section = next((s for s in options if s.pattern.match(stripped)), None)
+        # the sub-mode this line opens, if any
+        section = parent.section.opened_by(stripped) if parent.section is not None else None
         stack.append(_Frame(indent, node, section))
     if not ended:
         problems.append(
@@ -248,7 +267,7 @@ def parse(text: str) -> ConfigFacts:
     group = first(app, "group ") if app else None
     if group is not None:
         _ha(facts, group)
-    _security(facts, root)
+    _security(facts, root, text)
     return facts
 
 
@@ -291,6 +310,9 @@ def _vrrp(interface: str, group: int, node: Node) -> VrrpFact:
 
 
 _ALGORITHM = "ip cef load-sharing algorithm "
+# compiled once (re.match with a pattern string looks it up in re's cache at every line)
+_SLA = re.compile(r"ip sla \d+$")
+_DOTTED = re.compile(r"\d+\.\d+\.\d+\.\d+$")
 
 
 def _global(facts: ConfigFacts, node: Node, root: Node) -> None:
@@ -307,7 +329,7 @@ def _global(facts: ConfigFacts, node: Node, root: Node) -> None:
         facts.ecmp = EcmpFact(knob=text[len(_ALGORITHM) :], line=line)
     elif text.startswith("ip access-list ") and len(words) >= 4:
         facts.pbr.classes[words[3]] = line
-    elif re.match(r"ip sla \d+$", text):
+    elif _SLA.match(text):
         _probe(facts, words[2], node)
     elif text.startswith("ip sla schedule ") and len(words) >= 4:
         probe = facts.probes.get(words[3])
@@ -343,13 +365,10 @@ def _int(value: str | None) -> int | None:
 
 def _route(words: list[str], line: int) -> RouteFact:
     # ip route PREFIX MASK [INTERFACE] GATEWAY [DISTANCE] [name NAME] [track N]
-    try:
-        prefix = str(IPv4Interface(f"{words[2]}/{words[3]}").network)
-    except ValueError:
-        prefix = f"{words[2]}/{words[3]}"
+    prefix = _prefix(words[2], words[3])
     rest = words[4:]
     interface = None
-    if rest and not re.match(r"\d+\.\d+\.\d+\.\d+$", rest[0]):
+    if rest and not _DOTTED.match(rest[0]):
         interface, rest = rest[0], rest[1:]
     gateway = rest[0] if rest else ""
     route = RouteFact(prefix=prefix, gateway=gateway, line=line, interface=interface)
@@ -359,6 +378,16 @@ def _route(words: list[str], line: int) -> RouteFact:
         elif word == "track" and i + 1 < len(rest):
             route.track = Ref(rest[i + 1], line)
     return route
+
+
+@lru_cache(maxsize=4096)
+def _prefix(address: str, mask: str) -> str:
+    """`ip route` ADDRESS MASK as a prefix (as written where it is none); cached: most
+    routes of a fleet are the same few (the default route on every device)."""
+    try:
+        return str(IPv4Interface(f"{address}/{mask}").network)
+    except ValueError:
+        return f"{address}/{mask}"
 
 
 def _probe(facts: ConfigFacts, key: str, node: Node) -> None:
@@ -438,10 +467,18 @@ _SECRETS = (
 _HASHED = re.compile(r"\b(secret|password) [5689] \S+|key-string 6 \S+")
 # any of them at all: one match per line instead of one per pattern (most lines hold none)
 _ANY_SECRET = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in _SECRETS))
+# a word every secret pattern above holds: a config without any of them (most) holds no
+# secret line, and a node's text is one of its lines, so no walk over every node is needed
+_SECRET_WORDS = ("password", "secret", "community", "key")
+assert all(any(word in p.pattern for word in _SECRET_WORDS) for p, _ in _SECRETS)
 
 
-def _security(facts: ConfigFacts, root: Node) -> None:
-    for node in root.all_children():
+def _may_hold_secret(text: str) -> bool:
+    return any(word in text for word in _SECRET_WORDS)
+
+
+def _security(facts: ConfigFacts, root: Node, text: str) -> None:
+    for node in root.all_children() if _may_hold_secret(text) else ():
         text = node.text
         if not _ANY_SECRET.match(text):
             continue

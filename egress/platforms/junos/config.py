@@ -81,7 +81,8 @@ def load(text: str) -> tuple[list[Statement], list[SyntaxProblem]]:
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
-        bad = _balance(line)
+        plain = '"' not in line and "[" not in line
+        bad = "" if plain and "]" not in line else _balance(line)
         if bad:
             problems.append(
                 SyntaxProblem(
@@ -89,7 +90,6 @@ def load(text: str) -> tuple[list[Statement], list[SyntaxProblem]]:
                 )
             )
             continue
-        plain = '"' not in line and "[" not in line
         tokens = line.split() if plain else _TOKEN.findall(line)
         if tokens[0] not in VERBS:
             problems.append(
@@ -121,16 +121,21 @@ def load(text: str) -> tuple[list[Statement], list[SyntaxProblem]]:
 def _balance(line: str) -> str:
     if '"' not in line and "[" not in line and "]" not in line:
         return ""
-    quotes = len(re.findall(r'(?<!\\)"', line))
+    quotes = len(_UNESCAPED_QUOTE.findall(line))
     if quotes % 2:
         return "unbalanced double quote"
-    unquoted = re.sub(r'"(?:[^"\\]|\\.)*"', "", line)
     depth = 0
-    for char in unquoted:
-        depth += {"[": 1, "]": -1}.get(char, 0)
+    # only the brackets outside quoted strings, in order (found at C speed)
+    for char in _BRACKET.findall(_QUOTED.sub("", line)):
+        depth += 1 if char == "[" else -1
         if depth < 0 or depth > 1:
             return "unbalanced `[ ]` list"
     return "unbalanced `[ ]` list" if depth else ""
+
+
+_UNESCAPED_QUOTE = re.compile(r'(?<!\\)"')
+_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
+_BRACKET = re.compile(r"[\[\]]")
 
 
 def _group_lists(tokens: list[str]) -> tuple[str, ...]:
@@ -151,15 +156,27 @@ def _group_lists(tokens: list[str]) -> tuple[str, ...]:
 
 def _match(words: tuple[str, ...], *pattern: str) -> tuple[str, ...] | None:
     """The words a pattern's ``*`` stand for, when ``words`` starts with ``pattern``."""
-    if len(words) < len(pattern):
+    compiled = _PATTERNS.get(pattern)
+    if compiled is None:
+        compiled = _PATTERNS[pattern] = _compile(pattern)
+    size, fixed, stars = compiled
+    if len(words) < size:
         return None
-    caught = []
-    for word, want in zip(words, pattern, strict=False):
-        if want == "*":
-            caught.append(word)
-        elif word != want:
+    for index, want in fixed:
+        if words[index] != want:
             return None
-    return tuple(caught) + words[len(pattern) :]
+    return tuple([words[i] for i in stars]) + words[size:]
+
+
+# pattern -> (its length, (position, word) it fixes, positions of its `*`): each pattern is
+# read once, not at each of the ~100 statements per config it is tried on
+_PATTERNS: dict[tuple[str, ...], tuple[int, tuple[tuple[int, str], ...], tuple[int, ...]]] = {}
+
+
+def _compile(pattern: tuple[str, ...]) -> tuple[int, tuple[tuple[int, str], ...], tuple[int, ...]]:
+    fixed = tuple((i, want) for i, want in enumerate(pattern) if want != "*")
+    stars = tuple(i for i, want in enumerate(pattern) if want == "*")
+    return len(pattern), fixed, stars
 
 
 def parse(text: str) -> ConfigFacts:

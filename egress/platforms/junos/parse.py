@@ -205,7 +205,8 @@ def forwarding_table(rows: Rows) -> list[Route]:
                     selected=True,
                 )
             )
-    return [Route(**route) for route in routes]
+    # the hops were gathered in lists: a record's collections are tuples
+    return [Route(**{**route, "next_hops": tuple(route["next_hops"])}) for route in routes]
 
 
 _LOCAL_NODE = re.compile(r"\{[a-z\-]+:(node\d+)\}")
