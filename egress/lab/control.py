@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from egress.change.private import original_env
 from egress.devices.overlay import InventoryOverlay, OverlayHost, alive
 from egress.errors import DeviceError, InputError, Location
 from egress.lab.base import Faults
+from egress.lab.scale import assign_servers, components, default_servers, file_of
 from egress.lab.server import (
     LINKS_FILE,
     PID_FILE,
@@ -40,6 +42,8 @@ from egress.model.inventory import load_nornir
 from egress.model.sites import InventoryFiles, build_intents
 
 START_TIMEOUT_S = 30.0
+# on top, per device a server serves (reading its host keys, building its emulator)
+START_PER_DEVICE_S = 0.05
 START_ATTEMPTS = 5
 # asyncio: "error while attempting to bind on address ('127.0.0.1', 59869): address already in use"
 _ADDRESS_IN_USE = re.compile(r"bind on address \('[^']*', (\d+)\): address already in use")
@@ -70,12 +74,23 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def pids_of(state_dir: Path) -> list[int]:
+    """The running lab server processes of ``state_dir`` (one per ``lab[.k].pid``)."""
+    pids = []
+    for path in sorted(state_dir.glob("lab*.pid")):
+        try:
+            pid = int(path.read_text())
+        except (FileNotFoundError, ValueError):
+            continue
+        if alive(pid):
+            pids.append(pid)
+    return pids
+
+
 def pid_of(state_dir: Path) -> int | None:
-    try:
-        pid = int((state_dir / PID_FILE).read_text())
-    except (FileNotFoundError, ValueError):
-        return None
-    return pid if alive(pid) else None
+    """A running lab server of ``state_dir`` (the first), if any."""
+    pids = pids_of(state_dir)
+    return pids[0] if pids else None
 
 
 def lab_up(
@@ -85,8 +100,11 @@ def lab_up(
     time_scale: float = 1.0,
     fresh: bool = False,
     brownfield: bool = False,
+    servers: int | None = None,
 ) -> LabSpec:
-    """Serve every inventory host on 127.0.0.1 from a background process; wait until ready.
+    """Serve every inventory host on 127.0.0.1 from background processes (``servers`` of
+    them, each serving whole sites; default: one per 500 devices, at most one per core);
+    wait until every one is ready.
 
     ``fresh`` stops a lab running from ``state_dir`` and forgets its devices' configs, faults,
     cut links and ISP brownouts (host keys and ports are kept, so known_hosts stays valid).
@@ -109,6 +127,8 @@ def lab_up(
     )
     previous = {d.name: d.port for d in _previous_devices(state_dir)}
     mirrors = cluster_mirrors(intents)
+    topology = topology_from_intents(intents)
+    placed = assign_servers(components(intents, topology), servers or default_servers(len(intents)))
     devices = [
         LabDeviceSpec(
             name=name,
@@ -116,10 +136,10 @@ def lab_up(
             port=previous.get(name) or _free_port(),
             os_release=intent.os_release,
             mirror_of=mirrors.get(name),
+            server=placed[name],
         )
         for name, intent in sorted(intents.items())
     ]
-    topology = topology_from_intents(intents)
     spec = LabSpec(
         inventory=str(inventory.resolve()),
         time_scale=time_scale,
@@ -149,45 +169,63 @@ def lab_up(
 
 
 def _start_server(spec: LabSpec, state_dir: Path) -> int | None:
-    """Start the server for ``spec`` and wait until it is ready. Returns None when it is, or
-    the port it could not bind (the server has then exited)."""
+    """Start the servers for ``spec`` and wait until each is ready. Returns None when they
+    are, or a port one could not bind (every server has then been stopped)."""
     spec.write(state_dir)
     _write_known_hosts(spec, state_dir)
     _write_overlay(spec, state_dir)
-    (state_dir / READY_FILE).unlink(missing_ok=True)
-    log_path = state_dir / "lab.log"
-    start = log_path.stat().st_size if log_path.exists() else 0
-    with log_path.open("ab") as log:
-        server = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-            [sys.executable, "-m", "egress.lab.server", str(state_dir)],
-            stdout=log,
-            stderr=log,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-            # it outlives this command, and with it this command's private temp dir
-            env=original_env(),
-        )
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while not (state_dir / READY_FILE).exists():
-        if server.poll() is not None:
-            with log_path.open("rb") as log:
-                log.seek(start)
-                taken = _ADDRESS_IN_USE.search(log.read().decode(errors="replace"))
-            if taken:
-                return int(taken.group(1))
-            raise DeviceError(
-                f"the lab server exited with code {server.returncode} before it was ready",
-                location=Location(file=log_path),
-                hint="read the log named above",
+    started: list[tuple[subprocess.Popen[bytes], Path, Path, int]] = []
+    for server in range(spec.servers):
+        ready = state_dir / file_of(READY_FILE, server)
+        ready.unlink(missing_ok=True)
+        log_path = state_dir / file_of("lab.log", server)
+        start = log_path.stat().st_size if log_path.exists() else 0
+        with log_path.open("ab") as log:
+            process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+                [sys.executable, "-m", "egress.lab.server", str(state_dir), str(server)],
+                stdout=log,
+                stderr=log,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+                # it outlives this command, and with it this command's private temp dir
+                env=original_env(),
             )
-        if time.monotonic() > deadline:
-            raise DeviceError(
-                f"the lab did not start within {START_TIMEOUT_S:.0f} s",
-                location=Location(file=log_path),
-                hint="read the log named above",
-            )
-        time.sleep(0.05)
+        started.append((process, ready, log_path, start))
+    served = max(sum(1 for d in spec.devices if d.server == k) for k in range(spec.servers))
+    deadline = time.monotonic() + START_TIMEOUT_S + START_PER_DEVICE_S * served
+    try:
+        for process, ready, log_path, start in started:
+            while not ready.exists():
+                if process.poll() is not None:
+                    with log_path.open("rb") as log:
+                        log.seek(start)
+                        taken = _ADDRESS_IN_USE.search(log.read().decode(errors="replace"))
+                    if taken:
+                        _stop(p for p, *_ in started)
+                        return int(taken.group(1))
+                    raise DeviceError(
+                        f"the lab server exited with code {process.returncode} before it was ready",
+                        location=Location(file=log_path),
+                        hint="read the log named above",
+                    )
+                if time.monotonic() > deadline:
+                    raise DeviceError(
+                        f"the lab did not start within {deadline - time.monotonic():.0f} s",
+                        location=Location(file=log_path),
+                        hint="read the log named above",
+                    )
+                time.sleep(0.05)
+    except DeviceError:
+        _stop(p for p, *_ in started)
+        raise
     return None
+
+
+def _stop(processes: Iterable[subprocess.Popen[bytes]]) -> None:
+    for process in processes:
+        if process.poll() is None:
+            process.kill()
+        process.wait()
 
 
 def _previous_devices(state_dir: Path) -> list[LabDeviceSpec]:
@@ -241,21 +279,21 @@ def _write_known_hosts(spec: LabSpec, state_dir: Path) -> None:
 
 
 def lab_down(state_dir: Path) -> bool:
-    """Stop the server (state stays on disk for the next `lab up`); False if none ran."""
-    pid = pid_of(state_dir)
-    if pid is None:
-        return False
-    os.kill(pid, signal.SIGTERM)
+    """Stop every server of the lab (state stays on disk for the next `lab up`); False if
+    none ran."""
+    pids = pids_of(state_dir)
+    for pid in pids:
+        os.kill(pid, signal.SIGTERM)
     deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        if not alive(pid):
-            break
-        time.sleep(0.02)
-    else:
-        os.kill(pid, signal.SIGKILL)
-    (state_dir / PID_FILE).unlink(missing_ok=True)
-    (state_dir / READY_FILE).unlink(missing_ok=True)
-    return True
+    for pid in pids:
+        while alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        if alive(pid):
+            os.kill(pid, signal.SIGKILL)
+    for pattern in ("lab*.pid", "ready*"):
+        for path in state_dir.glob(pattern):
+            path.unlink(missing_ok=True)
+    return bool(pids)
 
 
 def lab_status(state_dir: Path) -> list[DeviceStatus]:

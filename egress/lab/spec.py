@@ -38,6 +38,9 @@ class LabDeviceSpec(_Model):
     os_release: str = ""
     # a shared-config cluster: the member whose committed config the other mirrors
     mirror_of: str | None = None
+    # which lab server process serves it (a large lab runs several: egress/lab/control.py);
+    # a site's devices share one, as their simulated links do
+    server: int = 0
 
 
 class SegmentSpec(_Model):
@@ -80,6 +83,10 @@ class LabSpec(_Model):
                 for s in self.segments
             )
         )
+
+    @property
+    def servers(self) -> int:
+        return 1 + max((d.server for d in self.devices), default=0)
 
     def device(self, name: str) -> LabDeviceSpec:
         for device in self.devices:
