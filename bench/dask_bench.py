@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import shutil
 import statistics
 import sys
 import tempfile
@@ -31,6 +32,7 @@ from bench.deploy_bench import _row
 from bench.gen_inventory import generate
 from bench.procwatch import run
 from egress.lab.control import lab_down, lab_up
+from egress.lab.spec import LabSpec
 
 RUNNERS = {"threaded": [], "dask": ["--runner", "dask"]}
 REPO = Path(__file__).resolve().parent.parent
@@ -72,7 +74,25 @@ def main() -> None:
     parser.add_argument(
         "--commit-devices", type=int, nargs="*", default=None, help="commit only these sizes"
     )
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=None,
+        help="keep inventories and labs here (a 2,000-device lab's host keys take minutes to "
+        "make the first time): reused by the next run",
+    )
+    parser.add_argument(
+        "--prepare", action="store_true", help="only make the inventories and labs' host keys"
+    )
     args = parser.parse_args()
+    if args.prepare:
+        for devices in args.devices:
+            work = (args.work or Path(tempfile.mkdtemp())) / f"fleet-{devices}"
+            began = time.perf_counter()
+            _fleet(work, devices)
+            lab_down(work / "lab")
+            print(f"{devices} devices prepared in {work} in {time.perf_counter() - began:.0f} s")
+        return
     runners = {**RUNNERS, "dask": [*RUNNERS["dask"], "--dask-workers", str(args.dask_workers)]}
     print(f"machine: {platform.node()} {os.cpu_count()} cores, Python {platform.python_version()}")
     print(f"{time.strftime('%H:%M UTC', time.gmtime())}, load average at start: {_load()}")
@@ -90,11 +110,11 @@ def main() -> None:
         with tempfile.TemporaryDirectory(
             prefix="egress-daskbench-", ignore_cleanup_errors=True
         ) as tmp:
-            work = Path(tmp)
-            inventory = generate(work / "inv", devices=devices)
-            state = work / "lab"
+            work = (args.work or Path(tmp)) / f"fleet-{devices}"
+            for old in [*work.glob("changes-*"), *work.glob("commits-*")]:
+                shutil.rmtree(old)
             began = time.perf_counter()
-            spec = lab_up(inventory=inventory, state_dir=state, time_scale=60)
+            inventory, state, spec = _fleet(work, devices)
             print(
                 f"<!-- lab of {len(spec.devices)} devices, {spec.servers} server processes, "
                 f"up in {time.perf_counter() - began:.0f} s -->"
@@ -109,6 +129,16 @@ def main() -> None:
                     _commits(devices, inventory, state, work, runners)
             finally:
                 lab_down(state)
+
+
+def _fleet(work: Path, devices: int) -> tuple[Path, Path, LabSpec]:
+    """The generated inventory and its lab (fresh: factory configs, kept host keys), up."""
+    inventory = work / "inv"
+    if not (inventory / "hosts.yaml").exists():
+        generate(inventory, devices=devices)
+    state = work / "lab"
+    spec = lab_up(inventory=inventory, state_dir=state, time_scale=60, fresh=True)
+    return inventory, state, spec
 
 
 def _print(

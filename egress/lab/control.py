@@ -26,6 +26,7 @@ from egress.lab.server import (
     READY_FILE,
     UPSTREAMS_FILE,
     host_keys,
+    make_host_keys,
     read_links_down,
 )
 from egress.lab.spec import (
@@ -266,6 +267,7 @@ class LabLinkCut:
 
 
 def _write_known_hosts(spec: LabSpec, state_dir: Path) -> None:
+    make_host_keys(state_dir, [d.name for d in spec.devices])
     lines = []
     for device in spec.devices:
         for key in host_keys(state_dir, device.name):  # RSA first, as the devices serve them

@@ -45,7 +45,14 @@ def host_key(state_dir: Path, name: str) -> asyncssh.SSHKey:
         key = asyncssh.generate_private_key("ssh-ed25519")
         key.write_private_key(str(path))
         os.chmod(path, 0o600)
-    return asyncssh.read_private_key(str(path))
+    return _read_own_key(path)
+
+
+def _read_own_key(path: Path) -> asyncssh.SSHKey:
+    # a key this lab generated itself: OpenSSL 3's check of an RSA key on every load (~80 ms
+    # a key, minutes for a lab of 2,000) is skipped, as asyncssh documents for keys "from a
+    # trusted source" (set_default_skip_rsa_key_validation)
+    return asyncssh.read_private_key(str(path), unsafe_skip_rsa_key_validation=True)
 
 
 def host_keys(state_dir: Path, name: str) -> list[asyncssh.SSHKey]:
@@ -58,7 +65,25 @@ def host_keys(state_dir: Path, name: str) -> list[asyncssh.SSHKey]:
         key = asyncssh.generate_private_key("ssh-rsa", key_size=2048)
         key.write_private_key(str(path))
         os.chmod(path, 0o600)
-    return [asyncssh.read_private_key(str(path)), host_key(state_dir, name)]
+    return [_read_own_key(path), host_key(state_dir, name)]
+
+
+def make_host_keys(state_dir: Path, names: list[str]) -> None:
+    """Generate the host keys that ``names`` lack, over every core (an RSA key costs ~0.1 s:
+    a few minutes for a first lab of 2,000 devices on one core)."""
+    missing = [n for n in names if not (state_dir / "keys" / f"{n}.rsa").exists()]
+    if len(missing) < 50:
+        return  # host_keys() makes them as it goes
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    spawn = multiprocessing.get_context("spawn")  # the caller may run threads: no fork
+    with ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=spawn) as pool:
+        list(pool.map(_make_keys, [state_dir] * len(missing), missing, chunksize=25))
+
+
+def _make_keys(state_dir: Path, name: str) -> None:
+    host_keys(state_dir, name)
 
 
 def read_links_down(state_dir: Path, name: str = LINKS_FILE) -> frozenset[tuple[str, str]]:
