@@ -69,10 +69,23 @@ class DeviceStatus:
     reachable: bool
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((LOCALHOST, 0))
-        return int(sock.getsockname()[1])
+def _free_ports(count: int, *, avoid: frozenset[int] = frozenset()) -> list[int]:
+    """``count`` distinct free ports: all held bound at once while they are picked (a port
+    bound and closed one at a time can come back from the kernel for the next device)."""
+    held: list[socket.socket] = []
+    ports: list[int] = []
+    try:
+        while len(ports) < count:
+            sock = socket.socket()
+            held.append(sock)
+            sock.bind((LOCALHOST, 0))
+            port = int(sock.getsockname()[1])
+            if port not in avoid:
+                ports.append(port)
+    finally:
+        for sock in held:
+            sock.close()
+    return ports
 
 
 def pids_of(state_dir: Path) -> list[int]:
@@ -130,11 +143,12 @@ def lab_up(
     mirrors = cluster_mirrors(intents)
     topology = topology_from_intents(intents)
     placed = assign_servers(components(intents, topology), servers or default_servers(len(intents)))
+    ports = _ports(sorted(intents), previous)
     devices = [
         LabDeviceSpec(
             name=name,
             platform=intent.platform,
-            port=previous.get(name) or _free_port(),
+            port=ports[name],
             os_release=intent.os_release,
             mirror_of=mirrors.get(name),
             server=placed[name],
@@ -148,22 +162,25 @@ def lab_up(
         segments=[SegmentSpec.of(s) for s in topology.segments],
         brownfield=brownfield,
     )
-    for _attempt in range(START_ATTEMPTS):
+    # a large lab picks many ports: more of them can be taken before its servers bind them
+    attempts = START_ATTEMPTS + len(devices) // 100
+    for _attempt in range(attempts):
         taken = _start_server(spec, state_dir)
         if taken is None:
             return spec
         # a free port was taken by another process before the server bound it (ports are
         # picked, then bound by the server: parallel labs and outgoing connections race)
+        (port,) = _free_ports(1, avoid=frozenset(d.port for d in spec.devices))
         spec = spec.model_copy(
             update={
                 "devices": [
-                    d.model_copy(update={"port": _free_port()}) if d.port == taken else d
+                    d.model_copy(update={"port": port}) if d.port == taken else d
                     for d in spec.devices
                 ]
             }
         )
     raise DeviceError(
-        f"the lab could not bind its ports in {START_ATTEMPTS} attempts",
+        f"the lab could not bind its ports in {attempts} attempts",
         location=Location(file=state_dir / "lab.log"),
         hint="read the log named above",
     )
@@ -227,6 +244,21 @@ def _stop(processes: Iterable[subprocess.Popen[bytes]]) -> None:
         if process.poll() is None:
             process.kill()
         process.wait()
+
+
+def _ports(names: list[str], previous: dict[str, int]) -> dict[str, int]:
+    """Each device's port: the one it had (known_hosts stays valid), unless another device
+    has it already; a new distinct free port otherwise."""
+    ports: dict[str, int] = {}
+    used: set[int] = set()
+    for name in names:
+        port = previous.get(name)
+        if port is not None and port not in used:
+            ports[name] = port
+            used.add(port)
+    missing = [n for n in names if n not in ports]
+    ports.update(zip(missing, _free_ports(len(missing), avoid=frozenset(used)), strict=True))
+    return ports
 
 
 def _previous_devices(state_dir: Path) -> list[LabDeviceSpec]:

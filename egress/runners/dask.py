@@ -257,7 +257,11 @@ class DaskRunner:
             if address in alive  # a lost worker's sessions ended with it
         ]
         if futures:
-            client.gather(futures, errors="skip", direct=False)
+            from distributed import wait
+
+            # a hung device must not hold the change's end: its session ends with the worker
+            with contextlib.suppress(Exception):
+                wait(futures, timeout=CLOSE_TIMEOUT_S)
 
     @staticmethod
     def _alive(client: Any) -> dict[str, dict[str, Any]]:
