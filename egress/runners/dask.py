@@ -213,7 +213,7 @@ class DaskRunner:
     def _warm(client: Any) -> None:
         """Every worker imports the drivers now, at cluster start, not inside the change's
         first batch (a worker that joins later pays it in its first batch)."""
-        workers = list(client.scheduler_info()["workers"])
+        workers = list(_workers(client))
         futures = [
             client.submit(warm, workers=[w], allow_other_workers=False, pure=False) for w in workers
         ]
@@ -266,7 +266,7 @@ class DaskRunner:
     @staticmethod
     def _alive(client: Any) -> dict[str, dict[str, Any]]:
         try:
-            return dict(client.scheduler_info()["workers"])
+            return _workers(client)
         except Exception:  # noqa: BLE001
             return {}
 
@@ -374,6 +374,9 @@ class DaskRunner:
         for batch, _address, _region, members in batches:
             outcome = done.get(batch)
             returned = outcome.get("hosts", {}) if isinstance(outcome, dict) else {}
+            if isinstance(outcome, dict) and outcome.get("address"):
+                with self._lock:  # the worker holding their sessions now
+                    self._home.update(dict.fromkeys(returned, str(outcome["address"])))
             why = (
                 "the Dask worker running its batch was lost"
                 if not isinstance(outcome, BaseException)
@@ -454,13 +457,22 @@ class DaskRunner:
             address = started["address"] if started else self._pinned.get(batch)
             if not address:
                 return False
-            return address not in self._client.scheduler_info()["workers"]
+            return address not in _workers(self._client)
         except Exception:  # noqa: BLE001 - the scheduler itself: _lost_scheduler says so
             return False
 
     def _lost_scheduler(self) -> bool:
         client = self._client
         return client is not None and client.status in ("closed", "closing", "failed", "connecting")
+
+
+def _workers(client: Any) -> dict[str, dict[str, Any]]:
+    """The cluster's workers, asked of the scheduler now. Not ``client.scheduler_info()``:
+    it returns the client's cached identity, which the client's own periodic refresh
+    replaces with one that lists no worker (``n_workers=0``) — read from another thread at
+    the wrong moment, every worker looked lost (seen once in a 200-device commit)."""
+    identity = client.sync(client.scheduler.identity, n_workers=-1)
+    return dict(identity.get("workers", {}))
 
 
 def _rest(queue: Any) -> list[_Event]:

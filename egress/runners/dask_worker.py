@@ -356,4 +356,6 @@ def run_batch(
             _close(h.connections for h in hosts)  # type: ignore[misc]
         queue.put(_Event("end", "", ""))
         queue.close()  # this side's hold on it; the client lets go once it has read it all
-    return {"status": "done", "hosts": out}
+    # where the hosts' sessions now are (the client pinned it, unless no worker of the
+    # region was known when it submitted)
+    return {"status": "done", "hosts": out, "address": get_worker().address}
