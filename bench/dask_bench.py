@@ -43,7 +43,9 @@ def _egress(*args: str) -> tuple[float, float, dict[str, object]]:
 
     result = run([sys.executable, "-m", "egress.cli", *args, "--json"], cwd=REPO)
     try:
-        summary = json.loads(result.output.strip().splitlines()[-1])
+        # the last JSON line (an embedded cluster's shutdown may warn after it)
+        line = [x for x in result.output.strip().splitlines() if x.startswith("{")][-1]
+        summary = json.loads(line)
     except (json.JSONDecodeError, IndexError):
         raise SystemExit(f"egress {args[0]} failed:\n{result.output[-3000:]}") from None
     return result.wall_s, result.cpu_s, summary
