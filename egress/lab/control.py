@@ -19,7 +19,13 @@ from egress.change.private import original_env
 from egress.devices.overlay import InventoryOverlay, OverlayHost, alive
 from egress.errors import DeviceError, InputError, Location
 from egress.lab.base import Faults
-from egress.lab.scale import assign_servers, components, default_servers, file_of
+from egress.lab.scale import (
+    SHARED_KEYS_ABOVE,
+    assign_servers,
+    components,
+    default_servers,
+    file_of,
+)
 from egress.lab.server import (
     LINKS_FILE,
     PID_FILE,
@@ -32,6 +38,7 @@ from egress.lab.server import (
 from egress.lab.spec import (
     KNOWN_HOSTS,
     LOCALHOST,
+    SHARED_KEYS,
     SSH_CONFIG,
     LabDeviceSpec,
     LabSpec,
@@ -161,6 +168,7 @@ def lab_up(
         devices=devices,
         segments=[SegmentSpec.of(s) for s in topology.segments],
         brownfield=brownfield,
+        shared_host_keys=len(devices) > SHARED_KEYS_ABOVE,
     )
     # a large lab picks many ports: more of them can be taken before its servers bind them
     attempts = START_ATTEMPTS + len(devices) // 100
@@ -299,9 +307,15 @@ class LabLinkCut:
 
 
 def _write_known_hosts(spec: LabSpec, state_dir: Path) -> None:
-    make_host_keys(state_dir, [d.name for d in spec.devices])
     lines = []
-    for device in spec.devices:
+    if spec.shared_host_keys:  # one line per key, every device's port on it
+        ports = ",".join(f"[{LOCALHOST}]:{d.port}" for d in spec.devices)
+        for key in host_keys(state_dir, SHARED_KEYS):
+            key_type, key_b64 = key.export_public_key().decode().split()[:2]
+            lines.append(f"{ports} {key_type} {key_b64}")
+    else:
+        make_host_keys(state_dir, [d.name for d in spec.devices])
+    for device in spec.devices if not spec.shared_host_keys else ():
         for key in host_keys(state_dir, device.name):  # RSA first, as the devices serve them
             key_type, key_b64 = key.export_public_key().decode().split()[:2]
             lines.append(f"[{LOCALHOST}]:{device.port} {key_type} {key_b64}")

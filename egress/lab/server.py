@@ -23,7 +23,7 @@ from egress.lab.fortios.device import FortiOSDevice
 from egress.lab.ios.device import IosDevice
 from egress.lab.junos.device import JunosDevice
 from egress.lab.scale import components, file_of
-from egress.lab.spec import LOCALHOST, LabSpec
+from egress.lab.spec import LOCALHOST, SHARED_KEYS, LabSpec
 from egress.lab.world import DeviceFacts, OpState, Topology, simulate
 
 DEVICE_CLASSES: dict[str, type[LabDevice]] = {
@@ -196,6 +196,7 @@ async def serve_lab(state_dir: Path, server: int = 0) -> None:
     clock = LabClock(scale=spec.time_scale)
     network = LabNetwork(spec, state_dir)
     watchers = []
+    shared = host_keys(state_dir, SHARED_KEYS) if spec.shared_host_keys else None
     for entry in spec.devices:
         if entry.server != server:
             continue
@@ -210,7 +211,7 @@ async def serve_lab(state_dir: Path, server: int = 0) -> None:
             os_release=entry.os_release,
         )
         network.devices[entry.name] = device
-        keys = host_keys(state_dir, entry.name)
+        keys = shared or host_keys(state_dir, spec.key_name(entry.name))
         acceptor = await serve_device(device, host=LOCALHOST, port=entry.port, host_keys=keys)
         watchers.append(
             asyncio.create_task(

@@ -22,6 +22,7 @@ SPEC_FILE = "lab.json"
 KNOWN_HOSTS = "known_hosts"
 SSH_CONFIG = "ssh_config"  # points OpenSSH-config readers (ncclient/PyEZ) at KNOWN_HOSTS
 LOCALHOST = "127.0.0.1"
+SHARED_KEYS = "_shared"  # the key file name of a lab whose devices share host keys
 DEFAULT_STATE = DEFAULT_LAB_STATE
 
 
@@ -69,6 +70,9 @@ class LabSpec(_Model):
     segments: list[SegmentSpec]
     # devices first boot from a brownfield config (egress/lab/brownfield.py)
     brownfield: bool = False
+    # every device serves the same host keys (a lab past SHARED_KEYS_ABOVE devices:
+    # egress/lab/scale.py says why)
+    shared_host_keys: bool = False
 
     @property
     def credentials(self) -> LabCredentials:
@@ -83,6 +87,10 @@ class LabSpec(_Model):
                 for s in self.segments
             )
         )
+
+    def key_name(self, device: str) -> str:
+        """Whose host keys ``device`` serves: its own, or the lab's shared pair."""
+        return SHARED_KEYS if self.shared_host_keys else device
 
     @property
     def servers(self) -> int:
