@@ -239,8 +239,9 @@ class DaskRunner:
     def _close_on_workers(self, client: Any, names: Sequence[str] | None) -> None:
         """Close the sessions the workers hold for this change (``names``' or all)."""
         homes: dict[str, list[str]] = {}
+        wanted = None if names is None else set(names)
         for name, address in list(self._home.items()):
-            if names is None or name in names:
+            if wanted is None or name in wanted:
                 homes.setdefault(address, []).append(name)
                 self._home.pop(name, None)
         alive = self._alive(client)
