@@ -40,6 +40,13 @@ def up_command(
         help="restart from configs egress did not write: management, AAA, users, and "
         "objects at egress's IDs (implies --fresh)",
     ),
+    servers: int | None = typer.Option(
+        None,
+        "--servers",
+        min=1,
+        help="server processes, each serving whole sites (default: one per 500 devices, "
+        "at most one per core)",
+    ),
 ) -> None:
     """Start a lab serving every inventory host (state persists across restarts)."""
     _lab_extra()
@@ -53,10 +60,13 @@ def up_command(
             time_scale=time_scale,
             fresh=fresh,
             brownfield=brownfield,
+            servers=servers,
         )
         elapsed = time.perf_counter() - started
     out.print(
-        f"lab up: {len(spec.devices)} devices on 127.0.0.1 in {elapsed:.1f} s "
+        f"lab up: {len(spec.devices)} devices on 127.0.0.1 in {elapsed:.1f} s"
+        + (f" ({spec.servers} server processes)" if spec.servers > 1 else "")
+        + " "
         f"(state {state}, known hosts {state / KNOWN_HOSTS})"
     )
 

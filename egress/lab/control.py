@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,17 +19,26 @@ from egress.change.private import original_env
 from egress.devices.overlay import InventoryOverlay, OverlayHost, alive
 from egress.errors import DeviceError, InputError, Location
 from egress.lab.base import Faults
+from egress.lab.scale import (
+    SHARED_KEYS_ABOVE,
+    assign_servers,
+    components,
+    default_servers,
+    file_of,
+)
 from egress.lab.server import (
     LINKS_FILE,
     PID_FILE,
     READY_FILE,
     UPSTREAMS_FILE,
     host_keys,
+    make_host_keys,
     read_links_down,
 )
 from egress.lab.spec import (
     KNOWN_HOSTS,
     LOCALHOST,
+    SHARED_KEYS,
     SSH_CONFIG,
     LabDeviceSpec,
     LabSpec,
@@ -40,6 +50,8 @@ from egress.model.inventory import load_nornir
 from egress.model.sites import InventoryFiles, build_intents
 
 START_TIMEOUT_S = 30.0
+# on top, per device a server serves (reading its host keys, building its emulator)
+START_PER_DEVICE_S = 0.05
 START_ATTEMPTS = 5
 # asyncio: "error while attempting to bind on address ('127.0.0.1', 59869): address already in use"
 _ADDRESS_IN_USE = re.compile(r"bind on address \('[^']*', (\d+)\): address already in use")
@@ -64,18 +76,42 @@ class DeviceStatus:
     reachable: bool
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((LOCALHOST, 0))
-        return int(sock.getsockname()[1])
+def _free_ports(count: int, *, avoid: frozenset[int] = frozenset()) -> list[int]:
+    """``count`` distinct free ports: all held bound at once while they are picked (a port
+    bound and closed one at a time can come back from the kernel for the next device)."""
+    held: list[socket.socket] = []
+    ports: list[int] = []
+    try:
+        while len(ports) < count:
+            sock = socket.socket()
+            held.append(sock)
+            sock.bind((LOCALHOST, 0))
+            port = int(sock.getsockname()[1])
+            if port not in avoid:
+                ports.append(port)
+    finally:
+        for sock in held:
+            sock.close()
+    return ports
+
+
+def pids_of(state_dir: Path) -> list[int]:
+    """The running lab server processes of ``state_dir`` (one per ``lab[.k].pid``)."""
+    pids = []
+    for path in sorted(state_dir.glob("lab*.pid")):
+        try:
+            pid = int(path.read_text())
+        except (FileNotFoundError, ValueError):
+            continue
+        if alive(pid):
+            pids.append(pid)
+    return pids
 
 
 def pid_of(state_dir: Path) -> int | None:
-    try:
-        pid = int((state_dir / PID_FILE).read_text())
-    except (FileNotFoundError, ValueError):
-        return None
-    return pid if alive(pid) else None
+    """A running lab server of ``state_dir`` (the first), if any."""
+    pids = pids_of(state_dir)
+    return pids[0] if pids else None
 
 
 def lab_up(
@@ -85,8 +121,11 @@ def lab_up(
     time_scale: float = 1.0,
     fresh: bool = False,
     brownfield: bool = False,
+    servers: int | None = None,
 ) -> LabSpec:
-    """Serve every inventory host on 127.0.0.1 from a background process; wait until ready.
+    """Serve every inventory host on 127.0.0.1 from background processes (``servers`` of
+    them, each serving whole sites; default: one per 500 devices, at most one per core);
+    wait until every one is ready.
 
     ``fresh`` stops a lab running from ``state_dir`` and forgets its devices' configs, faults,
     cut links and ISP brownouts (host keys and ports are kept, so known_hosts stays valid).
@@ -109,85 +148,125 @@ def lab_up(
     )
     previous = {d.name: d.port for d in _previous_devices(state_dir)}
     mirrors = cluster_mirrors(intents)
+    topology = topology_from_intents(intents)
+    placed = assign_servers(components(intents, topology), servers or default_servers(len(intents)))
+    ports = _ports(sorted(intents), previous)
     devices = [
         LabDeviceSpec(
             name=name,
             platform=intent.platform,
-            port=previous.get(name) or _free_port(),
+            port=ports[name],
             os_release=intent.os_release,
             mirror_of=mirrors.get(name),
+            server=placed[name],
         )
         for name, intent in sorted(intents.items())
     ]
-    topology = topology_from_intents(intents)
     spec = LabSpec(
         inventory=str(inventory.resolve()),
         time_scale=time_scale,
         devices=devices,
         segments=[SegmentSpec.of(s) for s in topology.segments],
         brownfield=brownfield,
+        shared_host_keys=len(devices) > SHARED_KEYS_ABOVE,
     )
-    for _attempt in range(START_ATTEMPTS):
+    # a large lab picks many ports: more of them can be taken before its servers bind them
+    attempts = START_ATTEMPTS + len(devices) // 100
+    for _attempt in range(attempts):
         taken = _start_server(spec, state_dir)
         if taken is None:
             return spec
         # a free port was taken by another process before the server bound it (ports are
         # picked, then bound by the server: parallel labs and outgoing connections race)
+        (port,) = _free_ports(1, avoid=frozenset(d.port for d in spec.devices))
         spec = spec.model_copy(
             update={
                 "devices": [
-                    d.model_copy(update={"port": _free_port()}) if d.port == taken else d
+                    d.model_copy(update={"port": port}) if d.port == taken else d
                     for d in spec.devices
                 ]
             }
         )
     raise DeviceError(
-        f"the lab could not bind its ports in {START_ATTEMPTS} attempts",
+        f"the lab could not bind its ports in {attempts} attempts",
         location=Location(file=state_dir / "lab.log"),
         hint="read the log named above",
     )
 
 
 def _start_server(spec: LabSpec, state_dir: Path) -> int | None:
-    """Start the server for ``spec`` and wait until it is ready. Returns None when it is, or
-    the port it could not bind (the server has then exited)."""
+    """Start the servers for ``spec`` and wait until each is ready. Returns None when they
+    are, or a port one could not bind (every server has then been stopped)."""
     spec.write(state_dir)
     _write_known_hosts(spec, state_dir)
     _write_overlay(spec, state_dir)
-    (state_dir / READY_FILE).unlink(missing_ok=True)
-    log_path = state_dir / "lab.log"
-    start = log_path.stat().st_size if log_path.exists() else 0
-    with log_path.open("ab") as log:
-        server = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-            [sys.executable, "-m", "egress.lab.server", str(state_dir)],
-            stdout=log,
-            stderr=log,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-            # it outlives this command, and with it this command's private temp dir
-            env=original_env(),
-        )
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while not (state_dir / READY_FILE).exists():
-        if server.poll() is not None:
-            with log_path.open("rb") as log:
-                log.seek(start)
-                taken = _ADDRESS_IN_USE.search(log.read().decode(errors="replace"))
-            if taken:
-                return int(taken.group(1))
-            raise DeviceError(
-                f"the lab server exited with code {server.returncode} before it was ready",
-                location=Location(file=log_path),
-                hint="read the log named above",
+    started: list[tuple[subprocess.Popen[bytes], Path, Path, int]] = []
+    for server in range(spec.servers):
+        ready = state_dir / file_of(READY_FILE, server)
+        ready.unlink(missing_ok=True)
+        log_path = state_dir / file_of("lab.log", server)
+        start = log_path.stat().st_size if log_path.exists() else 0
+        with log_path.open("ab") as log:
+            process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+                [sys.executable, "-m", "egress.lab.server", str(state_dir), str(server)],
+                stdout=log,
+                stderr=log,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+                # it outlives this command, and with it this command's private temp dir
+                env=original_env(),
             )
-        if time.monotonic() > deadline:
-            raise DeviceError(
-                f"the lab did not start within {START_TIMEOUT_S:.0f} s",
-                location=Location(file=log_path),
-                hint="read the log named above",
-            )
-        time.sleep(0.05)
+        started.append((process, ready, log_path, start))
+    served = max(sum(1 for d in spec.devices if d.server == k) for k in range(spec.servers))
+    deadline = time.monotonic() + START_TIMEOUT_S + START_PER_DEVICE_S * served
+    try:
+        for process, ready, log_path, start in started:
+            while not ready.exists():
+                if process.poll() is not None:
+                    with log_path.open("rb") as log:
+                        log.seek(start)
+                        taken = _ADDRESS_IN_USE.search(log.read().decode(errors="replace"))
+                    if taken:
+                        _stop(p for p, *_ in started)
+                        return int(taken.group(1))
+                    raise DeviceError(
+                        f"the lab server exited with code {process.returncode} before it was ready",
+                        location=Location(file=log_path),
+                        hint="read the log named above",
+                    )
+                if time.monotonic() > deadline:
+                    raise DeviceError(
+                        f"the lab did not start within {deadline - time.monotonic():.0f} s",
+                        location=Location(file=log_path),
+                        hint="read the log named above",
+                    )
+                time.sleep(0.05)
+    except DeviceError:
+        _stop(p for p, *_ in started)
+        raise
     return None
+
+
+def _stop(processes: Iterable[subprocess.Popen[bytes]]) -> None:
+    for process in processes:
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+
+
+def _ports(names: list[str], previous: dict[str, int]) -> dict[str, int]:
+    """Each device's port: the one it had (known_hosts stays valid), unless another device
+    has it already; a new distinct free port otherwise."""
+    ports: dict[str, int] = {}
+    used: set[int] = set()
+    for name in names:
+        port = previous.get(name)
+        if port is not None and port not in used:
+            ports[name] = port
+            used.add(port)
+    missing = [n for n in names if n not in ports]
+    ports.update(zip(missing, _free_ports(len(missing), avoid=frozenset(used)), strict=True))
+    return ports
 
 
 def _previous_devices(state_dir: Path) -> list[LabDeviceSpec]:
@@ -229,7 +308,14 @@ class LabLinkCut:
 
 def _write_known_hosts(spec: LabSpec, state_dir: Path) -> None:
     lines = []
-    for device in spec.devices:
+    if spec.shared_host_keys:  # one line per key, every device's port on it
+        ports = ",".join(f"[{LOCALHOST}]:{d.port}" for d in spec.devices)
+        for key in host_keys(state_dir, SHARED_KEYS):
+            key_type, key_b64 = key.export_public_key().decode().split()[:2]
+            lines.append(f"{ports} {key_type} {key_b64}")
+    else:
+        make_host_keys(state_dir, [d.name for d in spec.devices])
+    for device in spec.devices if not spec.shared_host_keys else ():
         for key in host_keys(state_dir, device.name):  # RSA first, as the devices serve them
             key_type, key_b64 = key.export_public_key().decode().split()[:2]
             lines.append(f"[{LOCALHOST}]:{device.port} {key_type} {key_b64}")
@@ -241,21 +327,21 @@ def _write_known_hosts(spec: LabSpec, state_dir: Path) -> None:
 
 
 def lab_down(state_dir: Path) -> bool:
-    """Stop the server (state stays on disk for the next `lab up`); False if none ran."""
-    pid = pid_of(state_dir)
-    if pid is None:
-        return False
-    os.kill(pid, signal.SIGTERM)
+    """Stop every server of the lab (state stays on disk for the next `lab up`); False if
+    none ran."""
+    pids = pids_of(state_dir)
+    for pid in pids:
+        os.kill(pid, signal.SIGTERM)
     deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        if not alive(pid):
-            break
-        time.sleep(0.02)
-    else:
-        os.kill(pid, signal.SIGKILL)
-    (state_dir / PID_FILE).unlink(missing_ok=True)
-    (state_dir / READY_FILE).unlink(missing_ok=True)
-    return True
+    for pid in pids:
+        while alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        if alive(pid):
+            os.kill(pid, signal.SIGKILL)
+    for pattern in ("lab*.pid", "ready*"):
+        for path in state_dir.glob(pattern):
+            path.unlink(missing_ok=True)
+    return bool(pids)
 
 
 def lab_status(state_dir: Path) -> list[DeviceStatus]:

@@ -1,4 +1,5 @@
-"""The lab server: every device of ``<state>/lab.json`` served from one asyncio process.
+"""The lab server: the devices of ``<state>/lab.json`` served from one asyncio process (a large
+lab runs several, each serving whole sites: egress/lab/scale.py).
 
 Started in the background by ``egress lab up``; stopped by SIGTERM (``egress lab down``).
 Device state lives under ``<state>/devices``; faults, cut links and ISP brownouts are files the
@@ -21,8 +22,9 @@ from egress.lab.base import LabClock, LabDevice, serve_device
 from egress.lab.fortios.device import FortiOSDevice
 from egress.lab.ios.device import IosDevice
 from egress.lab.junos.device import JunosDevice
-from egress.lab.spec import LOCALHOST, LabSpec
-from egress.lab.world import DeviceFacts, OpState, simulate
+from egress.lab.scale import components, file_of
+from egress.lab.spec import LOCALHOST, SHARED_KEYS, LabSpec
+from egress.lab.world import DeviceFacts, OpState, Topology, simulate
 
 DEVICE_CLASSES: dict[str, type[LabDevice]] = {
     "ios": IosDevice,
@@ -43,7 +45,14 @@ def host_key(state_dir: Path, name: str) -> asyncssh.SSHKey:
         key = asyncssh.generate_private_key("ssh-ed25519")
         key.write_private_key(str(path))
         os.chmod(path, 0o600)
-    return asyncssh.read_private_key(str(path))
+    return _read_own_key(path)
+
+
+def _read_own_key(path: Path) -> asyncssh.SSHKey:
+    # a key this lab generated itself: OpenSSL 3's check of an RSA key on every load (~80 ms
+    # a key, minutes for a lab of 2,000) is skipped, as asyncssh documents for keys "from a
+    # trusted source" (set_default_skip_rsa_key_validation)
+    return asyncssh.read_private_key(str(path), unsafe_skip_rsa_key_validation=True)
 
 
 def host_keys(state_dir: Path, name: str) -> list[asyncssh.SSHKey]:
@@ -56,7 +65,25 @@ def host_keys(state_dir: Path, name: str) -> list[asyncssh.SSHKey]:
         key = asyncssh.generate_private_key("ssh-rsa", key_size=2048)
         key.write_private_key(str(path))
         os.chmod(path, 0o600)
-    return [asyncssh.read_private_key(str(path)), host_key(state_dir, name)]
+    return [_read_own_key(path), host_key(state_dir, name)]
+
+
+def make_host_keys(state_dir: Path, names: list[str]) -> None:
+    """Generate the host keys that ``names`` lack, over every core (an RSA key costs ~0.1 s:
+    a few minutes for a first lab of 2,000 devices on one core)."""
+    missing = [n for n in names if not (state_dir / "keys" / f"{n}.rsa").exists()]
+    if len(missing) < 50:
+        return  # host_keys() makes them as it goes
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    spawn = multiprocessing.get_context("spawn")  # the caller may run threads: no fork
+    with ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=spawn) as pool:
+        list(pool.map(_make_keys, [state_dir] * len(missing), missing, chunksize=25))
+
+
+def _make_keys(state_dir: Path, name: str) -> None:
+    host_keys(state_dir, name)
 
 
 def read_links_down(state_dir: Path, name: str = LINKS_FILE) -> frozenset[tuple[str, str]]:
@@ -76,6 +103,22 @@ class LabNetwork:
         self._state_dir = state_dir
         self._topology = spec.topology()
         self.devices: dict[str, LabDevice] = {}
+        # each device's site: the devices its links join, and those links (a site's state
+        # is computed from its own devices, egress/lab/scale.py)
+        self._sites: dict[str, tuple[tuple[str, ...], Topology]] = {}
+        if self._topology.segments:
+            for group in components((d.name for d in spec.devices), self._topology):
+                members = set(group)
+                site = Topology(
+                    tuple(
+                        s
+                        for s in self._topology.segments
+                        if any(d in members for d, _ in s.members)
+                    ),
+                    self._topology.internet,
+                )
+                for name in group:
+                    self._sites[name] = (tuple(group), site)
 
     def links_down(self) -> frozenset[tuple[str, str]]:
         return read_links_down(self._state_dir)
@@ -110,10 +153,11 @@ class LabNetwork:
         return (primary, *followers) if followers else ()
 
     def op_state(self, device: str) -> OpState:
-        facts = {name: _facts(dev) for name, dev in self.devices.items()}
+        names, topology = self._sites.get(device, (tuple(self.devices), self._topology))
+        facts = {name: _facts(self.devices[name]) for name in names if name in self.devices}
         return simulate(
             facts,
-            self._topology,
+            topology,
             links_down=self.links_down(),
             upstreams_down=self.upstreams_down(),
         )[device]
@@ -145,12 +189,17 @@ async def _watch_refuse_connect(
             current = await serve_device(device, host=LOCALHOST, port=port, host_keys=keys)
 
 
-async def serve_lab(state_dir: Path) -> None:
+async def serve_lab(state_dir: Path, server: int = 0) -> None:
+    """Serve the devices of ``lab.json`` that ``server`` serves (all of them in a lab of one
+    server process)."""
     spec = LabSpec.read(state_dir)
     clock = LabClock(scale=spec.time_scale)
     network = LabNetwork(spec, state_dir)
     watchers = []
+    shared = host_keys(state_dir, SHARED_KEYS) if spec.shared_host_keys else None
     for entry in spec.devices:
+        if entry.server != server:
+            continue
         cls = DEVICE_CLASSES[entry.platform]
         device = cls(
             name=entry.name,
@@ -162,29 +211,33 @@ async def serve_lab(state_dir: Path) -> None:
             os_release=entry.os_release,
         )
         network.devices[entry.name] = device
-        keys = host_keys(state_dir, entry.name)
+        keys = shared or host_keys(state_dir, spec.key_name(entry.name))
         acceptor = await serve_device(device, host=LOCALHOST, port=entry.port, host_keys=keys)
         watchers.append(
             asyncio.create_task(
                 _watch_refuse_connect(device, port=entry.port, keys=keys, acceptor=acceptor)
             )
         )
-    (state_dir / PID_FILE).write_text(str(os.getpid()))
-    (state_dir / READY_FILE).write_text(str(os.getpid()))
+    pid_file, ready_file = (
+        state_dir / file_of(PID_FILE, server),
+        state_dir / file_of(READY_FILE, server),
+    )
+    pid_file.write_text(str(os.getpid()))
+    ready_file.write_text(str(os.getpid()))
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     await stop.wait()
-    (state_dir / READY_FILE).unlink(missing_ok=True)
-    (state_dir / PID_FILE).unlink(missing_ok=True)
+    ready_file.unlink(missing_ok=True)
+    pid_file.unlink(missing_ok=True)
     # every device already saved its state when it changed; hung sessions (the `hang`
     # fault) must not hold the process, so leave without waiting for them
     os._exit(0)
 
 
 def main() -> None:
-    asyncio.run(serve_lab(Path(sys.argv[1])))
+    asyncio.run(serve_lab(Path(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else 0))
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ SPEC_FILE = "lab.json"
 KNOWN_HOSTS = "known_hosts"
 SSH_CONFIG = "ssh_config"  # points OpenSSH-config readers (ncclient/PyEZ) at KNOWN_HOSTS
 LOCALHOST = "127.0.0.1"
+SHARED_KEYS = "_shared"  # the key file name of a lab whose devices share host keys
 DEFAULT_STATE = DEFAULT_LAB_STATE
 
 
@@ -38,6 +39,9 @@ class LabDeviceSpec(_Model):
     os_release: str = ""
     # a shared-config cluster: the member whose committed config the other mirrors
     mirror_of: str | None = None
+    # which lab server process serves it (a large lab runs several: egress/lab/control.py);
+    # a site's devices share one, as their simulated links do
+    server: int = 0
 
 
 class SegmentSpec(_Model):
@@ -66,6 +70,9 @@ class LabSpec(_Model):
     segments: list[SegmentSpec]
     # devices first boot from a brownfield config (egress/lab/brownfield.py)
     brownfield: bool = False
+    # every device serves the same host keys (a lab past SHARED_KEYS_ABOVE devices:
+    # egress/lab/scale.py says why)
+    shared_host_keys: bool = False
 
     @property
     def credentials(self) -> LabCredentials:
@@ -80,6 +87,14 @@ class LabSpec(_Model):
                 for s in self.segments
             )
         )
+
+    def key_name(self, device: str) -> str:
+        """Whose host keys ``device`` serves: its own, or the lab's shared pair."""
+        return SHARED_KEYS if self.shared_host_keys else device
+
+    @property
+    def servers(self) -> int:
+        return 1 + max((d.server for d in self.devices), default=0)
 
     def device(self, name: str) -> LabDeviceSpec:
         for device in self.devices:

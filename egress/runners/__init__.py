@@ -19,11 +19,13 @@ def select_runner(
     runner: str | None = None,
     scheduler: str | None = None,
     dask_workers: int | None = None,
+    start: bool = True,
 ) -> Nornir:
     """``nr`` with the runner the options name: ``--scheduler`` (or ``$EGRESS_SCHEDULER``,
     or ``runner: {plugin: dask, options: {scheduler: ...}}`` in nornir.yaml) joins an
     existing Dask cluster; ``--runner dask`` starts an embedded one of ``--dask-workers``
-    processes; nothing keeps Nornir's threaded runner."""
+    processes; nothing keeps Nornir's threaded runner. The Dask runner starts (or joins) its
+    cluster at once, in the background, unless ``start`` is False."""
     configured = nr.config.runner
     options = dict(configured.options or {})
     if configured.plugin == "dask":
@@ -52,7 +54,10 @@ def select_runner(
     from egress.runners.dask import DaskRunner
 
     threads = int(options.get("num_workers", 20))
-    return nr.with_runner(DaskRunner(scheduler=scheduler, workers=dask_workers, threads=threads))
+    dask = DaskRunner(scheduler=scheduler, workers=dask_workers, threads=threads)
+    if start:
+        dask.start()
+    return nr.with_runner(dask)
 
 
 LOCAL = {"127.0.0.1", "localhost", "::1", "[::1]"}

@@ -26,218 +26,43 @@ from __future__ import annotations
 import atexit
 import contextlib
 import copy
-import itertools
 import logging
-import os
-import pickle
 import threading
 import time
 import uuid
-from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from nornir.core import Nornir
-from nornir.core.exceptions import NornirSubTaskError
-from nornir.core.inventory import Defaults, Groups, Host, Hosts, Inventory
-from nornir.core.processor import Processors
-from nornir.core.state import GlobalState
+from nornir.core.inventory import Host
 from nornir.core.task import AggregatedResult, MultiResult, Result, Task
 from nornir.plugins.runners import ThreadedRunner
 
-from egress.change.recorder import Record, record_of
+from egress.runners.dask_worker import (
+    LOST,
+    STARTED,
+    WorkerLost,
+    _Event,
+    _Outcome,
+    close_held,
+    run_batch,
+    warm,
+)
+
+__all__ = ["LOST", "DaskRunner", "WorkerLost", "region_resource"]
 
 SCHEDULER_ENV = "EGRESS_SCHEDULER"
 REGION_KEY = "region"  # inventory data.region -> worker resource region-<name>
-LOST = "worker-lost"
-# Nornir's own close_connections runs through the runner: the client's sessions are here
-LOCAL_TASKS = frozenset({"close_connections_task"})
-STARTED = "egress-started"  # scheduler metadata: batch -> the worker that started it
-# the client writes a backup in milliseconds; beyond this it is gone
-ACK_TIMEOUT_S = 120.0
+# Nornir's own close_connections runs through the runner: the client's own sessions (a
+# recovery's) close here, the workers' through close_held
+CLOSE_TASKS = frozenset({"close_connections_task"})
 # the client's poll of a batch's events: fastest, slowest
 IDLE_S = (0.005, 0.1)
-
-
-class WorkerLost(RuntimeError):
-    """The Dask worker running this host's batch was lost (or the scheduler went away)
-    before the batch returned: the host's state is what its recorded steps say."""
+# closing a worker's sessions (napalm's close() talks to each device)
+CLOSE_TIMEOUT_S = 120.0
 
 
 def region_resource(region: str) -> str:
     return f"region-{region}"
-
-
-# ---------------------------------------------------------------- on the worker
-
-
-@dataclass(slots=True)
-class _Event:
-    kind: str  # task_started | subtask_started | task_completed | subtask_completed | end
-    host: str
-    name: str
-    record: Record | None = None
-    ack: str = ""  # the name of the Dask Event the worker waits on (a backup)
-
-
-@dataclass(slots=True)
-class _Outcome:
-    """One host's top-level result, without its Host (re-attached on the client)."""
-
-    name: str
-    result: Any
-    changed: bool
-    diff: str
-    failed: bool
-    exception: BaseException | None
-    severity_level: int
-    extra: dict[str, Any] = field(default_factory=dict)
-
-
-class _Forward:
-    """The worker's only processor: every start and end, with its record, to the client."""
-
-    def __init__(self, queue: Any, batch: str) -> None:
-        self.queue = queue
-        self.batch = batch
-        self.count = itertools.count()
-
-    def _send(self, kind: str, host: Host, task: Task, result: MultiResult | None) -> None:
-        record = record_of(result[0]) if result is not None and len(result) else None
-        ack = ""
-        if record is not None and record.backup is not None:
-            ack = f"egress-ack-{self.batch}-{next(self.count)}"
-        self.queue.put(_Event(kind, host.name, task.name, record, ack))
-        if ack:
-            from distributed import Event, Variable
-
-            # the backup is on the client's disk before this task goes on (issue 17)
-            if not Event(ack).wait(timeout=ACK_TIMEOUT_S):
-                raise WorkerLost("the client did not confirm the backup was written")
-            status = Variable(ack).get(timeout=ACK_TIMEOUT_S)
-            if status != "ok":
-                raise WorkerLost(f"the client could not write the backup: {status}")
-
-    def task_started(self, task: Task) -> None:
-        pass
-
-    def task_completed(self, task: Task, result: AggregatedResult) -> None:
-        pass
-
-    def task_instance_started(self, task: Task, host: Host) -> None:
-        self._send("task_started", host, task, None)
-
-    def task_instance_completed(self, task: Task, host: Host, result: MultiResult) -> None:
-        self._send("task_completed", host, task, result)
-
-    def subtask_instance_started(self, task: Task, host: Host) -> None:
-        self._send("subtask_started", host, task, None)
-
-    def subtask_instance_completed(self, task: Task, host: Host, result: MultiResult) -> None:
-        self._send("subtask_completed", host, task, result)
-
-
-def _portable(exc: BaseException | None) -> BaseException | None:
-    """An exception that survives pickling: a subtask's error is its root failure (what
-    ``describe`` reads), anything unpicklable becomes its text."""
-    while isinstance(exc, NornirSubTaskError):
-        inner = [r.exception for r in exc.result if r.failed and r.exception is not None]
-        if not inner:
-            break
-        exc = inner[0]
-    if exc is None:
-        return None
-    try:
-        # PyEZ's errors hold the Device, whose __getattr__ turns unpickling into an RPC
-        pickle.loads(pickle.dumps(exc))  # noqa: S301 - our own bytes, this process
-    except Exception:  # noqa: BLE001 - any pickling failure
-        return RuntimeError(f"{type(exc).__name__}: {exc}")
-    return exc
-
-
-def _outcome(result: Result) -> _Outcome:
-    extra = {k: v for k, v in vars(result).items() if k not in _RESULT_FIELDS}
-    return _Outcome(
-        name=str(result.name),
-        result=result.result,
-        changed=result.changed,
-        diff=result.diff,
-        failed=result.failed,
-        exception=_portable(result.exception),
-        severity_level=result.severity_level,
-        extra=extra,
-    )
-
-
-_RESULT_FIELDS = {
-    "name",
-    "result",
-    "changed",
-    "diff",
-    "failed",
-    "exception",
-    "severity_level",
-    "host",
-    "stdout",
-    "stderr",
-}
-
-
-def run_batch(
-    batch: str,
-    function: Callable[..., Any],
-    name: str,
-    params: dict[str, Any],
-    dry_run: bool,
-    config: Any,
-    hosts: list[Host],
-    threads: int,
-) -> dict[str, Any]:
-    """A Dask task: run ``function`` on ``hosts`` here; the events went to the client, the
-    top-level results come back (or :data:`LOST` when this batch already started once)."""
-    from distributed import Queue, get_client, get_worker
-
-    client = get_client()
-    # a batch runs once: the scheduler restarts a lost worker's task on another worker
-    if client.get_metadata([STARTED, batch], default=None) is not None:
-        return {"status": LOST}
-    # where it runs: the client watches that worker (and a test may kill it)
-    client.set_metadata([STARTED, batch], {"address": get_worker().address, "pid": os.getpid()})
-    queue = Queue(f"egress-events-{batch}")
-    import egress.devices.connection  # noqa: F401 - registers egress's connection plugin
-
-    inventory = Inventory(
-        hosts=Hosts({h.name: h for h in hosts}), groups=Groups(), defaults=Defaults()
-    )
-    nornir = Nornir(inventory=inventory, config=config, data=GlobalState(dry_run=dry_run))
-    processors = Processors([_Forward(queue, batch)])
-    out: dict[str, list[_Outcome]] = {}
-    try:
-
-        def one(host: Host) -> None:
-            task = Task(
-                function,
-                nornir,
-                global_dry_run=dry_run,
-                processors=processors,
-                name=name,
-                **params,
-            )
-            multi = task.start(host)
-            out[host.name] = [_outcome(r) for r in multi]
-
-        with ThreadPoolExecutor(max_workers=max(1, min(threads, len(hosts)))) as pool:
-            for future in [pool.submit(one, h) for h in hosts]:
-                future.result()
-    finally:
-        for host in hosts:
-            for conn in list(host.connections):
-                with contextlib.suppress(Exception):  # closing a broken session
-                    host.close_connection(conn)
-        queue.put(_Event("end", "", ""))
-        queue.close()  # this side's hold on it; the client lets go once it has read it all
-    return {"status": "done", "hosts": out}
 
 
 # ---------------------------------------------------------------- on the client
@@ -338,8 +163,28 @@ class DaskRunner:
         self._lock = threading.Lock()
         self.gone = False  # the scheduler went away: no batch starts after that
         self._checked: dict[str, float] = {}
+        # session affinity: host -> the worker holding its sessions; batch -> its worker
+        self._home: dict[str, str] = {}
+        self._pinned: dict[str, str] = {}
+        self.owner = ""  # this client's id: the workers keep its sessions under it
+        self._starter: threading.Thread | None = None
 
-    # the client and the cluster start on first use
+    def start(self) -> None:
+        """Start the cluster (or join it) now, in the background, while the client reads the
+        inventory and renders: the first batch then finds the workers up and warm. A start
+        that fails is retried, and its error raised, by the first batch."""
+        if self._starter is None:
+            self._starter = threading.Thread(
+                target=self._start_quietly, name="egress-dask-start", daemon=True
+            )
+            self._starter.start()
+            atexit.register(self.close)  # a run that ends early waits for it, then stops it
+
+    def _start_quietly(self) -> None:
+        with contextlib.suppress(Exception):
+            self.client()
+
+    # the client and the cluster start on first use (or at start())
     def client(self) -> Any:
         with self._lock:
             if self._client is None:
@@ -359,11 +204,28 @@ class DaskRunner:
                             resources=None,
                         )
                     self._client = Client(self._cluster)
+                self.owner = str(self._client.id)
                 atexit.register(self.close)  # the embedded workers end with this process
+                self._warm(self._client)
             return self._client
+
+    @staticmethod
+    def _warm(client: Any) -> None:
+        """Every worker imports the drivers now, at cluster start, not inside the change's
+        first batch (a worker that joins later pays it in its first batch)."""
+        workers = list(_workers(client))
+        futures = [
+            client.submit(warm, workers=[w], allow_other_workers=False, pure=False) for w in workers
+        ]
+        with contextlib.suppress(Exception):  # a worker that cannot warm fails its batches
+            client.gather(futures)
 
     def close(self) -> None:
         with self._lock:
+            if self._client is not None and not self.gone:
+                # whatever the change left open (it closes its connections itself)
+                with contextlib.suppress(Exception):
+                    self._close_on_workers(self._client, None)
             if self._cluster is not None:
                 # the embedded workers' shutdown is ours: not a warning for the operator
                 # (a nanny kills a worker still busy closing its sessions after 4 s)
@@ -374,22 +236,50 @@ class DaskRunner:
                 self._cluster.close()
             self._client = self._cluster = None
 
-    def _worker_count(self, client: Any, region: str | None) -> int:
+    def _close_on_workers(self, client: Any, names: Sequence[str] | None) -> None:
+        """Close the sessions the workers hold for this change (``names``' or all)."""
+        homes: dict[str, list[str]] = {}
+        wanted = None if names is None else set(names)
+        for name, address in list(self._home.items()):
+            if wanted is None or name in wanted:
+                homes.setdefault(address, []).append(name)
+                self._home.pop(name, None)
+        alive = self._alive(client)
+        futures = [
+            client.submit(
+                close_held,
+                self.owner,
+                None if names is None else members,
+                workers=[address],
+                allow_other_workers=False,
+                pure=False,
+            )
+            for address, members in homes.items()
+            if address in alive  # a lost worker's sessions ended with it
+        ]
+        if futures:
+            from distributed import wait
+
+            # a hung device must not hold the change's end: its session ends with the worker
+            with contextlib.suppress(Exception):
+                wait(futures, timeout=CLOSE_TIMEOUT_S)
+
+    @staticmethod
+    def _alive(client: Any) -> dict[str, dict[str, Any]]:
         try:
-            info = client.scheduler_info()["workers"]
+            return _workers(client)
         except Exception:  # noqa: BLE001
-            return 1
-        if region is None:
-            return max(1, len(info))
-        wanted = region_resource(region)
-        return max(1, sum(1 for w in info.values() if wanted in (w.get("resources") or {})))
+            return {}
 
     def run(self, task: Task, hosts: list[Host]) -> AggregatedResult:
         result = AggregatedResult(task.name)
         if not hosts:
             return result
-        if task.name in LOCAL_TASKS:
-            # the client's own sessions (a recovery's): closed here, not on a worker
+        if task.name in CLOSE_TASKS:
+            if self._client is not None and not self.gone:
+                with contextlib.suppress(Exception):  # a worker gone: its sessions with it
+                    self._close_on_workers(self._client, [h.name for h in hosts])
+            # the client's own sessions (a recovery's): closed here
             return ThreadedRunner(num_workers=self.threads).run(task, hosts)
         if self.gone:
             for host in hosts:
@@ -406,25 +296,52 @@ class DaskRunner:
                 result[host.name] = _lost(task, host, why)
             return result
 
+    def _placed(self, client: Any, hosts: list[Host]) -> list[tuple[str, str | None, list[Host]]]:
+        """One batch per worker: a host goes to the worker holding its sessions, a new host
+        (or one whose worker is gone) to the eligible worker holding the fewest hosts —
+        eligible: in the host's region (``data.region``), when it has one."""
+        alive = self._alive(client)
+        batches: dict[tuple[str, str | None], list[Host]] = {}
+        with self._lock:
+            load: dict[str, int] = {w: 0 for w in alive}
+            for address in self._home.values():
+                if address in load:
+                    load[address] += 1
+            for host in hosts:
+                region = host.data.get(REGION_KEY) if hasattr(host, "data") else None
+                region = str(region) if region else None
+                wanted = region_resource(region) if region else None
+                eligible = [
+                    w
+                    for w, info in alive.items()
+                    if wanted is None or wanted in (info.get("resources") or {})
+                ]
+                address = self._home.get(host.name) or ""
+                if address not in eligible:
+                    if not eligible:  # no worker (yet) for this region: the scheduler waits
+                        batches.setdefault(("", region), []).append(host)
+                        continue
+                    address = min(eligible, key=lambda w: (load[w], w))
+                    self._home[host.name] = address
+                    load[address] += 1
+                batches.setdefault((address, region), []).append(host)
+        return [(address, region, members) for (address, region), members in batches.items()]
+
     def _run(self, task: Task, hosts: list[Host]) -> AggregatedResult:
         result = AggregatedResult(task.name)
         client = self.client()
-        by_region: dict[str | None, list[Host]] = {}
-        for host in hosts:
-            region = host.data.get(REGION_KEY) if hasattr(host, "data") else None
-            by_region.setdefault(str(region) if region else None, []).append(host)
-        batches: list[tuple[str, str | None, list[Host]]] = []
-        for region, members in by_region.items():
-            count = min(len(members), self._worker_count(client, region))
-            size = -(-len(members) // count)
-            for start in range(0, len(members), size):
-                batches.append((uuid.uuid4().hex, region, members[start : start + size]))
+        placed = self._placed(client, hosts)
+        batches = [
+            (uuid.uuid4().hex, address, region, members) for address, region, members in placed
+        ]
         from distributed import Queue
 
-        queues = {b: Queue(f"egress-events-{b}", client=client) for b, _, _ in batches}
+        queues = {b: Queue(f"egress-events-{b}", client=client) for b, _, _, _ in batches}
         futures = {}
-        for batch, region, members in batches:
+        for batch, address, region, members in batches:
             names = [h.name for h in members]
+            if address:
+                self._pinned[batch] = address
             futures[batch] = client.submit(
                 run_batch,
                 batch,
@@ -435,12 +352,16 @@ class DaskRunner:
                 task.nornir.config,
                 [_portable_host(h) for h in members],
                 self.threads,
+                self.owner,
                 key=f"egress-batch-{batch}",
                 pure=False,
                 retries=0,
                 resources={region_resource(region): 1} if region else None,
+                # the worker that holds the hosts' sessions, and only it
+                workers=[address] if address else None,
+                allow_other_workers=False,
             )
-        replays = {b: _Replay(task, {h.name: h for h in m}) for b, _, m in batches}
+        replays = {b: _Replay(task, {h.name: h for h in m}) for b, _, _, m in batches}
         done: dict[str, Any] = {}
         try:
             self._drain(queues, futures, replays, done)
@@ -448,9 +369,15 @@ class DaskRunner:
             for queue in queues.values():  # the scheduler keeps a queue until all let go
                 with contextlib.suppress(Exception):
                     queue.close()
-        for batch, _region, members in batches:
+            for batch in futures:
+                self._pinned.pop(batch, None)
+                self._checked.pop(batch, None)
+        for batch, _address, _region, members in batches:
             outcome = done.get(batch)
             returned = outcome.get("hosts", {}) if isinstance(outcome, dict) else {}
+            if isinstance(outcome, dict) and outcome.get("address"):
+                with self._lock:  # the worker holding their sessions now
+                    self._home.update(dict.fromkeys(returned, str(outcome["address"])))
             why = (
                 "the Dask worker running its batch was lost"
                 if not isinstance(outcome, BaseException)
@@ -519,23 +446,34 @@ class DaskRunner:
                 time.sleep(idle)
 
     def _lost_worker(self, batch: str) -> bool:
-        """The worker that started ``batch`` is no longer in the cluster (checked at most
-        every second: it asks the scheduler)."""
+        """The worker that started ``batch`` (or, before it started, the one it is pinned
+        to) is no longer in the cluster (checked at most every second: it asks the
+        scheduler)."""
         now = time.monotonic()
         if now - self._checked.get(batch, 0.0) < 1.0:
             return False
         self._checked[batch] = now
         try:
             started = self._client.get_metadata([STARTED, batch], default=None)
-            if not started:
+            address = started["address"] if started else self._pinned.get(batch)
+            if not address:
                 return False
-            return started["address"] not in self._client.scheduler_info()["workers"]
+            return address not in _workers(self._client)
         except Exception:  # noqa: BLE001 - the scheduler itself: _lost_scheduler says so
             return False
 
     def _lost_scheduler(self) -> bool:
         client = self._client
         return client is not None and client.status in ("closed", "closing", "failed", "connecting")
+
+
+def _workers(client: Any) -> dict[str, dict[str, Any]]:
+    """The cluster's workers, asked of the scheduler now. Not ``client.scheduler_info()``:
+    it returns the client's cached identity, which the client's own periodic refresh
+    replaces with one that lists no worker (``n_workers=0``) — read from another thread at
+    the wrong moment, every worker looked lost (seen once in a 200-device commit)."""
+    identity = client.sync(client.scheduler.identity, n_workers=-1)
+    return dict(identity.get("workers", {}))
 
 
 def _rest(queue: Any) -> list[_Event]:

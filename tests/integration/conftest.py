@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -75,4 +77,36 @@ def releases_of(hosts: tuple[str, ...], *releases: str) -> Any:
     on that release (the lab fixture parametrized indirectly)."""
     return pytest.mark.parametrize(
         "lab", [{h: r for h in hosts} for r in releases], indirect=True, ids=list(releases)
+    )
+
+
+def start_commit(
+    lab: Lab,
+    hosts: str,
+    *extra: str,
+    env: Mapping[str, str] | None = None,
+    stderr: int = subprocess.PIPE,
+) -> subprocess.Popen[str]:
+    """`egress commit --hosts HOSTS` on this lab, in the background, with a 600 s confirm
+    timer and no post-checks: what the fault tests kill, or lose a worker under, mid-commit.
+    ``extra`` options follow (a later ``--timeout`` wins over the lab's)."""
+    return subprocess.Popen(  # noqa: S603 - our own CLI
+        [
+            sys.executable,
+            "-m",
+            "egress.cli",
+            "commit",
+            *lab.args(),
+            "--hosts",
+            hosts,
+            "--yes",
+            "--confirm",
+            "600",
+            "--no-post-check",
+            *extra,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=stderr,
+        text=True,
+        env=None if env is None else dict(env),
     )

@@ -15,7 +15,7 @@ from typing import Any
 
 from egress.devices.configtext import residue
 from egress.lab.control import set_fault
-from tests.integration.conftest import Lab, lab_of
+from tests.integration.conftest import Lab, lab_of, start_commit
 from tests.integration.dask_cluster import (
     _text,
     dask_cluster,
@@ -114,28 +114,10 @@ def test_a_worker_killed_mid_commit_leaves_its_device_at_pre_change(tmp_path: Pa
         before = running_config(lab, host)
         # slow answers keep the device between its commit and its confirm long enough
         set_fault(lab.state, host=host, kind="slow", argument="200")
-        run = subprocess.Popen(  # noqa: S603
-            [
-                sys.executable,
-                "-m",
-                "egress.cli",
-                "commit",
-                *lab.args(),
-                "--hosts",
-                host,
-                "--yes",
-                "--confirm",
-                "600",
-                "--no-post-check",
-                "--timeout",
-                "60",
-                "--scheduler",
-                cluster.address,
-                "--json",
-            ],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
+        run = start_commit(
+            lab,
+            host,
+            *("--timeout", "60", "--scheduler", cluster.address, "--json"),
             env={**os.environ, "COLUMNS": "200"},
         )
 
@@ -171,28 +153,10 @@ def test_the_scheduler_gone_mid_run_stops_new_work_and_ends_at_pre_change(
     with dask_cluster(2) as cluster, lab_of(tmp_path) as lab:
         before = {h: running_config(lab, h) for h in (secondary, primary)}
         set_fault(lab.state, host=secondary, kind="slow", argument="200")
-        run = subprocess.Popen(  # noqa: S603
-            [
-                sys.executable,
-                "-m",
-                "egress.cli",
-                "commit",
-                *lab.args(),
-                "--hosts",
-                f"{secondary},{primary}",
-                "--yes",
-                "--confirm",
-                "600",
-                "--no-post-check",
-                "--timeout",
-                "60",
-                "--scheduler",
-                cluster.address,
-                "--json",
-            ],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
+        run = start_commit(
+            lab,
+            f"{secondary},{primary}",
+            *("--timeout", "60", "--scheduler", cluster.address, "--json"),
             env={**os.environ, "COLUMNS": "200"},
         )
 

@@ -25,13 +25,13 @@ def test_the_dask_runner_from_the_options_or_the_environment(
 ) -> None:
     monkeypatch.delenv(SCHEDULER_ENV, raising=False)
     nr = load_nornir(EXAMPLE_INVENTORY)
-    embedded = select_runner(nr, runner="dask", dask_workers=3).runner
+    embedded = select_runner(nr, runner="dask", dask_workers=3, start=False).runner
     assert isinstance(embedded, DaskRunner)
     assert (embedded.scheduler, embedded.workers) == (None, 3)
     monkeypatch.setenv(SCHEDULER_ENV, "tcp://127.0.0.1:8786")
-    joined = select_runner(nr).runner
+    joined = select_runner(nr, start=False).runner
     assert isinstance(joined, DaskRunner) and joined.scheduler == "tcp://127.0.0.1:8786"
-    assert joined._client is None  # nothing started before a task runs
+    assert joined._client is None  # nothing started before a task runs (or start())
 
 
 @pytest.mark.parametrize(

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import signal
 import subprocess
-import sys
 import time
 
 import pytest
 
 from egress.devices.configtext import residue
 from egress.lab.control import set_fault
-from tests.integration.conftest import TIME_SCALE, Lab
+from tests.integration.conftest import TIME_SCALE, Lab, start_commit
 from tests.integration.deploy.helpers import egress, running_config
 from tests.integration.deploy.test_deploy_lab import LOST_SESSION_RESIDUE
 
@@ -28,26 +27,8 @@ def test_kill_9_after_the_commit_ends_at_pre_change_by_the_device_timer(
     before = running_config(lab, host)
     # slow answers keep egress between its commit and its confirm long enough to kill it
     set_fault(lab.state, host=host, kind="slow", argument="200")
-    run = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "egress.cli",
-            "commit",
-            *lab.args(),
-            "--hosts",
-            host,
-            "--yes",
-            "--confirm",
-            "600",
-            "--no-post-check",
-            "--timeout",  # a busy machine and slow answers: no read may time out here
-            "60",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    # a busy machine and slow answers: no read may time out here
+    run = start_commit(lab, host, "--timeout", "60", stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 90
     while not any('"step": "commit"' in p.read_text() for p in lab.changes.glob("*/steps.jsonl")):
         assert run.poll() is None, run.communicate()[0]

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from egress.lab.control import set_fault, set_link
-from tests.integration.conftest import Lab
+from tests.integration.conftest import Lab, start_commit
 from tests.integration.deploy.helpers import commit_on_device, running_config
 
 PLANTED = {  # every form the redaction knows, and authpasswd, SNMP, nested Junos keys
@@ -166,25 +166,7 @@ def test_no_planted_secret_anywhere_egress_writes(lab: Lab, platform: str, tmp_p
         assert report.returncode == 0, report.stderr
         # 4. kill -9 mid-commit
         set_fault(lab.state, host=host, kind="slow", argument="100")
-        killed = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "egress.cli",
-                "commit",
-                *lab.args(),
-                "--hosts",
-                host,
-                "--yes",
-                "--confirm",
-                "600",
-                "--no-post-check",
-            ],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        killed = start_commit(lab, host, env=env)
         deadline = time.monotonic() + 60
         while not any(
             '"step": "backup"' in p.read_text()
