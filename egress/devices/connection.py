@@ -224,11 +224,38 @@ def use_devices(nr: Nornir, *, timeout: int) -> None:
             f"no device credentials: set {USERNAME_ENV} and {PASSWORD_ENV}",
             hint="or run interactively to be prompted; add --lab to target the lab instead",
         )
-    for host in nr.inventory.hosts.values():
+    cut = _user_known_hosts_cut(nr)
+    for name, host in nr.inventory.hosts.items():
         host.username, host.password = username, password
-        host.connection_options[CONNECTION] = ConnectionOptions(
-            platform=host.platform,
-            extras=platform_options(
-                str(host.platform), known_hosts=None, ssh_config=None, timeout=timeout
-            ),
+        own = cut.get(name)
+        extras = platform_options(
+            str(host.platform), known_hosts=own, ssh_config=None, timeout=timeout
         )
+        if own is not None:
+            extras["optional_args"][ORIGINAL] = str(USER_KNOWN_HOSTS)
+        host.connection_options[CONNECTION] = ConnectionOptions(
+            platform=host.platform, extras=extras
+        )
+
+
+# the file paramiko's load_system_host_keys() reads (netmiko's system_host_keys=True)
+USER_KNOWN_HOSTS = Path("~/.ssh/known_hosts").expanduser()
+
+
+def _user_known_hosts_cut(nr: Nornir) -> dict[str, Path]:
+    """The netmiko-driven devices' own cuts of ``~/.ssh/known_hosts`` (egress/devices/
+    known_hosts.py): paramiko parses the whole file at every connection, so a fleet's file
+    of thousands of lines made a change cost devices x lines. Junos (ncclient) still reads the
+    user's file as it is: cutting it would mean an ssh_config of egress's own in place of the
+    user's (ProxyJump, their UserKnownHostsFile), which this does not take over."""
+    if not USER_KNOWN_HOSTS.is_file():
+        return {}  # nothing is known: every key is refused, as with the whole (absent) file
+    netmiko = {
+        name: known_hosts_name(str(host.hostname or name), int(host.port or 22))
+        for name, host in nr.inventory.hosts.items()
+        if PLATFORMS[str(host.platform)].session != "netconf"
+    }
+    if not netmiko:
+        return {}
+    cut = cut_per_host(USER_KNOWN_HOSTS, netmiko.values())
+    return {name: cut[served][0] for name, served in netmiko.items()}

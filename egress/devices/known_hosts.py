@@ -8,13 +8,17 @@ SCP connections), ~2 CPU-seconds of a 60-device commit on one interpreter lock. 
 keeps every line that can match the device: the lines naming it, in the file's order (ncclient
 offers the host-key types in that order, egress/devices/sshkeys.py), and every line that
 cannot be ruled out by its name alone (hashed names, ``@cert-authority``/``@revoked``
-markers, patterns with ``*``, ``?`` or ``!``). Only plain lines naming other hosts are left
-out: no check changes. Messages still name the shared file (``host_key_ref``).
+markers, patterns with ``*``, ``?`` or ``!``). Only lines naming other hosts are left out,
+plain or hashed (``|1|``: its HMAC is checked against the device's name with the entry's own
+salt, as paramiko does): no check changes. Real devices driven by netmiko read their cut of
+``~/.ssh/known_hosts`` (egress/devices/connection.py). Messages still name the shared file
+(``host_key_ref``).
 """
 
 from __future__ import annotations
 
 import atexit
+import binascii
 import shutil
 import tempfile
 from collections.abc import Iterable, Mapping
@@ -36,9 +40,22 @@ def may_match(line: str, name: str) -> bool:
     if words[0].startswith("@"):  # @cert-authority / @revoked: kept wherever they could apply
         return True
     names = words[0].split(",")
-    if any(n.startswith("|") or _PATTERN & set(n) for n in names):
-        return True  # hashed or a pattern: paramiko/ncclient decide, as with the whole file
+    if any(n.startswith("|1|") and _hashed_is(n, name) for n in names):
+        return True  # OpenSSH's HashKnownHosts form (Debian's default): its HMAC names it
+    if any((n.startswith("|") and not n.startswith("|1|")) or _PATTERN & set(n) for n in names):
+        return True  # another form or a pattern: paramiko/ncclient decide, as with the whole file
     return name in names
+
+
+def _hashed_is(entry: str, name: str) -> bool:
+    """Whether a ``|1|salt|hmac`` entry is ``name``: paramiko's own hash with the entry's
+    salt, as paramiko's HostKeys.lookup compares it (a malformed entry is kept)."""
+    from paramiko.hostkeys import HostKeys
+
+    try:
+        return bool(HostKeys.hash_host(name, entry) == entry)
+    except (ValueError, TypeError, IndexError, binascii.Error):
+        return True
 
 
 def cut_per_host(

@@ -1,19 +1,31 @@
 """Each device's own cut of a shared known_hosts: every line that can match it, in order;
-only plain lines naming other hosts left out (egress/devices/known_hosts.py)."""
+only lines naming other hosts (plain or hashed) left out (egress/devices/known_hosts.py)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from nornir.core import Nornir
+from nornir.core.inventory import Defaults, Groups, Host, Hosts, Inventory
+from paramiko.hostkeys import HostKeys
+
+from egress.devices import connection
 from egress.devices.known_hosts import cut_per_host, known_hosts_name, may_match
 
-SHARED = """\
+# OpenSSH's hashed names (HashKnownHosts yes, Debian's default), made as paramiko makes them
+HASHED_4001 = HostKeys.hash_host("[127.0.0.1]:4001")
+HASHED_4002 = HostKeys.hash_host("[127.0.0.1]:4002")
+SHARED = f"""\
 # the lab's keys
 [127.0.0.1]:4001 ssh-rsa AAAArsa1
 [127.0.0.1]:4002 ssh-rsa AAAArsa2
 [127.0.0.1]:4001 ssh-ed25519 AAAAed1
 [127.0.0.1]:4002,alias ssh-ed25519 AAAAed2
-|1|c2FsdA==|aGFzaA== ssh-ed25519 AAAAhashed
+{HASHED_4001} ssh-ed25519 AAAAhashed1
+{HASHED_4002} ssh-ed25519 AAAAhashed2
+|1|not-base64|x ssh-ed25519 AAAAmalformed
+|2|other-form ssh-ed25519 AAAAother
 @revoked * ssh-ed25519 AAAArevoked
 *.example.net ssh-ed25519 AAAAwild
 
@@ -33,11 +45,15 @@ def test_a_device_keeps_its_lines_in_order_and_every_line_that_may_apply(tmp_pat
     assert own.read_text().splitlines() == [
         "[127.0.0.1]:4001 ssh-rsa AAAArsa1",
         "[127.0.0.1]:4001 ssh-ed25519 AAAAed1",
-        "|1|c2FsdA==|aGFzaA== ssh-ed25519 AAAAhashed",
+        f"{HASHED_4001} ssh-ed25519 AAAAhashed1",  # its HMAC names 4001; 4002's is left out
+        "|1|not-base64|x ssh-ed25519 AAAAmalformed",  # cannot be read: paramiko decides
+        "|2|other-form ssh-ed25519 AAAAother",
         "@revoked * ssh-ed25519 AAAArevoked",
         "*.example.net ssh-ed25519 AAAAwild",
     ]
     assert "[127.0.0.1]:4002,alias ssh-ed25519 AAAAed2" in cut[two][0].read_text()
+    assert f"{HASHED_4002} ssh-ed25519 AAAAhashed2" in cut[two][0].read_text()
+    assert "AAAAhashed1" not in cut[two][0].read_text()
     assert own_config is not None
     assert own_config.read_text() == (
         f"Host 127.0.0.1\n  UserKnownHostsFile {own}\n  StrictHostKeyChecking yes\n"
@@ -59,3 +75,44 @@ def test_port_22_is_the_bare_name() -> None:
     assert not may_match("# [r1]:830 ssh-rsa x", "[r1]:830")
     assert not may_match("r2,r3 ssh-rsa x", "r1")
     assert may_match("r2,r1 ssh-rsa x", "r1")
+
+
+def test_real_netmiko_devices_read_their_cut_of_the_users_known_hosts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """paramiko parses the whole file at every connection: a fleet's ~/.ssh/known_hosts of
+    thousands of lines would cost devices x lines; each IOS-XE/FortiOS device reads its own."""
+    user = tmp_path / "known_hosts"
+    user.write_text(
+        f"edge1.example.net ssh-ed25519 AAAAedge1\n"
+        f"{HostKeys.hash_host('edge2.example.net')} ssh-ed25519 AAAAedge2\n"
+        f"junos1.example.net ssh-ed25519 AAAAjunos1\n"
+    )
+    monkeypatch.setattr(connection, "USER_KNOWN_HOSTS", user)
+    monkeypatch.setenv("EGRESS_USERNAME", "netops")
+    monkeypatch.setenv("EGRESS_PASSWORD", "not-a-secret")
+    hosts = {
+        name: Host(name, hostname=f"{name}.example.net", platform=platform)
+        for name, platform in (("edge1", "ios"), ("edge2", "fortios"), ("junos1", "junos"))
+    }
+    nr = Nornir(inventory=Inventory(hosts=Hosts(hosts), groups=Groups(), defaults=Defaults()))
+    connection.use_devices(nr, timeout=30)
+
+    def args(name: str) -> dict[str, object]:
+        return dict(hosts[name].connection_options[connection.CONNECTION].extras["optional_args"])
+
+    edge1, edge2, junos1 = args("edge1"), args("edge2"), args("junos1")
+    assert (
+        Path(str(edge1["alt_key_file"])).read_text() == "edge1.example.net ssh-ed25519 AAAAedge1\n"
+    )
+    assert "AAAAedge2" in Path(str(edge2["alt_key_file"])).read_text()
+    assert "AAAAedge1" not in Path(str(edge2["alt_key_file"])).read_text()
+    assert (edge1["system_host_keys"], edge1["alt_host_keys"], edge1["ssh_strict"]) == (
+        False,
+        True,
+        True,
+    )
+    # Junos (ncclient) verifies against the user's own file, as before
+    assert "alt_key_file" not in junos1 and junos1["hostkey_verify"] is True
+    # messages name the file the user keeps, not the cut
+    assert connection.host_key_ref(hosts["edge1"]).file == user
