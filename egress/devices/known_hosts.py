@@ -22,7 +22,10 @@ import binascii
 import shutil
 import tempfile
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
+
+from paramiko.hostkeys import HostKeys
 
 _PATTERN = set("*?!")
 
@@ -32,26 +35,48 @@ def known_hosts_name(hostname: str, port: int) -> str:
     return hostname if port == 22 else f"[{hostname}]:{port}"
 
 
-def may_match(line: str, name: str) -> bool:
-    """Whether this known_hosts line can apply to ``name`` (comments and blanks cannot)."""
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """One known_hosts line as the cut reads it: the names it plainly gives, its hashed
+    (``|1|``) names, and whether only paramiko/ncclient can say where it applies."""
+
+    line: str
+    names: frozenset[str]
+    hashed: tuple[str, ...]
+    anywhere: bool  # @cert-authority/@revoked, a pattern, another hashed form
+
+    def applies_to(self, name: str) -> bool:
+        return (
+            self.anywhere
+            or name in self.names
+            # OpenSSH's HashKnownHosts form (Debian's default): its HMAC names it
+            or any(_hashed_is(entry, name) for entry in self.hashed)
+        )
+
+
+def _entry(line: str) -> _Entry | None:
+    """The line read once (None: a comment or a blank line, which applies nowhere)."""
     words = line.split()
     if not words or words[0].startswith("#"):
-        return False
+        return None
     if words[0].startswith("@"):  # @cert-authority / @revoked: kept wherever they could apply
-        return True
+        return _Entry(line, frozenset(), (), anywhere=True)
     names = words[0].split(",")
-    if any(n.startswith("|1|") and _hashed_is(n, name) for n in names):
-        return True  # OpenSSH's HashKnownHosts form (Debian's default): its HMAC names it
-    if any((n.startswith("|") and not n.startswith("|1|")) or _PATTERN & set(n) for n in names):
-        return True  # another form or a pattern: paramiko/ncclient decide, as with the whole file
-    return name in names
+    hashed = tuple(n for n in names if n.startswith("|1|"))
+    # another hashed form or a pattern: paramiko/ncclient decide, as with the whole file
+    anywhere = any((n.startswith("|") and n not in hashed) or _PATTERN & set(n) for n in names)
+    return _Entry(line, frozenset(names), hashed, anywhere)
+
+
+def may_match(line: str, name: str) -> bool:
+    """Whether this known_hosts line can apply to ``name`` (comments and blanks cannot)."""
+    entry = _entry(line)
+    return entry is not None and entry.applies_to(name)
 
 
 def _hashed_is(entry: str, name: str) -> bool:
     """Whether a ``|1|salt|hmac`` entry is ``name``: paramiko's own hash with the entry's
     salt, as paramiko's HostKeys.lookup compares it (a malformed entry is kept)."""
-    from paramiko.hostkeys import HostKeys
-
     try:
         return bool(HostKeys.hash_host(name, entry) == entry)
     except (ValueError, TypeError, IndexError, binascii.Error):
@@ -63,15 +88,23 @@ def cut_per_host(
 ) -> dict[str, tuple[Path, Path | None]]:
     """Per known_hosts name: its own known_hosts file (and an ssh_config naming it, when
     ``ssh_config`` names ``known_hosts`` as its ``UserKnownHostsFile``), in a fresh private
-    directory removed at exit."""
-    lines = known_hosts.read_text().splitlines()
+    directory removed at exit. Each line is read once, and a device's plainly named lines
+    are found by its name, not by testing every line (a fleet's file against a fleet);
+    hashed lines are tested per device, as paramiko's own lookup does."""
+    entries = [e for e in map(_entry, known_hosts.read_text().splitlines()) if e is not None]
+    by_name: dict[str, list[int]] = {}
+    for number, entry in enumerate(entries):
+        for plain in entry.names:
+            by_name.setdefault(plain, []).append(number)
+    maybe = [n for n, e in enumerate(entries) if e.anywhere or e.hashed]
     config = ssh_config.read_text().splitlines() if ssh_config is not None else None
     directory = Path(tempfile.mkdtemp(prefix="egress-known-hosts-"))
     atexit.register(shutil.rmtree, directory, True)
     cut: dict[str, tuple[Path, Path | None]] = {}
     for number, name in enumerate(sorted(set(names))):
         own = directory / f"{number}.known_hosts"
-        own.write_text("".join(line + "\n" for line in lines if may_match(line, name)))
+        kept = set(by_name.get(name, ())) | {n for n in maybe if entries[n].applies_to(name)}
+        own.write_text("".join(entries[n].line + "\n" for n in sorted(kept)))
         cut[name] = (own, _ssh_config(config, known_hosts, own, directory / f"{number}.ssh_config"))
     return cut
 
