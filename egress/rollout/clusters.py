@@ -27,9 +27,18 @@ def back_up_members(nr: Nornir, members: Iterable[str], *, change: ChangeDir) ->
     if not wanted:
         return {}
     chosen = nr.filter(filter_func=lambda h: h.name in wanted)
-    results = chosen.with_processors([ChangeRecorder(change)]).run(
-        task=backup_config, on_failed=True
-    )
+    try:
+        results = chosen.with_processors([ChangeRecorder(change)]).run(
+            task=backup_config, on_failed=True
+        )
+    finally:
+        # Not kept open across its primary's sessions: FGCP synchronises `config system
+        # console` to the members (it is not among the settings FortiOS keeps per unit,
+        # "Synchronizing the configuration", FortiOS Handbook), and netmiko's `fortinet`
+        # sets `output standard` on open and puts back what it found on close. A member
+        # session opened while the primary had `more` would be paged as soon as a primary
+        # session closed; the member's check opens a session of its own when it is due.
+        chosen.close_connections(on_good=True, on_failed=True)
     return {
         host: describe(multi[0].exception).message
         for host, multi in results.items()

@@ -11,17 +11,17 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from nornir.core import Nornir
-from nornir.core.task import AggregatedResult, Result, Task
-from nornir.plugins.runners import ThreadedRunner
+from nornir.core.inventory import Host
+from nornir.core.task import Result, Task
 
 from egress.change.changes import PLAN, SUMMARY, ChangeDir, RecordError
 from egress.change.recorder import ChangeRecorder, Record, Step, note, record_of
 from egress.change.redact import redact_text
 from egress.change.restore_points import RestorePoints
-from egress.devices.connection import CONNECTION, host_key_ref
+from egress.devices.connection import host_key_ref
 from egress.devices.device_errors import chain, describe
 from egress.model.intent import DeviceIntent
 from egress.remediate import Foreign, ForeignObjects, previous_intended
@@ -37,19 +37,29 @@ from egress.rollout.deploy_plan import (
     plan_change,
 )
 from egress.rollout.lanes import INTERRUPTED, run_in_lanes
+from egress.rollout.recovery import commit_attempted, recover, restore_points, settle_lost
 from egress.tasks.backup import Backup, backup_config
 from egress.tasks.deploy import (
-    CommitInterrupted,
     ConfirmTimerExpired,
     Deployed,
     Ownership,
-    RolledBack,
     check_ownership,
     confirm_config,
     deploy_config,
-    rollback_config,
     verify_applied,
 )
+
+# A change holds each device's session from its ownership pre-flight to the change's end only
+# for fleets up to this size. Every open session is a paramiko transport thread that wakes
+# every 0.1 s (paramiko's Transport._active_check_timeout; a Junos session adds ncclient's
+# own reader thread), all on one interpreter lock: a 2,000-device dry-run holding them was
+# 1,640 threads at load 159 and had not finished its pre-flight after 13 minutes
+# (BENCHMARKS.md, issue 15). Past it, a device's session is closed when its pre-flight read
+# is done and again when its own pipeline is done, so no more are open than the runner has
+# workers; its pipeline opens a session again (one more SSH/NETCONF handshake per device).
+# The load re-reads the running config and checks ownership again, so a change made on the
+# device between the two sessions is seen before anything is sent.
+HELD_SESSIONS_MAX = 100
 
 
 def run_change(
@@ -97,8 +107,9 @@ def run_change(
             _back_up_cluster_members(nr, plans, intents, change=change, result=result, say=say)
         # inside the try: a refusal closes the sessions it opened (a Junos session holds the
         # exclusive configuration lock until it is closed)
+        hold = sum(p.action == "push" for p in plans) <= HELD_SESSIONS_MAX
         reads = _refuse_foreign(
-            recording, plans, configs=configs, records=records, options=options, say=say
+            recording, plans, configs=configs, records=records, options=options, say=say, hold=hold
         )
         # a dry-run's diff and its record are computed from the pre-flight's read (the same
         # session, moments before): one read per device, as a plain napalm diff takes
@@ -128,6 +139,7 @@ def run_change(
                     result=result,
                     say=say,
                     lock=lock,
+                    release=not hold,
                 ),
                 skip=lambda wave_plans, why: _skipped(wave_plans, why, result, lock),
                 pipelined=options.commit,
@@ -152,6 +164,7 @@ def _refuse_foreign(
     records: Mapping[str, str | None],
     options: DeployOptions,
     say: Progress,
+    hold: bool = True,
 ) -> dict[str, dict[str, str]]:
     """Every pushed device is read before anything is sent to any of them: an object at an ID
     egress wants that egress did not write stops the whole change (exit 2). Returns what
@@ -159,9 +172,14 @@ def _refuse_foreign(
     push = {p.host for p in plans if p.action == "push"}
     if not push:
         return {}
-    # the sessions stay open for the pipeline that follows
+    # held: the sessions stay open for the pipeline that follows (HELD_SESSIONS_MAX)
     results = nr.filter(filter_func=lambda h: h.name in push).run(
-        task=_ownership, configs=configs, records=records, options=options, on_failed=True
+        task=_ownership,
+        configs=configs,
+        records=records,
+        options=options,
+        hold=hold,
+        on_failed=True,
     )
     found: list[Foreign] = []
     reads: dict[str, dict[str, str]] = {}
@@ -184,15 +202,27 @@ def _ownership(
     configs: Mapping[str, str],
     records: Mapping[str, str | None],
     options: DeployOptions,
+    hold: bool,
 ) -> Result:
     name = task.host.name
-    return task.run(
-        task=check_ownership,
-        config=configs[name],
-        previous=records.get(name),
-        take_over=options.take_over,
-        replace=options.replace,
-    )[0]
+    try:
+        return task.run(
+            task=check_ownership,
+            config=configs[name],
+            previous=records.get(name),
+            take_over=options.take_over,
+            replace=options.replace,
+        )[0]
+    finally:
+        if not hold:
+            _release(task.host)
+
+
+def _release(host: Host) -> None:
+    """Close a device's sessions now (a Junos session's end releases its configuration
+    lock). A session that fails to close is gone already: its outcome was decided before."""
+    with contextlib.suppress(Exception):
+        host.close_connections()
 
 
 def _back_up_cluster_members(
@@ -256,8 +286,11 @@ def _run_wave(
     result: ChangeResult,
     say: Progress,
     lock: threading.Lock,
+    release: bool = False,
 ) -> bool:
-    """Change one wave's devices; whether each ended well (a skipped wave did not)."""
+    """Change one wave's devices; whether each ended well (a skipped wave did not).
+    ``release``: each device's sessions are closed when its pipeline is done
+    (HELD_SESSIONS_MAX)."""
     with lock:
         if result.budget_spent > options.max_failures:
             for plan in members:
@@ -279,10 +312,11 @@ def _run_wave(
             prereads={h: prereads[h] for h in push if h in prereads},
             options=options,
             scopes=scopes,
-            backups=_restore_points(change, push),
+            backups=restore_points(change, push),
+            release=release,
             on_failed=True,
         )
-        _settle_lost(nr, outcomes, change=change, options=options)
+        settle_lost(nr, outcomes, change=change, options=options)
         with lock:
             for host, multi in outcomes.items():
                 result.hosts[host] = multi[0].result
@@ -290,7 +324,7 @@ def _run_wave(
     if checks:
         outcomes = nr.filter(filter_func=lambda h: h.name in checks).run(
             task=_check_mirror,
-            backups=_restore_points(change, checks),
+            backups=restore_points(change, checks),
             intents=intents,
             scopes={p.host: p.scope for p in members},
             configs=configs,
@@ -298,9 +332,10 @@ def _run_wave(
             primaries=checks,
             pushed=result.hosts,
             options=options,
+            release=release,
             on_failed=True,
         )
-        _settle_lost(nr, outcomes, change=change, options=options)
+        settle_lost(nr, outcomes, change=change, options=options)
         with lock:
             for host, multi in outcomes.items():
                 result.hosts[host] = multi[0].result
@@ -308,68 +343,6 @@ def _run_wave(
         return not any(
             result.hosts[p.host].outcome.failed for p in members if p.host in result.hosts
         )
-
-
-def _settle_lost(
-    nr: Nornir, outcomes: AggregatedResult, *, change: ChangeDir, options: DeployOptions
-) -> None:
-    """Devices whose pipeline was lost with the process running it (a Dask worker killed,
-    the scheduler gone: the runner marks their result ``lost``) are brought to a known
-    state from here: rolled back to the backup the record holds (a commit the device is
-    still waiting to have confirmed is reverted now), or left untouched when no backup was
-    taken (nothing is sent before it). Their results are replaced by the outcome."""
-    lost = sorted(h for h, multi in outcomes.items() if getattr(multi[0], "lost", False))
-    if not lost:
-        return
-    why = {h: str(outcomes[h][0].result) for h in lost}
-    # on the client itself: the runner that lost them may be gone too
-    here = nr.filter(filter_func=lambda h: h.name in set(lost)).with_runner(
-        ThreadedRunner(num_workers=int(nr.config.runner.options.get("num_workers", 20)))
-    )
-    try:
-        settled = here.run(
-            task=_recover_lost,
-            backups=_restore_points(change, lost),
-            options=options,
-            why=why,
-            on_failed=True,
-        )
-    finally:
-        here.close_connections(on_good=True, on_failed=True)
-    for host, multi in settled.items():
-        if not multi.failed:
-            outcomes[host] = multi
-
-
-def _recover_lost(
-    task: Task, *, backups: RestorePoints, options: DeployOptions, why: Mapping[str, str]
-) -> Result:
-    name = task.host.name
-    started = time.time()
-    failure = why[name]
-
-    def done(outcome: Outcome, message: str = "", diff_lines: int = 0) -> Result:
-        said = outcome.value + (f": {message}" if message else "")
-        return Result(
-            host=task.host,
-            result=HostResult(name, outcome, message, diff_lines, round(time.time() - started, 2)),
-            record=Record(name, said=(said,)),
-        )
-
-    step = Step.ended(name, "failure", ok=False, started=started, kind="lost", message=failure)
-    if not options.commit or (name not in backups.texts and name not in backups.lost):
-        # a dry-run sends nothing; a commit sends nothing before the backup is recorded
-        task.run(task=note, record=Record(name, steps=(step,)))
-        return done(Outcome.FAILED_UNTOUCHED, f"{failure}; nothing was sent to it")
-    task.run(task=note, record=Record(name, steps=(step,), said=(f"{failure}; rolling back",)))
-    return _recover(task, backups=backups, failure=failure, options=options, done=done)
-
-
-def _restore_points(change: ChangeDir, hosts: Iterable[str]) -> RestorePoints:
-    """The backups already in the change (a cluster member's, taken before its primary
-    changed it by config sync), read here on the client: the device pipeline backs up only
-    the others, and rolls back to these."""
-    return RestorePoints.read(change, sorted(h for h in hosts if change.has_backup(h)))
 
 
 def _skipped(
@@ -391,10 +364,39 @@ def _change_device(
     scopes: Mapping[str, str],
     backups: RestorePoints,
     prereads: Mapping[str, Mapping[str, str]] | None = None,
+    release: bool = False,
 ) -> Result:
     """One device's whole change; never raises: the outcome says where the device is left.
     It writes nothing and prints nothing: its subtasks' results and its own carry the
-    record (:mod:`egress.change.recorder`)."""
+    record (:mod:`egress.change.recorder`). ``release``: its sessions are closed at the end
+    (HELD_SESSIONS_MAX)."""
+    try:
+        return _pipeline(
+            task,
+            intents=intents,
+            configs=configs,
+            records=records,
+            options=options,
+            scopes=scopes,
+            backups=backups,
+            prereads=prereads,
+        )
+    finally:
+        if release:
+            _release(task.host)
+
+
+def _pipeline(
+    task: Task,
+    *,
+    intents: Mapping[str, DeviceIntent],
+    configs: Mapping[str, str],
+    records: Mapping[str, str | None],
+    options: DeployOptions,
+    scopes: Mapping[str, str],
+    backups: RestorePoints,
+    prereads: Mapping[str, Mapping[str, str]] | None,
+) -> Result:
     name = task.host.name
     started = time.time()
 
@@ -453,12 +455,12 @@ def _change_device(
             name, "failure", ok=False, started=started, kind=failure.kind, message=failure.message
         )
         # the running config can only have changed once the commit itself was attempted
-        if not committed and not _commit_attempted(exc):
+        if not committed and not commit_attempted(exc):
             task.run(task=note, record=Record(name, steps=(step,)))
             return done(Outcome.FAILED_UNTOUCHED, failure.message)
         rolling = f"{failure.message}; rolling back"
         task.run(task=note, record=Record(name, steps=(step,), said=(rolling,)))
-        return _recover(
+        return recover(
             task,
             backups=backups,
             failure=failure.message,
@@ -467,60 +469,6 @@ def _change_device(
             # a commit that went through and is gone again was undone by the device's timer
             timer_fired=committed or any(isinstance(e, ConfirmTimerExpired) for e in chain(exc)),
         )
-
-
-def _commit_attempted(exc: BaseException) -> bool:
-    return any(isinstance(e, CommitInterrupted) for e in chain(exc))
-
-
-def _recover(
-    task: Task,
-    *,
-    backups: RestorePoints,
-    failure: str,
-    options: DeployOptions,
-    done: Callable[..., Result],
-    timer_fired: bool = False,
-) -> Result:
-    """After a failed or interrupted commit: roll back on a fresh session and prove it."""
-    with contextlib.suppress(Exception):  # the old session may already be gone
-        task.host.close_connection(CONNECTION)
-    try:
-        rolled: RolledBack = task.run(task=rollback_config, backups=backups)[0].result
-    except Exception as exc:  # noqa: BLE001
-        reason = describe(exc).message
-        if options.confirm_s and options.commit:
-            return done(
-                Outcome.REVERTING,
-                f"{failure}; rollback failed ({reason}); its confirm "
-                f"timer restores the pre-change config within "
-                f"{options.confirm_s} s",
-            )
-        return done(Outcome.FAILED_UNKNOWN, f"{failure}; rollback failed: {reason}")
-    if rolled.method == "none" and timer_fired:
-        # the device's own timer did the rollback; egress proved it by the backup
-        return done(
-            Outcome.ROLLED_BACK,
-            f"{failure}; the device's confirm timer had already restored the pre-change "
-            "config (its running config equals the backup)",
-        )
-    if rolled.method == "none":
-        return done(
-            Outcome.FAILED_UNTOUCHED,
-            f"{failure}; the device never took the change (its running config equals the backup)",
-        )
-    if rolled.residue:
-        return done(
-            Outcome.FAILED_UNKNOWN,
-            f"{failure}; after rollback still different: {'; '.join(rolled.residue[:5])}",
-        )
-    if rolled.method == "on-open":
-        return done(
-            Outcome.ROLLED_BACK,
-            f"{failure}; restored by device rollback when the next session opened "
-            "(verified against the backup)",
-        )
-    return done(Outcome.ROLLED_BACK, f"{failure}; restored by {rolled.method} rollback")
 
 
 def _check_mirror(
@@ -534,6 +482,7 @@ def _check_mirror(
     pushed: Mapping[str, HostResult],
     options: DeployOptions,
     scopes: Mapping[str, str],
+    release: bool = False,
 ) -> Result:
     name = task.host.name
     started = time.time()
@@ -561,6 +510,7 @@ def _check_mirror(
         options=options,
         scopes=scopes,
         backups=backups,
+        release=release,
     )
     member = changed.result
     assert isinstance(member, HostResult)
