@@ -376,8 +376,12 @@ class DaskRunner:
             outcome = done.get(batch)
             returned = outcome.get("hosts", {}) if isinstance(outcome, dict) else {}
             if isinstance(outcome, dict) and outcome.get("address"):
-                with self._lock:  # the worker holding their sessions now
-                    self._home.update(dict.fromkeys(returned, str(outcome["address"])))
+                held = set(outcome.get("held") or ())
+                with self._lock:  # the worker holding their sessions now; a host whose
+                    # sessions were closed goes wherever there is room next time
+                    self._home.update(dict.fromkeys(held, str(outcome["address"])))
+                    for name in set(returned) - held:
+                        self._home.pop(name, None)
             why = (
                 "the Dask worker running its batch was lost"
                 if not isinstance(outcome, BaseException)

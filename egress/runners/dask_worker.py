@@ -198,18 +198,23 @@ def _adopt(owner: str, hosts: Iterable[Host]) -> None:
                 host.connections = connections  # type: ignore[assignment]
 
 
-def _keep(owner: str, hosts: Iterable[Host], client: Any) -> None:
+def _keep(owner: str, hosts: Iterable[Host], client: Any) -> list[str]:
+    """Hold the hosts' open sessions for ``owner``'s next batch; the names held (a host
+    whose task closed its sessions is not: egress/rollout/deploy.py's HELD_SESSIONS_MAX)."""
+    kept: list[str] = []
     with _Held.lock:
         held = _Held.sessions.setdefault(owner, {})
         for host in hosts:
             if host.connections:
                 held[host.name] = host.connections
+                kept.append(host.name)
         if _Held.reaper is None:
             _Held.reaper = threading.Thread(
                 target=_reap, args=(client,), name="egress-session-reaper", daemon=True
             )
             _Held.reaper.start()
             atexit.register(_close_all)  # a worker that ends: its sessions end cleanly first
+    return kept
 
 
 def _close(connections: Iterable[dict[str, Any]]) -> int:
@@ -332,6 +337,7 @@ def run_batch(
     nornir = Nornir(inventory=inventory, config=config, data=GlobalState(dry_run=dry_run))
     processors = Processors([_Forward(queue, batch)])
     out: dict[str, list[_Outcome]] = {}
+    held: list[str] = []
     try:
 
         def one(host: Host) -> None:
@@ -351,11 +357,11 @@ def run_batch(
                 future.result()
     finally:
         if owner:
-            _keep(owner, hosts, client)
+            held = _keep(owner, hosts, client)
         else:  # nobody to close them later: as Nornir's own runners leave it, closed here
             _close(h.connections for h in hosts)  # type: ignore[misc]
         queue.put(_Event("end", "", ""))
         queue.close()  # this side's hold on it; the client lets go once it has read it all
     # where the hosts' sessions now are (the client pinned it, unless no worker of the
-    # region was known when it submitted)
-    return {"status": "done", "hosts": out, "address": get_worker().address}
+    # region was known when it submitted), and which hosts still have one here
+    return {"status": "done", "hosts": out, "address": get_worker().address, "held": held}

@@ -116,3 +116,28 @@ def test_sessions_of_a_client_that_is_gone_are_closed_by_the_worker(cluster: str
         assert time.monotonic() < deadline, EVENTS
         time.sleep(0.1)
     assert dask_worker.held_hosts(owner) == []
+
+
+def use_and_close(task: Task) -> Result:
+    """A device's pipeline that closes its sessions when done (a change past
+    HELD_SESSIONS_MAX devices, egress/rollout/deploy.py)."""
+    used = id(task.host.get_connection(STAND_IN, task.nornir.config))
+    task.host.close_connections()
+    return Result(host=task.host, result=used)
+
+
+def test_a_host_whose_sessions_were_closed_is_not_pinned_to_its_worker(cluster: str) -> None:
+    EVENTS.clear()
+    nr = _nornir(cluster)
+    runner: Any = nr.runner
+    try:
+        nr.filter(filter_func=lambda h: h.name in ("a", "b")).run(task=use_session)
+        nr.filter(filter_func=lambda h: h.name in ("c", "d")).run(task=use_and_close)
+        # a and b hold sessions on their worker: pinned there; c and d hold none: their next
+        # batch goes wherever there is room, not only where they ran
+        assert sorted(runner._home) == ["a", "b"]
+        assert dask_worker.held_hosts(runner.owner) == ["a", "b"]
+        assert _events("close") == ["c", "d"]
+    finally:
+        nr.close_connections(on_good=True, on_failed=True)
+        runner.close()
