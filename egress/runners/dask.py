@@ -194,8 +194,14 @@ class DaskRunner:
                 if self.scheduler:
                     self._client = Client(self.scheduler, security=self.security, timeout=30)
                 else:
-                    # no spilling: a task's arguments hold credentials, never put on disk
-                    with dask.config.set({"distributed.worker.memory.spill": False}):
+                    # no spilling: a task's arguments hold credentials, never put on disk;
+                    # no statistical profiler (dask_worker.quiet_profiler says why)
+                    with dask.config.set(
+                        {
+                            "distributed.worker.memory.spill": False,
+                            "distributed.worker.profile.enabled": False,
+                        }
+                    ):
                         self._cluster = LocalCluster(
                             n_workers=self.workers,
                             threads_per_worker=max(1, self.threads // self.workers),

@@ -299,7 +299,24 @@ def warm() -> str:
         with contextlib.suppress(Exception):  # a platform whose driver is not installed
             get_network_driver(name)
     get_client()
-    return str(get_worker().address)
+    worker = get_worker()
+    worker.loop.add_callback(quiet_profiler, worker)  # its callbacks live on its loop
+    return str(worker.address)
+
+
+def quiet_profiler(worker: Any) -> None:
+    """Stop the worker's statistical profiler (``distributed.worker.profile``), also on a
+    cluster started without egress's config. Every 10 ms it calls ``sys._current_frames()``
+    over all of the worker's threads (a batch runs one per device, and paramiko one per
+    session): on CPython 3.11 that can deadlock the interpreter, a lock-order inversion of the
+    runtime's thread-list lock and the GIL (python/cpython#116969, "Issue with Python 3.11 and
+    dask[distributed] with high number of threads"; #106883) — measured here: a worker of a
+    2,000-device dry-run stopped for good, every thread waiting on the GIL, 0 CPU. The
+    profile only feeds Dask's dashboard, which egress does not use."""
+    for name in ("profile", "profile-cycle"):
+        callback = worker.periodic_callbacks.pop(name, None)
+        if callback is not None:
+            callback.stop()
 
 
 # ---------------------------------------------------------------- a batch

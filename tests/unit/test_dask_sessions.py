@@ -141,3 +141,23 @@ def test_a_host_whose_sessions_were_closed_is_not_pinned_to_its_worker(cluster: 
     finally:
         nr.close_connections(on_good=True, on_failed=True)
         runner.close()
+
+
+def test_workers_run_without_the_statistical_profiler(cluster: str) -> None:
+    # a worker's profiler samples sys._current_frames() every 10 ms: on CPython 3.11 with a
+    # thread per device it can deadlock the worker (python/cpython#116969); egress stops it
+    # on every worker it warms, a cluster started without egress's config too
+    runner = DaskRunner(scheduler=cluster, threads=4)
+    try:
+        client = runner.client()
+
+        def profiling(dask_worker: Any) -> bool:
+            return "profile" in dask_worker.periodic_callbacks
+
+        deadline = time.monotonic() + 10
+        while any(client.run(profiling).values()):
+            assert time.monotonic() < deadline, client.run(profiling)
+            time.sleep(0.05)
+        assert len(client.run(profiling)) == 2
+    finally:
+        runner.close()
