@@ -83,6 +83,8 @@ class PlatformProfile:
     # how egress's NAPALM connection reaches it: "netconf" (PyEZ/ncclient) or "netmiko" (SSH
     # CLI); egress/devices/connection.py platform_options turns it into the driver's optional_args
     session: str = "netmiko"
+    # driver optional_args the platform's sessions always get (its profile says why)
+    session_options: dict[str, Any] = field(default_factory=dict)
     # the device's own confirm timer (None: egress never commits to it with a timer)
     confirm_timer: TimerRule | None = None
     # lines the device prints that say nothing about the configuration

@@ -18,6 +18,7 @@ from egress.devices.connection import CONNECTION
 from egress.devices.device_errors import describe
 from egress.devices.session import own_setting_in, restore_own_settings
 from egress.errors import DeviceError, Location
+from egress.platforms import PLATFORMS
 from egress.remediate import (
     INTENDED,
     REPLACE_ON_RUNNING_TEXT,
@@ -28,14 +29,17 @@ from egress.remediate import (
     plan,
 )
 
-# Drivers whose confirm_commit() looks for the pending commit itself and refuses when there is
+# Platforms whose confirm looks for the pending commit itself and refuses when there is
 # none, with these words: asking has_pending_commit() first would send the same commands
-# twice. napalm ios: confirm_commit() runs has_pending_commit() (`show archive`, `show archive
-# config rollback timer`) and raises CommitConfirmException("No pending configuration")
-# (napalm/ios/ios.py, IOSDriver.confirm_commit). napalm junos commits whatever is pending or
-# not (a plain `commit`), and egress's FortiOS driver answers has_pending_commit() from its
-# own session without a command: both are asked first.
+# twice. IOS-XE: egress's own confirm (egress/platforms/ios/confirm.py: napalm ios's
+# confirm_commit() with one look at the pending commit instead of two) raises napalm's
+# CommitConfirmException("No pending configuration") as napalm does. napalm junos commits
+# whatever is pending or not (a plain `commit`), and egress's FortiOS driver answers
+# has_pending_commit() from its own session without a command: both are asked first.
 _CONFIRM_REFUSES_NOTHING_PENDING: Mapping[str, str] = {"ios": "No pending configuration"}
+# a platform's own ``confirm(driver)`` in egress/platforms/<slug>/confirm.py, in place of
+# the driver's confirm_commit()
+_CONFIRM_PART = "confirm"
 
 
 class CommitInterrupted(DeviceError):
@@ -295,7 +299,10 @@ def confirm_config(task: Task, *, config: str) -> Result:
     from napalm.base.exceptions import CommitConfirmException  # the session imported napalm
 
     try:
-        device.confirm_commit()
+        if PLATFORMS.has_module(platform, _CONFIRM_PART):
+            PLATFORMS.module(platform, _CONFIRM_PART).confirm(device)
+        else:
+            device.confirm_commit()
     except CommitConfirmException as exc:
         if said is not None and said in str(exc):
             raise expired() from exc
