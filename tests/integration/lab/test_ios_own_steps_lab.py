@@ -1,5 +1,6 @@
-"""egress's IOS-XE confirm (egress/platforms/ios/confirm.py) against the lab IOS-XE, through
-the unmodified napalm ``ios`` driver's session: what it sends, and what the device keeps."""
+"""egress's own IOS-XE steps on napalm ``ios``'s session (the confirm,
+egress/platforms/ios/confirm.py; a show command, egress/platforms/ios/show.py) against the
+lab IOS-XE, through the unmodified driver: what they send, and what the device keeps."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from egress.change.lock import DeviceKey
 from egress.lab.base import LabClock
 from egress.lab.ios import IosDevice
 from egress.lab.testing import ServedDevice, serve_in_background
-from egress.platforms.ios import confirm, session
+from egress.platforms.ios import confirm, session, show
 
 UPLINK = "ip route 0.0.0.0 0.0.0.0 198.51.100.1\n"
 
@@ -94,3 +95,24 @@ def test_confirm_reads_the_pending_commit_once_and_saves_once(
 def test_confirm_refuses_with_napalms_words_when_nothing_is_pending(ios: NetworkDriver) -> None:
     with pytest.raises(CommitConfirmException, match=confirm.NOTHING_PENDING):
         confirm.confirm(ios)
+
+
+@pytest.mark.parametrize(
+    "command", ["show vrrp brief", "show running-config", "show ip route 0.0.0.0"]
+)
+def test_a_show_command_reads_what_napalm_cli_reads_without_find_prompt(
+    ios: NetworkDriver, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    expected = ios.cli([command])[command]
+    netmiko = ios.device  # type: ignore[attr-defined]
+    prompts: list[str] = []
+    real = netmiko.find_prompt
+
+    def counted(*args: Any, **kwargs: Any) -> str:
+        prompts.append("find_prompt")
+        return str(real(*args, **kwargs))
+
+    monkeypatch.setattr(netmiko, "find_prompt", counted)
+    assert show.show(ios, command) == expected
+    assert prompts == []  # the prompt it waits for is known: no timed read first
+    assert ios.cli([command])[command] == expected and prompts  # napalm's own path asks
