@@ -191,8 +191,13 @@ def shown(lines: list[str]) -> str:
 
 def remediation_lines(current: Line, intended: Line) -> list[str]:
     """hier_config's remediation, with each re-created IP SLA re-scheduled."""
-    running = get_hconfig(DRIVER, "\n".join(render_lines(current)))
-    target = get_hconfig(DRIVER, "\n".join(render_lines(intended)))
+    have, want = render_lines(current), render_lines(intended)
+    if have == want:
+        # the same lines: nothing to send, without two hier_config trees and a remediation
+        # (a commit's verify and confirm, a dry-run of an unchanged device: ~10 ms each)
+        return []
+    running = get_hconfig(DRIVER, "\n".join(have))
+    target = get_hconfig(DRIVER, "\n".join(want))
     remediation: HConfig = WorkflowRemediation(running, target).remediation_config
     lines: list[str] = []
     sent = {c.text for c in remediation.children}
