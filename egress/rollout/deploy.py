@@ -52,9 +52,6 @@ from egress.tasks.deploy import (
     verify_applied,
 )
 
-# each platform's first guess of one device's change, for the order sites start in
-CHANGE_SECONDS: Mapping[str, float] = by_platform("change_seconds")
-
 
 def run_change(
     nr: Nornir,
@@ -139,7 +136,7 @@ def run_change(
                 stop=stop,
                 # the longest sites first, in expected seconds (egress/rollout/lanes.py)
                 kind=lambda plan: intents[plan.host].platform,
-                prior=CHANGE_SECONDS,
+                prior=by_platform("change_seconds"),
             )
     finally:
         # napalm restores session settings (IOS `no file prompt quiet`) only on close()
