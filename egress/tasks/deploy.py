@@ -16,6 +16,7 @@ from egress.change.restore_points import RestorePoints
 from egress.devices.configtext import residue
 from egress.devices.connection import CONNECTION
 from egress.devices.device_errors import describe
+from egress.devices.reads import running_config
 from egress.devices.session import own_setting_in, restore_own_settings
 from egress.errors import DeviceError, Location
 from egress.platforms import PLATFORMS
@@ -79,7 +80,7 @@ def remediation_for(
     form = RUNNING_FORMAT[platform]
     running = (reads or {}).get(form)
     if running is None:
-        running = device.get_config(retrieve="running", format=form)["running"]
+        running = running_config(platform, device, form)
     backup = ""
     if replace and platform in REPLACE_ON_RUNNING_TEXT:
         backup = device.get_config(retrieve="running")["running"]
@@ -129,7 +130,7 @@ def check_ownership(
     """Before anything is sent anywhere: the objects at egress's IDs that egress did not write."""
     device = task.host.get_connection(CONNECTION, task.nornir.config)
     form = RUNNING_FORMAT[str(task.host.platform)]
-    reads = {form: device.get_config(retrieve="running", format=form)["running"]}
+    reads = {form: running_config(str(task.host.platform), device, form)}
     found = remediation_for(
         task, config=config, previous=previous, take_over=take_over, replace=replace, reads=reads
     ).foreign
@@ -308,7 +309,7 @@ def confirm_config(task: Task, *, config: str) -> Result:
             raise expired() from exc
         raise
     restore_own_settings(str(task.host.platform), device)
-    running: str = device.get_config(retrieve="running")["running"]
+    running = running_config(platform, device)
     # one read after the confirm: post.cfg and the proof are the same running config
     leftover = _leftover(task, device, config, reads={"text": running})
     step = Step.ended(

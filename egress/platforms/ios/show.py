@@ -1,4 +1,5 @@
-"""IOS-XE: one show command on napalm ``ios``'s session, read until the session's own prompt.
+"""IOS-XE: one show command (and the running config) on napalm ``ios``'s session, read until
+the session's own prompt.
 
 napalm ``ios`` ``cli()`` sends each command with netmiko's ``send_command(cmd)`` and no
 ``expect_string``, so netmiko first runs ``find_prompt()`` (netmiko 4.8 base_connection.py
@@ -32,3 +33,19 @@ def show(driver: Any, command: str) -> str:
         raise ConnectionClosedException(str(exc)) from exc
     cleaned: str = driver._send_command_postprocess(output)
     return cleaned
+
+
+# napalm ios get_config: the lines IOS adds to `show running-config` that are no
+# configuration (napalm/ios/ios.py IOSDriver.get_config, filter_strings)
+_NOT_CONFIG = re.compile(
+    r"^Building configuration.*$|^Current configuration :.*$"
+    r"|^! Last configuration change at.*$|^! NVRAM config last updated at.*$",
+    re.M,
+)
+
+
+def running(driver: Any) -> str:
+    """What ``driver.get_config(retrieve="running")["running"]`` returns (napalm's clean-up
+    and filter), read as :func:`show` reads: a backup, the verify and the confirm's proof
+    each read it once per device."""
+    return _NOT_CONFIG.sub("", show(driver, "show running-config")).strip()

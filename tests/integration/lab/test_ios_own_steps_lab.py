@@ -116,3 +116,21 @@ def test_a_show_command_reads_what_napalm_cli_reads_without_find_prompt(
     assert show.show(ios, command) == expected
     assert prompts == []  # the prompt it waits for is known: no timed read first
     assert ios.cli([command])[command] == expected and prompts  # napalm's own path asks
+
+
+def test_the_running_config_reads_what_napalm_get_config_reads_without_find_prompt(
+    ios: NetworkDriver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = ios.get_config(retrieve="running")["running"]
+    assert "hostname edge1" in expected and "Building configuration" not in expected
+    netmiko = ios.device  # type: ignore[attr-defined]
+    prompts: list[str] = []
+    real = netmiko.find_prompt
+
+    def counted(*args: Any, **kwargs: Any) -> str:
+        prompts.append("find_prompt")
+        return str(real(*args, **kwargs))
+
+    monkeypatch.setattr(netmiko, "find_prompt", counted)
+    assert show.running(ios) == expected
+    assert prompts == []
