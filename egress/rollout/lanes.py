@@ -9,7 +9,7 @@ worker is held for one wave, not for a site's whole lane, so a site waiting for 
 can start while another site's primary waits for its secondary. Among the ready waves, the
 site with the most devices left goes first (the longest path through the change: with 20
 workers and 30 two-device sites this ends after three device times, not four; a cluster's
-one wave, its primary then its member's check, counts as the two devices it is). The failure
+one wave, its primary then its member's check, counts as the two devices it is).
 "Most left" is counted in expected seconds when the caller says what kind of device each
 plan is (``kind``: egress passes the platform) and gives a first guess per kind (``prior``):
 an IOS-XE pair whose two devices take 4 s each is longer than a Junos pair at 2 s each, and
