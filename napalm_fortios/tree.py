@@ -12,7 +12,6 @@ Model: a :class:`Node` is the body of one ``config`` block or of one ``edit`` en
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -131,7 +130,19 @@ class Node:
         return node
 
     def copy(self) -> Node:
-        return copy.deepcopy(self)
+        """A tree of its own (what ``copy.deepcopy`` gave, ~17 times faster: the
+        remediation copies every owned entry of a unit's config, under the interpreter
+        lock of a 20-session commit). Tokens are frozen: shared, as deepcopy would not."""
+        items: dict[ItemKey, Setting | Node] = {
+            key: item.copy() if isinstance(item, Node) else Setting(list(item.values))
+            for key, item in self.items.items()
+        }
+        return Node(
+            items,
+            {key: entry.copy() for key, entry in self.entries.items()},
+            self.is_table,
+            self.quoted_key,
+        )
 
     # -- compare ----------------------------------------------------------------------
     def __eq__(self, other: object) -> bool:

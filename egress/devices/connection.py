@@ -9,6 +9,7 @@ lab's own known_hosts file with ``--lab``.
 
 from __future__ import annotations
 
+import copy
 import getpass
 import os
 import sys
@@ -121,6 +122,7 @@ def platform_options(
             args["ssh_config_file"] = str(ssh_config)
         return {"optional_args": args, "timeout": timeout}
     args = dict(_NETMIKO_STRICT)
+    args.update(copy.deepcopy(PLATFORMS[platform].session_options))  # netmiko edits its own
     if known_hosts is not None:
         args.update(
             {"alt_host_keys": True, "alt_key_file": str(known_hosts), "system_host_keys": False}

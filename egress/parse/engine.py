@@ -101,7 +101,18 @@ class CompiledTemplate:
         return [rows[text] for text in texts]
 
 
-@cache
+_COMPILING = threading.Lock()
+
+
 def compiled(path: Path) -> CompiledTemplate:
-    """The process-wide compiled template for ``path`` (built on first use)."""
+    """The process-wide compiled template for ``path`` (built on first use, once: a commit's
+    20 device threads reach their first show command together, and ``functools.cache``
+    alone let each of them compile the same template, ~0.5 CPU-s of TTP under the
+    interpreter lock per commit by py-spy)."""
+    with _COMPILING:
+        return _compiled(path)
+
+
+@cache
+def _compiled(path: Path) -> CompiledTemplate:
     return CompiledTemplate(path)

@@ -83,6 +83,13 @@ class PlatformProfile:
     # how egress's NAPALM connection reaches it: "netconf" (PyEZ/ncclient) or "netmiko" (SSH
     # CLI); egress/devices/connection.py platform_options turns it into the driver's optional_args
     session: str = "netmiko"
+    # driver optional_args the platform's sessions always get (its profile says why)
+    session_options: dict[str, Any] = field(default_factory=dict)
+    # first guess of the seconds one device's whole change takes (backup to confirm), for
+    # the order sites start in only (egress/rollout/lanes.py), replaced by what the change
+    # measures as soon as a wave of the kind has finished; from the lab (BENCHMARKS.md,
+    # "The device path, second pass"). None: the mean of the others.
+    change_seconds: float | None = None
     # the device's own confirm timer (None: egress never commits to it with a timer)
     confirm_timer: TimerRule | None = None
     # lines the device prints that say nothing about the configuration

@@ -24,6 +24,7 @@ from egress.change.restore_points import RestorePoints
 from egress.devices.connection import host_key_ref
 from egress.devices.device_errors import chain, describe
 from egress.model.intent import DeviceIntent
+from egress.platforms import by_platform
 from egress.remediate import Foreign, ForeignObjects, previous_intended
 from egress.rollout.checks_gate import post_check, pre_check
 from egress.rollout.clusters import back_up_members
@@ -145,6 +146,9 @@ def run_change(
                 pipelined=options.commit,
                 lanes_at_once=int(nr.config.runner.options.get("num_workers", 20)),
                 stop=stop,
+                # the longest sites first, in expected seconds (egress/rollout/lanes.py)
+                kind=lambda plan: intents[plan.host].platform,
+                prior=by_platform("change_seconds"),
             )
     finally:
         # napalm restores session settings (IOS `no file prompt quiet`) only on close()

@@ -12,6 +12,7 @@ from nornir.core.task import Result, Task
 from egress.change.changes import PRE, sha256
 from egress.change.recorder import BackupText, Record, Step
 from egress.devices.connection import CONNECTION
+from egress.devices.reads import running_config
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +35,7 @@ def backup_config(task: Task, *, dry_run: bool | None = None, read: str | None =
     device = task.host.get_connection(CONNECTION, task.nornir.config)
     dry = task.is_dry_run(dry_run)
     running: str = (
-        read if dry and read is not None else device.get_config(retrieve="running")["running"]
+        read if dry and read is not None else running_config(str(task.host.platform), device)
     )
     digest = sha256(running)
     repaired = str(getattr(task.host.connections.get(CONNECTION), "repaired", "") or "")

@@ -16,8 +16,10 @@ from egress.change.restore_points import RestorePoints
 from egress.devices.configtext import residue
 from egress.devices.connection import CONNECTION
 from egress.devices.device_errors import describe
+from egress.devices.reads import running_config
 from egress.devices.session import own_setting_in, restore_own_settings
 from egress.errors import DeviceError, Location
+from egress.platforms import PLATFORMS
 from egress.remediate import (
     INTENDED,
     REPLACE_ON_RUNNING_TEXT,
@@ -28,14 +30,17 @@ from egress.remediate import (
     plan,
 )
 
-# Drivers whose confirm_commit() looks for the pending commit itself and refuses when there is
+# Platforms whose confirm looks for the pending commit itself and refuses when there is
 # none, with these words: asking has_pending_commit() first would send the same commands
-# twice. napalm ios: confirm_commit() runs has_pending_commit() (`show archive`, `show archive
-# config rollback timer`) and raises CommitConfirmException("No pending configuration")
-# (napalm/ios/ios.py, IOSDriver.confirm_commit). napalm junos commits whatever is pending or
-# not (a plain `commit`), and egress's FortiOS driver answers has_pending_commit() from its
-# own session without a command: both are asked first.
+# twice. IOS-XE: egress's own confirm (egress/platforms/ios/confirm.py: napalm ios's
+# confirm_commit() with one look at the pending commit instead of two) raises napalm's
+# CommitConfirmException("No pending configuration") as napalm does. napalm junos commits
+# whatever is pending or not (a plain `commit`), and egress's FortiOS driver answers
+# has_pending_commit() from its own session without a command: both are asked first.
 _CONFIRM_REFUSES_NOTHING_PENDING: Mapping[str, str] = {"ios": "No pending configuration"}
+# a platform's own ``confirm(driver)`` in egress/platforms/<slug>/confirm.py, in place of
+# the driver's confirm_commit()
+_CONFIRM_PART = "confirm"
 
 
 class CommitInterrupted(DeviceError):
@@ -75,7 +80,7 @@ def remediation_for(
     form = RUNNING_FORMAT[platform]
     running = (reads or {}).get(form)
     if running is None:
-        running = device.get_config(retrieve="running", format=form)["running"]
+        running = running_config(platform, device, form)
     backup = ""
     if replace and platform in REPLACE_ON_RUNNING_TEXT:
         backup = device.get_config(retrieve="running")["running"]
@@ -125,7 +130,7 @@ def check_ownership(
     """Before anything is sent anywhere: the objects at egress's IDs that egress did not write."""
     device = task.host.get_connection(CONNECTION, task.nornir.config)
     form = RUNNING_FORMAT[str(task.host.platform)]
-    reads = {form: device.get_config(retrieve="running", format=form)["running"]}
+    reads = {form: running_config(str(task.host.platform), device, form)}
     found = remediation_for(
         task, config=config, previous=previous, take_over=take_over, replace=replace, reads=reads
     ).foreign
@@ -295,13 +300,16 @@ def confirm_config(task: Task, *, config: str) -> Result:
     from napalm.base.exceptions import CommitConfirmException  # the session imported napalm
 
     try:
-        device.confirm_commit()
+        if PLATFORMS.has_module(platform, _CONFIRM_PART):
+            PLATFORMS.module(platform, _CONFIRM_PART).confirm(device)
+        else:
+            device.confirm_commit()
     except CommitConfirmException as exc:
         if said is not None and said in str(exc):
             raise expired() from exc
         raise
     restore_own_settings(str(task.host.platform), device)
-    running: str = device.get_config(retrieve="running")["running"]
+    running = running_config(platform, device)
     # one read after the confirm: post.cfg and the proof are the same running config
     leftover = _leftover(task, device, config, reads={"text": running})
     step = Step.ended(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
+from typing import Any
 
 from nornir.core.task import Result, Task
 
@@ -13,6 +14,7 @@ from egress.errors import InputError
 from egress.model.intent import DeviceIntent
 from egress.parse import parse_output
 from egress.parse.schema import BaseRecord
+from egress.platforms import PLATFORMS
 from egress.validate import COMMANDS, Check, commands_for, evaluate, supporting_commands
 from egress.validate_bgp import (
     ADVERTISED,
@@ -23,6 +25,16 @@ from egress.validate_bgp import (
     session_checks,
 )
 from egress.validate_bgp import FEATURE as BGP
+
+
+def _show(platform: str, device: Any) -> Callable[[str], str]:
+    """One command's output: the platform's own way where it has one
+    (``egress/platforms/<slug>/show.py``: IOS-XE reads until the prompt it knows), else the
+    driver's ``cli()``."""
+    if PLATFORMS.has_module(platform, "show"):
+        own: Callable[[Any, str], str] = PLATFORMS.module(platform, "show").show
+        return lambda command: own(device, command)
+    return lambda command: str(device.cli([command])[command])
 
 
 def validate_state(
@@ -48,11 +60,12 @@ def validate_state(
     outputs: dict[str, str] = {}
     files: list[tuple[str, str]] = []
     failed: dict[str, str] = {}
+    show = _show(intent.platform, device)
     for command in sorted({c for cs in per_feature.values() for c in cs}):
         # one command at a time: a command the device refuses (an SRX not yet clustered
         # answers `show chassis cluster status` with an error) fails its check, not the run
         try:
-            outputs.update(device.cli([command]))
+            outputs[command] = show(command)
         except Exception as exc:  # noqa: BLE001 - any driver error is the check's answer
             failed[command] = f"command failed: {describe(exc).message}"
     parsed: dict[str, list[BaseRecord]] = {}

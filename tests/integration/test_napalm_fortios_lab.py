@@ -3,6 +3,7 @@ device's running config (over a separate SSH session), never taken from the driv
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -253,3 +254,14 @@ def test_egress_rolls_a_dropped_commit_back_through_the_driver(lab: Lab) -> None
     assert outcome["outcome"] == "rolled-back", outcome
     assert "device rollback" in outcome["message"]
     assert _same(running_config(lab, HOST), before)
+
+
+def test_egress_sessions_negotiate_curve25519_not_netmikos_dh_group_exchange(
+    lab: Lab, caplog: pytest.LogCaptureFixture
+) -> None:
+    # netmiko's `fortinet` alone would leave paramiko only diffie-hellman-group-exchange-sha256
+    # (egress/platforms/fortios/__init__.py); the lab offers what a FortiGate 7.2 does
+    caplog.set_level(logging.DEBUG, logger="paramiko.transport")
+    _driver(lab).close()
+    agreed = [r.getMessage() for r in caplog.records if r.getMessage().startswith("Kex: ")]
+    assert agreed and all(m.startswith("Kex: curve25519-sha256") for m in agreed), agreed

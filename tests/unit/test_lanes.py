@@ -184,3 +184,59 @@ def test_a_clusters_one_wave_of_two_devices_is_not_left_for_last() -> None:
 
     run_in_lanes(plans, run_wave=run_wave, skip=pytest.fail, pipelined=True, lanes_at_once=1)
     assert started == [["a-02"], ["b-02"], ["c-01", "c-02"], ["a-01"], ["b-01"]]
+
+
+def _no_skip(plans: list[Plan], why: str) -> None:
+    pytest.fail(f"skipped {[p.host for p in plans]}: {why}")
+
+
+def test_the_site_with_the_most_expected_seconds_left_goes_first() -> None:
+    """Counted in devices the two pairs tie and the plan's order decides; counted in each
+    platform's expected seconds the slow pair starts first. The HA order holds either way."""
+    plans = [Plan(f"{s}-{n}", s, w) for s in ("fast", "slow") for n, w in (("02", 1), ("01", 2))]
+    started: list[str] = []
+
+    def run_wave(wave: list[Plan]) -> bool:
+        started.extend(p.host for p in wave)
+        return True
+
+    run_in_lanes(plans, run_wave=run_wave, skip=_no_skip, pipelined=True, lanes_at_once=1)
+    assert started[0] == "fast-02"  # devices tie: the plan's order
+    started.clear()
+    run_in_lanes(
+        plans,
+        run_wave=run_wave,
+        skip=_no_skip,
+        pipelined=True,
+        lanes_at_once=1,
+        kind=lambda p: p.site,
+        prior={"fast": 1.0, "slow": 4.0},
+    )
+    assert started[0] == "slow-02"
+    assert started.index("slow-02") < started.index("slow-01")
+    assert started.index("fast-02") < started.index("fast-01")
+
+
+def test_a_waves_measured_time_replaces_the_first_guess_of_its_kind() -> None:
+    """The guess says the x pairs are slow; the first x wave is measured fast, so the y
+    pair goes before the second x pair: the order follows what the change measures."""
+    plans = [Plan(f"{s}-{n}", s, w) for s in ("x1", "x2", "y1") for n, w in (("02", 1), ("01", 2))]
+    started: list[str] = []
+
+    def run_wave(wave: list[Plan]) -> bool:
+        started.extend(p.host for p in wave)
+        time.sleep(0.01)
+        return True
+
+    run_in_lanes(
+        plans,
+        run_wave=run_wave,
+        skip=_no_skip,
+        pipelined=True,
+        lanes_at_once=1,
+        kind=lambda p: p.site[0],
+        prior={"x": 10.0, "y": 1.0},
+    )
+    assert started[:2] == ["x1-02", "y1-02"]  # not x2-02, as the guess alone would have it
+    for site in ("x1", "x2", "y1"):
+        assert started.index(f"{site}-02") < started.index(f"{site}-01")

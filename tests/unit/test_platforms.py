@@ -39,6 +39,8 @@ MAY_BE_UNSET = {
     "volatile_lines",
     "supporting_commands",
     "unsupported_features",
+    "session_options",  # driver options a platform's sessions always get, where needed
+    "change_seconds",  # a first guess for the order sites start in (None: the others' mean)
 }
 
 

@@ -74,6 +74,31 @@ def ios_rolled_out() -> str:
     return running
 
 
+def test_ios_holding_the_intended_config_plans_nothing_without_hier_config(
+    ios_rolled_out: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A commit's verify and confirm, and a dry-run of an unchanged device, find the owned
+    lines equal: nothing to send, and no hier_config trees built to say so."""
+    import egress.platforms.ios.remediate as ios_remediate
+
+    rendered = golden("ams-edge-01")
+    built: list[str] = []
+    real = ios_remediate.get_hconfig
+
+    def counted(*args: object, **kwargs: object) -> object:
+        built.append("tree")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ios_remediate, "get_hconfig", counted)
+    again = ios_plan(ios_rolled_out, rendered, rendered, take_over=True)
+    assert again.empty and again.shown == "" and built == []
+    # one owned line away from it: hier_config plans it, as before
+    edited = ios_rolled_out.replace("uplink isp1 KPN", "uplink isp1 KPN-old", 1)
+    assert edited != ios_rolled_out
+    fixed = ios_plan(edited, rendered, rendered, take_over=True)
+    assert "description EGRESS ams uplink isp1 KPN" in fixed.candidate and built
+
+
 def test_ios_rollout_order_is_the_order_ios_needs() -> None:
     base = ios_base("ams-edge-01", credentials=LabCredentials())
     lines = ios_plan(base, golden("ams-edge-01"), None).candidate.splitlines()

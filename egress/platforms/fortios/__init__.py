@@ -28,6 +28,19 @@ PROFILE = PlatformProfile(
     ),
     listed=2,
     session="netmiko",
+    # one device's change on the lab: ~40 commands at ~45 ms, its script a line a round trip
+    change_seconds=3.0,
+    # netmiko's `fortinet` driver, unless given a kex choice, disables every key exchange
+    # outside {group14-sha1, group-exchange-sha1/-sha256, group1-sha1} (netmiko 4.8
+    # fortinet/fortinet_ssh.py, for FortiOS 5.x); with paramiko 5.1, which offers no SHA-1
+    # kex, that leaves diffie-hellman-group-exchange-sha256 alone: a 2048-bit DH group
+    # exchange per session, ~45 ms of client CPU under the interpreter lock (py-spy, issue
+    # 18) and as much on the unit. Naming a kex to disable (group1-sha1, which paramiko no
+    # longer offers anyway) keeps paramiko's own list: curve25519-sha256 first, which a
+    # FortiGate 7.x offers by default (Fortinet KB FD38109's capture of its proposal;
+    # `ssh-kex-algo` of config system global), and group-exchange-sha256 still in it for a
+    # unit that offers no other: no unit that negotiated before fails to now.
+    session_options={"disabled_algorithms": {"kex": ["diffie-hellman-group1-sha1"]}},
     # FortiOS CLI reference, config system global: "cfg-revert-timeout: Time-out for
     # reverting to the last saved configuration (10 - 4294967295, default = 600)"
     confirm_timer=TimerRule(10, 86400, 1, "FortiOS cfg-revert-timeout: 10-4294967295 s"),

@@ -29,6 +29,8 @@ PROFILE = PlatformProfile(
     ),
     listed=0,
     session="netmiko",
+    # one device's change on the lab: ~37 netmiko commands at 90-130 ms, and the SCP load
+    change_seconds=4.0,
     # napalm ios: `configure terminal revert timer <minutes>`, revert_in a multiple of 60 in
     # 60..7200 (napalm/ios/ios.py commit_config; Cisco: `revert timer` 1-120 minutes)
     confirm_timer=TimerRule(60, 7200, 60, "IOS-XE revert timer: 1-120 whole minutes"),

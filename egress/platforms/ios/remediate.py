@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from hier_config import HConfig, Platform, WorkflowRemediation, get_hconfig, get_hconfig_driver
 from hier_config.models import (
@@ -148,6 +149,15 @@ def tree(text: str) -> Line:
     return line
 
 
+@lru_cache(maxsize=256)
+def _read(text: str) -> Line:
+    """``tree(text)``, parsed once per text: a commit plans the same rendered config (and
+    its record, the same text again) for its pre-flight, verify and confirm, and the same
+    running config twice. ``plan`` only reads these trees (it changes a copy), so they are
+    shared."""
+    return tree(text)
+
+
 def plan(
     host: str,
     *,
@@ -158,8 +168,8 @@ def plan(
     replace: bool,
     backup: str = "",  # noqa: ARG001 - the running config as printed: only Junos needs it
 ) -> Remediation:
-    current, wanted = tree(running), tree(rendered)
-    record = tree(previous) if previous else Line("")
+    current, wanted = _read(running), _read(rendered)
+    record = _read(previous) if previous else Line("")
     probes = {m.group(1) for line in wanted.walk() if (m := _TAG.match(line.text))}
     foreign: list[Foreign] = []
     intended = current.copy()
@@ -191,8 +201,13 @@ def shown(lines: list[str]) -> str:
 
 def remediation_lines(current: Line, intended: Line) -> list[str]:
     """hier_config's remediation, with each re-created IP SLA re-scheduled."""
-    running = get_hconfig(DRIVER, "\n".join(render_lines(current)))
-    target = get_hconfig(DRIVER, "\n".join(render_lines(intended)))
+    have, want = render_lines(current), render_lines(intended)
+    if have == want:
+        # the same lines: nothing to send, without two hier_config trees and a remediation
+        # (a commit's verify and confirm, a dry-run of an unchanged device: ~10 ms each)
+        return []
+    running = get_hconfig(DRIVER, "\n".join(have))
+    target = get_hconfig(DRIVER, "\n".join(want))
     remediation: HConfig = WorkflowRemediation(running, target).remediation_config
     lines: list[str] = []
     sent = {c.text for c in remediation.children}

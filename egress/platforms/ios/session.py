@@ -81,6 +81,17 @@ def restore(driver: Any, *, own: bool | None = None) -> bool:
     return True
 
 
+def restored_before_save(driver: Any) -> None:
+    """Remove napalm's line, if this session set it, right before a save the caller makes
+    with nothing pending (``confirm.py``): the save then writes the device's own setting
+    and no second save is needed."""
+    if getattr(driver, _OWN, True) or not getattr(driver, "prompt_quiet_changed", False):
+        return
+    driver.device.send_config_set([f"no {FILE_PROMPT}"])
+    driver.prompt_quiet_changed = False
+    driver.prompt_quiet_configured = False
+
+
 def _save_if_startup_has_it(driver: Any) -> None:
     startup = str(driver.device.send_command(f"show startup-config | include {FILE_PROMPT}"))
     if FILE_PROMPT in startup and not driver.has_pending_commit():

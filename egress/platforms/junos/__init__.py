@@ -30,6 +30,8 @@ PROFILE = PlatformProfile(
     ),
     listed=1,
     session="netconf",
+    # one device's change on the lab: ~23 NETCONF RPCs, ~100 ms each (ncclient's send tick)
+    change_seconds=2.2,
     # napalm junos: `commit confirmed <minutes>` (Junos: 1-65535 minutes; napalm converts s)
     confirm_timer=TimerRule(60, 86400, 60, "Junos commit confirmed: whole minutes"),
     volatile_lines=(re.compile(r"^#"), re.compile(r"^## ")),

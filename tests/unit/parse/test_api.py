@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -84,13 +86,43 @@ def test_each_template_is_compiled_once(monkeypatch: pytest.MonkeyPatch) -> None
         built.append(parser)
         return parser
 
-    engine.compiled.cache_clear()
+    engine._compiled.cache_clear()
     monkeypatch.setattr(engine, "ttp", counting_ttp)
     for _ in range(5):
         parse_output(platform="ios", command="show vrrp brief", text=BRIEF)
     parse_output(platform="ios", command="show vrrp brief all", text=BRIEF)  # same template
     assert len(built) == 1
-    engine.compiled.cache_clear()
+    engine._compiled.cache_clear()
+
+
+def test_threads_asking_together_compile_each_template_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A commit's device threads reach their first show command at once: one compile."""
+    built: list[object] = []
+    real_ttp = engine.ttp
+
+    def slow_ttp(*args: object, **kwargs: object) -> object:
+        time.sleep(0.05)  # long enough for every thread to ask before the first is done
+        parser = real_ttp(*args, **kwargs)
+        built.append(parser)
+        return parser
+
+    engine._compiled.cache_clear()
+    monkeypatch.setattr(engine, "ttp", slow_ttp)
+    threads = [
+        threading.Thread(
+            target=parse_output,
+            kwargs={"platform": "ios", "command": "show vrrp brief", "text": BRIEF},
+        )
+        for _ in range(8)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(built) == 1
+    engine._compiled.cache_clear()
 
 
 def test_reused_parser_does_not_leak_results_between_outputs() -> None:
