@@ -197,3 +197,27 @@ class ConfigFacts:
 
     def default_routes(self) -> list[RouteFact]:
         return [r for r in self.routes if r.prefix == "0.0.0.0/0" and r.instance is None]
+
+
+# spec -> its IPv4Interface (None: not an address), for every reader of a run: a fleet's
+# configs repeat their addresses (a pair shares its subnets, a Junos VRRP group repeats its
+# interface's address on every line), and parsing one costs ~10 µs. Sharing one object between
+# configs is safe: an IPv4Interface is never changed once made.
+_ADDRESSES: dict[str, IPv4Interface | None] = {}
+_ADDRESSES_MAX = 100_000  # bounded: a full cache starts again
+
+
+def interface_address(spec: str) -> IPv4Interface | None:
+    """``IPv4Interface(spec)``, or None where that raises ValueError."""
+    try:
+        return _ADDRESSES[spec]
+    except KeyError:
+        pass
+    if len(_ADDRESSES) >= _ADDRESSES_MAX:
+        _ADDRESSES.clear()
+    try:
+        address: IPv4Interface | None = IPv4Interface(spec)
+    except ValueError:
+        address = None
+    _ADDRESSES[spec] = address
+    return address

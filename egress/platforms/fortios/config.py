@@ -23,6 +23,7 @@ from egress.lint.facts import (
     RouteFact,
     SyntaxProblem,
     VrrpFact,
+    interface_address,
 )
 
 STATEMENTS = frozenset(
@@ -222,10 +223,7 @@ def _interface(facts: ConfigFacts, name: str, entry: Node) -> None:
     iface = facts.interface(name, line_of(entry))
     values = _sets(entry)
     if "ip" in values and len(values["ip"][0]) >= 2:
-        try:
-            iface.address = IPv4Interface("/".join(values["ip"][0][:2]))
-        except ValueError:
-            iface.address = None
+        iface.address = interface_address("/".join(values["ip"][0][:2]))
         iface.address_line = values["ip"][1]
     if "allowaccess" in values:
         iface.allowaccess, iface.allowaccess_line = (

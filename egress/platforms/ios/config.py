@@ -26,6 +26,7 @@ from egress.lint.facts import (
     SyntaxProblem,
     TrackFact,
     VrrpFact,
+    interface_address,
 )
 
 
@@ -277,10 +278,7 @@ def _interface(facts: ConfigFacts, node: Node) -> None:
     for child in node.children:
         words = child.text.split()
         if words[:2] == ["ip", "address"] and len(words) >= 4:
-            try:
-                iface.address = IPv4Interface(f"{words[2]}/{words[3]}")
-            except ValueError:
-                iface.address = None
+            iface.address = interface_address(f"{words[2]}/{words[3]}")
             iface.address_line = line_of(child)
         elif words[0] == "bfd" and "interval" in words:
             iface.bfd, iface.bfd_line = True, line_of(child)

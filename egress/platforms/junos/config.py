@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from ipaddress import IPv4Interface
 from typing import Any, NamedTuple
 
 from egress.lint.facts import (
@@ -25,6 +24,7 @@ from egress.lint.facts import (
     TrackFact,
     VrrpFact,
     ZoneFact,
+    interface_address,
 )
 
 TOP_LEVEL = frozenset(
@@ -315,26 +315,6 @@ def _dispatch(
     return None, ()
 
 
-# cidr -> its IPv4Interface (None: not an address); a VRRP group repeats its interface's
-# address on every line, and the pair's members share their subnets
-_ADDRESSES: dict[str, IPv4Interface | None] = {}
-
-
-def _interface_address(cidr: str) -> IPv4Interface | None:
-    try:
-        return _ADDRESSES[cidr]
-    except KeyError:
-        pass
-    if len(_ADDRESSES) >= _LINES_MAX:
-        _ADDRESSES.clear()
-    try:
-        address: IPv4Interface | None = IPv4Interface(cidr)
-    except ValueError:
-        address = None
-    _ADDRESSES[cidr] = address
-    return address
-
-
 def _on_address(state: _Parse, args: tuple[Any, ...], n: int) -> None:
     _address(state.facts, state.vrrp, args, n)
 
@@ -404,7 +384,7 @@ def _address(
     iface = facts.interface(name, n)
     if iface.address is None:
         # read once per address of the run, shared (an IPv4Interface never changes)
-        address = _interface_address(m[2])
+        address = interface_address(m[2])
         if address is not None:
             iface.address = address
         iface.address_line = n
