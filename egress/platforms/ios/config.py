@@ -9,11 +9,11 @@ which commands open a sub-mode, which close one, and which top-level words exist
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from ipaddress import IPv4Interface
 
-from egress.lint.config.tree import Node, add, first, line_of, starting, text_of
+from egress.lint.config.tree import Node, first, line_of, starting, text_of
 from egress.lint.facts import (
     BfdFact,
     ConfigFacts,
@@ -40,13 +40,27 @@ class Section:
     # the children's patterns as one alternation, group cN for child N: the first child
     # whose pattern matches a line, in one match instead of one per child
     picker: re.Pattern[str] | None = None
+    # line -> the child section it opens, for every line seen under this section in the run
+    # (a fleet's configs repeat their lines: one match per distinct line, not per line)
+    seen: dict[str, Section | None] = field(
+        default_factory=dict, compare=False, hash=False, repr=False
+    )
 
     def opened_by(self, line: str) -> Section | None:
         """The first child section ``line`` opens, if any."""
+        try:
+            return self.seen[line]
+        except KeyError:
+            pass
         if self.picker is None:
-            return None
-        found = self.picker.match(line)
-        return self.children[int(found.lastgroup[1:])] if found and found.lastgroup else None
+            opened = None
+        else:
+            found = self.picker.match(line)
+            opened = self.children[int(found.lastgroup[1:])] if found and found.lastgroup else None
+        if len(self.seen) >= _LINES_MAX:
+            self.seen.clear()
+        self.seen[line] = opened
+        return opened
 
 
 def _s(pattern: str, *children: Section, exit: str = "exit") -> Section:
@@ -121,23 +135,47 @@ EXITS = frozenset({"exit", "exit-vrrp", "exit-address-family"})
 _TOP = Section(re.compile(""), SECTIONS, picker=_picker(SECTIONS))
 
 
-@dataclass(slots=True)
-class _Frame:
-    indent: int
-    node: Node
-    section: Section | None  # None: a leaf command, nothing may be indented under it
-    top: bool = False
+# A frame of the open sections: (indent, node, the section it opened or None for a leaf
+# command under which nothing may be indented, whether it is the root). A tuple: one per
+# line, and a dataclass instance costs a Python-level __init__ call each.
+_Frame = tuple[int, Node, "Section | None", bool]
+
+# what a line says whatever its number: (stripped, indent, kind, first word, a known top-level
+# word). Read once per distinct line of the run: a fleet's configs repeat their lines (at
+# 2,000 generated devices an IOS line is one of ~8,500 distinct among ~61,000; docs/adr.md).
+_LINES: dict[str, tuple[str, int, int, str, bool]] = {}
+_LINES_MAX = 100_000  # bounded: lines unique to one device never come back
+_BLANK, _BANG, _END, _EXIT, _COMMAND = range(5)
+
+
+def _read_line(raw: str) -> tuple[str, int, int, str, bool]:
+    stripped = raw.strip()
+    if not stripped:
+        return stripped, 0, _BLANK, "", True
+    indent = len(raw) - len(raw.lstrip())
+    if stripped.startswith("!"):
+        return stripped, indent, _BANG, "", True
+    if stripped == "end" and indent == 0:
+        return stripped, indent, _END, "", True
+    word = stripped.split(None, 1)[0]
+    return stripped, indent, _EXIT if word in EXITS else _COMMAND, word, word in TOP_LEVEL
 
 
 def load(text: str) -> tuple[Node, list[SyntaxProblem]]:
     """Parse IOS text into a tree with line numbers, and its syntax problems."""
     root = Node()
     problems: list[SyntaxProblem] = []
-    stack = [_Frame(-1, root, _TOP, top=True)]
+    stack: list[_Frame] = [(-1, root, _TOP, True)]
     ended = 0
+    lines = _LINES
     for number, raw in enumerate(text.splitlines(), start=1):
-        stripped = raw.strip()
-        if not stripped:
+        try:
+            stripped, indent, kind, word, known = lines[raw]
+        except KeyError:
+            if len(lines) >= _LINES_MAX:
+                lines.clear()
+            stripped, indent, kind, word, known = lines[raw] = _read_line(raw)
+        if kind == _BLANK:
             continue
         if ended:
             problems.append(
@@ -149,25 +187,23 @@ def load(text: str) -> tuple[Node, list[SyntaxProblem]]:
                 )
             )
             continue
-        indent = len(raw) - len(raw.lstrip())
-        if stripped.startswith("!"):
+        if kind == _BANG:
             if indent == 0:  # a bang at column 0 closes every open section
                 del stack[1:]
             continue
-        if stripped == "end" and indent == 0:
+        if kind == _END:
             ended = number
             continue
         sibling = None  # the frame closed at this very indent: an exit may sit beside it
-        while indent <= stack[-1].indent:
+        while indent <= stack[-1][0]:
             popped = stack.pop()
-            if popped.indent == indent:
+            if popped[0] == indent:
                 sibling = popped
-        parent = stack[-1]
-        word = stripped.split(None, 1)[0]
-        if word in EXITS:
+        _, parent_node, parent_section, parent_top = stack[-1]
+        if kind == _EXIT:
             _exit(stripped, number, stack, sibling, problems)
             continue
-        if parent.top and indent > 0:
+        if parent_top and indent > 0:
             problems.append(
                 SyntaxProblem(
                     "ios.indent",
@@ -176,17 +212,17 @@ def load(text: str) -> tuple[Node, list[SyntaxProblem]]:
                     "indent only the commands of a section (interface, ip sla, route-map, ...)",
                 )
             )
-        elif parent.section is None:
+        elif parent_section is None:
             problems.append(
                 SyntaxProblem(
                     "ios.indent",
                     number,
-                    f"{stripped!r} is indented under {text_of(parent.node)!r}, "
+                    f"{stripped!r} is indented under {text_of(parent_node)!r}, "
                     "which opens no section",
                     "align it with its section's other commands",
                 )
             )
-        if parent.top and indent == 0 and word not in TOP_LEVEL:
+        if parent_top and indent == 0 and not known:
             problems.append(
                 SyntaxProblem(
                     "ios.unknown",
@@ -195,10 +231,14 @@ def load(text: str) -> tuple[Node, list[SyntaxProblem]]:
                     "fix the template: every top-level line must be an IOS-XE global command",
                 )
             )
-        node = add(parent.node, stripped, number)
+        # add(parent_node, stripped, number), inlined: once per line
+        child = parent_node.children.get(stripped)
+        if child is None:
+            child = parent_node.children[stripped] = Node(stripped)
+        child.lines.append(number)
         # the sub-mode this line opens, if any
-        section = parent.section.opened_by(stripped) if parent.section is not None else None
-        stack.append(_Frame(indent, node, section))
+        section = parent_section.opened_by(stripped) if parent_section is not None else None
+        stack.append((indent, child, section, False))
     if not ended:
         problems.append(
             SyntaxProblem(
@@ -220,16 +260,16 @@ def _exit(
 ) -> None:
     """An exit closes the sub-mode it is indented in, or the one just above it at its own
     indent (IOS prints `exit-address-family` level with `address-family`)."""
-    frame = stack[-1]
-    if not frame.top and frame.section is not None and frame.section.exit == word:
+    _, node, section, top = stack[-1]
+    if not top and section is not None and section.exit == word:
         stack.pop()
         return
-    if sibling is not None and sibling.section is not None and sibling.section.exit == word:
+    if sibling is not None and sibling[2] is not None and sibling[2].exit == word:
         return
-    where = "at top level" if frame.top else f"in {text_of(frame.node)!r}"
+    where = "at top level" if top else f"in {text_of(node)!r}"
     hint = (
         "at top level `exit` leaves configuration mode: every later line fails"
-        if frame.top
+        if top
         else "an exit must end the sub-mode it belongs to (exit-vrrp ends "
         "`vrrp N address-family ...`)"
     )
@@ -243,8 +283,9 @@ def parse(text: str) -> ConfigFacts:
     facts = ConfigFacts(problems=problems)
     for node in starting(root, "interface "):
         _interface(facts, node)
-    for node in root.children:
-        _global(facts, node, root)
+    for line, node in root.children.items():
+        if line.startswith(_GLOBAL_WORDS):  # (most top-level lines are none of _global's)
+            _global(facts, node, root)
     # a route-map a BGP neighbor filters with (`route-map R out`) or advertises by
     # (`advertise-map A exist-map E`) is BGP policy, not policy-based routing
     bgp_maps = {
@@ -311,6 +352,10 @@ _ALGORITHM = "ip cef load-sharing algorithm "
 # compiled once (re.match with a pattern string looks it up in re's cache at every line)
 _SLA = re.compile(r"ip sla \d+$")
 _DOTTED = re.compile(r"\d+\.\d+\.\d+\.\d+$")
+
+
+# every line _global reads starts with one of these
+_GLOBAL_WORDS = ("ip ", "track ")
 
 
 def _global(facts: ConfigFacts, node: Node, root: Node) -> None:
