@@ -192,17 +192,19 @@ def _set_words(text: str) -> tuple[str, list[str]] | None:
 
 
 def _edits(root: Node, table: str) -> list[tuple[str, Node]]:
-    found = []
-    for block in starting(root, f"config {table}"):
-        if block.text != f"config {table}":
-            continue
-        for entry in starting(block, "edit "):
-            found.append((entry.text[5:].strip().strip('"'), entry))
-    return found
+    block = root.children.get(f"config {table}")  # (re-opened blocks are one node)
+    if block is None:
+        return []
+    return [(text[5:].strip().strip('"'), entry) for text, entry in _entries(block)]
+
+
+def _entries(block: Node) -> list[tuple[str, Node]]:
+    return [(text, entry) for text, entry in block.children.items() if text.startswith("edit ")]
 
 
 def _block(root: Node, table: str) -> list[Node]:
-    return [b for b in starting(root, f"config {table}") if b.text == f"config {table}"]
+    block = root.children.get(f"config {table}")
+    return [] if block is None else [block]
 
 
 def parse(text: str) -> ConfigFacts:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from ipaddress import IPv4Interface
 
-from egress.lint.config.tree import Node, first, line_of, starting, text_of
+from egress.lint.config.tree import Node, first, line_of, text_of
 from egress.lint.facts import (
     BfdFact,
     ConfigFacts,
@@ -281,16 +281,33 @@ def _exit(
 def parse(text: str) -> ConfigFacts:
     root, problems = load(text)
     facts = ConfigFacts(problems=problems)
-    for node in starting(root, "interface "):
-        _interface(facts, node)
+    # the top-level lines each step below reads, in one pass (the prefixes exclude each other)
+    interfaces: list[Node] = []
+    globals_: list[Node] = []  # the lines _global reads (most top-level lines are none)
+    routers: list[Node] = []
+    maps: list[Node] = []
+    vtys: list[Node] = []
     for line, node in root.children.items():
-        if line.startswith(_GLOBAL_WORDS):  # (most top-level lines are none of _global's)
-            _global(facts, node, root)
+        if line.startswith("interface "):
+            interfaces.append(node)
+        elif line.startswith(_GLOBAL_WORDS):
+            globals_.append(node)
+        elif line.startswith("route"):
+            if line.startswith("router bgp "):
+                routers.append(node)
+            elif line.startswith("route-map "):
+                maps.append(node)
+        elif line.startswith("line vty"):
+            vtys.append(node)
+    for node in interfaces:
+        _interface(facts, node)
+    for node in globals_:
+        _global(facts, node, root)
     # a route-map a BGP neighbor filters with (`route-map R out`) or advertises by
     # (`advertise-map A exist-map E`) is BGP policy, not policy-based routing
     bgp_maps = {
         name
-        for router in starting(root, "router bgp ")
+        for router in routers
         for node in (*router.children, *(c for af in router.children for c in af.children))
         if len(words := node.text.split()) >= 4 and words[0] == "neighbor"
         for name in (
@@ -301,7 +318,7 @@ def parse(text: str) -> ConfigFacts:
             else []
         )
     }
-    for node in starting(root, "route-map "):
+    for node in maps:
         if node.text.split()[1] not in bgp_maps:
             _route_map(facts, node)
     redundancy = first(root, "redundancy")
@@ -309,7 +326,7 @@ def parse(text: str) -> ConfigFacts:
     group = first(app, "group ") if app else None
     if group is not None:
         _ha(facts, group)
-    _security(facts, root, text)
+    _security(facts, root, text, vtys)
     return facts
 
 
@@ -520,7 +537,8 @@ def _may_hold_secret(text: str) -> bool:
     return any(word in text for word in _SECRET_WORDS)
 
 
-def _security(facts: ConfigFacts, root: Node, text: str) -> None:
+def _security(facts: ConfigFacts, root: Node, text: str, vtys: list[Node]) -> None:
+    """Secrets in clear, and ``vtys`` (the `line vty` sections) open to any source."""
     for node in root.all_children() if _may_hold_secret(text) else ():
         text = node.text
         if not _ANY_SECRET.match(text):
@@ -531,6 +549,6 @@ def _security(facts: ConfigFacts, root: Node, text: str) -> None:
             if pattern.match(text):
                 facts.secrets.append((what, line_of(node)))
                 break
-    for line in starting(root, "line vty"):
+    for line in vtys:
         if first(line, "access-class ") is None:
             facts.open_access.append((f"`{line.text}` without an access-class", line_of(line)))

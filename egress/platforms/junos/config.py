@@ -253,12 +253,17 @@ def parse(text: str) -> ConfigFacts:
 def _classify(raw: str) -> _Op | _Problem | None:
     """What ``raw`` does, whatever its line number: as :func:`load` then the statement's
     branch of the dispatch below would read it."""
-    statements, problems = load(raw)
-    if problems:
-        return _Problem(problems[0].kind, problems[0].message, problems[0].hint)
-    if not statements or statements[0].verb != "set":
-        return None
-    w = statements[0].words
+    line = raw.strip()
+    tokens = line.split() if '"' not in line and "[" not in line and "]" not in line else []
+    if tokens and tokens[0] == "set" and len(tokens) > 1 and tokens[1] in TOP_LEVEL:
+        w = tuple(tokens[1:])  # a plain `set` statement (most lines): what load makes of it
+    else:
+        statements, problems = load(raw)
+        if problems:
+            return _Problem(problems[0].kind, problems[0].message, problems[0].hint)
+        if not statements or statements[0].verb != "set":
+            return None
+        w = statements[0].words
     handler, args = _dispatch(w)
     secret = None if _SECRET_WORDS.keys().isdisjoint(w) else _secret_what(w)
     if handler is None and secret is None:
