@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from ipaddress import IPv4Interface
+from typing import Any
 
 from egress.lint.config.tree import Node, first, line_of, text_of
 from egress.lint.facts import (
@@ -333,17 +334,41 @@ def parse(text: str) -> ConfigFacts:
 def _interface(facts: ConfigFacts, node: Node) -> None:
     name = node.text.split(maxsplit=1)[1]
     iface = facts.interface(name, line_of(node))
-    for child in node.children:
-        words = child.text.split()
-        if words[:2] == ["ip", "address"] and len(words) >= 4:
-            iface.address = interface_address(f"{words[2]}/{words[3]}")
-            iface.address_line = line_of(child)
-        elif words[0] == "bfd" and "interval" in words:
-            iface.bfd, iface.bfd_line = True, line_of(child)
-        elif words[:2] == ["ip", "policy"] and len(words) >= 4:
-            facts.pbr.applied.append((name, words[3], line_of(child)))
-        elif words[0] == "vrrp" and len(words) >= 2 and words[1].isdigit():
-            facts.vrrp.append(_vrrp(name, int(words[1]), child))
+    known = _IFACE_LINES
+    for text, child in node.children.items():
+        try:
+            kind, value = known[text]
+        except KeyError:
+            if len(known) >= _LINES_MAX:
+                known.clear()
+            kind, value = known[text] = _iface_line(text)
+        if kind == _I_ADDRESS:
+            iface.address = value
+            iface.address_line = child.lines[0]
+        elif kind == _I_BFD:
+            iface.bfd, iface.bfd_line = True, child.lines[0]
+        elif kind == _I_POLICY:
+            facts.pbr.applied.append((name, value, child.lines[0]))
+        elif kind == _I_VRRP:
+            facts.vrrp.append(_vrrp(name, value, child))
+
+
+# an interface sub-command's text -> what it says (kind, value), once per distinct text
+_IFACE_LINES: dict[str, tuple[int, Any]] = {}
+_I_NONE, _I_ADDRESS, _I_BFD, _I_POLICY, _I_VRRP = range(5)
+
+
+def _iface_line(text: str) -> tuple[int, Any]:
+    words = text.split()
+    if words[:2] == ["ip", "address"] and len(words) >= 4:
+        return _I_ADDRESS, interface_address(f"{words[2]}/{words[3]}")
+    if words[0] == "bfd" and "interval" in words:
+        return _I_BFD, None
+    if words[:2] == ["ip", "policy"] and len(words) >= 4:
+        return _I_POLICY, words[3]
+    if words[0] == "vrrp" and len(words) >= 2 and words[1].isdigit():
+        return _I_VRRP, int(words[1])
+    return _I_NONE, None
 
 
 def _vrrp(interface: str, group: int, node: Node) -> VrrpFact:
@@ -375,23 +400,57 @@ _DOTTED = re.compile(r"\d+\.\d+\.\d+\.\d+$")
 _GLOBAL_WORDS = ("ip ", "track ")
 
 
-def _global(facts: ConfigFacts, node: Node, root: Node) -> None:
-    text, words, line = node.text, node.text.split(), line_of(node)
+# a top-level line's text -> (which of _global's branches reads it, its words): once per
+# distinct line of the run (most are the same on every device: the default route, the SLA
+# schedules and tracks, the hash algorithm)
+_GLOBALS: dict[str, tuple[int, list[str]]] = {}
+_G_NONE, _G_BFD, _G_ROUTE, _G_ECMP, _G_ACL, _G_SLA, _G_SCHEDULE, _G_TRACK = range(8)
+
+
+def _global_branch(text: str) -> tuple[int, list[str]]:
+    words = text.split()
     if text.startswith("ip route static bfd ") and len(words) >= 6:
+        return _G_BFD, words
+    if text.startswith("ip route ") and len(words) >= 5:
+        return _G_ROUTE, words
+    if text.startswith(_ALGORITHM):
+        return _G_ECMP, words
+    if text.startswith("ip access-list ") and len(words) >= 4:
+        return _G_ACL, words
+    if _SLA.match(text):
+        return _G_SLA, words
+    if text.startswith("ip sla schedule ") and len(words) >= 4:
+        return _G_SCHEDULE, words
+    if text.startswith("track ") and len(words) >= 4 and words[2:4] == ["ip", "sla"]:
+        return _G_TRACK, words
+    return _G_NONE, words
+
+
+def _global(facts: ConfigFacts, node: Node, root: Node) -> None:
+    text, line = node.text, node.lines[0]
+    try:
+        branch, words = _GLOBALS[text]
+    except KeyError:
+        if len(_GLOBALS) >= _LINES_MAX:
+            _GLOBALS.clear()
+        branch, words = _GLOBALS[text] = _global_branch(text)
+    if branch == _G_NONE:
+        return
+    if branch == _G_BFD:
         interface = facts.interfaces.get(words[4])
         fact = BfdFact(line=line, peer=words[5], interface=words[4])
         if interface is not None and interface.bfd_line is not None:
             _bfd_timers(fact, text=_bfd_line(root, words[4]), line=interface.bfd_line)
         facts.bfd.append(fact)
-    elif text.startswith("ip route ") and len(words) >= 5:
+    elif branch == _G_ROUTE:
         facts.routes.append(_route(words, line))
-    elif text.startswith(_ALGORITHM):
+    elif branch == _G_ECMP:
         facts.ecmp = EcmpFact(knob=text[len(_ALGORITHM) :], line=line)
-    elif text.startswith("ip access-list ") and len(words) >= 4:
+    elif branch == _G_ACL:
         facts.pbr.classes[words[3]] = line
-    elif _SLA.match(text):
+    elif branch == _G_SLA:
         _probe(facts, words[2], node)
-    elif text.startswith("ip sla schedule ") and len(words) >= 4:
+    elif branch == _G_SCHEDULE:
         probe = facts.probes.get(words[3])
         if probe is not None:
             probe.scheduled = True
@@ -399,7 +458,7 @@ def _global(facts: ConfigFacts, node: Node, root: Node) -> None:
             facts.tracks[f"schedule {words[3]}"] = TrackFact(
                 key=f"schedule {words[3]}", probe=Ref(words[3], line), line=line
             )
-    elif text.startswith("track ") and len(words) >= 4 and words[2:4] == ["ip", "sla"]:
+    else:  # _G_TRACK
         ref = words[4] if len(words) > 4 else ""
         facts.tracks[words[1]] = TrackFact(key=words[1], probe=Ref(ref, line), line=line)
 
@@ -452,25 +511,44 @@ def _prefix(address: str, mask: str) -> str:
 
 def _probe(facts: ConfigFacts, key: str, node: Node) -> None:
     probe = ProbeFact(key=key, name=key, line=line_of(node), scheduled=False)
-    for child in node.children:
-        words = child.text.split()
-        if words[0] in ("icmp-echo", "tcp-connect") and len(words) >= 2:
-            probe.type, probe.target = words[0], words[1]
-            probe.source = _after(words, ("source-interface", "source-ip"))
-        elif words[:2] == ["http", "get"] and len(words) >= 3:
-            probe.type = "http"
-            probe.target = re.sub(r"^https?://([^/:]+).*", r"\1", words[2])
-            probe.source = _after(words, ("source-interface", "source-ip"))
-        elif words[0] == "tag" and len(words) >= 2:
-            probe.name = words[1]
-        elif words[0] == "threshold" and len(words) >= 2:
-            probe.threshold_ms = float(words[1])
-        elif words[0] == "timeout" and len(words) >= 2:
-            probe.timeout_ms = float(words[1])
-            probe.timing_line = line_of(child)
-        elif words[0] == "frequency" and len(words) >= 2:
-            probe.interval_ms = float(words[1]) * 1000
+    known = _PROBE_LINES
+    for text, child in node.children.items():
+        try:
+            sets, timing = known[text]
+        except KeyError:
+            if len(known) >= _LINES_MAX:
+                known.clear()
+            sets, timing = known[text] = _probe_line(text)
+        for attr, value in sets:
+            setattr(probe, attr, value)
+        if timing:
+            probe.timing_line = child.lines[0]
     facts.probes[key] = probe
+
+
+# an `ip sla` sub-command's text -> the probe fields it sets (in order) and whether its line
+# is the probe's timing line; once per distinct text (the same few on every device)
+_PROBE_LINES: dict[str, tuple[tuple[tuple[str, Any], ...], bool]] = {}
+
+
+def _probe_line(text: str) -> tuple[tuple[tuple[str, Any], ...], bool]:
+    words = text.split()
+    if words[0] in ("icmp-echo", "tcp-connect") and len(words) >= 2:
+        source = _after(words, ("source-interface", "source-ip"))
+        return (("type", words[0]), ("target", words[1]), ("source", source)), False
+    if words[:2] == ["http", "get"] and len(words) >= 3:
+        target = re.sub(r"^https?://([^/:]+).*", r"\1", words[2])
+        source = _after(words, ("source-interface", "source-ip"))
+        return (("type", "http"), ("target", target), ("source", source)), False
+    if words[0] == "tag" and len(words) >= 2:
+        return (("name", words[1]),), False
+    if words[0] == "threshold" and len(words) >= 2:
+        return (("threshold_ms", float(words[1])),), False
+    if words[0] == "timeout" and len(words) >= 2:
+        return (("timeout_ms", float(words[1])),), True
+    if words[0] == "frequency" and len(words) >= 2:
+        return (("interval_ms", float(words[1]) * 1000),), False
+    return (), False
 
 
 def _after(words: list[str], keys: tuple[str, ...]) -> str | None:

@@ -113,7 +113,13 @@ next
 
 # what each reader remembers between configs
 CACHES: dict[str, list[dict[Any, Any]]] = {
-    "ios": [ios._LINES, *(s.seen for s in _sections(ios._TOP))],
+    "ios": [
+        ios._LINES,
+        ios._GLOBALS,
+        ios._IFACE_LINES,
+        ios._PROBE_LINES,
+        *(s.seen for s in _sections(ios._TOP)),
+    ],
     "junos": [junos._LINES],
     "fortios": [fortios._LINES, fortios._SETS],
 }
