@@ -17,6 +17,7 @@ from egress.lint import facts
 from egress.lint.config import PARSERS
 from egress.platforms.fortios import config as fortios
 from egress.platforms.ios import config as ios
+from egress.platforms.ios import configtree as ios_tree
 from egress.platforms.junos import config as junos
 
 EDGES = [
@@ -36,7 +37,7 @@ EDGES = [
 ]
 
 
-def _sections(section: ios.Section) -> list[ios.Section]:
+def _sections(section: ios_tree.Section) -> list[ios_tree.Section]:
     return [section, *(s for child in section.children for s in _sections(child))]
 
 
@@ -114,11 +115,11 @@ next
 # what each reader remembers between configs
 CACHES: dict[str, list[dict[Any, Any]]] = {
     "ios": [
-        ios._LINES,
+        ios_tree._LINES,
         ios._GLOBALS,
         ios._IFACE_LINES,
         ios._PROBE_LINES,
-        *(s.seen for s in _sections(ios._TOP)),
+        *(s.seen for s in _sections(ios_tree._TOP)),
     ],
     "junos": [junos._LINES],
     "fortios": [fortios._LINES, fortios._SETS],
