@@ -77,6 +77,12 @@ def load(text: str) -> tuple[Node, list[SyntaxProblem]]:
         if not word:
             continue
         node, kind, _ = stack[-1]
+        if word == "set" and kind != "root":  # most lines: the last branch below, inlined
+            child = node.children.get(stripped)
+            if child is None:
+                child = node.children[stripped] = Node(stripped)
+            child.lines.append(number)
+            continue
         if word not in STATEMENTS:
             problems.append(
                 SyntaxProblem(

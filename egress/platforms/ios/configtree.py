@@ -223,7 +223,13 @@ def load(text: str) -> tuple[Node, list[SyntaxProblem]]:
             child = parent_node.children[stripped] = Node(stripped)
         child.lines.append(number)
         # the sub-mode this line opens, if any
-        section = parent_section.opened_by(stripped) if parent_section is not None else None
+        if parent_section is None:
+            section = None
+        else:  # parent_section.opened_by(stripped), its remembered answer looked up here
+            try:
+                section = parent_section.seen[stripped]
+            except KeyError:
+                section = parent_section.opened_by(stripped)
         stack.append((indent, child, section, False))
     if not ended:
         problems.append(
