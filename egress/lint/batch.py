@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from egress.lint.config import PARSERS
-from egress.lint.engine import collected, run_rules
+from egress.lint.engine import RulePlan, collected, run_rules
 from egress.lint.findings import Finding
 from egress.lint.model import DeviceView
 from egress.lint.origin import template_origin
@@ -46,6 +46,7 @@ def check_sites(
     fleet_rules = [r for r in rules if r.scope is Scope.INVENTORY]
 
     def work(intents: dict[str, DeviceIntent], chunk: list[str]) -> Checked:
+        plan = RulePlan(local)
         findings: list[Finding] = []
         items: dict[str, list[object]] = {r.id: [] for r in fleet_rules}
         for site in _sites(chunk, source.groups):
@@ -58,8 +59,7 @@ def check_sites(
             )
             by_host = {v.host: v for v in views}
             findings.extend(
-                _with_origin(f, by_host.get(f.host), templates_dir)
-                for f in run_rules(views, rules=local)
+                _with_origin(f, by_host.get(f.host), templates_dir) for f in plan.run(views)
             )
             for rule in fleet_rules:
                 items[rule.id].extend(collected(rule, views))

@@ -7,11 +7,21 @@ Python and takes 2.3 s. YAML 1.2 also removes YAML 1.1's surprises from network 
 twice in one mapping (two hosts of the same name) is an error instead of the last one
 silently winning. PyYAML is still used to compose a file into nodes when we need a line
 number: on error only, never on the fast path.
+
+A large file (1 MiB and more: a fleet's hosts.yaml and groups.yaml) is parsed once per
+content: the parsed data is kept in the user's cache directory, named by the SHA-256 of the
+file's bytes, as :mod:`marshal` data, which loads ~6x faster than the parse (a 10,000-device
+inventory: ~0.1 s instead of ~0.6 s, in the one process every run starts in). A file that
+changes in any byte has another name and is parsed again; see docs/adr.md.
 """
 
 from __future__ import annotations
 
+import hashlib
+import marshal
+import os
 import re
+import stat
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -51,13 +61,27 @@ def load_yaml(path: Path, *, max_bytes: int = MAX_BYTES) -> Any:
             hint="is this the right file?",
         )
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except OSError as exc:
         raise InputError(
             f"cannot read {path}: {exc.strerror}", location=Location(file=path)
         ) from exc
+    cached = _cache_file(raw) if len(raw) >= CACHE_MIN_BYTES else None
+    if cached is not None:
+        found = _cached(cached)
+        if found is not _MISSING:
+            return found
+    try:  # as read_text() reads it: universal newlines
+        text = raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
     except UnicodeDecodeError as exc:
         raise InputError(f"{path} is not UTF-8 text", location=Location(file=path)) from exc
+    data = _parse(path, text)
+    if cached is not None:
+        _keep(cached, data)
+    return data
+
+
+def _parse(path: Path, text: str) -> Any:
     try:
         data = yaml_rs.loads(text, parse_datetime=False)
     except yaml_rs.YAMLDecodeError as exc:
@@ -69,6 +93,74 @@ def load_yaml(path: Path, *, max_bytes: int = MAX_BYTES) -> Any:
             hint="keep one document per file (remove the extra '---')",
         )
     return data
+
+
+# Parsed files kept for the next run (module docstring): only files this large, where the
+# parse costs more than hashing and loading the kept copy (~2 ms per 100 kB against ~8 ms)
+CACHE_MIN_BYTES = 1024 * 1024
+_CACHE_FORMAT = f"1-{yaml_rs.__version__}-{marshal.version}"
+_CACHE_KEEP = 16  # files kept: the oldest go beyond this
+_MISSING = object()
+
+
+def cache_dir() -> Path | None:
+    """Where parsed files are kept: $EGRESS_CACHE_DIR, else $XDG_CACHE_HOME/egress, else
+    ~/.cache/egress (a ``yaml`` folder in it); None when EGRESS_CACHE_DIR is empty
+    (keep nothing) or no home is known."""
+    chosen = os.environ.get("EGRESS_CACHE_DIR")
+    if chosen is not None:
+        return Path(chosen) / "yaml" if chosen else None
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    if xdg:
+        return Path(xdg) / "egress" / "yaml"
+    try:
+        return Path.home() / ".cache" / "egress" / "yaml"
+    except RuntimeError:
+        return None
+
+
+def _cache_file(raw: bytes) -> Path | None:
+    folder = cache_dir()
+    if folder is None:
+        return None
+    digest = hashlib.sha256(raw).hexdigest()
+    return folder / f"{digest}.{_CACHE_FORMAT}.marshal"
+
+
+def _private(folder: Path) -> bool:
+    """Only a folder of this user's that nobody else may write to is trusted: what is read
+    from it is taken as the file's content."""
+    try:
+        info = folder.stat()
+    except OSError:
+        return False
+    return info.st_uid == os.getuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def _cached(file: Path) -> Any:
+    if not _private(file.parent):
+        return _MISSING
+    try:
+        return marshal.loads(file.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        return _MISSING  # missing or damaged: parse again (and keep the new copy)
+
+
+def _keep(file: Path, data: Any) -> None:
+    """Keep ``data`` for the next run; best effort (a read-only home only costs the parse)."""
+    try:
+        blob = marshal.dumps(data)
+        file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not _private(file.parent):
+            return
+        partial = file.with_name(f".{file.name}.{os.getpid()}")
+        partial.write_bytes(blob)
+        os.replace(partial, file)
+        kept = sorted(file.parent.glob("*.marshal"), key=lambda p: p.stat().st_mtime)
+        for old in kept[:-_CACHE_KEEP]:
+            old.unlink(missing_ok=True)
+    except (OSError, ValueError):
+        return
 
 
 def load_yaml_files(paths: Sequence[Path]) -> list[Any]:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import marshal
 from pathlib import Path
 
 import pytest
 import yaml
 
 from egress.errors import InputError
+from egress.model import yamlfile
 from egress.model.yamlfile import load_yaml, load_yaml_files
 
 
@@ -67,3 +69,69 @@ def test_several_documents_in_one_file_are_refused(tmp_path: Path) -> None:
         load_yaml(path)
     path.write_text("- a\n- b\n")
     assert load_yaml(path) == ["a", "b"]  # one document that is a list is just a list
+
+
+# --- large files are parsed once per content (egress.model.yamlfile, docs/adr.md) ---------
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("EGRESS_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path / "cache" / "yaml"
+
+
+def _refuse_parse(monkeypatch: pytest.MonkeyPatch) -> None:
+    def parse(*_: object, **__: object) -> object:
+        raise AssertionError("parsed although a kept copy exists")
+
+    monkeypatch.setattr(yamlfile.yaml_rs, "loads", parse)
+
+
+def test_a_large_file_is_parsed_once_then_read_from_its_kept_copy(
+    tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    big = _big_mapping(tmp_path / "hosts.yaml", entries=20000)
+    assert big.stat().st_size >= yamlfile.CACHE_MIN_BYTES
+    first = load_yaml(big)
+    assert len(list(cache.glob("*.marshal"))) == 1
+    assert cache.stat().st_mode & 0o077 == 0  # the user's own
+    _refuse_parse(monkeypatch)
+    assert load_yaml(big) == first == yaml.safe_load(big.read_text())
+
+
+def test_a_changed_file_is_parsed_again(tmp_path: Path, cache: Path) -> None:
+    big = _big_mapping(tmp_path / "hosts.yaml", entries=20000)
+    load_yaml(big)
+    big.write_text(big.read_text().replace("host-00007:", "host-x0007:"))
+    again = load_yaml(big)
+    assert "host-x0007" in again and "host-00007" not in again
+    assert len(list(cache.glob("*.marshal"))) == 2
+
+
+def test_a_damaged_kept_copy_is_parsed_again(tmp_path: Path, cache: Path) -> None:
+    big = _big_mapping(tmp_path / "hosts.yaml", entries=20000)
+    expected = load_yaml(big)
+    (kept,) = cache.glob("*.marshal")
+    kept.write_bytes(b"\x00garbage")
+    assert load_yaml(big) == expected
+
+
+def test_a_kept_copy_in_a_folder_others_may_write_is_not_trusted(
+    tmp_path: Path, cache: Path
+) -> None:
+    big = _big_mapping(tmp_path / "hosts.yaml", entries=20000)
+    expected = load_yaml(big)
+    (kept,) = cache.glob("*.marshal")
+    kept.write_bytes(marshal.dumps({"planted": "data"}))
+    cache.chmod(0o777)
+    assert load_yaml(big) == expected
+
+
+def test_small_files_and_an_empty_cache_setting_keep_nothing(
+    tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load_yaml(_big_mapping(tmp_path / "groups.yaml", entries=700))
+    assert not cache.exists()
+    monkeypatch.setenv("EGRESS_CACHE_DIR", "")
+    load_yaml(_big_mapping(tmp_path / "hosts.yaml", entries=20000))
+    assert not cache.exists()

@@ -23,6 +23,7 @@ from egress.lint.facts import (
     RouteFact,
     SyntaxProblem,
     VrrpFact,
+    interface_address,
 )
 
 STATEMENTS = frozenset(
@@ -46,17 +47,42 @@ STATEMENTS = frozenset(
 MANAGEMENT = frozenset({"ssh", "https", "http", "telnet"})
 
 
+# raw line -> (stripped, first word; "" for a blank line or a comment), read once per
+# distinct line of the run: a fleet's configs repeat their lines (at 2,000 generated devices
+# a FortiOS line is one of ~6,400 distinct among ~84,000; docs/adr.md)
+_LINES: dict[str, tuple[str, str]] = {}
+_LINES_MAX = 100_000  # bounded: lines unique to one device never come back
+
+
+def _read_line(raw: str) -> tuple[str, str]:
+    stripped = raw.strip()
+    if not stripped or stripped.startswith("#"):
+        return stripped, ""
+    return stripped, stripped.split(None, 1)[0]
+
+
 def load(text: str) -> tuple[Node, list[SyntaxProblem]]:
     root = Node()
     problems: list[SyntaxProblem] = []
     # (node, kind, line): kind "config" closes with end, "edit" closes with next
     stack: list[tuple[Node, str, int]] = [(root, "root", 0)]
+    lines = _LINES
     for number, raw in enumerate(text.splitlines(), start=1):
-        stripped = raw.strip()
-        if not stripped or stripped.startswith("#"):
+        try:
+            stripped, word = lines[raw]
+        except KeyError:
+            if len(lines) >= _LINES_MAX:
+                lines.clear()
+            stripped, word = lines[raw] = _read_line(raw)
+        if not word:
             continue
-        word = stripped.split(None, 1)[0]
         node, kind, _ = stack[-1]
+        if word == "set" and kind != "root":  # most lines: the last branch below, inlined
+            child = node.children.get(stripped)
+            if child is None:
+                child = node.children[stripped] = Node(stripped)
+            child.lines.append(number)
+            continue
         if word not in STATEMENTS:
             problems.append(
                 SyntaxProblem(
@@ -144,29 +170,47 @@ def _words(text: str) -> list[str]:
 
 
 def _sets(node: Node) -> dict[str, tuple[list[str], int]]:
-    """`set key value...` children of ``node``: key -> (unquoted values, line)."""
+    """`set key value...` children of ``node``: key -> (unquoted values, line). The values
+    lists are shared by every config holding the same line: read, never changed."""
     values: dict[str, tuple[list[str], int]] = {}
-    for child in node.children.values():  # (the dict's own values: ~9 per entry, every entry)
-        text = child.text
-        if text.startswith("set "):
-            words = text.split() if '"' not in text else _words(text)
-            if len(words) >= 2:
-                values[words[1]] = (words[2:], line_of(child))
+    known = _SETS
+    for text, child in node.children.items():  # (the dict's own items: ~9 per entry)
+        try:
+            found = known[text]
+        except KeyError:
+            if len(known) >= _LINES_MAX:
+                known.clear()
+            found = known[text] = _set_words(text)
+        if found is not None:
+            values[found[0]] = (found[1], child.lines[0])
     return values
 
 
+# a node's text -> (key, unquoted values) of a `set` line, else None; once per distinct text
+_SETS: dict[str, tuple[str, list[str]] | None] = {}
+
+
+def _set_words(text: str) -> tuple[str, list[str]] | None:
+    if not text.startswith("set "):
+        return None
+    words = text.split() if '"' not in text else _words(text)
+    return (words[1], words[2:]) if len(words) >= 2 else None
+
+
 def _edits(root: Node, table: str) -> list[tuple[str, Node]]:
-    found = []
-    for block in starting(root, f"config {table}"):
-        if block.text != f"config {table}":
-            continue
-        for entry in starting(block, "edit "):
-            found.append((entry.text[5:].strip().strip('"'), entry))
-    return found
+    block = root.children.get(f"config {table}")  # (re-opened blocks are one node)
+    if block is None:
+        return []
+    return [(text[5:].strip().strip('"'), entry) for text, entry in _entries(block)]
+
+
+def _entries(block: Node) -> list[tuple[str, Node]]:
+    return [(text, entry) for text, entry in block.children.items() if text.startswith("edit ")]
 
 
 def _block(root: Node, table: str) -> list[Node]:
-    return [b for b in starting(root, f"config {table}") if b.text == f"config {table}"]
+    block = root.children.get(f"config {table}")
+    return [] if block is None else [block]
 
 
 def parse(text: str) -> ConfigFacts:
@@ -222,10 +266,7 @@ def _interface(facts: ConfigFacts, name: str, entry: Node) -> None:
     iface = facts.interface(name, line_of(entry))
     values = _sets(entry)
     if "ip" in values and len(values["ip"][0]) >= 2:
-        try:
-            iface.address = IPv4Interface("/".join(values["ip"][0][:2]))
-        except ValueError:
-            iface.address = None
+        iface.address = interface_address("/".join(values["ip"][0][:2]))
         iface.address_line = values["ip"][1]
     if "allowaccess" in values:
         iface.allowaccess, iface.allowaccess_line = (

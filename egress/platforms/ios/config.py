@@ -1,19 +1,18 @@
-"""Cisco IOS-XE: the indentation tree (line-numbered nodes) and the facts lint reads from it.
+"""Cisco IOS-XE: the facts lint reads from a rendered config's line-numbered tree.
 
-hier_config's own loaders refuse a section that appears twice (DuplicateChildError), which
-every rendered merge snippet does (`interface X` for addresses, BFD, VRRP and PBR), and they
-drop line numbers. So the walk below is ours: it builds the tree with its lines, and knows
-which commands open a sub-mode, which close one, and which top-level words exist.
+The tree and its grammar tables (which commands open a sub-mode, which close one, which
+top-level words exist) are in ``egress.platforms.ios.configtree``; ``load`` is re-exported
+here for the remediation planner.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from ipaddress import IPv4Interface
+from typing import Any
 
-from egress.lint.config.tree import Node, add, first, line_of, starting, text_of
+from egress.lint.config.tree import Node, first, line_of
 from egress.lint.facts import (
     BfdFact,
     ConfigFacts,
@@ -23,232 +22,52 @@ from egress.lint.facts import (
     ProbeFact,
     Ref,
     RouteFact,
-    SyntaxProblem,
     TrackFact,
     VrrpFact,
+    interface_address,
+)
+from egress.platforms.ios.configtree import (
+    _LINES_MAX,
+    EXITS,
+    SECTIONS,
+    TOP_LEVEL,
+    Section,
+    load,
 )
 
-
-@dataclass(frozen=True, slots=True)
-class Section:
-    """A command that opens a sub-mode, the sub-modes it may hold and its explicit exit."""
-
-    pattern: re.Pattern[str]
-    children: tuple[Section, ...] = ()
-    exit: str = "exit"
-    # the children's patterns as one alternation, group cN for child N: the first child
-    # whose pattern matches a line, in one match instead of one per child
-    picker: re.Pattern[str] | None = None
-
-    def opened_by(self, line: str) -> Section | None:
-        """The first child section ``line`` opens, if any."""
-        if self.picker is None:
-            return None
-        found = self.picker.match(line)
-        return self.children[int(found.lastgroup[1:])] if found and found.lastgroup else None
-
-
-def _s(pattern: str, *children: Section, exit: str = "exit") -> Section:
-    return Section(re.compile(pattern), children, exit, _picker(children))
-
-
-def _picker(children: tuple[Section, ...]) -> re.Pattern[str] | None:
-    if not children:
-        return None
-    return re.compile(
-        "|".join(f"(?P<c{index}>{child.pattern.pattern})" for index, child in enumerate(children))
-    )
-
-
-SECTIONS: tuple[Section, ...] = (
-    _s(r"interface \S+$", _s(r"vrrp \d+ address-family ipv4$", exit="exit-vrrp")),
-    _s(r"ip sla \d+$"),
-    _s(r"ip access-list (standard|extended) \S+$"),
-    _s(r"route-map \S+ (permit|deny) \d+$"),
-    _s(r"redundancy$", _s(r"application redundancy$", _s(r"group \d+$"))),
-    _s(r"line (vty|con|aux) .+"),
-    _s(r"track \d+ .+"),
-    _s(r"router \S+", _s(r"address-family .+", exit="exit-address-family")),
-    _s(r"key chain \S+$", _s(r"key \d+$")),
-    _s(r"(class-map|policy-map) .+", _s(r"class .+")),
-    _s(r"crypto .+"),
-    _s(r"archive$"),
-    _s(r"vrf definition \S+$", _s(r"address-family .+", exit="exit-address-family")),
-    _s(r"control-plane$"),
-)
-TOP_LEVEL = frozenset(
-    (
-        "aaa",
-        "access-list",
-        "archive",
-        "banner",
-        "bfd",
-        "bfd-template",
-        "boot",
-        "clock",
-        "control-plane",
-        "crypto",
-        "enable",
-        "fhrp",
-        "hostname",
-        "interface",
-        "ip",
-        "ipv6",
-        "key",
-        "license",
-        "line",
-        "logging",
-        "no",
-        "ntp",
-        "platform",
-        "policy-map",
-        "class-map",
-        "redundancy",
-        "route-map",
-        "router",
-        "service",
-        "snmp-server",
-        "spanning-tree",
-        "track",
-        "username",
-        "version",
-        "vlan",
-        "vrf",
-    )
-)
-EXITS = frozenset({"exit", "exit-vrrp", "exit-address-family"})
-_TOP = Section(re.compile(""), SECTIONS, picker=_picker(SECTIONS))
-
-
-@dataclass(slots=True)
-class _Frame:
-    indent: int
-    node: Node
-    section: Section | None  # None: a leaf command, nothing may be indented under it
-    top: bool = False
-
-
-def load(text: str) -> tuple[Node, list[SyntaxProblem]]:
-    """Parse IOS text into a tree with line numbers, and its syntax problems."""
-    root = Node()
-    problems: list[SyntaxProblem] = []
-    stack = [_Frame(-1, root, _TOP, top=True)]
-    ended = 0
-    for number, raw in enumerate(text.splitlines(), start=1):
-        stripped = raw.strip()
-        if not stripped:
-            continue
-        if ended:
-            problems.append(
-                SyntaxProblem(
-                    "ios.exit",
-                    number,
-                    f"{stripped!r} after `end` (line {ended}) is never applied",
-                    "`end` must be the last line; move the text above it",
-                )
-            )
-            continue
-        indent = len(raw) - len(raw.lstrip())
-        if stripped.startswith("!"):
-            if indent == 0:  # a bang at column 0 closes every open section
-                del stack[1:]
-            continue
-        if stripped == "end" and indent == 0:
-            ended = number
-            continue
-        sibling = None  # the frame closed at this very indent: an exit may sit beside it
-        while indent <= stack[-1].indent:
-            popped = stack.pop()
-            if popped.indent == indent:
-                sibling = popped
-        parent = stack[-1]
-        word = stripped.split(None, 1)[0]
-        if word in EXITS:
-            _exit(stripped, number, stack, sibling, problems)
-            continue
-        if parent.top and indent > 0:
-            problems.append(
-                SyntaxProblem(
-                    "ios.indent",
-                    number,
-                    f"{stripped!r} is indented but no section is open",
-                    "indent only the commands of a section (interface, ip sla, route-map, ...)",
-                )
-            )
-        elif parent.section is None:
-            problems.append(
-                SyntaxProblem(
-                    "ios.indent",
-                    number,
-                    f"{stripped!r} is indented under {text_of(parent.node)!r}, "
-                    "which opens no section",
-                    "align it with its section's other commands",
-                )
-            )
-        if parent.top and indent == 0 and word not in TOP_LEVEL:
-            problems.append(
-                SyntaxProblem(
-                    "ios.unknown",
-                    number,
-                    f"unknown top-level command {word!r} (stray text?)",
-                    "fix the template: every top-level line must be an IOS-XE global command",
-                )
-            )
-        node = add(parent.node, stripped, number)
-        # the sub-mode this line opens, if any
-        section = parent.section.opened_by(stripped) if parent.section is not None else None
-        stack.append(_Frame(indent, node, section))
-    if not ended:
-        problems.append(
-            SyntaxProblem(
-                "ios.exit",
-                max(1, text.count("\n")),
-                "the configuration does not close with `end`",
-                "end the file with `end` so a paste leaves configuration mode",
-            )
-        )
-    return root, problems
-
-
-def _exit(
-    word: str,
-    number: int,
-    stack: list[_Frame],
-    sibling: _Frame | None,
-    problems: list[SyntaxProblem],
-) -> None:
-    """An exit closes the sub-mode it is indented in, or the one just above it at its own
-    indent (IOS prints `exit-address-family` level with `address-family`)."""
-    frame = stack[-1]
-    if not frame.top and frame.section is not None and frame.section.exit == word:
-        stack.pop()
-        return
-    if sibling is not None and sibling.section is not None and sibling.section.exit == word:
-        return
-    where = "at top level" if frame.top else f"in {text_of(frame.node)!r}"
-    hint = (
-        "at top level `exit` leaves configuration mode: every later line fails"
-        if frame.top
-        else "an exit must end the sub-mode it belongs to (exit-vrrp ends "
-        "`vrrp N address-family ...`)"
-    )
-    problems.append(
-        SyntaxProblem("ios.exit", number, f"`{word}` {where} closes no open sub-mode", hint)
-    )
+__all__ = ["EXITS", "SECTIONS", "TOP_LEVEL", "Section", "load", "parse"]
 
 
 def parse(text: str) -> ConfigFacts:
     root, problems = load(text)
     facts = ConfigFacts(problems=problems)
-    for node in starting(root, "interface "):
+    # the top-level lines each step below reads, in one pass (the prefixes exclude each other)
+    interfaces: list[Node] = []
+    globals_: list[Node] = []  # the lines _global reads (most top-level lines are none)
+    routers: list[Node] = []
+    maps: list[Node] = []
+    vtys: list[Node] = []
+    for line, node in root.children.items():
+        if line.startswith("interface "):
+            interfaces.append(node)
+        elif line.startswith(_GLOBAL_WORDS):
+            globals_.append(node)
+        elif line.startswith("route"):
+            if line.startswith("router bgp "):
+                routers.append(node)
+            elif line.startswith("route-map "):
+                maps.append(node)
+        elif line.startswith("line vty"):
+            vtys.append(node)
+    for node in interfaces:
         _interface(facts, node)
-    for node in root.children:
+    for node in globals_:
         _global(facts, node, root)
     # a route-map a BGP neighbor filters with (`route-map R out`) or advertises by
     # (`advertise-map A exist-map E`) is BGP policy, not policy-based routing
     bgp_maps = {
         name
-        for router in starting(root, "router bgp ")
+        for router in routers
         for node in (*router.children, *(c for af in router.children for c in af.children))
         if len(words := node.text.split()) >= 4 and words[0] == "neighbor"
         for name in (
@@ -259,7 +78,7 @@ def parse(text: str) -> ConfigFacts:
             else []
         )
     }
-    for node in starting(root, "route-map "):
+    for node in maps:
         if node.text.split()[1] not in bgp_maps:
             _route_map(facts, node)
     redundancy = first(root, "redundancy")
@@ -267,27 +86,48 @@ def parse(text: str) -> ConfigFacts:
     group = first(app, "group ") if app else None
     if group is not None:
         _ha(facts, group)
-    _security(facts, root, text)
+    _security(facts, root, text, vtys)
     return facts
 
 
 def _interface(facts: ConfigFacts, node: Node) -> None:
     name = node.text.split(maxsplit=1)[1]
     iface = facts.interface(name, line_of(node))
-    for child in node.children:
-        words = child.text.split()
-        if words[:2] == ["ip", "address"] and len(words) >= 4:
-            try:
-                iface.address = IPv4Interface(f"{words[2]}/{words[3]}")
-            except ValueError:
-                iface.address = None
-            iface.address_line = line_of(child)
-        elif words[0] == "bfd" and "interval" in words:
-            iface.bfd, iface.bfd_line = True, line_of(child)
-        elif words[:2] == ["ip", "policy"] and len(words) >= 4:
-            facts.pbr.applied.append((name, words[3], line_of(child)))
-        elif words[0] == "vrrp" and len(words) >= 2 and words[1].isdigit():
-            facts.vrrp.append(_vrrp(name, int(words[1]), child))
+    known = _IFACE_LINES
+    for text, child in node.children.items():
+        try:
+            kind, value = known[text]
+        except KeyError:
+            if len(known) >= _LINES_MAX:
+                known.clear()
+            kind, value = known[text] = _iface_line(text)
+        if kind == _I_ADDRESS:
+            iface.address = value
+            iface.address_line = child.lines[0]
+        elif kind == _I_BFD:
+            iface.bfd, iface.bfd_line = True, child.lines[0]
+        elif kind == _I_POLICY:
+            facts.pbr.applied.append((name, value, child.lines[0]))
+        elif kind == _I_VRRP:
+            facts.vrrp.append(_vrrp(name, value, child))
+
+
+# an interface sub-command's text -> what it says (kind, value), once per distinct text
+_IFACE_LINES: dict[str, tuple[int, Any]] = {}
+_I_NONE, _I_ADDRESS, _I_BFD, _I_POLICY, _I_VRRP = range(5)
+
+
+def _iface_line(text: str) -> tuple[int, Any]:
+    words = text.split()
+    if words[:2] == ["ip", "address"] and len(words) >= 4:
+        return _I_ADDRESS, interface_address(f"{words[2]}/{words[3]}")
+    if words[0] == "bfd" and "interval" in words:
+        return _I_BFD, None
+    if words[:2] == ["ip", "policy"] and len(words) >= 4:
+        return _I_POLICY, words[3]
+    if words[0] == "vrrp" and len(words) >= 2 and words[1].isdigit():
+        return _I_VRRP, int(words[1])
+    return _I_NONE, None
 
 
 def _vrrp(interface: str, group: int, node: Node) -> VrrpFact:
@@ -315,23 +155,61 @@ _SLA = re.compile(r"ip sla \d+$")
 _DOTTED = re.compile(r"\d+\.\d+\.\d+\.\d+$")
 
 
-def _global(facts: ConfigFacts, node: Node, root: Node) -> None:
-    text, words, line = node.text, node.text.split(), line_of(node)
+# every line _global reads starts with one of these
+_GLOBAL_WORDS = ("ip ", "track ")
+
+
+# a top-level line's text -> (which of _global's branches reads it, its words): once per
+# distinct line of the run (most are the same on every device: the default route, the SLA
+# schedules and tracks, the hash algorithm)
+_GLOBALS: dict[str, tuple[int, list[str]]] = {}
+_G_NONE, _G_BFD, _G_ROUTE, _G_ECMP, _G_ACL, _G_SLA, _G_SCHEDULE, _G_TRACK = range(8)
+
+
+def _global_branch(text: str) -> tuple[int, list[str]]:
+    words = text.split()
     if text.startswith("ip route static bfd ") and len(words) >= 6:
+        return _G_BFD, words
+    if text.startswith("ip route ") and len(words) >= 5:
+        return _G_ROUTE, words
+    if text.startswith(_ALGORITHM):
+        return _G_ECMP, words
+    if text.startswith("ip access-list ") and len(words) >= 4:
+        return _G_ACL, words
+    if _SLA.match(text):
+        return _G_SLA, words
+    if text.startswith("ip sla schedule ") and len(words) >= 4:
+        return _G_SCHEDULE, words
+    if text.startswith("track ") and len(words) >= 4 and words[2:4] == ["ip", "sla"]:
+        return _G_TRACK, words
+    return _G_NONE, words
+
+
+def _global(facts: ConfigFacts, node: Node, root: Node) -> None:
+    text, line = node.text, node.lines[0]
+    try:
+        branch, words = _GLOBALS[text]
+    except KeyError:
+        if len(_GLOBALS) >= _LINES_MAX:
+            _GLOBALS.clear()
+        branch, words = _GLOBALS[text] = _global_branch(text)
+    if branch == _G_NONE:
+        return
+    if branch == _G_BFD:
         interface = facts.interfaces.get(words[4])
         fact = BfdFact(line=line, peer=words[5], interface=words[4])
         if interface is not None and interface.bfd_line is not None:
             _bfd_timers(fact, text=_bfd_line(root, words[4]), line=interface.bfd_line)
         facts.bfd.append(fact)
-    elif text.startswith("ip route ") and len(words) >= 5:
+    elif branch == _G_ROUTE:
         facts.routes.append(_route(words, line))
-    elif text.startswith(_ALGORITHM):
+    elif branch == _G_ECMP:
         facts.ecmp = EcmpFact(knob=text[len(_ALGORITHM) :], line=line)
-    elif text.startswith("ip access-list ") and len(words) >= 4:
+    elif branch == _G_ACL:
         facts.pbr.classes[words[3]] = line
-    elif _SLA.match(text):
+    elif branch == _G_SLA:
         _probe(facts, words[2], node)
-    elif text.startswith("ip sla schedule ") and len(words) >= 4:
+    elif branch == _G_SCHEDULE:
         probe = facts.probes.get(words[3])
         if probe is not None:
             probe.scheduled = True
@@ -339,7 +217,7 @@ def _global(facts: ConfigFacts, node: Node, root: Node) -> None:
             facts.tracks[f"schedule {words[3]}"] = TrackFact(
                 key=f"schedule {words[3]}", probe=Ref(words[3], line), line=line
             )
-    elif text.startswith("track ") and len(words) >= 4 and words[2:4] == ["ip", "sla"]:
+    else:  # _G_TRACK
         ref = words[4] if len(words) > 4 else ""
         facts.tracks[words[1]] = TrackFact(key=words[1], probe=Ref(ref, line), line=line)
 
@@ -392,25 +270,44 @@ def _prefix(address: str, mask: str) -> str:
 
 def _probe(facts: ConfigFacts, key: str, node: Node) -> None:
     probe = ProbeFact(key=key, name=key, line=line_of(node), scheduled=False)
-    for child in node.children:
-        words = child.text.split()
-        if words[0] in ("icmp-echo", "tcp-connect") and len(words) >= 2:
-            probe.type, probe.target = words[0], words[1]
-            probe.source = _after(words, ("source-interface", "source-ip"))
-        elif words[:2] == ["http", "get"] and len(words) >= 3:
-            probe.type = "http"
-            probe.target = re.sub(r"^https?://([^/:]+).*", r"\1", words[2])
-            probe.source = _after(words, ("source-interface", "source-ip"))
-        elif words[0] == "tag" and len(words) >= 2:
-            probe.name = words[1]
-        elif words[0] == "threshold" and len(words) >= 2:
-            probe.threshold_ms = float(words[1])
-        elif words[0] == "timeout" and len(words) >= 2:
-            probe.timeout_ms = float(words[1])
-            probe.timing_line = line_of(child)
-        elif words[0] == "frequency" and len(words) >= 2:
-            probe.interval_ms = float(words[1]) * 1000
+    known = _PROBE_LINES
+    for text, child in node.children.items():
+        try:
+            sets, timing = known[text]
+        except KeyError:
+            if len(known) >= _LINES_MAX:
+                known.clear()
+            sets, timing = known[text] = _probe_line(text)
+        for attr, value in sets:
+            setattr(probe, attr, value)
+        if timing:
+            probe.timing_line = child.lines[0]
     facts.probes[key] = probe
+
+
+# an `ip sla` sub-command's text -> the probe fields it sets (in order) and whether its line
+# is the probe's timing line; once per distinct text (the same few on every device)
+_PROBE_LINES: dict[str, tuple[tuple[tuple[str, Any], ...], bool]] = {}
+
+
+def _probe_line(text: str) -> tuple[tuple[tuple[str, Any], ...], bool]:
+    words = text.split()
+    if words[0] in ("icmp-echo", "tcp-connect") and len(words) >= 2:
+        source = _after(words, ("source-interface", "source-ip"))
+        return (("type", words[0]), ("target", words[1]), ("source", source)), False
+    if words[:2] == ["http", "get"] and len(words) >= 3:
+        target = re.sub(r"^https?://([^/:]+).*", r"\1", words[2])
+        source = _after(words, ("source-interface", "source-ip"))
+        return (("type", "http"), ("target", target), ("source", source)), False
+    if words[0] == "tag" and len(words) >= 2:
+        return (("name", words[1]),), False
+    if words[0] == "threshold" and len(words) >= 2:
+        return (("threshold_ms", float(words[1])),), False
+    if words[0] == "timeout" and len(words) >= 2:
+        return (("timeout_ms", float(words[1])),), True
+    if words[0] == "frequency" and len(words) >= 2:
+        return (("interval_ms", float(words[1]) * 1000),), False
+    return (), False
 
 
 def _after(words: list[str], keys: tuple[str, ...]) -> str | None:
@@ -477,7 +374,8 @@ def _may_hold_secret(text: str) -> bool:
     return any(word in text for word in _SECRET_WORDS)
 
 
-def _security(facts: ConfigFacts, root: Node, text: str) -> None:
+def _security(facts: ConfigFacts, root: Node, text: str, vtys: list[Node]) -> None:
+    """Secrets in clear, and ``vtys`` (the `line vty` sections) open to any source."""
     for node in root.all_children() if _may_hold_secret(text) else ():
         text = node.text
         if not _ANY_SECRET.match(text):
@@ -488,6 +386,6 @@ def _security(facts: ConfigFacts, root: Node, text: str) -> None:
             if pattern.match(text):
                 facts.secrets.append((what, line_of(node)))
                 break
-    for line in starting(root, "line vty"):
+    for line in vtys:
         if first(line, "access-class ") is None:
             facts.open_access.append((f"`{line.text}` without an access-class", line_of(line)))

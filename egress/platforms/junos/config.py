@@ -8,9 +8,8 @@ this module tokenises each line itself: quoted strings and `[ ... ]` lists are s
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from ipaddress import IPv4Interface
-from typing import NamedTuple
+from collections.abc import Callable, Iterator
+from typing import Any, NamedTuple
 
 from egress.lint.facts import (
     BfdFact,
@@ -25,6 +24,7 @@ from egress.lint.facts import (
     TrackFact,
     VrrpFact,
     ZoneFact,
+    interface_address,
 )
 
 TOP_LEVEL = frozenset(
@@ -179,95 +179,220 @@ def _compile(pattern: tuple[str, ...]) -> tuple[int, tuple[tuple[int, str], ...]
     return len(pattern), fixed, stars
 
 
+# what one line of a config does to the facts, read once per distinct line of the whole
+# run: a fleet's configs are mostly the same lines (at 2,000 generated devices a Junos line is
+# one of ~11,000 distinct among ~50,000), so tokenising and matching each distinct line once
+# leaves a dict look-up and one handler call per line (docs/adr.md, "lint's readers")
+class _Op(NamedTuple):
+    handler: Callable[[_Parse, tuple[Any, ...], int], None] | None
+    args: tuple[Any, ...]
+    secret: str | None  # what _secret reports on this line, if anything
+
+
+class _Problem(NamedTuple):
+    """A line's syntax problem, but for its line number."""
+
+    kind: str
+    message: str
+    hint: str
+
+
+# a line -> its _Op, or its _Problem, or None (no effect)
+_LINES: dict[str, _Op | _Problem | None] = {}
+# bounded: lines unique to one device never come back; a full cache starts again
+_LINES_MAX = 100_000
+
+
+class _Parse:
+    """One config's reading: the facts and what parse gathers before it fills some in."""
+
+    __slots__ = ("facts", "vrrp", "filters", "hash_layers", "services", "filtered_lo0")
+
+    def __init__(self, facts: ConfigFacts) -> None:
+        self.facts = facts
+        self.vrrp: dict[tuple[str, int], VrrpFact] = {}
+        self.filters: dict[str, PbrRuleFact] = {}
+        self.hash_layers: list[tuple[str, int]] = []
+        self.services: list[tuple[str, int]] = []
+        self.filtered_lo0 = False
+
+
 def parse(text: str) -> ConfigFacts:
-    statements, problems = load(text)
+    problems: list[SyntaxProblem] = []
     facts = ConfigFacts(problems=problems)
-    vrrp: dict[tuple[str, int], VrrpFact] = {}
-    filters: dict[str, PbrRuleFact] = {}
-    hash_layers: list[tuple[str, int]] = []
-    services: list[tuple[str, int]] = []
-    filtered_lo0 = False
-    for st in statements:
-        if st.verb != "set":
+    state = _Parse(facts)
+    lines = _LINES
+    for number, raw in enumerate(text.splitlines(), start=1):
+        try:
+            op = lines[raw]
+        except KeyError:
+            if len(lines) >= _LINES_MAX:
+                lines.clear()
+            op = lines[raw] = _classify(raw)
+        if op is None:
             continue
-        w, n, top = st.words, st.line, st.words[0]
-        # dispatch on the hierarchy first: most statements are tried against one pattern
-        if top == "interfaces":
-            if m := _match(w, "interfaces", "*", "unit", "*", "family", "inet", "address", "*"):
-                _address(facts, vrrp, m, n)
-            elif m := _match(
-                w, "interfaces", "*", "unit", "*", "family", "inet", "filter", "input"
-            ):
-                if len(m) > 2:
-                    facts.pbr.applied.append((m[0], m[2], n))
-                    filtered_lo0 = filtered_lo0 or m[0] == "lo0"
-            elif m := _match(w, "interfaces", "*", "fabric-options", "member-interfaces", "*"):
-                facts.interface(m[0], n)
-                _cluster(facts, ("fabric", m[1]), n)
-            elif len(w) > 1 and w[1] not in facts.interfaces:
-                facts.interface(w[1], n)
-        elif top == "routing-options":
-            if m := _match(w, "routing-options", "static", "route", "*", "qualified-next-hop", "*"):
-                _static(facts, m, n)
-        elif top == "routing-instances":
-            if m := _match(
-                w,
-                "routing-instances",
-                "*",
-                "routing-options",
-                "static",
-                "route",
-                "*",
-                "next-hop",
-                "*",
-            ):
-                facts.routes.append(RouteFact(prefix=m[1], gateway=m[2], line=n, instance=m[0]))
-            elif m := _match(w, "routing-instances", "*", "instance-type"):
-                facts.pbr.classes.setdefault(m[0], n)
-        elif top == "forwarding-options":
-            if m := _match(w, "forwarding-options", "hash-key", "family", "inet", "*"):
-                hash_layers.append((m[0], n))
-        elif top == "firewall":
-            if m := _match(w, "firewall", "family", "inet", "filter", "*", "term", "*"):
-                _filter_term(facts, filters, m, n)
-        elif top == "services":
-            if m := _match(w, "services", "rpm", "probe", "*", "test", "*"):
-                _rpm(facts, m, n)
-            elif m := _match(w, "services", "ip-monitoring", "policy", "*"):
-                _monitoring(facts, m, n)
-        elif top == "chassis":
-            if (m := _match(w, "chassis", "cluster")) is not None:
-                _cluster(facts, m, n)
-        elif top == "security":
-            if m := _match(w, "security", "zones", "security-zone", "*"):
-                _zone(facts, m, n)
-        elif top == "system":
-            m = _match(w, "system", "services", "*")
-            if m and m[0] in MANAGEMENT:
-                services.append((m[0], n))
-        if _SECRET_WORDS.keys().isdisjoint(w):
+        if isinstance(op, _Problem):
+            problems.append(SyntaxProblem(op.kind, number, op.message, op.hint))
             continue
-        _secret(facts, w, n)
-    facts.vrrp.extend(vrrp.values())
+        handler, args, secret = op
+        if handler is not None:
+            handler(state, args, number)
+        if secret is not None:
+            facts.secrets.append((secret, number))
+    facts.vrrp.extend(state.vrrp.values())
+    hash_layers = state.hash_layers
     if hash_layers:
         facts.ecmp = EcmpFact(" ".join(sorted({h for h, _ in hash_layers})), hash_layers[0][1])
-    if not filtered_lo0:
+    if not state.filtered_lo0:
         facts.open_access.extend(
-            (f"system services {s} with no lo0 input filter", n) for s, n in services
+            (f"system services {s} with no lo0 input filter", n) for s, n in state.services
         )
     return facts
 
 
+def _classify(raw: str) -> _Op | _Problem | None:
+    """What ``raw`` does, whatever its line number: as :func:`load` then the statement's
+    branch of the dispatch below would read it."""
+    line = raw.strip()
+    tokens = line.split() if '"' not in line and "[" not in line and "]" not in line else []
+    if tokens and tokens[0] == "set" and len(tokens) > 1 and tokens[1] in TOP_LEVEL:
+        w = tuple(tokens[1:])  # a plain `set` statement (most lines): what load makes of it
+    else:
+        statements, problems = load(raw)
+        if problems:
+            return _Problem(problems[0].kind, problems[0].message, problems[0].hint)
+        if not statements or statements[0].verb != "set":
+            return None
+        w = statements[0].words
+    handler, args = _dispatch(w)
+    secret = None if _SECRET_WORDS.keys().isdisjoint(w) else _secret_what(w)
+    if handler is None and secret is None:
+        return None
+    return _Op(handler, args, secret)
+
+
+def _dispatch(
+    w: tuple[str, ...],
+) -> tuple[Callable[[_Parse, tuple[Any, ...], int], None] | None, tuple[Any, ...]]:
+    """The handler of a `set` statement's words and its arguments (the pattern's ``*``)."""
+    top = w[0]
+    # dispatch on the hierarchy first: most statements are tried against one pattern
+    if top == "interfaces":
+        if m := _match(w, "interfaces", "*", "unit", "*", "family", "inet", "address", "*"):
+            return _on_address, m
+        if m := _match(w, "interfaces", "*", "unit", "*", "family", "inet", "filter", "input"):
+            return (_on_filter_input, m) if len(m) > 2 else (None, ())
+        if m := _match(w, "interfaces", "*", "fabric-options", "member-interfaces", "*"):
+            return _on_fabric, m
+        if len(w) > 1:
+            return _on_interface, (w[1],)
+    elif top == "routing-options":
+        if m := _match(w, "routing-options", "static", "route", "*", "qualified-next-hop", "*"):
+            return _on_static, m
+    elif top == "routing-instances":
+        if m := _match(
+            w, "routing-instances", "*", "routing-options", "static", "route", "*", "next-hop", "*"
+        ):
+            return _on_instance_route, m
+        if m := _match(w, "routing-instances", "*", "instance-type"):
+            return _on_instance, m
+    elif top == "forwarding-options":
+        if m := _match(w, "forwarding-options", "hash-key", "family", "inet", "*"):
+            return _on_hash, m
+    elif top == "firewall":
+        if m := _match(w, "firewall", "family", "inet", "filter", "*", "term", "*"):
+            return _on_term, m
+    elif top == "services":
+        if m := _match(w, "services", "rpm", "probe", "*", "test", "*"):
+            return _on_rpm, m
+        if m := _match(w, "services", "ip-monitoring", "policy", "*"):
+            return _on_monitoring, m
+    elif top == "chassis":
+        if (m := _match(w, "chassis", "cluster")) is not None:
+            return _on_cluster, m
+    elif top == "security":
+        if m := _match(w, "security", "zones", "security-zone", "*"):
+            return _on_zone, m
+    elif top == "system":
+        m = _match(w, "system", "services", "*")
+        if m and m[0] in MANAGEMENT:
+            return _on_service, m
+    return None, ()
+
+
+def _on_address(state: _Parse, args: tuple[Any, ...], n: int) -> None:
+    _address(state.facts, state.vrrp, args, n)
+
+
+def _on_filter_input(state: _Parse, m: tuple[Any, ...], n: int) -> None:
+    state.facts.pbr.applied.append((m[0], m[2], n))
+    state.filtered_lo0 = state.filtered_lo0 or m[0] == "lo0"
+
+
+def _on_fabric(state: _Parse, m: tuple[Any, ...], n: int) -> None:
+    state.facts.interface(m[0], n)
+    _cluster(state.facts, ("fabric", m[1]), n)
+
+
+def _on_interface(state: _Parse, args: tuple[Any, ...], n: int) -> None:
+    if args[0] not in state.facts.interfaces:
+        state.facts.interface(args[0], n)
+
+
+def _on_static(state: _Parse, m: tuple[Any, ...], n: int) -> None:
+    _static(state.facts, m, n)
+
+
+def _on_instance_route(state: _Parse, m: tuple[Any, ...], n: int) -> None:
+    state.facts.routes.append(RouteFact(prefix=m[1], gateway=m[2], line=n, instance=m[0]))
+
+
+def _on_instance(state: _Parse, m: tuple[Any, ...], n: int) -> None:
+    state.facts.pbr.classes.setdefault(m[0], n)
+
+
+def _on_hash(state: _Parse, m: tuple[Any, ...], n: int) -> None:
+    state.hash_layers.append((m[0], n))
+
+
+def _on_term(state: _Parse, m: tuple[Any, ...], n: int) -> None:
+    _filter_term(state.facts, state.filters, m, n)
+
+
+def _on_rpm(state: _Parse, m: tuple[Any, ...], n: int) -> None:
+    _rpm(state.facts, m, n)
+
+
+def _on_monitoring(state: _Parse, m: tuple[Any, ...], n: int) -> None:
+    _monitoring(state.facts, m, n)
+
+
+def _on_cluster(state: _Parse, m: tuple[Any, ...], n: int) -> None:
+    _cluster(state.facts, m, n)
+
+
+def _on_zone(state: _Parse, m: tuple[Any, ...], n: int) -> None:
+    _zone(state.facts, m, n)
+
+
+def _on_service(state: _Parse, m: tuple[Any, ...], n: int) -> None:
+    state.services.append((m[0], n))
+
+
 def _address(
-    facts: ConfigFacts, vrrp: dict[tuple[str, int], VrrpFact], m: tuple[str, ...], n: int
+    facts: ConfigFacts,
+    vrrp: dict[tuple[str, int], VrrpFact],
+    m: tuple[str, ...],
+    n: int,
 ) -> None:
-    name, _unit, cidr, rest = m[0], m[1], m[2], m[3:]
+    name, rest = m[0], m[3:]
     iface = facts.interface(name, n)
     if iface.address is None:
-        try:
-            iface.address, iface.address_line = IPv4Interface(cidr), n
-        except ValueError:
-            iface.address_line = n
+        # read once per address of the run, shared (an IPv4Interface never changes)
+        address = interface_address(m[2])
+        if address is not None:
+            iface.address = address
+        iface.address_line = n
     if len(rest) < 3 or rest[0] != "vrrp-group" or not rest[1].isdigit():
         return
     key = (name, int(rest[1]))
@@ -397,7 +522,8 @@ _SECRET_WORDS = {
 }
 
 
-def _secret(facts: ConfigFacts, words: tuple[str, ...], n: int) -> None:
+def _secret_what(words: tuple[str, ...]) -> str | None:
+    """What secret a statement's words set in clear, if any."""
     for i, word in enumerate(words[:-1]):
         what = _SECRET_WORDS.get(word)
         if what is None:
@@ -407,9 +533,9 @@ def _secret(facts: ConfigFacts, words: tuple[str, ...], n: int) -> None:
             if words[i + 1] in ("ascii-text", "hexadecimal") and i + 2 < len(words)
             else words[i + 1]
         )
-        if not value.startswith("$9$"):  # $9$ is Junos' own encrypted form
-            facts.secrets.append((what, n))
-        return
+        # $9$ is Junos' own encrypted form
+        return None if value.startswith("$9$") else what
+    return None
 
 
 def iter_paths(text: str) -> Iterator[tuple[int, tuple[str, ...]]]:

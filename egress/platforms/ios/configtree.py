@@ -1,0 +1,270 @@
+"""Cisco IOS-XE: the indentation tree (line-numbered nodes) lint reads a rendered config into.
+
+hier_config's own loaders refuse a section that appears twice (DuplicateChildError), which
+every rendered merge snippet does (`interface X` for addresses, BFD, VRRP and PBR), and they
+drop line numbers. So the walk below is ours: it builds the tree with its lines, and knows
+which commands open a sub-mode, which close one, and which top-level words exist. The facts
+are read from the tree in ``egress.platforms.ios.config``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from egress.lint.config.tree import Node, text_of
+from egress.lint.facts import SyntaxProblem
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A command that opens a sub-mode, the sub-modes it may hold and its explicit exit."""
+
+    pattern: re.Pattern[str]
+    children: tuple[Section, ...] = ()
+    exit: str = "exit"
+    # the children's patterns as one alternation, group cN for child N: the first child
+    # whose pattern matches a line, in one match instead of one per child
+    picker: re.Pattern[str] | None = None
+    # line -> the child section it opens, for every line seen under this section in the run
+    # (a fleet's configs repeat their lines: one match per distinct line, not per line)
+    seen: dict[str, Section | None] = field(
+        default_factory=dict, compare=False, hash=False, repr=False
+    )
+
+    def opened_by(self, line: str) -> Section | None:
+        """The first child section ``line`` opens, if any."""
+        try:
+            return self.seen[line]
+        except KeyError:
+            pass
+        if self.picker is None:
+            opened = None
+        else:
+            found = self.picker.match(line)
+            opened = self.children[int(found.lastgroup[1:])] if found and found.lastgroup else None
+        if len(self.seen) >= _LINES_MAX:
+            self.seen.clear()
+        self.seen[line] = opened
+        return opened
+
+
+def _s(pattern: str, *children: Section, exit: str = "exit") -> Section:
+    return Section(re.compile(pattern), children, exit, _picker(children))
+
+
+def _picker(children: tuple[Section, ...]) -> re.Pattern[str] | None:
+    if not children:
+        return None
+    return re.compile(
+        "|".join(f"(?P<c{index}>{child.pattern.pattern})" for index, child in enumerate(children))
+    )
+
+
+SECTIONS: tuple[Section, ...] = (
+    _s(r"interface \S+$", _s(r"vrrp \d+ address-family ipv4$", exit="exit-vrrp")),
+    _s(r"ip sla \d+$"),
+    _s(r"ip access-list (standard|extended) \S+$"),
+    _s(r"route-map \S+ (permit|deny) \d+$"),
+    _s(r"redundancy$", _s(r"application redundancy$", _s(r"group \d+$"))),
+    _s(r"line (vty|con|aux) .+"),
+    _s(r"track \d+ .+"),
+    _s(r"router \S+", _s(r"address-family .+", exit="exit-address-family")),
+    _s(r"key chain \S+$", _s(r"key \d+$")),
+    _s(r"(class-map|policy-map) .+", _s(r"class .+")),
+    _s(r"crypto .+"),
+    _s(r"archive$"),
+    _s(r"vrf definition \S+$", _s(r"address-family .+", exit="exit-address-family")),
+    _s(r"control-plane$"),
+)
+TOP_LEVEL = frozenset(
+    (
+        "aaa",
+        "access-list",
+        "archive",
+        "banner",
+        "bfd",
+        "bfd-template",
+        "boot",
+        "clock",
+        "control-plane",
+        "crypto",
+        "enable",
+        "fhrp",
+        "hostname",
+        "interface",
+        "ip",
+        "ipv6",
+        "key",
+        "license",
+        "line",
+        "logging",
+        "no",
+        "ntp",
+        "platform",
+        "policy-map",
+        "class-map",
+        "redundancy",
+        "route-map",
+        "router",
+        "service",
+        "snmp-server",
+        "spanning-tree",
+        "track",
+        "username",
+        "version",
+        "vlan",
+        "vrf",
+    )
+)
+EXITS = frozenset({"exit", "exit-vrrp", "exit-address-family"})
+_TOP = Section(re.compile(""), SECTIONS, picker=_picker(SECTIONS))
+
+
+# A frame of the open sections: (indent, node, the section it opened or None for a leaf
+# command under which nothing may be indented, whether it is the root). A tuple: one per
+# line, and a dataclass instance costs a Python-level __init__ call each.
+_Frame = tuple[int, Node, "Section | None", bool]
+
+# what a line says whatever its number: (stripped, indent, kind, first word, a known top-level
+# word). Read once per distinct line of the run: a fleet's configs repeat their lines (at
+# 2,000 generated devices an IOS line is one of ~8,500 distinct among ~61,000; docs/adr.md).
+_LINES: dict[str, tuple[str, int, int, str, bool]] = {}
+_LINES_MAX = 100_000  # bounded: lines unique to one device never come back
+_BLANK, _BANG, _END, _EXIT, _COMMAND = range(5)
+
+
+def _read_line(raw: str) -> tuple[str, int, int, str, bool]:
+    stripped = raw.strip()
+    if not stripped:
+        return stripped, 0, _BLANK, "", True
+    indent = len(raw) - len(raw.lstrip())
+    if stripped.startswith("!"):
+        return stripped, indent, _BANG, "", True
+    if stripped == "end" and indent == 0:
+        return stripped, indent, _END, "", True
+    word = stripped.split(None, 1)[0]
+    return stripped, indent, _EXIT if word in EXITS else _COMMAND, word, word in TOP_LEVEL
+
+
+def load(text: str) -> tuple[Node, list[SyntaxProblem]]:
+    """Parse IOS text into a tree with line numbers, and its syntax problems."""
+    root = Node()
+    problems: list[SyntaxProblem] = []
+    stack: list[_Frame] = [(-1, root, _TOP, True)]
+    ended = 0
+    lines = _LINES
+    for number, raw in enumerate(text.splitlines(), start=1):
+        try:
+            stripped, indent, kind, word, known = lines[raw]
+        except KeyError:
+            if len(lines) >= _LINES_MAX:
+                lines.clear()
+            stripped, indent, kind, word, known = lines[raw] = _read_line(raw)
+        if kind == _BLANK:
+            continue
+        if ended:
+            problems.append(
+                SyntaxProblem(
+                    "ios.exit",
+                    number,
+                    f"{stripped!r} after `end` (line {ended}) is never applied",
+                    "`end` must be the last line; move the text above it",
+                )
+            )
+            continue
+        if kind == _BANG:
+            if indent == 0:  # a bang at column 0 closes every open section
+                del stack[1:]
+            continue
+        if kind == _END:
+            ended = number
+            continue
+        sibling = None  # the frame closed at this very indent: an exit may sit beside it
+        while indent <= stack[-1][0]:
+            popped = stack.pop()
+            if popped[0] == indent:
+                sibling = popped
+        _, parent_node, parent_section, parent_top = stack[-1]
+        if kind == _EXIT:
+            _exit(stripped, number, stack, sibling, problems)
+            continue
+        if parent_top and indent > 0:
+            problems.append(
+                SyntaxProblem(
+                    "ios.indent",
+                    number,
+                    f"{stripped!r} is indented but no section is open",
+                    "indent only the commands of a section (interface, ip sla, route-map, ...)",
+                )
+            )
+        elif parent_section is None:
+            problems.append(
+                SyntaxProblem(
+                    "ios.indent",
+                    number,
+                    f"{stripped!r} is indented under {text_of(parent_node)!r}, "
+                    "which opens no section",
+                    "align it with its section's other commands",
+                )
+            )
+        if parent_top and indent == 0 and not known:
+            problems.append(
+                SyntaxProblem(
+                    "ios.unknown",
+                    number,
+                    f"unknown top-level command {word!r} (stray text?)",
+                    "fix the template: every top-level line must be an IOS-XE global command",
+                )
+            )
+        # add(parent_node, stripped, number), inlined: once per line
+        child = parent_node.children.get(stripped)
+        if child is None:
+            child = parent_node.children[stripped] = Node(stripped)
+        child.lines.append(number)
+        # the sub-mode this line opens, if any
+        if parent_section is None:
+            section = None
+        else:  # parent_section.opened_by(stripped), its remembered answer looked up here
+            try:
+                section = parent_section.seen[stripped]
+            except KeyError:
+                section = parent_section.opened_by(stripped)
+        stack.append((indent, child, section, False))
+    if not ended:
+        problems.append(
+            SyntaxProblem(
+                "ios.exit",
+                max(1, text.count("\n")),
+                "the configuration does not close with `end`",
+                "end the file with `end` so a paste leaves configuration mode",
+            )
+        )
+    return root, problems
+
+
+def _exit(
+    word: str,
+    number: int,
+    stack: list[_Frame],
+    sibling: _Frame | None,
+    problems: list[SyntaxProblem],
+) -> None:
+    """An exit closes the sub-mode it is indented in, or the one just above it at its own
+    indent (IOS prints `exit-address-family` level with `address-family`)."""
+    _, node, section, top = stack[-1]
+    if not top and section is not None and section.exit == word:
+        stack.pop()
+        return
+    if sibling is not None and sibling[2] is not None and sibling[2].exit == word:
+        return
+    where = "at top level" if top else f"in {text_of(node)!r}"
+    hint = (
+        "at top level `exit` leaves configuration mode: every later line fails"
+        if top
+        else "an exit must end the sub-mode it belongs to (exit-vrrp ends "
+        "`vrrp N address-family ...`)"
+    )
+    problems.append(
+        SyntaxProblem("ios.exit", number, f"`{word}` {where} closes no open sub-mode", hint)
+    )

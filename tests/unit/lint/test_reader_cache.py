@@ -1,0 +1,148 @@
+"""The config readers' shortcuts give what the plain reading gives.
+
+The readers read each distinct line of a run once and keep what it says (docs/adr.md,
+"lint's readers"); addresses are read once per text, most of them without ipaddress' string
+parser. Every result must be what a reader without any of that returns.
+"""
+
+from __future__ import annotations
+
+import random
+from ipaddress import IPv4Interface
+from typing import Any
+
+import pytest
+
+from egress.lint import facts
+from egress.lint.config import PARSERS
+from egress.platforms.fortios import config as fortios
+from egress.platforms.ios import config as ios
+from egress.platforms.ios import configtree as ios_tree
+from egress.platforms.junos import config as junos
+
+EDGES = [
+    "10.0.0.1/24",
+    "10.0.0.1/255.255.255.0",
+    "10.0.0.1/0.0.0.255",  # a host mask: ipaddress takes it too
+    "010.0.0.1/24",  # a leading zero: refused
+    "10.0.0.256/24",
+    "10.0.0.1/33",
+    "10.0.0.1/",
+    "1.2.3.4/024",
+    "1.2.3.4/255.0.255.0",
+    "0.0.0.0/0",
+    "255.255.255.255/255.255.255.255",
+    "1.2.3/24",
+    "\u0663.2.3.4/24",  # a non-ASCII digit
+]
+
+
+def _sections(section: ios_tree.Section) -> list[ios_tree.Section]:
+    return [section, *(s for child in section.children for s in _sections(child))]
+
+
+def _plain(spec: str) -> IPv4Interface | None:
+    try:
+        return IPv4Interface(spec)
+    except ValueError:
+        return None
+
+
+def test_an_address_is_what_ipaddress_reads() -> None:
+    rng = random.Random(18)
+    specs = list(EDGES)
+    for _ in range(20000):
+        octets = [
+            str(rng.choice([0, 1, 9, 10, 99, 100, 255, 256, rng.randint(0, 300)])) for _ in "abcd"
+        ]
+        length = rng.randint(0, 34)
+        mask = rng.choice(
+            [str(length), str(IPv4Interface(f"0.0.0.0/{min(length, 32)}").netmask), "255.0.255.0"]
+        )
+        specs.append(".".join(octets) + "/" + mask)
+    for spec in specs:
+        facts._ADDRESSES.clear()
+        got, want = facts.interface_address(spec), _plain(spec)
+        assert got == want and repr(got) == repr(want), spec
+        if want is not None:
+            assert got is not None and got.network == want.network and got.netmask == want.netmask
+
+
+IOS = """interface GigabitEthernet2
+ ip address 10.0.0.2 255.255.255.0
+ vrrp 1 address-family ipv4
+  address 10.0.0.1
+  priority 110
+ exit-vrrp
+!
+ip route 0.0.0.0 0.0.0.0 GigabitEthernet3 100.64.0.1 1 name ISP1 track 11
+ip sla 11
+ icmp-echo 192.0.2.10 source-interface GigabitEthernet3
+ frequency 10
+ip sla schedule 11 life forever start-time now
+track 11 ip sla 11 reachability
+  stray
+exit
+bogus command
+end
+hostname after-end
+"""
+JUNOS = """set interfaces ge-0/0/1 unit 0 family inet address 10.0.0.2/24 vrrp-group 1 priority 110
+set interfaces ge-0/0/1 unit 0 family inet address 10.0.0.2/24 vrrp-group 1 virtual-address 10.0.0.1
+set routing-options static route 0.0.0.0/0 qualified-next-hop 100.64.0.1 preference 5
+set services rpm probe P test t target address 192.0.2.10
+set system services ssh
+set "unbalanced
+bogus line
+delete interfaces ge-0/0/9
+"""
+FORTIOS = """config system interface
+    edit "port2"
+        set ip 10.0.0.2 255.255.255.0
+        set allowaccess ping https
+    next
+end
+config router static
+    edit 1
+        set gateway 100.64.0.1
+        set device "port3"
+    next
+end
+next
+"""
+
+
+# what each reader remembers between configs
+CACHES: dict[str, list[dict[Any, Any]]] = {
+    "ios": [
+        ios_tree._LINES,
+        ios._GLOBALS,
+        ios._IFACE_LINES,
+        ios._PROBE_LINES,
+        *(s.seen for s in _sections(ios_tree._TOP)),
+    ],
+    "junos": [junos._LINES],
+    "fortios": [fortios._LINES, fortios._SETS],
+}
+
+
+@pytest.mark.parametrize(
+    ("platform", "text"), [("ios", IOS), ("junos", JUNOS), ("fortios", FORTIOS)]
+)
+def test_a_config_reads_the_same_the_first_time_and_from_remembered_lines(
+    platform: str, text: str
+) -> None:
+    caches = [facts._ADDRESSES, *CACHES[platform]]
+    for cache in caches:
+        cache.clear()
+    first = PARSERS[platform](text)
+    again = PARSERS[platform](text)
+    # the same lines in another place and order, read with what `text` left remembered:
+    # their numbers come from where they are now
+    moved = "\n".join(reversed(text.splitlines())) + "\n"
+    moved_remembered = PARSERS[platform](moved)
+    for cache in caches:
+        cache.clear()
+    assert first == again
+    assert moved_remembered == PARSERS[platform](moved)
+    assert first.problems  # each text holds a syntax problem: their lines are kept too
