@@ -110,7 +110,8 @@ def load(text: str) -> tuple[Node, list[SyntaxProblem]]:
                 )
                 if kind == "edit":  # recover as FortiOS does: end closes both
                     stack.pop()
-                    stack.pop()
+                    if len(stack) > 1:  # an `edit` outside any table has no `config` to close
+                        stack.pop()
                 continue
             stack.pop()
         elif word == "edit":

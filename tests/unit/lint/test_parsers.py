@@ -84,6 +84,17 @@ def test_junos_grammar(text: str, expected: list[tuple[str, int]]) -> None:
         ("config router policy\n    edit 1\n    end\n", [("fortios.edit", 3)]),
         ("config router policy\n    next\nend\n", [("fortios.edit", 2)]),
         ("edit 1\nnext\n", [("fortios.edit", 1)]),
+        # an `edit` outside any table closed by `end`: reported, and the reader goes on (it
+        # raised IndexError on the next line, popping the root itself)
+        (
+            "edit 1\nend\nend\nset hostname x\n",
+            [
+                ("fortios.edit", 1),
+                ("fortios.edit", 2),
+                ("fortios.config", 3),
+                ("fortios.statement", 4),
+            ],
+        ),
         ("set hostname x\n", [("fortios.statement", 1)]),
         ("config system global\n    sett hostname x\nend\n", [("fortios.statement", 2)]),
     ],
