@@ -90,6 +90,11 @@ class PlatformProfile:
     # measures as soon as a wave of the kind has finished; from the lab (BENCHMARKS.md,
     # "The device path, second pass"). None: the mean of the others.
     change_seconds: float | None = None
+    # a cluster synchronises to its members a setting the driver's session changes on open
+    # and puts back on close (FortiOS FGCP: netmiko's `config system console` output mode):
+    # a member's session is then not kept open while its primary's sessions come and go
+    # (egress/rollout/clusters.py)
+    cluster_syncs_session_settings: bool = False
     # the device's own confirm timer (None: egress never commits to it with a timer)
     confirm_timer: TimerRule | None = None
     # lines the device prints that say nothing about the configuration

@@ -18,6 +18,7 @@ from nornir.core import Nornir
 from egress.change.changes import ChangeDir
 from egress.change.recorder import ChangeRecorder
 from egress.devices.device_errors import describe
+from egress.platforms import PLATFORMS
 from egress.tasks.backup import backup_config
 
 
@@ -32,13 +33,16 @@ def back_up_members(nr: Nornir, members: Iterable[str], *, change: ChangeDir) ->
             task=backup_config, on_failed=True
         )
     finally:
-        # Not kept open across its primary's sessions: FGCP synchronises `config system
-        # console` to the members (it is not among the settings FortiOS keeps per unit,
-        # "Synchronizing the configuration", FortiOS Handbook), and netmiko's `fortinet`
-        # sets `output standard` on open and puts back what it found on close. A member
-        # session opened while the primary had `more` would be paged as soon as a primary
-        # session closed; the member's check opens a session of its own when it is due.
-        chosen.close_connections(on_good=True, on_failed=True)
+        # Not kept open across its primary's sessions where the cluster synchronises what a
+        # session sets (FortiOS FGCP: `config system console`, which netmiko's `fortinet`
+        # sets to `output standard` on open and puts back on close): a member session opened
+        # while the primary had `more` would be paged as soon as a primary session closed.
+        # The member's check opens a session of its own when it is due. (An SRX member's
+        # NETCONF session changes nothing on the cluster: kept for its check.)
+        synced = chosen.filter(
+            filter_func=lambda h: PLATFORMS[str(h.platform)].cluster_syncs_session_settings
+        )
+        synced.close_connections(on_good=True, on_failed=True)
     return {
         host: describe(multi[0].exception).message
         for host, multi in results.items()

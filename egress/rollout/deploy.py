@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from nornir.core import Nornir
 from nornir.core.inventory import Host
@@ -222,6 +222,16 @@ def _ownership(
             _release(task.host)
 
 
+@contextlib.contextmanager
+def _closed_after(host: Host, release: bool) -> Iterator[None]:
+    """The device's sessions closed when the block ends, when ``release``."""
+    try:
+        yield
+    finally:
+        if release:
+            _release(host)
+
+
 def _release(host: Host) -> None:
     """Close a device's sessions now (a Junos session's end releases its configuration
     lock). A session that fails to close is gone already: its outcome was decided before."""
@@ -374,105 +384,87 @@ def _change_device(
     It writes nothing and prints nothing: its subtasks' results and its own carry the
     record (:mod:`egress.change.recorder`). ``release``: its sessions are closed at the end
     (HELD_SESSIONS_MAX)."""
-    try:
-        return _pipeline(
-            task,
-            intents=intents,
-            configs=configs,
-            records=records,
-            options=options,
-            scopes=scopes,
-            backups=backups,
-            prereads=prereads,
-        )
-    finally:
-        if release:
-            _release(task.host)
+    with _closed_after(task.host, release):
+        name = task.host.name
+        started = time.time()
 
-
-def _pipeline(
-    task: Task,
-    *,
-    intents: Mapping[str, DeviceIntent],
-    configs: Mapping[str, str],
-    records: Mapping[str, str | None],
-    options: DeployOptions,
-    scopes: Mapping[str, str],
-    backups: RestorePoints,
-    prereads: Mapping[str, Mapping[str, str]] | None,
-) -> Result:
-    name = task.host.name
-    started = time.time()
-
-    def done(outcome: Outcome, message: str = "", diff_lines: int = 0) -> Result:
-        message = redact_text(message)  # it may quote the device
-        said = outcome.value + (f": {message}" if message else "")
-        return Result(
-            host=task.host,
-            result=HostResult(name, outcome, message, diff_lines, round(time.time() - started, 2)),
-            record=Record(name, said=(said,)),
-        )
-
-    committed = False
-    try:
-        # what this session read already (a dry-run's pre-flight), then what the backup read,
-        # unless taken before (a cluster member, backed up before its primary changed it by
-        # config sync: read again)
-        reads = dict((prereads or {}).get(name, {}))
-        running: str | None = None
-        if name not in backups.texts and name not in backups.lost:
-            # a dry-run's pre.cfg is the state its diff was read from, never a restore
-            # point: its secrets are masked, not kept in the vault
-            backed_up = task.run(
-                task=backup_config, dry_run=not options.commit, read=reads.get("text")
+        def done(outcome: Outcome, message: str = "", diff_lines: int = 0) -> Result:
+            message = redact_text(message)  # it may quote the device
+            said = outcome.value + (f": {message}" if message else "")
+            return Result(
+                host=task.host,
+                result=HostResult(
+                    name, outcome, message, diff_lines, round(time.time() - started, 2)
+                ),
+                record=Record(name, said=(said,)),
             )
-            taken: Backup = backed_up[0].result
-            running = taken.running
-            if options.commit:  # the recorder kept it before this line: the restore point
-                backups = backups.with_taken(name, running)
-        if options.commit and options.validate:
-            pre_check(task, intents=intents, scope=scopes[name])
-        deployed: Deployed = task.run(
-            task=deploy_config,
-            config=configs[name],
-            replace=options.replace,
-            dry_run=not options.commit,
-            revert_in=options.confirm_s,
-            take_over=options.take_over,
-            previous=records.get(name),
-            reads=reads if running is None else {**reads, "text": running},
-        )[0].result
-        lines = len(deployed.diff.splitlines())
-        if not deployed.committed:
-            if not deployed.diff.strip():
-                return done(Outcome.UNCHANGED)
-            return done(Outcome.WOULD_CHANGE, f"{lines} diff lines", lines)
-        committed = True
-        task.run(task=verify_applied, config=configs[name])
-        if options.validate:
-            post_check(task, intents=intents, scope=scopes[name], settle_s=options.settle_s)
-        task.run(task=confirm_config, config=configs[name])
-        return done(Outcome.COMMITTED, diff_lines=lines)
-    except Exception as exc:  # every failure ends in a known state, never half-changed
-        failure = describe(exc, host_key=host_key_ref(task.host))
-        step = Step.ended(
-            name, "failure", ok=False, started=started, kind=failure.kind, message=failure.message
-        )
-        # the running config can only have changed once the commit itself was attempted
-        if not committed and not commit_attempted(exc):
-            task.run(task=note, record=Record(name, steps=(step,)))
-            return done(Outcome.FAILED_UNTOUCHED, failure.message)
-        rolling = f"{failure.message}; rolling back"
-        task.run(task=note, record=Record(name, steps=(step,), said=(rolling,)))
-        return recover(
-            task,
-            backups=backups,
-            failure=failure.message,
-            options=options,
-            done=done,
-            # a commit that went through and is gone again was undone by the device's timer
-            timer_fired=committed or any(isinstance(e, ConfirmTimerExpired) for e in chain(exc)),
-        )
+
+        committed = False
+        try:
+            # what this session read already (a dry-run's pre-flight), then what the backup read,
+            # unless taken before (a cluster member, backed up before its primary changed it by
+            # config sync: read again)
+            reads = dict((prereads or {}).get(name, {}))
+            running: str | None = None
+            if name not in backups.texts and name not in backups.lost:
+                # a dry-run's pre.cfg is the state its diff was read from, never a restore
+                # point: its secrets are masked, not kept in the vault
+                backed_up = task.run(
+                    task=backup_config, dry_run=not options.commit, read=reads.get("text")
+                )
+                taken: Backup = backed_up[0].result
+                running = taken.running
+                if options.commit:  # the recorder kept it before this line: the restore point
+                    backups = backups.with_taken(name, running)
+            if options.commit and options.validate:
+                pre_check(task, intents=intents, scope=scopes[name])
+            deployed: Deployed = task.run(
+                task=deploy_config,
+                config=configs[name],
+                replace=options.replace,
+                dry_run=not options.commit,
+                revert_in=options.confirm_s,
+                take_over=options.take_over,
+                previous=records.get(name),
+                reads=reads if running is None else {**reads, "text": running},
+            )[0].result
+            lines = len(deployed.diff.splitlines())
+            if not deployed.committed:
+                if not deployed.diff.strip():
+                    return done(Outcome.UNCHANGED)
+                return done(Outcome.WOULD_CHANGE, f"{lines} diff lines", lines)
+            committed = True
+            task.run(task=verify_applied, config=configs[name])
+            if options.validate:
+                post_check(task, intents=intents, scope=scopes[name], settle_s=options.settle_s)
+            task.run(task=confirm_config, config=configs[name])
+            return done(Outcome.COMMITTED, diff_lines=lines)
+        except Exception as exc:  # every failure ends in a known state, never half-changed
+            failure = describe(exc, host_key=host_key_ref(task.host))
+            step = Step.ended(
+                name,
+                "failure",
+                ok=False,
+                started=started,
+                kind=failure.kind,
+                message=failure.message,
+            )
+            # the running config can only have changed once the commit itself was attempted
+            if not committed and not commit_attempted(exc):
+                task.run(task=note, record=Record(name, steps=(step,)))
+                return done(Outcome.FAILED_UNTOUCHED, failure.message)
+            rolling = f"{failure.message}; rolling back"
+            task.run(task=note, record=Record(name, steps=(step,), said=(rolling,)))
+            return recover(
+                task,
+                backups=backups,
+                failure=failure.message,
+                options=options,
+                done=done,
+                # a commit that went through and is gone again was undone by the device's timer
+                timer_fired=committed
+                or any(isinstance(e, ConfirmTimerExpired) for e in chain(exc)),
+            )
 
 
 def _check_mirror(

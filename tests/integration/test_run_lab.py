@@ -18,7 +18,7 @@ from egress.devices.configtext import normalise
 from egress.lab.control import set_fault
 from egress.lab.server import LINKS_FILE
 from tests.conftest import REPO
-from tests.integration.conftest import Lab, releases_of
+from tests.integration.conftest import Lab, interruptible, releases_of
 from tests.integration.deploy.helpers import (
     device_secrets,
     egress,
@@ -291,6 +291,7 @@ def test_ctrl_c_finishes_the_device_in_flight_writes_everything_and_exits_130(
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        preexec_fn=interruptible,  # noqa: PLW1509 - two C calls, no lock taken
     )
     try:
         deadline = time.monotonic() + 60

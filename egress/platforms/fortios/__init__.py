@@ -30,6 +30,10 @@ PROFILE = PlatformProfile(
     session="netmiko",
     # one device's change on the lab: ~40 commands at ~45 ms, its script a line a round trip
     change_seconds=3.0,
+    # FGCP synchronises `config system console` (not among the per-unit settings of
+    # "Synchronizing the configuration", FortiOS Handbook), which netmiko's `fortinet` sets
+    # to `output standard` on open and puts back on close
+    cluster_syncs_session_settings=True,
     # netmiko's `fortinet` driver, unless given a kex choice, disables every key exchange
     # outside {group14-sha1, group-exchange-sha1/-sha256, group1-sha1} (netmiko 4.8
     # fortinet/fortinet_ssh.py, for FortiOS 5.x); with paramiko 5.1, which offers no SHA-1

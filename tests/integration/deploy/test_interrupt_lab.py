@@ -10,7 +10,7 @@ import sys
 import time
 
 from egress.devices.configtext import normalise
-from tests.integration.conftest import Lab
+from tests.integration.conftest import Lab, interruptible
 from tests.integration.deploy.helpers import running_config
 
 HOSTS = ("ams-edge-01", "ams-edge-02", "nyc-srx-01", "nyc-srx-02")
@@ -36,6 +36,7 @@ def test_ctrl_c_lets_the_wave_in_flight_finish_and_starts_nothing_new(lab: Lab) 
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        preexec_fn=interruptible,  # noqa: PLW1509 - two C calls, no lock taken
     )
     deadline = time.monotonic() + 60
     while not any('"step": "backup"' in p.read_text() for p in lab.changes.glob("*/steps.jsonl")):

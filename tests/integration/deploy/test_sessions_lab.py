@@ -30,13 +30,13 @@ def _few_workers(inventory: Path) -> None:
 def open_sessions(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """How many of the change's devices had a session open as each device's pipeline began."""
     seen: list[int] = []
-    pipeline = deploy._pipeline
+    change_device = deploy._change_device
 
     def watched(task: Task, **kwargs: Any) -> Result:
         seen.append(sum(1 for h in task.nornir.inventory.hosts.values() if h.connections))
-        return pipeline(task, **kwargs)
+        return change_device(task, **kwargs)
 
-    monkeypatch.setattr(deploy, "_pipeline", watched)
+    monkeypatch.setattr(deploy, "_change_device", watched)
     return seen
 
 

@@ -22,6 +22,7 @@ from egress.drill.results import verdicts
 from egress.drill.run import DrillResult, run_drill
 from egress.drill.scenarios import SCENARIOS
 from tests.conftest import EXAMPLE_INVENTORY, TEMPLATES
+from tests.integration.conftest import interruptible
 
 pytestmark = pytest.mark.skipif(
     os.geteuid() != 0, reason="egress drill builds network namespaces: it needs root"
@@ -194,6 +195,7 @@ def test_ctrl_c_removes_everything_and_exits_130() -> None:
         [sys.executable, "-m", "egress.cli", "drill", "--site", "fra", "-i",
          str(EXAMPLE_INVENTORY)],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        preexec_fn=interruptible,  # noqa: PLW1509 - two C calls, no lock taken
     )  # fmt: skip
     try:
         deadline = time.monotonic() + 120
