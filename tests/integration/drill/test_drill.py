@@ -125,12 +125,19 @@ def test_a_bfd_multiplier_of_10_breaks_the_detection_promise() -> None:
     lines = verdicts(result)
     (line,) = [v for v in lines if "traffic outage" in v]
     assert line.startswith("uplink-silent: traffic outage: promised <= 150 ms, measured ")
-    measured = float(line.rsplit(" ", 1)[1].removesuffix("ms"))
-    assert measured > 450  # 50 ms x 10
+    assert _slower_than_ms(line, 450)  # 50 ms x 10
     # issue 19: the ISP hears the withdraw only when BFD drops the session, as late
     (heard,) = [v for v in lines if "ISP withdraws" in v]
     assert heard.startswith("uplink-silent: isp1 ISP withdraws 192.0.2.128/28: promised <= 150 ms")
-    assert float(heard.rsplit(" ", 1)[1].removesuffix("ms")) > 450
+    assert _slower_than_ms(heard, 450)
+
+
+def _slower_than_ms(verdict: str, ms: float) -> bool:
+    """A verdict's measurement is slower than ``ms``: a figure above it, or "never" — not
+    within the scenario's window, which stays open past twice the promise (here 1.45 s: on a
+    loaded CI runner FRR's recovery can take that long; the promise is broken either way)."""
+    measured = verdict.rsplit(" ", 1)[1]
+    return measured == "never" or float(measured.removesuffix("ms")) > ms
 
 
 def _without_vrrp_tracks(host: str, config: str) -> str:
