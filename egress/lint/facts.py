@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 from ipaddress import IPv4Interface, IPv4Network
 
+from egress.lint.memo import Memo
+
 
 @dataclass(frozen=True, slots=True)
 class SyntaxProblem:
@@ -200,29 +202,18 @@ class ConfigFacts:
         return [r for r in self.routes if r.prefix == "0.0.0.0/0" and r.instance is None]
 
 
-# spec -> its IPv4Interface (None: not an address), for every reader of a run: a fleet's
-# configs repeat their addresses (a pair shares its subnets, a Junos VRRP group repeats its
-# interface's address on every line), and parsing one costs ~10 µs. Sharing one object between
-# configs is safe: an IPv4Interface is never changed once made.
-_ADDRESSES: dict[str, IPv4Interface | None] = {}
-_ADDRESSES_MAX = 100_000  # bounded: a full cache starts again
-
-
 def interface_address(spec: str) -> IPv4Interface | None:
     """``IPv4Interface(spec)``, or None where that raises ValueError."""
-    try:
-        return _ADDRESSES[spec]
-    except KeyError:
-        pass
-    if len(_ADDRESSES) >= _ADDRESSES_MAX:
-        _ADDRESSES.clear()
+    return _ADDRESSES[spec]
+
+
+def _read_address(spec: str) -> IPv4Interface | None:
     address = _plain_interface(spec)
     if address is None:
         try:
             address = IPv4Interface(spec)
         except ValueError:
             address = None
-    _ADDRESSES[spec] = address
     return address
 
 
@@ -247,3 +238,10 @@ def _plain_interface(spec: str) -> IPv4Interface | None:
     return IPv4Interface(
         ((octets[0] << 24) | (octets[1] << 16) | (octets[2] << 8) | octets[3], prefix)
     )
+
+
+# spec -> its IPv4Interface (None: not an address), for every reader of a run: a fleet's
+# configs repeat their addresses (a pair shares its subnets, a Junos VRRP group repeats its
+# interface's address on every line), and parsing one costs ~10 µs. Sharing one object between
+# configs is safe: an IPv4Interface is never changed once made.
+_ADDRESSES: Memo[str, IPv4Interface | None] = Memo(_read_address)
