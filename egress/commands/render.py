@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -16,7 +15,13 @@ from egress.model.inventory import load_nornir
 from egress.model.selection import select_hosts
 from egress.model.sites import InventoryFiles
 from egress.render import default_templates_dir
-from egress.render.batch import DesignSource, HostOutcome, default_workers, render_hosts
+from egress.render.batch import (
+    DesignSource,
+    HostOutcome,
+    default_workers,
+    gc_paused,
+    render_hosts,
+)
 
 # Past this many hosts a per-host table is noise; the summary line says it all.
 TABLE_MAX_HOSTS = 100
@@ -63,8 +68,7 @@ def render_inventory(
 ) -> int:
     # Loading and rendering allocate millions of small objects that all live to the end:
     # the cyclic GC would rescan them again and again for nothing (see PERF-FACTS).
-    gc.disable()
-    try:
+    with gc_paused():
         everything = load_nornir(inventory)
         nr = select_hosts(everything, hosts=hosts, group=group, platform=platform)
         if not nr.inventory.hosts:
@@ -82,8 +86,6 @@ def render_inventory(
             templates_dir=templates_dir,
             workers=count,
         )
-    finally:
-        gc.enable()
     errors = [o.error for o in outcomes if o.error is not None]
     if not quiet and not errors and intents is not None and len(outcomes) <= TABLE_MAX_HOSTS:
         out.print(_table(outcomes, intents, out_dir))

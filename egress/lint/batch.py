@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from egress.lint.config import PARSERS
+from egress.lint.config import PARSERS, Reader
 from egress.lint.engine import RulePlan, collected, run_rules
 from egress.lint.findings import Finding
 from egress.lint.model import DeviceView
@@ -47,6 +47,7 @@ def check_sites(
 
     def work(intents: dict[str, DeviceIntent], chunk: list[str]) -> Checked:
         plan = RulePlan(local)
+        readers: dict[str, Reader] = {}
         findings: list[Finding] = []
         items: dict[str, list[object]] = {r.id: [] for r in fleet_rules}
         for site in _sites(chunk, source.groups):
@@ -56,6 +57,7 @@ def check_sites(
                 files=source.files,
                 site_groups=source.groups,
                 config_dir=config_dir,
+                readers=readers,
             )
             by_host = {v.host: v for v in views}
             findings.extend(
@@ -115,15 +117,23 @@ def build_views(
     files: InventoryFiles,
     site_groups: dict[str, str],
     config_dir: Path,
+    readers: dict[str, Reader] | None = None,
 ) -> list[DeviceView]:
+    """Each device rendered and read back. ``readers`` (platform -> its reader) is filled as
+    platforms come: a worker passes one for all its sites (PARSERS imports the reader's module
+    at each lookup)."""
+    known = readers if readers is not None else {}
     views = []
     for name, intent in intents.items():
         text = render_device(intent, templates_dir=templates_dir)
+        reader = known.get(intent.platform)
+        if reader is None:
+            reader = known[intent.platform] = PARSERS[intent.platform]
         views.append(
             DeviceView(
                 intent=intent,
                 text=text,
-                facts=PARSERS[intent.platform](text),
+                facts=reader(text),
                 config_file=config_dir / f"{name}.cfg",
                 files=files,
                 site_group=site_groups.get(name, ""),

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from ipaddress import IPv4Interface, IPv4Network
+from ipaddress import IPv4Address, IPv4Interface, IPv4Network
+
+from egress.lint.memo import Memo
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,29 +202,18 @@ class ConfigFacts:
         return [r for r in self.routes if r.prefix == "0.0.0.0/0" and r.instance is None]
 
 
-# spec -> its IPv4Interface (None: not an address), for every reader of a run: a fleet's
-# configs repeat their addresses (a pair shares its subnets, a Junos VRRP group repeats its
-# interface's address on every line), and parsing one costs ~10 µs. Sharing one object between
-# configs is safe: an IPv4Interface is never changed once made.
-_ADDRESSES: dict[str, IPv4Interface | None] = {}
-_ADDRESSES_MAX = 100_000  # bounded: a full cache starts again
-
-
 def interface_address(spec: str) -> IPv4Interface | None:
     """``IPv4Interface(spec)``, or None where that raises ValueError."""
-    try:
-        return _ADDRESSES[spec]
-    except KeyError:
-        pass
-    if len(_ADDRESSES) >= _ADDRESSES_MAX:
-        _ADDRESSES.clear()
+    return _ADDRESSES[spec]
+
+
+def _read_address(spec: str) -> IPv4Interface | None:
     address = _plain_interface(spec)
     if address is None:
         try:
             address = IPv4Interface(spec)
         except ValueError:
             address = None
-    _ADDRESSES[spec] = address
     return address
 
 
@@ -247,3 +238,33 @@ def _plain_interface(spec: str) -> IPv4Interface | None:
     return IPv4Interface(
         ((octets[0] << 24) | (octets[1] << 16) | (octets[2] << 8) | octets[3], prefix)
     )
+
+
+# spec -> its IPv4Interface (None: not an address), for every reader of a run: a fleet's
+# configs repeat their addresses (a pair shares its subnets, a Junos VRRP group repeats its
+# interface's address on every line), and parsing one costs ~10 µs. Sharing one object between
+# configs is safe: an IPv4Interface is never changed once made.
+_ADDRESSES: Memo[str, IPv4Interface | None] = Memo(_read_address)
+
+
+def address_of(spec: str) -> IPv4Address:
+    """``IPv4Address(spec)`` (its ValueError too), read once per text of the run: the rules
+    and the inventory checks read every device's addresses, ~10 per device."""
+    return _ADDRESS_TEXTS[spec]
+
+
+_QUAD = re.compile(rf"{_OCTET}\.{_OCTET}\.{_OCTET}\.{_OCTET}")
+
+
+def _read_ipv4(spec: str) -> IPv4Address:
+    # a dotted quad as egress writes it, without ipaddress' string parser (a third of its
+    # time); anything else goes to IPv4Address itself: the same object or the same error
+    found = _QUAD.fullmatch(spec)
+    if found is not None:
+        a, b, c, d = (int(octet) for octet in found.groups())
+        if a <= 255 and b <= 255 and c <= 255 and d <= 255:
+            return IPv4Address((a << 24) | (b << 16) | (c << 8) | d)
+    return IPv4Address(spec)
+
+
+_ADDRESS_TEXTS: Memo[str, IPv4Address] = Memo(_read_ipv4)

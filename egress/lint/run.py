@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +15,7 @@ from egress.lint.registry import Rule, Scope, all_rules
 from egress.model.inventory import load_nornir
 from egress.model.selection import select_hosts
 from egress.model.sites import InventoryFiles
-from egress.render.batch import DesignSource, default_workers
+from egress.render.batch import DesignSource, default_workers, gc_paused
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,8 +48,7 @@ def lint_inventory(
     # Millions of long-lived small objects: the cyclic GC would rescan them for nothing (and
     # nothing lint builds per device holds a reference cycle: each site's trees and facts are
     # freed by reference counting as soon as its rules ran).
-    gc.disable()
-    try:
+    with gc_paused():
         nr = load_nornir(inventory)
         selected = select_hosts(nr, hosts=hosts, group=group, platform=platform)
         if not selected.inventory.hosts:
@@ -72,8 +70,6 @@ def lint_inventory(
         )
         inventory_rules = [r for r in rules.values() if r.scope is Scope.INVENTORY]
         findings = checked.findings + judge(inventory_rules, checked.fleets)
-    finally:
-        gc.enable()
     keep = set(wanted)
     linted = set(members)
     # a finding owned by a group or the defaults (not a host) concerns every selection

@@ -13,11 +13,13 @@ first (sites are split in order).
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import threading
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.synchronize import Barrier
@@ -66,6 +68,27 @@ class DesignSource:
 
     def derive(self, hosts: Sequence[str]) -> dict[str, DeviceIntent]:
         return build_intents(self.inventory, files=self.files, hosts=hosts, groups=self.groups)
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off for the block, then on again.
+
+    Loading, rendering and linting a fleet allocate millions of small objects that live to
+    the end: the collector would rescan them again and again for nothing (PERF-FACTS). But
+    while it is off, everything allocated stays in its youngest generation, so switching it
+    back on as is makes its very next collection, at the next few allocations, scan all of
+    it once (~0.06-0.2 s at 10,000 devices, serial, after the workers are done). Moved to
+    the oldest generation first (gc.freeze() then gc.unfreeze(): two list splices), those
+    objects wait for a full collection, as long-lived objects do: a CLI run ends first.
+    """
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.unfreeze()
+        gc.enable()
 
 
 def default_workers(hosts: int) -> int:

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from ipaddress import IPv4Address
 
-from egress.lint.facts import Ref
+from egress.lint.facts import Ref, address_of
 from egress.lint.findings import Issue
 from egress.lint.model import DeviceView
 from egress.lint.registry import rule
@@ -28,7 +27,7 @@ def pbr_next_hop(view: DeviceView) -> Iterable[Issue]:
     connected = [i.address.network for i in view.facts.interfaces.values() if i.address]
     for name, hop in _next_hops(view):
         try:
-            address = IPv4Address(hop.value)
+            address = address_of(hop.value)
         except ValueError:
             yield view.at_ref(hop, f"policy {name} next hop {hop.value!r} is not an address")
             continue

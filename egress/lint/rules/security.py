@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from ipaddress import IPv4Address, IPv4Interface
+from ipaddress import IPv4Interface
 from pathlib import Path
 from typing import Any
 
 from egress.errors import InputError
-from egress.lint.facts import ConfigFacts
+from egress.lint.facts import ConfigFacts, address_of
 from egress.lint.findings import Issue, Where
 from egress.lint.model import DeviceView
 from egress.lint.registry import Fleet, Scope, rule
@@ -151,7 +151,7 @@ def zone_admits(view: DeviceView) -> Iterable[Issue]:
 
 def _within(address: str, interface: IPv4Interface) -> bool:
     try:
-        return IPv4Address(address) in interface.network
+        return address_of(address) in interface.network
     except ValueError:
         return False
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from ipaddress import IPv4Address, ip_address
+from ipaddress import IPv4Address
 
-from egress.lint.facts import ConfigFacts, VrrpFact
+from egress.lint.facts import ConfigFacts, VrrpFact, address_of
 from egress.lint.findings import Issue
 from egress.lint.model import DeviceView, Pair
 from egress.lint.registry import Scope, rule
@@ -53,11 +53,11 @@ def vip_in_subnet(view: DeviceView) -> Iterable[Issue]:
 
 
 def _address(text: str) -> IPv4Address | None:
+    # ip_address(text) when it is an IPv4Address: ip_address tries exactly that first
     try:
-        found = ip_address(text)
+        return address_of(text)
     except ValueError:
         return None
-    return found if isinstance(found, IPv4Address) else None
 
 
 def _groups(view: DeviceView) -> dict[int, VrrpFact]:

@@ -25,6 +25,7 @@ from egress.lint.facts import (
     VrrpFact,
     interface_address,
 )
+from egress.lint.memo import Memo
 
 STATEMENTS = frozenset(
     {
@@ -50,15 +51,14 @@ MANAGEMENT = frozenset({"ssh", "https", "http", "telnet"})
 # raw line -> (stripped, first word; "" for a blank line or a comment), read once per
 # distinct line of the run: a fleet's configs repeat their lines (at 2,000 generated devices
 # a FortiOS line is one of ~6,400 distinct among ~84,000; docs/adr.md)
-_LINES: dict[str, tuple[str, str]] = {}
-_LINES_MAX = 100_000  # bounded: lines unique to one device never come back
-
-
 def _read_line(raw: str) -> tuple[str, str]:
     stripped = raw.strip()
     if not stripped or stripped.startswith("#"):
         return stripped, ""
     return stripped, stripped.split(None, 1)[0]
+
+
+_LINES: Memo[str, tuple[str, str]] = Memo(_read_line)
 
 
 def load(text: str) -> tuple[Node, list[SyntaxProblem]]:
@@ -68,12 +68,7 @@ def load(text: str) -> tuple[Node, list[SyntaxProblem]]:
     stack: list[tuple[Node, str, int]] = [(root, "root", 0)]
     lines = _LINES
     for number, raw in enumerate(text.splitlines(), start=1):
-        try:
-            stripped, word = lines[raw]
-        except KeyError:
-            if len(lines) >= _LINES_MAX:
-                lines.clear()
-            stripped, word = lines[raw] = _read_line(raw)
+        stripped, word = lines[raw]
         if not word:
             continue
         node, kind, _ = stack[-1]
@@ -176,19 +171,10 @@ def _sets(node: Node) -> dict[str, tuple[list[str], int]]:
     values: dict[str, tuple[list[str], int]] = {}
     known = _SETS
     for text, child in node.children.items():  # (the dict's own items: ~9 per entry)
-        try:
-            found = known[text]
-        except KeyError:
-            if len(known) >= _LINES_MAX:
-                known.clear()
-            found = known[text] = _set_words(text)
+        found = known[text]
         if found is not None:
             values[found[0]] = (found[1], child.lines[0])
     return values
-
-
-# a node's text -> (key, unquoted values) of a `set` line, else None; once per distinct text
-_SETS: dict[str, tuple[str, list[str]] | None] = {}
 
 
 def _set_words(text: str) -> tuple[str, list[str]] | None:
@@ -196,6 +182,10 @@ def _set_words(text: str) -> tuple[str, list[str]] | None:
         return None
     words = text.split() if '"' not in text else _words(text)
     return (words[1], words[2:]) if len(words) >= 2 else None
+
+
+# a node's text -> (key, unquoted values) of a `set` line, else None; once per distinct text
+_SETS: Memo[str, tuple[str, list[str]] | None] = Memo(_set_words)
 
 
 def _edits(root: Node, table: str) -> list[tuple[str, Node]]:

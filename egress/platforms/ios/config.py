@@ -26,8 +26,8 @@ from egress.lint.facts import (
     VrrpFact,
     interface_address,
 )
+from egress.lint.memo import Memo
 from egress.platforms.ios.configtree import (
-    _LINES_MAX,
     EXITS,
     SECTIONS,
     TOP_LEVEL,
@@ -95,12 +95,7 @@ def _interface(facts: ConfigFacts, node: Node) -> None:
     iface = facts.interface(name, line_of(node))
     known = _IFACE_LINES
     for text, child in node.children.items():
-        try:
-            kind, value = known[text]
-        except KeyError:
-            if len(known) >= _LINES_MAX:
-                known.clear()
-            kind, value = known[text] = _iface_line(text)
+        kind, value = known[text]
         if kind == _I_ADDRESS:
             iface.address = value
             iface.address_line = child.lines[0]
@@ -112,8 +107,6 @@ def _interface(facts: ConfigFacts, node: Node) -> None:
             facts.vrrp.append(_vrrp(name, value, child))
 
 
-# an interface sub-command's text -> what it says (kind, value), once per distinct text
-_IFACE_LINES: dict[str, tuple[int, Any]] = {}
 _I_NONE, _I_ADDRESS, _I_BFD, _I_POLICY, _I_VRRP = range(5)
 
 
@@ -128,6 +121,10 @@ def _iface_line(text: str) -> tuple[int, Any]:
     if words[0] == "vrrp" and len(words) >= 2 and words[1].isdigit():
         return _I_VRRP, int(words[1])
     return _I_NONE, None
+
+
+# an interface sub-command's text -> what it says (kind, value), once per distinct text
+_IFACE_LINES: Memo[str, tuple[int, Any]] = Memo(_iface_line)
 
 
 def _vrrp(interface: str, group: int, node: Node) -> VrrpFact:
@@ -159,10 +156,6 @@ _DOTTED = re.compile(r"\d+\.\d+\.\d+\.\d+$")
 _GLOBAL_WORDS = ("ip ", "track ")
 
 
-# a top-level line's text -> (which of _global's branches reads it, its words): once per
-# distinct line of the run (most are the same on every device: the default route, the SLA
-# schedules and tracks, the hash algorithm)
-_GLOBALS: dict[str, tuple[int, list[str]]] = {}
 _G_NONE, _G_BFD, _G_ROUTE, _G_ECMP, _G_ACL, _G_SLA, _G_SCHEDULE, _G_TRACK = range(8)
 
 
@@ -185,14 +178,15 @@ def _global_branch(text: str) -> tuple[int, list[str]]:
     return _G_NONE, words
 
 
+# a top-level line's text -> (which of _global's branches reads it, its words): once per
+# distinct line of the run (most are the same on every device: the default route, the SLA
+# schedules and tracks, the hash algorithm)
+_GLOBALS: Memo[str, tuple[int, list[str]]] = Memo(_global_branch)
+
+
 def _global(facts: ConfigFacts, node: Node, root: Node) -> None:
     text, line = node.text, node.lines[0]
-    try:
-        branch, words = _GLOBALS[text]
-    except KeyError:
-        if len(_GLOBALS) >= _LINES_MAX:
-            _GLOBALS.clear()
-        branch, words = _GLOBALS[text] = _global_branch(text)
+    branch, words = _GLOBALS[text]
     if branch == _G_NONE:
         return
     if branch == _G_BFD:
@@ -272,22 +266,12 @@ def _probe(facts: ConfigFacts, key: str, node: Node) -> None:
     probe = ProbeFact(key=key, name=key, line=line_of(node), scheduled=False)
     known = _PROBE_LINES
     for text, child in node.children.items():
-        try:
-            sets, timing = known[text]
-        except KeyError:
-            if len(known) >= _LINES_MAX:
-                known.clear()
-            sets, timing = known[text] = _probe_line(text)
+        sets, timing = known[text]
         for attr, value in sets:
             setattr(probe, attr, value)
         if timing:
             probe.timing_line = child.lines[0]
     facts.probes[key] = probe
-
-
-# an `ip sla` sub-command's text -> the probe fields it sets (in order) and whether its line
-# is the probe's timing line; once per distinct text (the same few on every device)
-_PROBE_LINES: dict[str, tuple[tuple[tuple[str, Any], ...], bool]] = {}
 
 
 def _probe_line(text: str) -> tuple[tuple[tuple[str, Any], ...], bool]:
@@ -308,6 +292,11 @@ def _probe_line(text: str) -> tuple[tuple[tuple[str, Any], ...], bool]:
     if words[0] == "frequency" and len(words) >= 2:
         return (("interval_ms", float(words[1]) * 1000),), False
     return (), False
+
+
+# an `ip sla` sub-command's text -> the probe fields it sets (in order) and whether its line
+# is the probe's timing line; once per distinct text (the same few on every device)
+_PROBE_LINES: Memo[str, tuple[tuple[tuple[str, Any], ...], bool]] = Memo(_probe_line)
 
 
 def _after(words: list[str], keys: tuple[str, ...]) -> str | None:

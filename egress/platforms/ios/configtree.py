@@ -10,10 +10,12 @@ are read from the tree in ``egress.platforms.ios.config``.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from egress.lint.config.tree import Node, text_of
 from egress.lint.facts import SyntaxProblem
+from egress.lint.memo import Memo
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,42 +25,39 @@ class Section:
     pattern: re.Pattern[str]
     children: tuple[Section, ...] = ()
     exit: str = "exit"
-    # the children's patterns as one alternation, group cN for child N: the first child
-    # whose pattern matches a line, in one match instead of one per child
-    picker: re.Pattern[str] | None = None
-    # line -> the child section it opens, for every line seen under this section in the run
-    # (a fleet's configs repeat their lines: one match per distinct line, not per line)
-    seen: dict[str, Section | None] = field(
-        default_factory=dict, compare=False, hash=False, repr=False
+    # line -> the first child section it opens (or None), read once per distinct line seen
+    # under this section in the run (a fleet's configs repeat their lines): the children's
+    # patterns as one alternation, group cN for child N, one match instead of one per child
+    seen: Memo[str, Section | None] = field(
+        default_factory=lambda: Memo(_never), compare=False, hash=False, repr=False
     )
 
     def opened_by(self, line: str) -> Section | None:
         """The first child section ``line`` opens, if any."""
-        try:
-            return self.seen[line]
-        except KeyError:
-            pass
-        if self.picker is None:
-            opened = None
-        else:
-            found = self.picker.match(line)
-            opened = self.children[int(found.lastgroup[1:])] if found and found.lastgroup else None
-        if len(self.seen) >= _LINES_MAX:
-            self.seen.clear()
-        self.seen[line] = opened
-        return opened
+        return self.seen[line]
+
+
+def _never(line: str) -> None:
+    return None
 
 
 def _s(pattern: str, *children: Section, exit: str = "exit") -> Section:
-    return Section(re.compile(pattern), children, exit, _picker(children))
+    return Section(re.compile(pattern), children, exit, Memo(_opener(children)))
 
 
-def _picker(children: tuple[Section, ...]) -> re.Pattern[str] | None:
+def _opener(children: tuple[Section, ...]) -> Callable[[str], Section | None]:
+    """line -> the first of ``children`` whose pattern matches it."""
     if not children:
-        return None
-    return re.compile(
+        return _never
+    picker = re.compile(
         "|".join(f"(?P<c{index}>{child.pattern.pattern})" for index, child in enumerate(children))
     )
+
+    def opened(line: str) -> Section | None:
+        found = picker.match(line)
+        return children[int(found.lastgroup[1:])] if found and found.lastgroup else None
+
+    return opened
 
 
 SECTIONS: tuple[Section, ...] = (
@@ -118,7 +117,7 @@ TOP_LEVEL = frozenset(
     )
 )
 EXITS = frozenset({"exit", "exit-vrrp", "exit-address-family"})
-_TOP = Section(re.compile(""), SECTIONS, picker=_picker(SECTIONS))
+_TOP = Section(re.compile(""), SECTIONS, seen=Memo(_opener(SECTIONS)))
 
 
 # A frame of the open sections: (indent, node, the section it opened or None for a leaf
@@ -129,8 +128,6 @@ _Frame = tuple[int, Node, "Section | None", bool]
 # what a line says whatever its number: (stripped, indent, kind, first word, a known top-level
 # word). Read once per distinct line of the run: a fleet's configs repeat their lines (at
 # 2,000 generated devices an IOS line is one of ~8,500 distinct among ~61,000; docs/adr.md).
-_LINES: dict[str, tuple[str, int, int, str, bool]] = {}
-_LINES_MAX = 100_000  # bounded: lines unique to one device never come back
 _BLANK, _BANG, _END, _EXIT, _COMMAND = range(5)
 
 
@@ -147,6 +144,9 @@ def _read_line(raw: str) -> tuple[str, int, int, str, bool]:
     return stripped, indent, _EXIT if word in EXITS else _COMMAND, word, word in TOP_LEVEL
 
 
+_LINES: Memo[str, tuple[str, int, int, str, bool]] = Memo(_read_line)
+
+
 def load(text: str) -> tuple[Node, list[SyntaxProblem]]:
     """Parse IOS text into a tree with line numbers, and its syntax problems."""
     root = Node()
@@ -155,12 +155,7 @@ def load(text: str) -> tuple[Node, list[SyntaxProblem]]:
     ended = 0
     lines = _LINES
     for number, raw in enumerate(text.splitlines(), start=1):
-        try:
-            stripped, indent, kind, word, known = lines[raw]
-        except KeyError:
-            if len(lines) >= _LINES_MAX:
-                lines.clear()
-            stripped, indent, kind, word, known = lines[raw] = _read_line(raw)
+        stripped, indent, kind, word, known = lines[raw]
         if kind == _BLANK:
             continue
         if ended:
@@ -222,14 +217,8 @@ def load(text: str) -> tuple[Node, list[SyntaxProblem]]:
         if child is None:
             child = parent_node.children[stripped] = Node(stripped)
         child.lines.append(number)
-        # the sub-mode this line opens, if any
-        if parent_section is None:
-            section = None
-        else:  # parent_section.opened_by(stripped), its remembered answer looked up here
-            try:
-                section = parent_section.seen[stripped]
-            except KeyError:
-                section = parent_section.opened_by(stripped)
+        # the sub-mode this line opens, if any (parent_section.opened_by(stripped), inlined)
+        section = None if parent_section is None else parent_section.seen[stripped]
         stack.append((indent, child, section, False))
     if not ended:
         problems.append(

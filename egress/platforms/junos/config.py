@@ -26,6 +26,7 @@ from egress.lint.facts import (
     ZoneFact,
     interface_address,
 )
+from egress.lint.memo import Memo
 
 TOP_LEVEL = frozenset(
     (
@@ -197,12 +198,6 @@ class _Problem(NamedTuple):
     hint: str
 
 
-# a line -> its _Op, or its _Problem, or None (no effect)
-_LINES: dict[str, _Op | _Problem | None] = {}
-# bounded: lines unique to one device never come back; a full cache starts again
-_LINES_MAX = 100_000
-
-
 class _Parse:
     """One config's reading: the facts and what parse gathers before it fills some in."""
 
@@ -223,12 +218,7 @@ def parse(text: str) -> ConfigFacts:
     state = _Parse(facts)
     lines = _LINES
     for number, raw in enumerate(text.splitlines(), start=1):
-        try:
-            op = lines[raw]
-        except KeyError:
-            if len(lines) >= _LINES_MAX:
-                lines.clear()
-            op = lines[raw] = _classify(raw)
+        op = lines[raw]
         if op is None:
             continue
         if isinstance(op, _Problem):
@@ -269,6 +259,10 @@ def _classify(raw: str) -> _Op | _Problem | None:
     if handler is None and secret is None:
         return None
     return _Op(handler, args, secret)
+
+
+# a line -> its _Op, or its _Problem, or None (no effect): once per distinct line of the run
+_LINES: Memo[str, _Op | _Problem | None] = Memo(_classify)
 
 
 def _dispatch(

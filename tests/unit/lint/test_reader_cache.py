@@ -8,13 +8,14 @@ parser. Every result must be what a reader without any of that returns.
 from __future__ import annotations
 
 import random
-from ipaddress import IPv4Interface
+from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 from typing import Any
 
 import pytest
 
 from egress.lint import facts
 from egress.lint.config import PARSERS
+from egress.lint.rules import inventory
 from egress.platforms.fortios import config as fortios
 from egress.platforms.ios import config as ios
 from egress.platforms.ios import configtree as ios_tree
@@ -66,6 +67,42 @@ def test_an_address_is_what_ipaddress_reads() -> None:
         assert got == want and repr(got) == repr(want), spec
         if want is not None:
             assert got is not None and got.network == want.network and got.netmask == want.netmask
+
+
+def _outcome(read: Any, spec: Any) -> tuple[object, object]:
+    try:
+        found = read(spec)
+    except ValueError as exc:
+        return None, (type(exc), str(exc))
+    return (found, repr(found)), None
+
+
+def test_an_ipv4_address_is_what_ipaddress_reads() -> None:
+    rng = random.Random(33)
+    specs = ["1.2.3.4", "01.2.3.4", "1.2.3", "256.1.1.1", "\u0663.2.3.4", " 1.2.3.4", "1.2.3.4\n"]
+    specs += ["0.0.0.0", "255.255.255.255", "1.2.3.4/24", "", "::1", "1.2.3.4.5"]
+    for _ in range(20000):
+        octets = [rng.choice([0, 1, 9, 10, 99, 100, 255, 256, rng.randint(0, 300)]) for _ in "abcd"]
+        specs.append(".".join(map(str, octets[: rng.choice([3, 4, 4, 4])])))
+    for spec in specs:
+        facts._ADDRESS_TEXTS.clear()
+        assert _outcome(facts.address_of, spec) == _outcome(IPv4Address, spec), spec
+        assert _outcome(facts.address_of, spec) == _outcome(IPv4Address, spec), spec  # kept
+
+
+def test_a_segment_is_the_network_ipaddress_makes() -> None:
+    rng = random.Random(902)
+    for _ in range(5000):
+        address = ".".join(str(rng.randint(0, 255)) for _ in "abcd")
+        if rng.random() < 0.3:  # the link-local range, which E902 leaves out
+            address = "169.254." + address.split(".", 2)[2]
+        length = rng.randint(0, 32)
+        want = IPv4Network(f"{address}/{length}", strict=False)
+        got = inventory._segment(address, length)
+        assert got.network == want and str(got.network) == str(want)
+        assert (got.start, got.end) == (int(want.network_address), int(want.broadcast_address))
+        outside = not (got.start >= inventory._LL_START and got.end <= inventory._LL_END)
+        assert outside == (not want.subnet_of(inventory._LINK_LOCAL))
 
 
 IOS = """interface GigabitEthernet2
