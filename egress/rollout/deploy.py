@@ -17,12 +17,13 @@ from concurrent.futures import ThreadPoolExecutor
 from nornir.core import Nornir
 from nornir.core.inventory import Host
 from nornir.core.task import Result, Task
+from nornir.plugins.runners import ThreadedRunner
 
 from egress.change.changes import PLAN, SUMMARY, ChangeDir, RecordError
 from egress.change.recorder import ChangeRecorder, Record, Step, note, record_of
 from egress.change.redact import redact_text
 from egress.change.restore_points import RestorePoints
-from egress.devices.connection import host_key_ref
+from egress.devices.connection import CONNECTION, host_key_ref
 from egress.devices.device_errors import chain, describe
 from egress.model.intent import DeviceIntent
 from egress.platforms import by_platform
@@ -260,6 +261,8 @@ def _run_wave(
         # a host already decided (a cluster whose member could not be backed up) is not run
         members = [p for p in members if p.host not in result.hosts]
     push = {p.host for p in members if p.action == "push"}
+    checks = {p.host: intents[p.host].peer for p in members if p.action == "check-mirror"}
+    opening = _open_ahead(nr, checks, release=release) if push else None
     if push:
         scopes = {p.host: p.scope for p in members}
         outcomes = nr.filter(filter_func=lambda h: h.name in push).run(
@@ -278,7 +281,8 @@ def _run_wave(
         with lock:
             for host, multi in outcomes.items():
                 result.hosts[host] = multi[0].result
-    checks = {p.host: intents[p.host].peer for p in members if p.action == "check-mirror"}
+    if opening is not None:
+        opening.join()
     if checks:
         outcomes = nr.filter(filter_func=lambda h: h.name in checks).run(
             task=_check_mirror,
@@ -301,6 +305,39 @@ def _run_wave(
         return not any(
             result.hosts[p.host].outcome.failed for p in members if p.host in result.hosts
         )
+
+
+def _open_ahead(
+    nr: Nornir, members: Mapping[str, str | None], *, release: bool
+) -> threading.Thread | None:
+    """Open the sessions of a wave's cluster members that have none (a FortiOS member's was
+    closed after its backup: egress/rollout/clusters.py) while their primaries change, so
+    the member's check that follows does not wait for an SSH handshake and the driver's
+    session set-up (~0.3 s a FortiGate on the lab, at the end of its site's lane).
+
+    Opened now, the member's session finds the console output mode its primary's held
+    session set (FGCP syncs it), so it changes and puts back nothing; and no primary
+    session closes before the check ends (held to the site's end) but one that failed,
+    whose member's check then does not run. Not when sessions are released per device
+    (HELD_SESSIONS_MAX: the primary's closes at the end of its pipeline, before the check),
+    nor on a runner whose tasks run elsewhere (Dask: the session would be the client's,
+    not the worker's). A session that fails to open here is opened again by the check,
+    which says why it failed."""
+    if release or not members or not isinstance(nr.runner, ThreadedRunner):
+        return None
+    hosts = [nr.inventory.hosts[h] for h in sorted(members) if h in nr.inventory.hosts]
+    hosts = [h for h in hosts if CONNECTION not in h.connections]
+    if not hosts:
+        return None
+
+    def open_all() -> None:
+        for host in hosts:
+            with contextlib.suppress(Exception):
+                host.get_connection(CONNECTION, nr.config)
+
+    thread = threading.Thread(target=open_all, name="egress-open-ahead", daemon=True)
+    thread.start()
+    return thread
 
 
 def _skipped(
