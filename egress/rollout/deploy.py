@@ -263,26 +263,28 @@ def _run_wave(
     push = {p.host for p in members if p.action == "push"}
     checks = {p.host: intents[p.host].peer for p in members if p.action == "check-mirror"}
     opening = _open_ahead(nr, checks, release=release) if push else None
-    if push:
-        scopes = {p.host: p.scope for p in members}
-        outcomes = nr.filter(filter_func=lambda h: h.name in push).run(
-            task=_change_device,
-            intents=intents,
-            configs=configs,
-            records=records,
-            prereads={h: prereads[h] for h in push if h in prereads},
-            options=options,
-            scopes=scopes,
-            backups=restore_points(change, push),
-            release=release,
-            on_failed=True,
-        )
-        settle_lost(nr, outcomes, change=change, options=options)
-        with lock:
-            for host, multi in outcomes.items():
-                result.hosts[host] = multi[0].result
-    if opening is not None:
-        opening.join()
+    try:
+        if push:
+            scopes = {p.host: p.scope for p in members}
+            outcomes = nr.filter(filter_func=lambda h: h.name in push).run(
+                task=_change_device,
+                intents=intents,
+                configs=configs,
+                records=records,
+                prereads={h: prereads[h] for h in push if h in prereads},
+                options=options,
+                scopes=scopes,
+                backups=restore_points(change, push),
+                release=release,
+                on_failed=True,
+            )
+            settle_lost(nr, outcomes, change=change, options=options)
+            with lock:
+                for host, multi in outcomes.items():
+                    result.hosts[host] = multi[0].result
+    finally:  # no session opens behind the change's back, even on a bug's exception
+        if opening is not None:
+            opening.join()
     if checks:
         outcomes = nr.filter(filter_func=lambda h: h.name in checks).run(
             task=_check_mirror,
