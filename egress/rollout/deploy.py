@@ -262,7 +262,7 @@ def _run_wave(
         members = [p for p in members if p.host not in result.hosts]
     push = {p.host for p in members if p.action == "push"}
     checks = {p.host: intents[p.host].peer for p in members if p.action == "check-mirror"}
-    opening = _open_ahead(nr, checks, release=release) if push else None
+    opening = _open_ahead(nr, checks, release=release, commit=options.commit) if push else None
     try:
         if push:
             scopes = {p.host: p.scope for p in members}
@@ -310,7 +310,7 @@ def _run_wave(
 
 
 def _open_ahead(
-    nr: Nornir, members: Mapping[str, str | None], *, release: bool
+    nr: Nornir, members: Mapping[str, str | None], *, release: bool, commit: bool
 ) -> threading.Thread | None:
     """Open the sessions of a wave's cluster members that have none (a FortiOS member's was
     closed after its backup: egress/rollout/clusters.py) while their primaries change, so
@@ -323,9 +323,10 @@ def _open_ahead(
     whose member's check then does not run. Not when sessions are released per device
     (HELD_SESSIONS_MAX: the primary's closes at the end of its pipeline, before the check),
     nor on a runner whose tasks run elsewhere (Dask: the session would be the client's,
-    not the worker's). A session that fails to open here is opened again by the check,
-    which says why it failed."""
-    if release or not members or not isinstance(nr.runner, ThreadedRunner):
+    not the worker's), nor in a dry-run (a member's check uses a session only once its
+    primary committed; opening them cost a 60-device dry-run 0.7 s). A session that fails
+    to open here is opened again by the check, which says why it failed."""
+    if not commit or release or not members or not isinstance(nr.runner, ThreadedRunner):
         return None
     hosts = [nr.inventory.hosts[h] for h in sorted(members) if h in nr.inventory.hosts]
     hosts = [h for h in hosts if CONNECTION not in h.connections]

@@ -88,7 +88,7 @@ def opened(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def test_a_member_without_a_session_has_it_opened_ahead(opened: list[str]) -> None:
-    thread = deploy._open_ahead(_nornir(), {"c-02": "c-01"}, release=False)
+    thread = deploy._open_ahead(_nornir(), {"c-02": "c-01"}, release=False, commit=True)
     assert thread is not None
     thread.join()
     assert opened == ["c-02"]
@@ -97,19 +97,21 @@ def test_a_member_without_a_session_has_it_opened_ahead(opened: list[str]) -> No
 def test_a_member_with_its_session_open_is_left_alone(opened: list[str]) -> None:
     nr = _nornir()
     nr.inventory.hosts["c-02"].connections[CONNECTION] = object()  # type: ignore[assignment]
-    assert deploy._open_ahead(nr, {"c-02": "c-01"}, release=False) is None
+    assert deploy._open_ahead(nr, {"c-02": "c-01"}, release=False, commit=True) is None
     assert opened == []
 
 
 @pytest.mark.parametrize(
-    ("runner", "release"),
+    ("runner", "release", "commit"),
     [
-        (ThreadedRunner(num_workers=4), True),  # the primary's session closes before the check
-        (SerialRunner(), False),  # any runner but the threaded one (the Dask one: elsewhere)
+        (ThreadedRunner(num_workers=4), True, True),  # the primary's closes before the check
+        (SerialRunner(), False, True),  # any runner but the threaded one (Dask: elsewhere)
+        (ThreadedRunner(num_workers=4), False, False),  # a dry-run's check opens nothing
     ],
 )
 def test_no_session_is_opened_ahead_where_the_check_would_not_use_it(
-    opened: list[str], runner: Any, release: bool
+    opened: list[str], runner: Any, release: bool, commit: bool
 ) -> None:
-    assert deploy._open_ahead(_nornir(runner), {"c-02": "c-01"}, release=release) is None
+    members = {"c-02": "c-01"}
+    assert deploy._open_ahead(_nornir(runner), members, release=release, commit=commit) is None
     assert opened == []
