@@ -9,11 +9,12 @@ standard`) to the member too (egress/rollout/clusters.py).
 Only a member's own primary has to wait for the member's backup; the other devices' reads do
 not. So a commit with clusters runs both in one pool of the runner's ``num_workers``
 threads: the members' backups first, the other devices' reads behind them, and each primary's
-read once its member's backup (and, FortiOS, the close of its session) is done. Each device
-is its own Nornir run (as each wave is in egress/rollout/lanes.py), so the order holds on any
-runner, the Dask one too. Before, the members' backups all ended before the first read
-began: ~0.8 s of a 60-device commit on the lab (BENCHMARKS.md, "The device path, third
-pass").
+read once its member's backup (and, FortiOS, the close of its session) is done, each device
+its own Nornir run (as each wave is in egress/rollout/lanes.py). Before, the members' backups
+all ended before the first read began: ~0.8 s of a 60-device commit on the lab
+(BENCHMARKS.md, "The device path, third pass"). On another runner (Dask: a run per device
+would be a scheduler round trip each, not measured at its fleet sizes) the members are
+still all backed up first, then every device read in one run.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from nornir.core import Nornir
 from nornir.core.inventory import Host
 from nornir.core.task import MultiResult, Result, Task
+from nornir.plugins.runners import ThreadedRunner
 
 from egress.change.changes import ChangeDir
 from egress.model.intent import DeviceIntent
@@ -83,7 +85,11 @@ def read_before_change(
     if not mirrors:
         read(push)  # one run of every read, as without clusters there is nothing to wait for
     else:
-        failed = _back_up_then_read(nr, mirrors, push, intents, change=change, read=read)
+        if isinstance(nr.runner, ThreadedRunner):
+            failed = _back_up_then_read(nr, mirrors, push, intents, change=change, read=read)
+        else:
+            failed = back_up_members(nr, mirrors, change=change)
+            read(push)
         _decide_failed_members(failed, intents, result)
         say("cluster", f"members backed up before their primaries: {', '.join(mirrors)}")
     found: list[Foreign] = []

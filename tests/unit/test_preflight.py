@@ -16,7 +16,7 @@ from nornir.core import Nornir
 from nornir.core.configuration import Config, RunnerConfig
 from nornir.core.inventory import Defaults, Groups, Host, Hosts, Inventory
 from nornir.core.task import Result, Task
-from nornir.plugins.runners import ThreadedRunner
+from nornir.plugins.runners import SerialRunner, ThreadedRunner
 
 from egress.change.changes import ChangeDir
 from egress.rollout import preflight
@@ -39,14 +39,14 @@ INTENTS: Any = {
 BACKUP_S = 0.3
 
 
-def _nornir(workers: int) -> Nornir:
+def _nornir(workers: int, runner: Any = None) -> Nornir:
     # the primary comes first in the inventory: only the pre-flight's own order keeps it
     # behind its member
     hosts = Hosts({p.host: Host(name=p.host) for p in PLANS})
     return Nornir(
         inventory=Inventory(hosts=hosts, groups=Groups(), defaults=Defaults()),
         config=Config(runner=RunnerConfig(options={"num_workers": workers})),
-        runner=ThreadedRunner(num_workers=workers),
+        runner=runner or ThreadedRunner(num_workers=workers),
     )
 
 
@@ -122,3 +122,13 @@ def test_a_dry_run_backs_up_no_member(timeline: dict[str, Any]) -> None:
     reads, _ = _run(_nornir(4), commit=False)
     assert timeline["spans"] == {}
     assert sorted(reads) == ["c1-01", "p1-01", "p1-02", "p2-01", "p2-02"]
+
+
+def test_on_another_runner_every_member_is_backed_up_before_any_read(
+    timeline: dict[str, Any],
+) -> None:
+    # the Dask runner's case: not a run per device, the members first, then one run
+    reads, result = _run(_nornir(4, runner=SerialRunner()))
+    assert sorted(reads) == ["c1-01", "p1-01", "p1-02", "p2-01", "p2-02"]
+    assert result.hosts == {}
+    assert min(timeline["reads"].values()) >= timeline["spans"]["c1-02"][1]
