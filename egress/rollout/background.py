@@ -11,7 +11,6 @@ with ``interrupted: true``.
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -70,10 +69,12 @@ def run_interruptible(
 
     worker = threading.Thread(target=work, name="egress-change")
     worker.start()
-    # poll with sleep: an interrupted Thread.join() can misreport is_alive()
+    # poll, not Thread.join(): an interrupted join can misreport is_alive(); the wait ends
+    # as soon as the change does (a sleep(0.1) loop ended up to 0.1 s later), and Ctrl-C
+    # still interrupts it (a lock's timed acquire is interruptible on POSIX since 3.2)
     while not done.is_set():
         try:
-            time.sleep(0.1)
+            done.wait(0.1)
         except KeyboardInterrupt:
             if not stop.is_set():
                 progress(

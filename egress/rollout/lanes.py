@@ -21,7 +21,9 @@ budget and Ctrl-C are checked before each wave starts (by ``run_wave`` and ``sto
 budget exhausted anywhere holds every site's next wave, and a site whose wave failed starts
 no further wave of its own, whatever the budget allows (its primary is not changed while
 its secondary is broken). A dry-run commits nothing and keeps no order: its devices all run
-at once, as one wave.
+at once, as one wave. A site that will start nothing more (its last wave done, or a wave
+failed) is handed to ``finished`` at once, so its devices' sessions can be closed while the
+other sites go on, instead of all of them after the last site.
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ def run_in_lanes(
     stop: threading.Event | None = None,
     kind: Callable[[P], str] | None = None,
     prior: Mapping[str, float] | None = None,
+    finished: Callable[[list[P]], None] | None = None,
 ) -> None:
     """``run_wave`` each site's waves in order, at most ``lanes_at_once`` waves at a time;
     ``pipelined=False`` (a dry-run): every plan in one wave. ``run_wave`` says whether
@@ -65,7 +68,10 @@ def run_in_lanes(
     An exception in a wave is the change's, raised once the waves in flight are done (the
     other sites go on; its own site starts nothing more). ``kind`` and ``prior``: what
     kind of device each plan is and the seconds one of each kind is first expected to take
-    (see the module's docstring); without them a device counts one."""
+    (see the module's docstring); without them a device counts one. ``finished`` (called
+    from the scheduling thread: it must not block) takes each site's plans, once, when a
+    wave of it has ended and it will run no other; a site stopped before its next wave
+    by ``stop`` is not handed over (the caller's own end of the change covers it)."""
     if not plans:
         return
     if not pipelined:
@@ -82,6 +88,7 @@ def run_in_lanes(
         lanes.append(
             [[p for p in members if p.wave == w] for w in sorted({p.wave for p in members})]
         )
+    site_plans = list(sites.values())  # in the order of ``lanes``
     cost: _Costs[P] = _Costs(kind, prior or {})
     # ready waves: (expected seconds left in the site, most first; the site's place)
     ready: list[tuple[float, int]] = [
@@ -117,6 +124,7 @@ def run_in_lanes(
                 error = future.exception()
                 if error is not None:
                     errors.append(error)  # its site starts nothing more, neither run nor skipped
+                    _hand_over(finished, site_plans[index])
                     continue
                 ok, seconds = future.result()
                 if not ok:
@@ -124,10 +132,17 @@ def run_in_lanes(
                 elif cost.learn(signature, seconds):  # a first figure of its kind: re-rank
                     ready = [(-cost.left(lanes[i]), i) for _, i in ready]
                     heapq.heapify(ready)
+                if not ok or not lanes[index]:  # nothing more of it runs
+                    _hand_over(finished, site_plans[index])
                 if lanes[index]:
                     heapq.heappush(ready, (-cost.left(lanes[index]), index))
     if errors:
         raise errors[0]  # a wave's exception is the change's
+
+
+def _hand_over(finished: Callable[[list[P]], None] | None, plans: list[P]) -> None:
+    if finished is not None:
+        finished(list(plans))
 
 
 def _timed(run_wave: Callable[[list[P]], bool], wave: list[P]) -> tuple[bool, float]:

@@ -126,6 +126,57 @@ def test_a_lanes_error_is_the_changes_and_the_other_sites_finish() -> None:
     assert done == ["fast-02", "fast-01"]
 
 
+def test_a_site_is_handed_over_once_when_it_runs_nothing_more() -> None:
+    """``finished`` (its sessions closed while the others go on): after the site's last
+    wave, or right after a failed wave (its next wave is held, never run); once a site."""
+    events: list[str] = []
+    lock = threading.Lock()
+
+    def run_wave(plans: list[Plan]) -> bool:
+        time.sleep(DURATION[plans[0].host])
+        with lock:
+            events.append(f"ran {plans[0].host}")
+        return plans[0].host != "slow-02"  # the slow site's secondary fails
+
+    def finished(plans: list[Plan]) -> None:
+        with lock:
+            events.append(f"finished {','.join(sorted(p.host for p in plans))}")
+
+    run_in_lanes(
+        PLANS,
+        run_wave=run_wave,
+        skip=lambda plans, why: None,
+        pipelined=True,
+        lanes_at_once=4,
+        finished=finished,
+    )
+    handed = [e for e in events if e.startswith("finished")]
+    assert sorted(handed) == ["finished fast-01,fast-02", "finished slow-01,slow-02"]
+    # the fast site after its primary, not after its secondary; the failed one after it
+    assert events.index("finished fast-01,fast-02") > events.index("ran fast-01")
+    assert events.index("finished slow-01,slow-02") > events.index("ran slow-02")
+
+
+def test_a_site_stopped_before_its_next_wave_is_not_handed_over() -> None:
+    stop = threading.Event()
+    handed: list[str] = []
+
+    def run_wave(plans: list[Plan]) -> bool:
+        stop.set()
+        return True
+
+    run_in_lanes(
+        PLANS,
+        run_wave=run_wave,
+        skip=lambda plans, why: None,
+        pipelined=True,
+        lanes_at_once=1,
+        stop=stop,
+        finished=lambda plans: handed.extend(p.host for p in plans),
+    )
+    assert handed == []  # the change's own end closes what it opened
+
+
 def test_a_held_device_is_reported_failed_but_spends_no_budget() -> None:
     """A site's primary held behind its failed secondary is not a second failure: counted,
     one broken secondary would stop every site whose next wave came later."""

@@ -108,3 +108,31 @@ def test_fortios_failure_path_ends_at_exactly_the_pre_change_config(lab: Lab) ->
     # and egress's backup is that config, not the one netmiko's session setting made
     change = lab.changes / summary(result)["change_id"] / FORTIOS / "pre.cfg"
     assert "set output standard" not in change.read_text()
+
+
+FGCP = ("sin-fgt-01", "sin-fgt-02")  # FortiGate FGCP cluster: primary, member
+
+
+def test_fgcp_cluster_commit_leaves_both_members_console_as_it_found_it(lab: Lab) -> None:
+    """The member backed up first, its session opened again while the primary changes
+    (egress/rollout/deploy.py `_open_ahead`), the site's sessions closed as soon as it is
+    done: the member's check still works on that session (mirrored), and FGCP, which syncs
+    `config system console`, is left with no session's `output standard` on either unit."""
+    before = {host: _saved(lab, host) for host in FGCP}
+    assert not any("set output standard" in text for text in before.values())
+    result = egress(
+        "commit",
+        *lab.args(),
+        "--hosts",
+        ",".join(FGCP),
+        "--yes",
+        "--json",
+        "--confirm",
+        "600",
+        "--no-post-check",
+    )
+    assert result.exit_code == 0, result.output
+    hosts = summary(result)["hosts"]
+    assert (hosts[FGCP[0]]["outcome"], hosts[FGCP[1]]["outcome"]) == ("committed", "mirrored")
+    for host in FGCP:
+        assert "set output standard" not in _saved(lab, host), host
