@@ -12,7 +12,6 @@ from functools import lru_cache
 from ipaddress import IPv4Interface
 from typing import Any
 
-from egress.lint.config.tree import Node, first, line_of
 from egress.lint.facts import (
     BfdFact,
     ConfigFacts,
@@ -22,12 +21,19 @@ from egress.lint.facts import (
     ProbeFact,
     Ref,
     RouteFact,
+    SyntaxProblem,
     TrackFact,
     VrrpFact,
     interface_address,
 )
 from egress.lint.memo import Memo
 from egress.platforms.ios.configtree import (
+    _BANG,
+    _BLANK,
+    _END,
+    _EXIT,
+    _LINES,
+    _TOP,
     EXITS,
     SECTIONS,
     TOP_LEVEL,
@@ -39,37 +45,37 @@ __all__ = ["EXITS", "SECTIONS", "TOP_LEVEL", "Section", "load", "parse"]
 
 
 def parse(text: str) -> ConfigFacts:
-    root, problems = load(text)
+    root, problems = _walk(text)
     facts = ConfigFacts(problems=problems)
     # the top-level lines each step below reads, in one pass (the prefixes exclude each other)
-    interfaces: list[Node] = []
-    globals_: list[Node] = []  # the lines _global reads (most top-level lines are none)
-    routers: list[Node] = []
-    maps: list[Node] = []
-    vtys: list[Node] = []
-    for line, node in root.children.items():
+    interfaces: list[tuple[str, _Entry]] = []
+    globals_: list[tuple[str, int]] = []  # the lines _global reads (most top-level lines are none)
+    routers: list[_Entry] = []
+    maps: list[tuple[str, _Entry]] = []
+    vtys: list[tuple[str, _Entry]] = []
+    for line, entry in root.items():
         if line.startswith("interface "):
-            interfaces.append(node)
+            interfaces.append((line, entry))
         elif line.startswith(_GLOBAL_WORDS):
-            globals_.append(node)
+            globals_.append((line, entry[0]))
         elif line.startswith("route"):
             if line.startswith("router bgp "):
-                routers.append(node)
+                routers.append(entry)
             elif line.startswith("route-map "):
-                maps.append(node)
+                maps.append((line, entry))
         elif line.startswith("line vty"):
-            vtys.append(node)
-    for node in interfaces:
-        _interface(facts, node)
-    for node in globals_:
-        _global(facts, node, root)
+            vtys.append((line, entry))
+    for line, entry in interfaces:
+        _interface(facts, line, entry)
+    for line, number in globals_:
+        _global(facts, line, number, root)
     # a route-map a BGP neighbor filters with (`route-map R out`) or advertises by
     # (`advertise-map A exist-map E`) is BGP policy, not policy-based routing
     bgp_maps = {
         name
         for router in routers
-        for node in (*router.children, *(c for af in router.children for c in af.children))
-        if len(words := node.text.split()) >= 4 and words[0] == "neighbor"
+        for text in _texts_two_deep(router)
+        if len(words := text.split()) >= 4 and words[0] == "neighbor"
         for name in (
             [words[3]]
             if words[2] == "route-map"
@@ -78,33 +84,174 @@ def parse(text: str) -> ConfigFacts:
             else []
         )
     }
-    for node in maps:
-        if node.text.split()[1] not in bgp_maps:
-            _route_map(facts, node)
-    redundancy = first(root, "redundancy")
-    app = first(redundancy, "application redundancy") if redundancy else None
-    group = first(app, "group ") if app else None
+    for line, entry in maps:
+        if line.split()[1] not in bgp_maps:
+            _route_map(facts, line, entry)
+    redundancy = _first(root, "redundancy")
+    app = _first(redundancy[1][1], "application redundancy") if redundancy else None
+    group = _first(app[1][1], "group ") if app else None
     if group is not None:
-        _ha(facts, group)
+        _ha(facts, *group)
     _security(facts, root, text, vtys)
     return facts
 
 
-def _interface(facts: ConfigFacts, node: Node) -> None:
-    name = node.text.split(maxsplit=1)[1]
-    iface = facts.interface(name, line_of(node))
+# What the one pass keeps of the config: per command, [the line first seen, its
+# sub-commands or None] and per sub-commands, their texts (in the order first seen; a
+# re-opened section merges, as the router does) -> their entries. A list per distinct line,
+# not an object: no Python-level __init__ per line, and a dict only where something is below.
+_Entry = list[Any]
+_Kids = dict[str, _Entry]
+# a frame of the open commands: (indent, text, its entry, the section it opened or None for
+# a leaf command, whether it is the root)
+_Frame = tuple[int, str, _Entry, "Section | None", bool]
+
+
+def _walk(text: str) -> tuple[_Kids, list[SyntaxProblem]]:
+    """IOS text in one pass: its syntax problems, and the kept sections (the grammar is
+    configtree's: SECTIONS opens sub-modes, EXITS closes them, TOP_LEVEL the known words)."""
+    root: _Kids = {}
+    problems: list[SyntaxProblem] = []
+    stack: list[_Frame] = [(-1, "", [0, root], _TOP, True)]
+    ended = 0
+    lines = _LINES
+    for number, raw in enumerate(text.splitlines(), start=1):
+        stripped, indent, kind, word, known = lines[raw]
+        if kind == _BLANK:
+            continue
+        if ended:
+            problems.append(
+                SyntaxProblem(
+                    "ios.exit",
+                    number,
+                    f"{stripped!r} after `end` (line {ended}) is never applied",
+                    "`end` must be the last line; move the text above it",
+                )
+            )
+            continue
+        if kind == _BANG:
+            if indent == 0:  # a bang at column 0 closes every open section
+                del stack[1:]
+            continue
+        if kind == _END:
+            ended = number
+            continue
+        sibling = None  # the frame closed at this very indent: an exit may sit beside it
+        while indent <= stack[-1][0]:
+            popped = stack.pop()
+            if popped[0] == indent:
+                sibling = popped
+        _, parent_text, parent, parent_section, parent_top = stack[-1]
+        if kind == _EXIT:
+            _exit(stripped, number, stack, sibling, problems)
+            continue
+        if parent_top:
+            if indent > 0:
+                problems.append(
+                    SyntaxProblem(
+                        "ios.indent",
+                        number,
+                        f"{stripped!r} is indented but no section is open",
+                        "indent only the commands of a section (interface, ip sla, route-map, ...)",
+                    )
+                )
+            elif not known:
+                problems.append(
+                    SyntaxProblem(
+                        "ios.unknown",
+                        number,
+                        f"unknown top-level command {word!r} (stray text?)",
+                        "fix the template: every top-level line must be an IOS-XE global command",
+                    )
+                )
+        elif parent_section is None:
+            problems.append(
+                SyntaxProblem(
+                    "ios.indent",
+                    number,
+                    f"{stripped!r} is indented under {parent_text!r}, which opens no section",
+                    "align it with its section's other commands",
+                )
+            )
+        kids = parent[1]
+        if kids is None:  # below a leaf command (a syntax problem above): kept all the same
+            kids = parent[1] = {}
+        entry = kids.get(stripped)
+        if entry is None:
+            entry = kids[stripped] = [number, None]
+        # the sub-mode this line opens, if any (parent_section.opened_by(stripped), inlined)
+        section = None if parent_section is None else parent_section.seen[stripped]
+        stack.append((indent, stripped, entry, section, False))
+    if not ended:
+        problems.append(
+            SyntaxProblem(
+                "ios.exit",
+                max(1, text.count("\n")),
+                "the configuration does not close with `end`",
+                "end the file with `end` so a paste leaves configuration mode",
+            )
+        )
+    return root, problems
+
+
+def _exit(
+    word: str,
+    number: int,
+    stack: list[_Frame],
+    sibling: _Frame | None,
+    problems: list[SyntaxProblem],
+) -> None:
+    """An exit closes the sub-mode it is indented in, or the one just above it at its own
+    indent (IOS prints `exit-address-family` level with `address-family`)."""
+    _, text, _, section, top = stack[-1]
+    if not top and section is not None and section.exit == word:
+        stack.pop()
+        return
+    if sibling is not None and sibling[3] is not None and sibling[3].exit == word:
+        return
+    where = "at top level" if top else f"in {text!r}"
+    hint = (
+        "at top level `exit` leaves configuration mode: every later line fails"
+        if top
+        else "an exit must end the sub-mode it belongs to (exit-vrrp ends "
+        "`vrrp N address-family ...`)"
+    )
+    problems.append(
+        SyntaxProblem("ios.exit", number, f"`{word}` {where} closes no open sub-mode", hint)
+    )
+
+
+def _first(kids: _Kids | None, prefix: str) -> tuple[str, _Entry] | None:
+    for text, entry in (kids or {}).items():
+        if text.startswith(prefix):
+            return text, entry
+    return None
+
+
+def _texts_two_deep(entry: _Entry) -> list[str]:
+    """A section's sub-commands and theirs, each section's before its children's."""
+    kids: _Kids = entry[1] or {}
+    return [*kids, *(text for child in kids.values() for text in (child[1] or {}))]
+
+
+def _interface(facts: ConfigFacts, line: str, entry: _Entry) -> None:
+    name = line.split(maxsplit=1)[1]
+    iface = facts.interface(name, entry[0])
     known = _IFACE_LINES
-    for text, child in node.children.items():
+    for text, child in (entry[1] or _NONE).items():
         kind, value = known[text]
         if kind == _I_ADDRESS:
             iface.address = value
-            iface.address_line = child.lines[0]
+            iface.address_line = child[0]
         elif kind == _I_BFD:
-            iface.bfd, iface.bfd_line = True, child.lines[0]
+            iface.bfd, iface.bfd_line = True, child[0]
         elif kind == _I_POLICY:
-            facts.pbr.applied.append((name, value, child.lines[0]))
+            facts.pbr.applied.append((name, value, child[0]))
         elif kind == _I_VRRP:
             facts.vrrp.append(_vrrp(name, value, child))
+
+
+_NONE: _Kids = {}
 
 
 _I_NONE, _I_ADDRESS, _I_BFD, _I_POLICY, _I_VRRP = range(5)
@@ -127,22 +274,22 @@ def _iface_line(text: str) -> tuple[int, Any]:
 _IFACE_LINES: Memo[str, tuple[int, Any]] = Memo(_iface_line)
 
 
-def _vrrp(interface: str, group: int, node: Node) -> VrrpFact:
-    fact = VrrpFact(interface=interface, group=group, line=line_of(node))
-    for child in node.children:
-        words = child.text.split()
+def _vrrp(interface: str, group: int, entry: _Entry) -> VrrpFact:
+    fact = VrrpFact(interface=interface, group=group, line=entry[0])
+    for text, child in (entry[1] or _NONE).items():
+        words = text.split()
         if words[0] == "address" and len(words) >= 2:
-            fact.vip, fact.vip_line = words[1], line_of(child)
+            fact.vip, fact.vip_line = words[1], child[0]
         elif words[0] == "priority" and len(words) >= 2 and words[1].isdigit():
-            fact.priority, fact.priority_line = int(words[1]), line_of(child)
+            fact.priority, fact.priority_line = int(words[1]), child[0]
         elif words[0] == "preempt":
             # VRRPv3 preempts by default; only the delay (or `no preempt`) can differ
             fact.preempt = " ".join(["delay", words[-1]]) if "delay" in words else "on"
-            fact.preempt_line = line_of(child)
+            fact.preempt_line = child[0]
         elif words[:2] == ["no", "preempt"]:
-            fact.preempt, fact.preempt_line = "off", line_of(child)
+            fact.preempt, fact.preempt_line = "off", child[0]
         elif words[0] == "track" and len(words) >= 2:
-            fact.tracks.append(Ref(words[1], line_of(child)))
+            fact.tracks.append(Ref(words[1], child[0]))
     return fact
 
 
@@ -184,8 +331,7 @@ def _global_branch(text: str) -> tuple[int, list[str]]:
 _GLOBALS: Memo[str, tuple[int, list[str]]] = Memo(_global_branch)
 
 
-def _global(facts: ConfigFacts, node: Node, root: Node) -> None:
-    text, line = node.text, node.lines[0]
+def _global(facts: ConfigFacts, text: str, line: int, root: _Kids) -> None:
     branch, words = _GLOBALS[text]
     if branch == _G_NONE:
         return
@@ -202,7 +348,7 @@ def _global(facts: ConfigFacts, node: Node, root: Node) -> None:
     elif branch == _G_ACL:
         facts.pbr.classes[words[3]] = line
     elif branch == _G_SLA:
-        _probe(facts, words[2], node)
+        _probe(facts, words[2], line, root[text])
     elif branch == _G_SCHEDULE:
         probe = facts.probes.get(words[3])
         if probe is not None:
@@ -216,10 +362,10 @@ def _global(facts: ConfigFacts, node: Node, root: Node) -> None:
         facts.tracks[words[1]] = TrackFact(key=words[1], probe=Ref(ref, line), line=line)
 
 
-def _bfd_line(root: Node, interface: str) -> str:
-    node = root.children.get(f"interface {interface}")
-    found = first(node, "bfd interval") if node else None
-    return found.text if found else ""
+def _bfd_line(root: _Kids, interface: str) -> str:
+    node = root.get(f"interface {interface}")
+    found = _first(node[1], "bfd interval") if node else None
+    return found[0] if found else ""
 
 
 def _bfd_timers(fact: BfdFact, *, text: str, line: int) -> None:
@@ -262,15 +408,15 @@ def _prefix(address: str, mask: str) -> str:
         return f"{address}/{mask}"
 
 
-def _probe(facts: ConfigFacts, key: str, node: Node) -> None:
-    probe = ProbeFact(key=key, name=key, line=line_of(node), scheduled=False)
+def _probe(facts: ConfigFacts, key: str, line: int, entry: _Entry) -> None:
+    probe = ProbeFact(key=key, name=key, line=line, scheduled=False)
     known = _PROBE_LINES
-    for text, child in node.children.items():
+    for text, child in (entry[1] or _NONE).items():
         sets, timing = known[text]
         for attr, value in sets:
             setattr(probe, attr, value)
         if timing:
-            probe.timing_line = child.lines[0]
+            probe.timing_line = child[0]
     facts.probes[key] = probe
 
 
@@ -306,38 +452,38 @@ def _after(words: list[str], keys: tuple[str, ...]) -> str | None:
     return None
 
 
-def _route_map(facts: ConfigFacts, node: Node) -> None:
-    words = node.text.split()
-    facts.pbr.policies.setdefault(words[1], line_of(node))
-    rule = PbrRuleFact(name=f"{words[1]} {words[-1]}", line=line_of(node))
-    for child in node.children:
-        cw = child.text.split()
+def _route_map(facts: ConfigFacts, line: str, entry: _Entry) -> None:
+    words = line.split()
+    facts.pbr.policies.setdefault(words[1], entry[0])
+    rule = PbrRuleFact(name=f"{words[1]} {words[-1]}", line=entry[0])
+    for text, child in (entry[1] or _NONE).items():
+        cw = text.split()
         if cw[:3] == ["match", "ip", "address"]:
-            rule.classes.extend(Ref(name, line_of(child)) for name in cw[3:])
+            rule.classes.extend(Ref(name, child[0]) for name in cw[3:])
         elif cw[:3] == ["set", "ip", "next-hop"] and len(cw) >= 4:
             hop = cw[4] if cw[3] == "verify-availability" and len(cw) > 4 else cw[3]
-            rule.next_hop = Ref(hop, line_of(child))
+            rule.next_hop = Ref(hop, child[0])
             if "track" in cw and cw.index("track") + 1 < len(cw):
-                rule.classes.append(Ref(f"track {cw[cw.index('track') + 1]}", line_of(child)))
+                rule.classes.append(Ref(f"track {cw[cw.index('track') + 1]}", child[0]))
     facts.pbr.rules.append(rule)
 
 
-def _ha(facts: ConfigFacts, group: Node) -> None:
+def _ha(facts: ConfigFacts, line: str, group: _Entry) -> None:
     # a box-to-box group is active/standby per group by nature: there is no mode to state
-    ha = HaFact(line=line_of(group), form="sync-pair")
-    ha.group_id, ha.group_line = int(group.text.split()[1]), line_of(group)
-    ha.session_sync, ha.session_line = False, line_of(group)
-    for child in group.children:
-        words = child.text.split()
+    ha = HaFact(line=group[0], form="sync-pair")
+    ha.group_id, ha.group_line = int(line.split()[1]), group[0]
+    ha.session_sync, ha.session_line = False, group[0]
+    for text, child in (group[1] or _NONE).items():
+        words = text.split()
         if words[0] == "control" and len(words) >= 2:
-            ha.links.append(Ref(words[1], line_of(child)))
+            ha.links.append(Ref(words[1], child[0]))
             if "protocol" in words and words[-1].isdigit() and int(words[-1]) != ha.group_id:
-                ha.group_id, ha.group_line = None, line_of(child)
+                ha.group_id, ha.group_line = None, child[0]
         elif words[0] == "data" and len(words) >= 2:
-            ha.links.append(Ref(words[1], line_of(child)))
-            ha.session_sync, ha.session_line = True, line_of(child)
+            ha.links.append(Ref(words[1], child[0]))
+            ha.session_sync, ha.session_line = True, child[0]
         elif words[0] == "track" and len(words) >= 2:
-            ha.tracks.append(Ref(words[1], line_of(child)))
+            ha.tracks.append(Ref(words[1], child[0]))
     facts.ha = ha
 
 
@@ -363,18 +509,29 @@ def _may_hold_secret(text: str) -> bool:
     return any(word in text for word in _SECRET_WORDS)
 
 
-def _security(facts: ConfigFacts, root: Node, text: str, vtys: list[Node]) -> None:
+def _security(facts: ConfigFacts, root: _Kids, text: str, vtys: list[tuple[str, _Entry]]) -> None:
     """Secrets in clear, and ``vtys`` (the `line vty` sections) open to any source."""
-    for node in root.all_children() if _may_hold_secret(text) else ():
-        text = node.text
-        if not _ANY_SECRET.match(text):
+    for command, line in _every_command(root) if _may_hold_secret(text) else ():
+        if not _ANY_SECRET.match(command):
             continue
-        if _HASHED.search(text) or " password 6 " in text:
+        if _HASHED.search(command) or " password 6 " in command:
             continue
         for pattern, what in _SECRETS:
-            if pattern.match(text):
-                facts.secrets.append((what, line_of(node)))
+            if pattern.match(command):
+                facts.secrets.append((what, line))
                 break
-    for line in vtys:
-        if first(line, "access-class ") is None:
-            facts.open_access.append((f"`{line.text}` without an access-class", line_of(line)))
+    for vty, entry in vtys:
+        if _first(entry[1], "access-class ") is None:
+            facts.open_access.append((f"`{vty}` without an access-class", entry[0]))
+
+
+def _every_command(root: _Kids) -> list[tuple[str, int]]:
+    """Every command kept, depth first, each (text, the line first seen)."""
+    found: list[tuple[str, int]] = []
+    todo = list(reversed(root.items()))
+    while todo:
+        text, entry = todo.pop()
+        found.append((text, entry[0]))
+        if entry[1]:
+            todo.extend(reversed(entry[1].items()))
+    return found

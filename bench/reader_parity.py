@@ -1,0 +1,159 @@
+"""Lint's config readers against an older checkout's: the same ``ConfigFacts`` for every text.
+
+    python -m bench.reader_parity --base /path/to/old/checkout [--devices 10000]
+        [--damaged 3000] [--work DIR]
+
+The corpus: the configs ``egress render`` writes for a generated inventory
+(bench.gen_inventory), the ones it writes for the example inventory with each of the lint
+cases' edits (tests/fixtures/lint), and ``--damaged`` copies of those with random damage
+(lines deleted, duplicated, re-indented or cut, words changed or dropped, ``end``/``exit``/
+``next`` lines removed, sections left open). Each reader runs in its own process (this tree's
+and ``--base``'s, ``PYTHONPATH``), dumps ``repr`` of every ``ConfigFacts`` (or of the error it
+raised), and the two dumps must be equal. Exit 1 on the first difference, printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import pickle
+import random
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+PLATFORMS = ("ios", "junos", "fortios")
+
+
+def _render(inventory: Path, out: Path, templates: Path | None = None) -> list[tuple[str, str]]:
+    texts: list[tuple[str, str]] = []
+    for platform in PLATFORMS:
+        target = out / platform
+        command = [sys.executable, "-m", "bench.big_inventory", "render", "-q"]
+        command += ["-i", str(inventory), "--out", str(target), "--platform", platform]
+        if templates is not None:
+            command += ["--templates", str(templates)]
+        subprocess.run(command, cwd=REPO, check=False, capture_output=True)
+        if target.is_dir():
+            texts += [(platform, p.read_text()) for p in sorted(target.glob("*.cfg"))]
+    return texts
+
+
+def _case_configs(work: Path) -> list[tuple[str, str]]:
+    sys.path.insert(0, str(REPO))
+    from tests.unit.lint.cases import build_tree, load_cases
+
+    texts: list[tuple[str, str]] = []
+    for n, case in enumerate(load_cases()):
+        root = work / f"case{n}"
+        try:
+            inventory, templates = build_tree(root, case.edits)
+        except AssertionError:
+            continue
+        texts += _render(inventory, root / "out", templates)
+    return texts
+
+
+_WORDS = ("exit", "next", "end", "}", "{", "set", "edit", "config", "interface", "vrrp",
+          "!", "ip", "address", "track", "1", "0.0.0.0", "policy", "bfd", "group", ";")
+
+
+def damage(text: str, rng: random.Random) -> str:
+    lines = text.splitlines()
+    for _ in range(rng.randint(1, 6)):
+        if not lines:
+            break
+        i = rng.randrange(len(lines))
+        op = rng.randrange(8)
+        if op == 0:
+            del lines[i]
+        elif op == 1:
+            lines.insert(i, lines[i])
+        elif op == 2:
+            lines[i] = " " * rng.choice((0, 1, 2, 3, 4, 8)) + lines[i].lstrip()
+        elif op == 3:
+            words = lines[i].split(" ")
+            words[rng.randrange(len(words))] = rng.choice(_WORDS)
+            lines[i] = " ".join(words)
+        elif op == 4:
+            words = lines[i].split(" ")
+            del words[rng.randrange(len(words))]
+            lines[i] = " ".join(words)
+        elif op == 5:
+            closing = [j for j, line in enumerate(lines) if line.strip() in
+                       ("exit", "next", "end", "}", "exit-vrrp", "exit-address-family", "!")]
+            if closing:
+                del lines[rng.choice(closing)]
+        elif op == 6:
+            lines[i] = lines[i][: rng.randrange(len(lines[i]) + 1)]
+        else:
+            lines.insert(i, rng.choice(_WORDS) + " " + rng.choice(_WORDS))
+    return "\n".join(lines) + rng.choice(("\n", "", "\n\n"))
+
+
+_DUMP = """
+import pickle, sys, gc
+gc.disable()
+from egress.lint.config import PARSERS
+corpus = pickle.load(open(sys.argv[1], "rb"))
+out = []
+for platform, text in corpus:
+    try:
+        out.append(repr(PARSERS[platform](text)))
+    except Exception as exc:
+        out.append("raised " + repr(exc))
+pickle.dump(out, open(sys.argv[2], "wb"))
+"""
+
+
+def dump(tree: Path, corpus: Path, out: Path) -> list[str]:
+    subprocess.run(
+        [sys.executable, "-c", _DUMP, str(corpus), str(out)],
+        cwd=tree,
+        env={"PYTHONPATH": str(tree), "PATH": "/usr/bin:/bin"},
+        check=True,
+    )
+    with out.open("rb") as f:
+        found: list[str] = pickle.load(f)
+    return found
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--base", type=Path, required=True)
+    parser.add_argument("--devices", type=int, default=10000)
+    parser.add_argument("--damaged", type=int, default=3000)
+    parser.add_argument("--seed", type=int, default=18)
+    parser.add_argument("--work", type=Path, default=None)
+    args = parser.parse_args()
+    from bench.gen_inventory import generate
+
+    with tempfile.TemporaryDirectory(prefix="egress-parity-") as tmp:
+        work = args.work or Path(tmp)
+        corpus_file = work / "corpus.pickle"
+        if corpus_file.exists():
+            corpus = pickle.loads(corpus_file.read_bytes())
+        else:
+            work.mkdir(parents=True, exist_ok=True)
+            fleet = _render(generate(work / "inv", devices=args.devices), work / "fleet")
+            cases = _case_configs(work / "cases")
+            rng = random.Random(args.seed)
+            pool = cases + rng.sample(fleet, min(len(fleet), 300))
+            damaged = [(p, damage(t, rng)) for p, t in (rng.choice(pool) for _ in range(args.damaged))]
+            corpus = fleet + cases + damaged
+            corpus_file.write_bytes(pickle.dumps(corpus))
+            print(f"corpus: {len(fleet)} fleet, {len(cases)} case, {len(damaged)} damaged configs")
+        now = dump(REPO, corpus_file, work / "now.pickle")
+        before = dump(args.base.resolve(), corpus_file, work / "before.pickle")
+        bad = [i for i, (a, b) in enumerate(zip(now, before, strict=True)) if a != b]
+        for i in bad[:3]:
+            platform, text = corpus[i]
+            print(f"--- config {i} ({platform}) differs\n{text}\n--- now:\n{now[i]}\n--- before:\n{before[i]}")
+        raised = sum(1 for r in now if r.startswith("raised "))
+        print(f"{len(corpus)} configs, {len(bad)} differ, {raised} raised (both alike)")
+        return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
