@@ -53,18 +53,24 @@ def parse(text: str) -> ConfigFacts:
     routers: list[_Entry] = []
     maps: list[tuple[str, _Entry]] = []
     vtys: list[tuple[str, _Entry]] = []
+    redundancy = None
+    tops = _TOPS
     for line, entry in root.items():
-        if line.startswith("interface "):
+        kind = tops[line]
+        if kind == _T_NONE:
+            continue
+        if kind == _T_INTERFACE:
             interfaces.append((line, entry))
-        elif line.startswith(_GLOBAL_WORDS):
+        elif kind == _T_GLOBAL:
             globals_.append((line, entry[0]))
-        elif line.startswith("route"):
-            if line.startswith("router bgp "):
-                routers.append(entry)
-            elif line.startswith("route-map "):
-                maps.append((line, entry))
-        elif line.startswith("line vty"):
+        elif kind == _T_ROUTER:
+            routers.append(entry)
+        elif kind == _T_MAP:
+            maps.append((line, entry))
+        elif kind == _T_VTY:
             vtys.append((line, entry))
+        elif redundancy is None:  # _T_REDUNDANCY: the first one is read
+            redundancy = entry
     for line, entry in interfaces:
         _interface(facts, line, entry)
     for line, number in globals_:
@@ -87,13 +93,37 @@ def parse(text: str) -> ConfigFacts:
     for line, entry in maps:
         if line.split()[1] not in bgp_maps:
             _route_map(facts, line, entry)
-    redundancy = _first(root, "redundancy")
-    app = _first(redundancy[1][1], "application redundancy") if redundancy else None
+    app = _first(redundancy[1], "application redundancy") if redundancy else None
     group = _first(app[1][1], "group ") if app else None
     if group is not None:
         _ha(facts, *group)
     _security(facts, root, text, vtys)
     return facts
+
+
+_T_NONE, _T_INTERFACE, _T_GLOBAL, _T_ROUTER, _T_MAP, _T_VTY, _T_REDUNDANCY = range(7)
+
+
+def _top_kind(line: str) -> int:
+    """Which step of ``parse`` reads a top-level command (the prefixes exclude each other)."""
+    if line.startswith("interface "):
+        return _T_INTERFACE
+    if line.startswith(_GLOBAL_WORDS):
+        # a global line no branch of _global reads is skipped here already
+        return _T_NONE if _GLOBALS[line][0] == _G_NONE else _T_GLOBAL
+    if line.startswith("router bgp "):
+        return _T_ROUTER
+    if line.startswith("route-map "):
+        return _T_MAP
+    if line.startswith("line vty"):
+        return _T_VTY
+    if line.startswith("redundancy"):
+        return _T_REDUNDANCY
+    return _T_NONE
+
+
+# a top-level command's text -> which step reads it, once per distinct text of the run
+_TOPS: Memo[str, int] = Memo(_top_kind)
 
 
 # What the one pass keeps of the config: per command, [the line first seen, its

@@ -31,6 +31,8 @@ def _kinds(problems: Sequence[SyntaxProblem]) -> list[tuple[str, int]]:
     ],
 )
 def test_ios_grammar(text: str, expected: list[tuple[str, int]]) -> None:
+    # lint's one-pass reader and the remediation planner's tree read the same grammar
+    assert _kinds(ios.parse(text).problems) == expected
     _, problems = ios.load(text)
     assert _kinds(problems) == expected
 
