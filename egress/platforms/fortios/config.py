@@ -352,9 +352,10 @@ def _fill_bfd_timers(facts: ConfigFacts, timers: dict[str, tuple[list[str], int]
         return int(found[0][0]) if found and found[0] and found[0][0].isdigit() else None
 
     line = min(found[1] for found in timers.values())
+    tx, rx = value("bfd-desired-min-tx"), value("bfd-required-min-rx")
+    multiplier = value("bfd-detect-mult")
     for bfd in facts.bfd:
-        bfd.tx_ms, bfd.rx_ms = value("bfd-desired-min-tx"), value("bfd-required-min-rx")
-        bfd.multiplier, bfd.timers_line = value("bfd-detect-mult"), line
+        bfd.tx_ms, bfd.rx_ms, bfd.multiplier, bfd.timers_line = tx, rx, multiplier, line
 
 
 def _policy(facts: ConfigFacts, key: str, entry: _Block) -> None:
