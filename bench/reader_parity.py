@@ -10,6 +10,11 @@ cases' edits (tests/fixtures/lint), and ``--damaged`` copies of those with rando
 ``next`` lines removed, sections left open). Each reader runs in its own process (this tree's
 and ``--base``'s, ``PYTHONPATH``), dumps ``repr`` of every ``ConfigFacts`` (or of the error it
 raised), and the two dumps must be equal. Exit 1 on the first difference, printed.
+
+With ``--lint``, also ``egress lint --format json`` of both trees on the generated inventory
+and on a findings-rich variant of it (every lint case that edits only templates/ applied at
+once to a copy of templates/; a case whose text an earlier one already replaced is left out):
+the two reports must be byte-identical.
 """
 
 from __future__ import annotations
@@ -55,8 +60,28 @@ def _case_configs(work: Path) -> list[tuple[str, str]]:
     return texts
 
 
-_WORDS = ("exit", "next", "end", "}", "{", "set", "edit", "config", "interface", "vrrp",
-          "!", "ip", "address", "track", "1", "0.0.0.0", "policy", "bfd", "group", ";")
+_WORDS = (
+    "exit",
+    "next",
+    "end",
+    "}",
+    "{",
+    "set",
+    "edit",
+    "config",
+    "interface",
+    "vrrp",
+    "!",
+    "ip",
+    "address",
+    "track",
+    "1",
+    "0.0.0.0",
+    "policy",
+    "bfd",
+    "group",
+    ";",
+)
 
 
 def damage(text: str, rng: random.Random) -> str:
@@ -81,8 +106,12 @@ def damage(text: str, rng: random.Random) -> str:
             del words[rng.randrange(len(words))]
             lines[i] = " ".join(words)
         elif op == 5:
-            closing = [j for j, line in enumerate(lines) if line.strip() in
-                       ("exit", "next", "end", "}", "exit-vrrp", "exit-address-family", "!")]
+            closing = [
+                j
+                for j, line in enumerate(lines)
+                if line.strip()
+                in ("exit", "next", "end", "}", "exit-vrrp", "exit-address-family", "!")
+            ]
             if closing:
                 del lines[rng.choice(closing)]
         elif op == 6:
@@ -119,6 +148,74 @@ def dump(tree: Path, corpus: Path, out: Path) -> list[str]:
     return found
 
 
+def _template_only_variant(work: Path) -> tuple[Path, int]:
+    """A copy of templates/ with every template-only lint case's edits applied."""
+    import shutil
+
+    import yaml
+
+    templates = work / "templates-broken"
+    shutil.rmtree(templates, ignore_errors=True)
+    shutil.copytree(REPO / "templates", templates)
+    applied = 0
+    for directory in sorted((REPO / "tests" / "fixtures" / "lint").iterdir()):
+        spec_file = directory / "case.yaml"
+        if not spec_file.is_file():
+            continue
+        edits = yaml.safe_load(spec_file.read_text(encoding="utf-8"))["edits"]
+        if not all(e["file"].startswith("templates/") for e in edits):
+            continue
+        texts = {e["file"]: (templates / e["file"][len("templates/") :]).read_text() for e in edits}
+        ok = True
+        for edit in edits:
+            text = texts[edit["file"]]
+            if text.count(edit["replace"]) != edit.get("count", 1):
+                ok = False
+                break
+            texts[edit["file"]] = text.replace(edit["replace"], edit["with"])
+        if ok:
+            for name, text in texts.items():
+                (templates / name[len("templates/") :]).write_text(text)
+            applied += 1
+    return templates, applied
+
+
+def _lint_json(tree: Path, inventory: Path, templates: Path) -> bytes:
+    command = [sys.executable, "-m", "bench.big_inventory", "lint", "-i", str(inventory)]
+    command += ["--templates", str(templates), "--format", "json"]
+    env = {"PYTHONPATH": str(tree), "PATH": "/usr/bin:/bin", "EGRESS_CACHE_DIR": ""}
+    return subprocess.run(command, cwd=tree, env=env, capture_output=True, check=False).stdout
+
+
+def lint_reports(base: Path, work: Path, devices: int) -> bool:
+    import json
+
+    from bench.gen_inventory import generate
+
+    inventory = work / "inv"
+    if not inventory.is_dir():
+        generate(inventory, devices=devices)
+    broken, applied = _template_only_variant(work)
+    same = True
+    for label, templates in (("clean", REPO / "templates"), ("findings-rich", broken)):
+        now, before = _lint_json(REPO, inventory, templates), _lint_json(base, inventory, templates)
+        findings = json.loads(now)
+        count = len(findings) if isinstance(findings, list) else len(findings.get("findings", []))
+        rules = {
+            f["rule"]
+            for f in (findings if isinstance(findings, list) else findings.get("findings", []))
+        }
+        print(
+            f"lint JSON, {label} ({applied} template-only cases applied)"
+            if label != "clean"
+            else "lint JSON, clean",
+            f": {len(now):,} bytes, {count:,} findings of {len(rules)} rules,",
+            f"byte-identical: {now == before}",
+        )
+        same = same and now == before and bool(now)
+    return same
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base", type=Path, required=True)
@@ -126,6 +223,7 @@ def main() -> int:
     parser.add_argument("--damaged", type=int, default=3000)
     parser.add_argument("--seed", type=int, default=18)
     parser.add_argument("--work", type=Path, default=None)
+    parser.add_argument("--lint", action="store_true", help="compare lint's JSON reports too")
     args = parser.parse_args()
     from bench.gen_inventory import generate
 
@@ -140,7 +238,9 @@ def main() -> int:
             cases = _case_configs(work / "cases")
             rng = random.Random(args.seed)
             pool = cases + rng.sample(fleet, min(len(fleet), 300))
-            damaged = [(p, damage(t, rng)) for p, t in (rng.choice(pool) for _ in range(args.damaged))]
+            damaged = [
+                (p, damage(t, rng)) for p, t in (rng.choice(pool) for _ in range(args.damaged))
+            ]
             corpus = fleet + cases + damaged
             corpus_file.write_bytes(pickle.dumps(corpus))
             print(f"corpus: {len(fleet)} fleet, {len(cases)} case, {len(damaged)} damaged configs")
@@ -149,10 +249,14 @@ def main() -> int:
         bad = [i for i, (a, b) in enumerate(zip(now, before, strict=True)) if a != b]
         for i in bad[:3]:
             platform, text = corpus[i]
-            print(f"--- config {i} ({platform}) differs\n{text}\n--- now:\n{now[i]}\n--- before:\n{before[i]}")
+            print(
+                f"--- config {i} ({platform}) differs\n{text}\n"
+                f"--- now:\n{now[i]}\n--- before:\n{before[i]}"
+            )
         raised = sum(1 for r in now if r.startswith("raised "))
         print(f"{len(corpus)} configs, {len(bad)} differ, {raised} raised (both alike)")
-        return 1 if bad else 0
+        reports_same = lint_reports(args.base.resolve(), work, args.devices) if args.lint else True
+        return 1 if bad or not reports_same else 0
 
 
 if __name__ == "__main__":
