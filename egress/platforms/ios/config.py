@@ -1,8 +1,10 @@
-"""Cisco IOS-XE: the facts lint reads from a rendered config's line-numbered tree.
+"""Cisco IOS-XE: a config read in one pass into its syntax problems and what lint reads.
 
-The tree and its grammar tables (which commands open a sub-mode, which close one, which
-top-level words exist) are in ``egress.platforms.ios.configtree``; ``load`` is re-exported
-here for the remediation planner.
+The grammar tables (which commands open a sub-mode, which close one, which top-level words
+exist) are in ``egress.platforms.ios.configtree``. ``parse`` is lint's reader: one walk over
+the lines keeps each distinct command once (a list, no object per line) and the facts are
+read from that (docs/adr.md, "lint's readers in one pass"). ``load`` gives the same walk as
+a node tree, for the remediation planner.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from functools import lru_cache
 from ipaddress import IPv4Interface
 from typing import Any
 
+from egress.lint.config.tree import Node, add
 from egress.lint.facts import (
     BfdFact,
     ConfigFacts,
@@ -38,10 +41,23 @@ from egress.platforms.ios.configtree import (
     SECTIONS,
     TOP_LEVEL,
     Section,
-    load,
 )
 
 __all__ = ["EXITS", "SECTIONS", "TOP_LEVEL", "Section", "load", "parse"]
+
+
+def load(text: str) -> tuple[Node, list[SyntaxProblem]]:
+    """The config as a tree of nodes (repeated sections merged; each node's line is where
+    its text is first seen) and its syntax problems: the remediation planner's view."""
+    root, problems = _walk(text)
+    return _nodes(Node(), root), problems
+
+
+def _nodes(node: Node, kids: _Kids | None) -> Node:
+    for text, (line, below) in (kids or {}).items():
+        child = add(node, text, line)
+        _nodes(child, below)
+    return node
 
 
 def parse(text: str) -> ConfigFacts:

@@ -1,10 +1,11 @@
-"""Cisco IOS-XE: the indentation tree (line-numbered nodes) lint reads a rendered config into.
+"""Cisco IOS-XE: the grammar lint's reader and the remediation planner's tree read.
 
 hier_config's own loaders refuse a section that appears twice (DuplicateChildError), which
 every rendered merge snippet does (`interface X` for addresses, BFD, VRRP and PBR), and they
-drop line numbers. So the walk below is ours: it builds the tree with its lines, and knows
-which commands open a sub-mode, which close one, and which top-level words exist. The facts
-are read from the tree in ``egress.platforms.ios.config``.
+drop line numbers. So the walk is ours (``egress.platforms.ios.config``), and these tables
+are its one source of data: which commands open a sub-mode (SECTIONS), which close one
+(EXITS), which top-level words exist (TOP_LEVEL), and what a raw line says whatever its
+number (_LINES).
 """
 
 from __future__ import annotations
@@ -13,8 +14,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from egress.lint.config.tree import Node, text_of
-from egress.lint.facts import SyntaxProblem
 from egress.lint.memo import Memo
 
 
@@ -120,11 +119,6 @@ EXITS = frozenset({"exit", "exit-vrrp", "exit-address-family"})
 _TOP = Section(re.compile(""), SECTIONS, seen=Memo(_opener(SECTIONS)))
 
 
-# A frame of the open sections: (indent, node, the section it opened or None for a leaf
-# command under which nothing may be indented, whether it is the root). A tuple: one per
-# line, and a dataclass instance costs a Python-level __init__ call each.
-_Frame = tuple[int, Node, "Section | None", bool]
-
 # what a line says whatever its number: (stripped, indent, kind, first word, a known top-level
 # word). Read once per distinct line of the run: a fleet's configs repeat their lines (at
 # 2,000 generated devices an IOS line is one of ~8,500 distinct among ~61,000; docs/adr.md).
@@ -145,115 +139,3 @@ def _read_line(raw: str) -> tuple[str, int, int, str, bool]:
 
 
 _LINES: Memo[str, tuple[str, int, int, str, bool]] = Memo(_read_line)
-
-
-def load(text: str) -> tuple[Node, list[SyntaxProblem]]:
-    """Parse IOS text into a tree with line numbers, and its syntax problems."""
-    root = Node()
-    problems: list[SyntaxProblem] = []
-    stack: list[_Frame] = [(-1, root, _TOP, True)]
-    ended = 0
-    lines = _LINES
-    for number, raw in enumerate(text.splitlines(), start=1):
-        stripped, indent, kind, word, known = lines[raw]
-        if kind == _BLANK:
-            continue
-        if ended:
-            problems.append(
-                SyntaxProblem(
-                    "ios.exit",
-                    number,
-                    f"{stripped!r} after `end` (line {ended}) is never applied",
-                    "`end` must be the last line; move the text above it",
-                )
-            )
-            continue
-        if kind == _BANG:
-            if indent == 0:  # a bang at column 0 closes every open section
-                del stack[1:]
-            continue
-        if kind == _END:
-            ended = number
-            continue
-        sibling = None  # the frame closed at this very indent: an exit may sit beside it
-        while indent <= stack[-1][0]:
-            popped = stack.pop()
-            if popped[0] == indent:
-                sibling = popped
-        _, parent_node, parent_section, parent_top = stack[-1]
-        if kind == _EXIT:
-            _exit(stripped, number, stack, sibling, problems)
-            continue
-        if parent_top and indent > 0:
-            problems.append(
-                SyntaxProblem(
-                    "ios.indent",
-                    number,
-                    f"{stripped!r} is indented but no section is open",
-                    "indent only the commands of a section (interface, ip sla, route-map, ...)",
-                )
-            )
-        elif parent_section is None:
-            problems.append(
-                SyntaxProblem(
-                    "ios.indent",
-                    number,
-                    f"{stripped!r} is indented under {text_of(parent_node)!r}, "
-                    "which opens no section",
-                    "align it with its section's other commands",
-                )
-            )
-        if parent_top and indent == 0 and not known:
-            problems.append(
-                SyntaxProblem(
-                    "ios.unknown",
-                    number,
-                    f"unknown top-level command {word!r} (stray text?)",
-                    "fix the template: every top-level line must be an IOS-XE global command",
-                )
-            )
-        # add(parent_node, stripped, number), inlined: once per line
-        child = parent_node.children.get(stripped)
-        if child is None:
-            child = parent_node.children[stripped] = Node(stripped)
-        child.lines.append(number)
-        # the sub-mode this line opens, if any (parent_section.opened_by(stripped), inlined)
-        section = None if parent_section is None else parent_section.seen[stripped]
-        stack.append((indent, child, section, False))
-    if not ended:
-        problems.append(
-            SyntaxProblem(
-                "ios.exit",
-                max(1, text.count("\n")),
-                "the configuration does not close with `end`",
-                "end the file with `end` so a paste leaves configuration mode",
-            )
-        )
-    return root, problems
-
-
-def _exit(
-    word: str,
-    number: int,
-    stack: list[_Frame],
-    sibling: _Frame | None,
-    problems: list[SyntaxProblem],
-) -> None:
-    """An exit closes the sub-mode it is indented in, or the one just above it at its own
-    indent (IOS prints `exit-address-family` level with `address-family`)."""
-    _, node, section, top = stack[-1]
-    if not top and section is not None and section.exit == word:
-        stack.pop()
-        return
-    if sibling is not None and sibling[2] is not None and sibling[2].exit == word:
-        return
-    where = "at top level" if top else f"in {text_of(node)!r}"
-    hint = (
-        "at top level `exit` leaves configuration mode: every later line fails"
-        if top
-        else "an exit must end the sub-mode it belongs to (exit-vrrp ends "
-        "`vrrp N address-family ...`)"
-    )
-    problems.append(
-        SyntaxProblem("ios.exit", number, f"`{word}` {where} closes no open sub-mode", hint)
-    )
