@@ -388,7 +388,13 @@ def _global(facts: ConfigFacts, text: str, line: int, root: _Kids) -> None:
             _bfd_timers(fact, text=_bfd_line(root, words[4]), line=interface.bfd_line)
         facts.bfd.append(fact)
     elif branch == _G_ROUTE:
-        facts.routes.append(_route(words, line))
+        prefix, gateway, interface_name, distance, track = _ROUTES[text]
+        route = RouteFact(
+            prefix=prefix, gateway=gateway, line=line, interface=interface_name, distance=distance
+        )
+        if track is not None:
+            route.track = Ref(track, line)
+        facts.routes.append(route)
     elif branch == _G_ECMP:
         facts.ecmp = EcmpFact(knob=text[len(_ALGORITHM) :], line=line)
     elif branch == _G_ACL:
@@ -415,33 +421,49 @@ def _bfd_line(root: _Kids, interface: str) -> str:
 
 
 def _bfd_timers(fact: BfdFact, *, text: str, line: int) -> None:
+    fact.tx_ms, fact.rx_ms, fact.multiplier = _TIMERS[text]
+    fact.timers_line = line
+
+
+def _read_timers(text: str) -> tuple[int | None, int | None, int | None]:
     words = text.split()
     values = {words[i]: words[i + 1] for i in range(len(words) - 1)}
-    fact.tx_ms = _int(values.get("interval"))
-    fact.rx_ms = _int(values.get("min_rx"))
-    fact.multiplier = _int(values.get("multiplier"))
-    fact.timers_line = line
+    return (
+        _int(values.get("interval")),
+        _int(values.get("min_rx")),
+        _int(values.get("multiplier")),
+    )
+
+
+# `bfd interval` line -> its (interval, min_rx, multiplier), once per distinct text
+_TIMERS: Memo[str, tuple[int | None, int | None, int | None]] = Memo(_read_timers)
 
 
 def _int(value: str | None) -> int | None:
     return int(value) if value is not None and value.isdigit() else None
 
 
-def _route(words: list[str], line: int) -> RouteFact:
+def _route(text: str) -> tuple[str, str, str | None, int | None, str | None]:
+    """An `ip route` line's (prefix, gateway, interface, distance, track), whatever its line."""
     # ip route PREFIX MASK [INTERFACE] GATEWAY [DISTANCE] [name NAME] [track N]
+    words = text.split()
     prefix = _prefix(words[2], words[3])
     rest = words[4:]
     interface = None
     if rest and not _DOTTED.match(rest[0]):
         interface, rest = rest[0], rest[1:]
     gateway = rest[0] if rest else ""
-    route = RouteFact(prefix=prefix, gateway=gateway, line=line, interface=interface)
+    distance = track = None
     for i, word in enumerate(rest[1:], start=1):
         if word.isdigit() and i == 1:
-            route.distance = int(word)
+            distance = int(word)
         elif word == "track" and i + 1 < len(rest):
-            route.track = Ref(rest[i + 1], line)
-    return route
+            track = rest[i + 1]
+    return prefix, gateway, interface, distance, track
+
+
+# an `ip route` line -> what _route reads from it, once per distinct text
+_ROUTES: Memo[str, tuple[str, str, str | None, int | None, str | None]] = Memo(_route)
 
 
 @lru_cache(maxsize=4096)
