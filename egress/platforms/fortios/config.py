@@ -206,27 +206,32 @@ def _words(text: str) -> list[str]:
     return [quoted or bare for quoted, bare in _WORD.findall(text)]
 
 
-def _sets(block: _Block) -> dict[str, tuple[list[str], int]]:
+# a `set` line's (unquoted values, line, first value or None)
+_Set = tuple[list[str], int, "str | None"]
+_NO_SET: _Set = ([], 0, None)
+
+
+def _sets(block: _Block) -> dict[str, _Set]:
     """`set key value...` children of ``node``: key -> (unquoted values, line). The values
     lists are shared by every config holding the same line: read, never changed."""
-    values: dict[str, tuple[list[str], int]] = {}
+    values: dict[str, _Set] = {}
     known = _SETS
     for text, line in block[1].items():  # (the dict's own items: ~9 per entry)
         found = known[text]
         if found is not None:  # a `set` line: its value is its line
-            values[found[0]] = (found[1], line)
+            values[found[0]] = (found[1], line, found[2])
     return values
 
 
-def _set_words(text: str) -> tuple[str, list[str]] | None:
+def _set_words(text: str) -> tuple[str, list[str], str | None] | None:
     if not text.startswith("set "):
         return None
     words = text.split() if '"' not in text else _words(text)
-    return (words[1], words[2:]) if len(words) >= 2 else None
+    return (words[1], words[2:], words[2] if len(words) > 2 else None) if len(words) >= 2 else None
 
 
 # a node's text -> (key, unquoted values) of a `set` line, else None; once per distinct text
-_SETS: Memo[str, tuple[str, list[str]] | None] = Memo(_set_words)
+_SETS: Memo[str, tuple[str, list[str], str | None] | None] = Memo(_set_words)
 
 
 def _edits(root: _Block, table: str) -> list[tuple[str, _Block]]:
@@ -250,16 +255,18 @@ def parse(text: str) -> ConfigFacts:
     facts = ConfigFacts(problems=problems)
     for name, entry in _edits(root, "system interface"):
         _interface(facts, name, entry)
-    timers: dict[str, tuple[list[str], int]] = {}
+    timers: dict[str, _Set] = {}
     for block in _block(root, "system settings"):
         timers.update(_settings(facts, block))
     for _key, entry in _edits(root, "router static"):
         values = _sets(entry)
         gateway = values.get("gateway", ([""], 0))[0]
         route = RouteFact(prefix=_dst(values), gateway=gateway[0] if gateway else "", line=entry[0])
-        route.interface = _one(values, "device")
-        route.distance = int(d) if (d := _one(values, "distance") or "").isdigit() else None
-        route.bfd = _one(values, "bfd") == "enable"
+        route.interface = values.get("device", _NO_SET)[2]
+        route.distance = (
+            int(d) if (d := values.get("distance", _NO_SET)[2] or "").isdigit() else None
+        )
+        route.bfd = values.get("bfd", _NO_SET)[2] == "enable"
         facts.routes.append(route)
         if route.bfd:
             facts.bfd.append(
@@ -276,12 +283,7 @@ def parse(text: str) -> ConfigFacts:
     return facts
 
 
-def _one(values: dict[str, tuple[list[str], int]], key: str) -> str | None:
-    found = values.get(key)
-    return found[0][0] if found and found[0] else None
-
-
-def _dst(values: dict[str, tuple[list[str], int]]) -> str:
+def _dst(values: dict[str, _Set]) -> str:
     dst = values.get("dst")
     if not dst or len(dst[0]) < 1:
         return "0.0.0.0/0"
@@ -303,7 +305,7 @@ def _interface(facts: ConfigFacts, name: str, entry: _Block) -> None:
             tuple(values["allowaccess"][0]),
             values["allowaccess"][1],
         )
-    if _one(values, "bfd") == "enable":
+    if values.get("bfd", _NO_SET)[2] == "enable":
         iface.bfd, iface.bfd_line = True, values["bfd"][1]
         facts.bfd.append(BfdFact(line=values["bfd"][1], peer=None, interface=name))
     vrrp = _first(entry, "config vrrp")
@@ -318,22 +320,22 @@ def _vrrp(facts: ConfigFacts, interface: str, text: str, group: _Block) -> None:
     )
     values = _sets(group)
     if "vrip" in values:
-        fact.vip, fact.vip_line = _one(values, "vrip"), values["vrip"][1]
-    if (p := _one(values, "priority")) is not None and p.isdigit():
+        fact.vip, fact.vip_line = values.get("vrip", _NO_SET)[2], values["vrip"][1]
+    if (p := values.get("priority", _NO_SET)[2]) is not None and p.isdigit():
         fact.priority, fact.priority_line = int(p), values["priority"][1]
     if "preempt" in values:
-        fact.preempt = "on" if _one(values, "preempt") == "enable" else "off"
+        fact.preempt = "on" if values.get("preempt", _NO_SET)[2] == "enable" else "off"
         fact.preempt_line = values["preempt"][1]
     if "vrdst" in values:
         fact.tracks.extend(Ref(v, values["vrdst"][1]) for v in values["vrdst"][0])
     facts.vrrp.append(fact)
 
 
-def _settings(facts: ConfigFacts, block: _Block) -> dict[str, tuple[list[str], int]]:
+def _settings(facts: ConfigFacts, block: _Block) -> dict[str, _Set]:
     values = _sets(block)
     if "v4-ecmp-mode" in values:
         facts.ecmp = EcmpFact(
-            knob=_one(values, "v4-ecmp-mode") or "", line=values["v4-ecmp-mode"][1]
+            knob=values.get("v4-ecmp-mode", _NO_SET)[2] or "", line=values["v4-ecmp-mode"][1]
         )
     return {
         k: values[k]
@@ -342,7 +344,7 @@ def _settings(facts: ConfigFacts, block: _Block) -> dict[str, tuple[list[str], i
     }
 
 
-def _fill_bfd_timers(facts: ConfigFacts, timers: dict[str, tuple[list[str], int]]) -> None:
+def _fill_bfd_timers(facts: ConfigFacts, timers: dict[str, _Set]) -> None:
     """FortiOS sets BFD timers once, globally: every BFD user (route, interface) gets them."""
     if not timers:
         return
@@ -363,9 +365,11 @@ def _policy(facts: ConfigFacts, key: str, entry: _Block) -> None:
     facts.pbr.policies.setdefault("router policy", entry[0])
     rule = PbrRuleFact(name=f"policy {key}", line=entry[0])
     if "gateway" in values:
-        rule.next_hop = Ref(_one(values, "gateway") or "", values["gateway"][1])
+        rule.next_hop = Ref(values.get("gateway", _NO_SET)[2] or "", values["gateway"][1])
     if "output-device" in values:
-        rule.out_interface = Ref(_one(values, "output-device") or "", values["output-device"][1])
+        rule.out_interface = Ref(
+            values.get("output-device", _NO_SET)[2] or "", values["output-device"][1]
+        )
     facts.pbr.rules.append(rule)
     if "input-device" in values:
         for device in values["input-device"][0]:
@@ -375,17 +379,17 @@ def _policy(facts: ConfigFacts, key: str, entry: _Block) -> None:
 def _probe(facts: ConfigFacts, key: str, entry: _Block) -> None:
     values = _sets(entry)
     probe = ProbeFact(key=key, name=key, line=entry[0])
-    probe.type = _one(values, "protocol")
-    probe.target = _one(values, "server")
-    probe.source = _one(values, "srcintf")
-    probe.gateway = _one(values, "gateway-ip")
-    if (v := _one(values, "interval")) and v.isdigit():
+    probe.type = values.get("protocol", _NO_SET)[2]
+    probe.target = values.get("server", _NO_SET)[2]
+    probe.source = values.get("srcintf", _NO_SET)[2]
+    probe.gateway = values.get("gateway-ip", _NO_SET)[2]
+    if (v := values.get("interval", _NO_SET)[2]) and v.isdigit():
         probe.interval_ms, probe.timing_line = float(v), values["interval"][1]
-    if (v := _one(values, "probe-timeout")) and v.isdigit():
+    if (v := values.get("probe-timeout", _NO_SET)[2]) and v.isdigit():
         probe.timeout_ms = probe.threshold_ms = float(v)
         probe.timing_line = values["probe-timeout"][1]
     if "update-static-route" in values:
-        probe.follows_route = _one(values, "update-static-route") == "enable"
+        probe.follows_route = values.get("update-static-route", _NO_SET)[2] == "enable"
         probe.follows_line = values["update-static-route"][1]
     facts.probes[key] = probe
 
@@ -394,27 +398,27 @@ def _ha(facts: ConfigFacts, block: _Block, *, cluster_block: list[_Block]) -> No
     values = _sets(block)
     if "group-id" in values or "mode" in values or not cluster_block:
         ha = HaFact(line=block[0], form="cluster")
-        if (g := _one(values, "group-id")) and g.isdigit():
+        if (g := values.get("group-id", _NO_SET)[2]) and g.isdigit():
             ha.group_id, ha.group_line = int(g), values["group-id"][1]
         if "mode" in values:
-            ha.mode, ha.mode_line = _one(values, "mode"), values["mode"][1]
+            ha.mode, ha.mode_line = values.get("mode", _NO_SET)[2], values["mode"][1]
         if "hbdev" in values:
             ha.links.extend(Ref(v, values["hbdev"][1]) for v in values["hbdev"][0][::2])
     else:
         fgsp = _sets(cluster_block[0])
         ha = HaFact(line=cluster_block[0][0], form="sync-pair")
-        if (g := _one(fgsp, "standalone-group-id")) and g.isdigit():
+        if (g := fgsp.get("standalone-group-id", _NO_SET)[2]) and g.isdigit():
             ha.group_id, ha.group_line = int(g), fgsp["standalone-group-id"][1]
         if "session-sync-dev" in fgsp:
-            devices, line = fgsp["session-sync-dev"]
+            devices, line, _ = fgsp["session-sync-dev"]
             ha.links.extend(Ref(v, line) for v in devices)
         peers = _first(cluster_block[0], "config cluster-peer")
         for _, entry in _entries(peers) if peers else ():
             peer = _sets(entry)
             if "peerip" in peer:
-                ha.peer_address, ha.peer_line = _one(peer, "peerip"), peer["peerip"][1]
+                ha.peer_address, ha.peer_line = peer.get("peerip", _NO_SET)[2], peer["peerip"][1]
     if "session-pickup" in values:
-        ha.session_sync = _one(values, "session-pickup") == "enable"
+        ha.session_sync = values.get("session-pickup", _NO_SET)[2] == "enable"
         ha.session_line = values["session-pickup"][1]
     facts.ha = ha
 

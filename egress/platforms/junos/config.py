@@ -228,9 +228,14 @@ def _classify(raw: str) -> _Op | None:
     """What ``raw`` does, whatever its line number: as :func:`load` then the statement's
     branch of the dispatch below would read it."""
     line = raw.strip()
-    tokens = line.split() if '"' not in line and "[" not in line and "]" not in line else []
+    listed = "[" in line or "]" in line
+    tokens = line.split() if '"' not in line and not listed else []
+    quoted = [] if tokens or listed or "\\" in line or line.count('"') % 2 else _TOKEN.findall(line)
     if tokens and tokens[0] == "set" and len(tokens) > 1 and tokens[1] in TOP_LEVEL:
         w = tuple(tokens[1:])  # a plain `set` statement (most lines): what load makes of it
+    elif quoted and quoted[0] == "set" and len(quoted) > 1 and quoted[1].strip('"') in TOP_LEVEL:
+        # balanced quotes, no list, no escape (a description): what load makes of it too
+        w = tuple(token.strip('"') for token in quoted[1:])
     else:
         statements, problems = load(raw)
         if problems:
