@@ -136,6 +136,40 @@ pickle.dump(out, open(sys.argv[2], "wb"))
 """
 
 
+_TIME = """
+import gc, pickle, sys, time
+gc.disable()
+from egress.lint.config import PARSERS
+corpus = pickle.load(open(sys.argv[1], "rb"))[: int(sys.argv[2])]
+spent = {}
+for platform in ("ios", "junos", "fortios"):
+    texts = [t for p, t in corpus if p == platform]
+    read = PARSERS[platform]
+    start = time.process_time()
+    for text in texts:
+        read(text)
+    spent[platform] = time.process_time() - start
+print(repr(spent))
+"""
+
+
+def timed(tree: Path, corpus: Path, configs: int) -> dict[str, float]:
+    """CPU seconds of each reader over the first ``configs`` of the corpus, in a fresh
+    process (every memo empty at the start, as in a lint worker)."""
+    done = subprocess.run(
+        [sys.executable, "-c", _TIME, str(corpus), str(configs)],
+        cwd=tree,
+        env={"PYTHONPATH": str(tree), "PATH": "/usr/bin:/bin"},
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    import ast
+
+    found: dict[str, float] = ast.literal_eval(done.stdout)
+    return found
+
+
 def dump(tree: Path, corpus: Path, out: Path) -> list[str]:
     subprocess.run(
         [sys.executable, "-c", _DUMP, str(corpus), str(out)],
@@ -216,6 +250,24 @@ def lint_reports(base: Path, work: Path, devices: int) -> bool:
     return same
 
 
+def _time_readers(base: Path, corpus: Path, runs: int, configs: int) -> None:
+    import statistics
+
+    spent: dict[str, list[dict[str, float]]] = {"now": [], "before": []}
+    for _ in range(runs):  # in turn: now, before, now, before, ...
+        spent["now"].append(timed(REPO, corpus, configs))
+        spent["before"].append(timed(base, corpus, configs))
+    print(f"readers over the first {configs:,} generated configs (one worker's share), CPU-s:")
+    for platform in ("ios", "junos", "fortios", "all"):
+        now, before = (
+            statistics.median(
+                sum(r.values()) if platform == "all" else r[platform] for r in spent[which]
+            )
+            for which in ("now", "before")
+        )
+        print(f"  {platform:8} before {before:.3f}  now {now:.3f}  now/before {now / before:.2f}x")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base", type=Path, required=True)
@@ -224,6 +276,9 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=18)
     parser.add_argument("--work", type=Path, default=None)
     parser.add_argument("--lint", action="store_true", help="compare lint's JSON reports too")
+    parser.add_argument(
+        "--time", type=int, default=0, help="also time the readers (fresh processes, N runs)"
+    )
     args = parser.parse_args()
     from bench.gen_inventory import generate
 
@@ -255,6 +310,8 @@ def main() -> int:
             )
         raised = sum(1 for r in now if r.startswith("raised "))
         print(f"{len(corpus)} configs, {len(bad)} differ, {raised} raised (both alike)")
+        if args.time:
+            _time_readers(args.base.resolve(), corpus_file, args.time, args.devices // 2)
         reports_same = lint_reports(args.base.resolve(), work, args.devices) if args.lint else True
         return 1 if bad or not reports_same else 0
 
