@@ -1,10 +1,9 @@
-"""Cisco IOS-XE: a config read in one pass into its syntax problems and what lint reads.
+"""Cisco IOS-XE: the facts lint reads from a rendered config, in one pass over its lines.
 
-The grammar tables (which commands open a sub-mode, which close one, which top-level words
-exist) are in ``egress.platforms.ios.configtree``. ``parse`` is lint's reader: one walk over
-the lines keeps each distinct command once (a list, no object per line) and the facts are
-read from that (docs/adr.md, "lint's readers in one pass"). ``load`` gives the same walk as
-a node tree, for the remediation planner.
+The grammar tables and the walk are in ``egress.platforms.ios.configtree``: it keeps each
+distinct command once (a list, no object per line), and ``parse`` reads the facts from what
+it kept (docs/adr.md, "lint's readers in one pass"). ``load`` (the same walk as a node tree)
+is re-exported here for the remediation planner.
 """
 
 from __future__ import annotations
@@ -14,7 +13,6 @@ from functools import lru_cache
 from ipaddress import IPv4Interface
 from typing import Any
 
-from egress.lint.config.tree import Node, add
 from egress.lint.facts import (
     BfdFact,
     ConfigFacts,
@@ -24,51 +22,34 @@ from egress.lint.facts import (
     ProbeFact,
     Ref,
     RouteFact,
-    SyntaxProblem,
     TrackFact,
     VrrpFact,
     interface_address,
 )
 from egress.lint.memo import Memo
 from egress.platforms.ios.configtree import (
-    _BANG,
-    _BLANK,
-    _END,
-    _EXIT,
-    _LINES,
-    _TOP,
     EXITS,
     SECTIONS,
     TOP_LEVEL,
+    Entry,
+    Kids,
     Section,
+    load,
+    walk,
 )
 
 __all__ = ["EXITS", "SECTIONS", "TOP_LEVEL", "Section", "load", "parse"]
 
 
-def load(text: str) -> tuple[Node, list[SyntaxProblem]]:
-    """The config as a tree of nodes (repeated sections merged; each node's line is where
-    its text is first seen) and its syntax problems: the remediation planner's view."""
-    root, problems = _walk(text)
-    return _nodes(Node(), root), problems
-
-
-def _nodes(node: Node, kids: _Kids | None) -> Node:
-    for text, (line, below) in (kids or {}).items():
-        child = add(node, text, line)
-        _nodes(child, below)
-    return node
-
-
 def parse(text: str) -> ConfigFacts:
-    root, problems = _walk(text)
+    root, problems = walk(text)
     facts = ConfigFacts(problems=problems)
     # the top-level lines each step below reads, in one pass (the prefixes exclude each other)
-    interfaces: list[tuple[str, _Entry]] = []
+    interfaces: list[tuple[str, Entry]] = []
     globals_: list[tuple[str, int]] = []  # the lines _global reads (most top-level lines are none)
-    routers: list[_Entry] = []
-    maps: list[tuple[str, _Entry]] = []
-    vtys: list[tuple[str, _Entry]] = []
+    routers: list[Entry] = []
+    maps: list[tuple[str, Entry]] = []
+    vtys: list[tuple[str, Entry]] = []
     redundancy = None
     tops = _TOPS
     for line, entry in root.items():
@@ -142,145 +123,20 @@ def _top_kind(line: str) -> int:
 _TOPS: Memo[str, int] = Memo(_top_kind)
 
 
-# What the one pass keeps of the config: per command, [the line first seen, its
-# sub-commands or None] and per sub-commands, their texts (in the order first seen; a
-# re-opened section merges, as the router does) -> their entries. A list per distinct line,
-# not an object: no Python-level __init__ per line, and a dict only where something is below.
-_Entry = list[Any]
-_Kids = dict[str, _Entry]
-# a frame of the open commands: (indent, text, its entry, the section it opened or None for
-# a leaf command, whether it is the root)
-_Frame = tuple[int, str, _Entry, "Section | None", bool]
-
-
-def _walk(text: str) -> tuple[_Kids, list[SyntaxProblem]]:
-    """IOS text in one pass: its syntax problems, and the kept sections (the grammar is
-    configtree's: SECTIONS opens sub-modes, EXITS closes them, TOP_LEVEL the known words)."""
-    root: _Kids = {}
-    problems: list[SyntaxProblem] = []
-    stack: list[_Frame] = [(-1, "", [0, root], _TOP, True)]
-    ended = 0
-    lines = _LINES
-    for number, raw in enumerate(text.splitlines(), start=1):
-        stripped, indent, kind, word, known = lines[raw]
-        if kind == _BLANK:
-            continue
-        if ended:
-            problems.append(
-                SyntaxProblem(
-                    "ios.exit",
-                    number,
-                    f"{stripped!r} after `end` (line {ended}) is never applied",
-                    "`end` must be the last line; move the text above it",
-                )
-            )
-            continue
-        if kind == _BANG:
-            if indent == 0:  # a bang at column 0 closes every open section
-                del stack[1:]
-            continue
-        if kind == _END:
-            ended = number
-            continue
-        sibling = None  # the frame closed at this very indent: an exit may sit beside it
-        while indent <= stack[-1][0]:
-            popped = stack.pop()
-            if popped[0] == indent:
-                sibling = popped
-        _, parent_text, parent, parent_section, parent_top = stack[-1]
-        if kind == _EXIT:
-            _exit(stripped, number, stack, sibling, problems)
-            continue
-        if parent_top:
-            if indent > 0:
-                problems.append(
-                    SyntaxProblem(
-                        "ios.indent",
-                        number,
-                        f"{stripped!r} is indented but no section is open",
-                        "indent only the commands of a section (interface, ip sla, route-map, ...)",
-                    )
-                )
-            elif not known:
-                problems.append(
-                    SyntaxProblem(
-                        "ios.unknown",
-                        number,
-                        f"unknown top-level command {word!r} (stray text?)",
-                        "fix the template: every top-level line must be an IOS-XE global command",
-                    )
-                )
-        elif parent_section is None:
-            problems.append(
-                SyntaxProblem(
-                    "ios.indent",
-                    number,
-                    f"{stripped!r} is indented under {parent_text!r}, which opens no section",
-                    "align it with its section's other commands",
-                )
-            )
-        kids = parent[1]
-        if kids is None:  # below a leaf command (a syntax problem above): kept all the same
-            kids = parent[1] = {}
-        entry = kids.get(stripped)
-        if entry is None:
-            entry = kids[stripped] = [number, None]
-        # the sub-mode this line opens, if any (parent_section.opened_by(stripped), inlined)
-        section = None if parent_section is None else parent_section.seen[stripped]
-        stack.append((indent, stripped, entry, section, False))
-    if not ended:
-        problems.append(
-            SyntaxProblem(
-                "ios.exit",
-                max(1, text.count("\n")),
-                "the configuration does not close with `end`",
-                "end the file with `end` so a paste leaves configuration mode",
-            )
-        )
-    return root, problems
-
-
-def _exit(
-    word: str,
-    number: int,
-    stack: list[_Frame],
-    sibling: _Frame | None,
-    problems: list[SyntaxProblem],
-) -> None:
-    """An exit closes the sub-mode it is indented in, or the one just above it at its own
-    indent (IOS prints `exit-address-family` level with `address-family`)."""
-    _, text, _, section, top = stack[-1]
-    if not top and section is not None and section.exit == word:
-        stack.pop()
-        return
-    if sibling is not None and sibling[3] is not None and sibling[3].exit == word:
-        return
-    where = "at top level" if top else f"in {text!r}"
-    hint = (
-        "at top level `exit` leaves configuration mode: every later line fails"
-        if top
-        else "an exit must end the sub-mode it belongs to (exit-vrrp ends "
-        "`vrrp N address-family ...`)"
-    )
-    problems.append(
-        SyntaxProblem("ios.exit", number, f"`{word}` {where} closes no open sub-mode", hint)
-    )
-
-
-def _first(kids: _Kids | None, prefix: str) -> tuple[str, _Entry] | None:
+def _first(kids: Kids | None, prefix: str) -> tuple[str, Entry] | None:
     for text, entry in (kids or {}).items():
         if text.startswith(prefix):
             return text, entry
     return None
 
 
-def _texts_two_deep(entry: _Entry) -> list[str]:
+def _texts_two_deep(entry: Entry) -> list[str]:
     """A section's sub-commands and theirs, each section's before its children's."""
-    kids: _Kids = entry[1] or {}
+    kids: Kids = entry[1] or {}
     return [*kids, *(text for child in kids.values() for text in (child[1] or {}))]
 
 
-def _interface(facts: ConfigFacts, line: str, entry: _Entry) -> None:
+def _interface(facts: ConfigFacts, line: str, entry: Entry) -> None:
     name = line.split(maxsplit=1)[1]
     iface = facts.interface(name, entry[0])
     known = _IFACE_LINES
@@ -297,7 +153,7 @@ def _interface(facts: ConfigFacts, line: str, entry: _Entry) -> None:
             facts.vrrp.append(_vrrp(name, value, child))
 
 
-_NONE: _Kids = {}
+_NONE: Kids = {}
 
 
 _I_NONE, _I_ADDRESS, _I_BFD, _I_POLICY, _I_VRRP = range(5)
@@ -320,7 +176,7 @@ def _iface_line(text: str) -> tuple[int, Any]:
 _IFACE_LINES: Memo[str, tuple[int, Any]] = Memo(_iface_line)
 
 
-def _vrrp(interface: str, group: int, entry: _Entry) -> VrrpFact:
+def _vrrp(interface: str, group: int, entry: Entry) -> VrrpFact:
     fact = VrrpFact(interface=interface, group=group, line=entry[0])
     for text, child in (entry[1] or _NONE).items():
         words = text.split()
@@ -377,7 +233,7 @@ def _global_branch(text: str) -> tuple[int, list[str]]:
 _GLOBALS: Memo[str, tuple[int, list[str]]] = Memo(_global_branch)
 
 
-def _global(facts: ConfigFacts, text: str, line: int, root: _Kids) -> None:
+def _global(facts: ConfigFacts, text: str, line: int, root: Kids) -> None:
     branch, words = _GLOBALS[text]
     if branch == _G_NONE:
         return
@@ -414,7 +270,7 @@ def _global(facts: ConfigFacts, text: str, line: int, root: _Kids) -> None:
         facts.tracks[words[1]] = TrackFact(key=words[1], probe=Ref(ref, line), line=line)
 
 
-def _bfd_line(root: _Kids, interface: str) -> str:
+def _bfd_line(root: Kids, interface: str) -> str:
     node = root.get(f"interface {interface}")
     found = _first(node[1], "bfd interval") if node else None
     return found[0] if found else ""
@@ -476,7 +332,7 @@ def _prefix(address: str, mask: str) -> str:
         return f"{address}/{mask}"
 
 
-def _probe(facts: ConfigFacts, key: str, line: int, entry: _Entry) -> None:
+def _probe(facts: ConfigFacts, key: str, line: int, entry: Entry) -> None:
     probe = ProbeFact(key=key, name=key, line=line, scheduled=False)
     known = _PROBE_LINES
     for text, child in (entry[1] or _NONE).items():
@@ -520,7 +376,7 @@ def _after(words: list[str], keys: tuple[str, ...]) -> str | None:
     return None
 
 
-def _route_map(facts: ConfigFacts, line: str, entry: _Entry) -> None:
+def _route_map(facts: ConfigFacts, line: str, entry: Entry) -> None:
     words = line.split()
     facts.pbr.policies.setdefault(words[1], entry[0])
     rule = PbrRuleFact(name=f"{words[1]} {words[-1]}", line=entry[0])
@@ -536,7 +392,7 @@ def _route_map(facts: ConfigFacts, line: str, entry: _Entry) -> None:
     facts.pbr.rules.append(rule)
 
 
-def _ha(facts: ConfigFacts, line: str, group: _Entry) -> None:
+def _ha(facts: ConfigFacts, line: str, group: Entry) -> None:
     # a box-to-box group is active/standby per group by nature: there is no mode to state
     ha = HaFact(line=group[0], form="sync-pair")
     ha.group_id, ha.group_line = int(line.split()[1]), group[0]
@@ -577,7 +433,7 @@ def _may_hold_secret(text: str) -> bool:
     return any(word in text for word in _SECRET_WORDS)
 
 
-def _security(facts: ConfigFacts, root: _Kids, text: str, vtys: list[tuple[str, _Entry]]) -> None:
+def _security(facts: ConfigFacts, root: Kids, text: str, vtys: list[tuple[str, Entry]]) -> None:
     """Secrets in clear, and ``vtys`` (the `line vty` sections) open to any source."""
     for command, line in _every_command(root) if _may_hold_secret(text) else ():
         if not _ANY_SECRET.match(command):
@@ -593,7 +449,7 @@ def _security(facts: ConfigFacts, root: _Kids, text: str, vtys: list[tuple[str, 
             facts.open_access.append((f"`{vty}` without an access-class", entry[0]))
 
 
-def _every_command(root: _Kids) -> list[tuple[str, int]]:
+def _every_command(root: Kids) -> list[tuple[str, int]]:
     """Every command kept, depth first, each (text, the line first seen)."""
     found: list[tuple[str, int]] = []
     todo = list(reversed(root.items()))

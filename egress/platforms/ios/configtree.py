@@ -1,11 +1,12 @@
-"""Cisco IOS-XE: the grammar lint's reader and the remediation planner's tree read.
+"""Cisco IOS-XE: the grammar and the one walk over a config's lines (``walk``).
 
 hier_config's own loaders refuse a section that appears twice (DuplicateChildError), which
 every rendered merge snippet does (`interface X` for addresses, BFD, VRRP and PBR), and they
-drop line numbers. So the walk is ours (``egress.platforms.ios.config``), and these tables
-are its one source of data: which commands open a sub-mode (SECTIONS), which close one
-(EXITS), which top-level words exist (TOP_LEVEL), and what a raw line says whatever its
-number (_LINES).
+drop line numbers. So the walk is ours, and these tables are its one source of data: which
+commands open a sub-mode (SECTIONS), which close one (EXITS), which top-level words exist
+(TOP_LEVEL), and what a raw line says whatever its number (_LINES). ``walk`` gives the syntax
+problems and each distinct command once with its first line; lint's facts are read from that
+in ``egress.platforms.ios.config``, and ``load`` turns it into the remediation planner's tree.
 """
 
 from __future__ import annotations
@@ -13,7 +14,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
+from egress.lint.config.tree import Node, add
+from egress.lint.facts import SyntaxProblem
 from egress.lint.memo import Memo
 
 
@@ -139,3 +143,142 @@ def _read_line(raw: str) -> tuple[str, int, int, str, bool]:
 
 
 _LINES: Memo[str, tuple[str, int, int, str, bool]] = Memo(_read_line)
+
+
+# What the one pass keeps of the config: per command, [the line first seen, its
+# sub-commands or None] and per sub-commands, their texts (in the order first seen; a
+# re-opened section merges, as the router does) -> their entries. A list per distinct line,
+# not an object: no Python-level __init__ per line, and a dict only where something is below.
+Entry = list[Any]
+Kids = dict[str, Entry]
+# a frame of the open commands: (indent, text, its entry, the section it opened or None for
+# a leaf command, whether it is the root)
+_Frame = tuple[int, str, Entry, "Section | None", bool]
+
+
+def walk(text: str) -> tuple[Kids, list[SyntaxProblem]]:
+    """IOS text in one pass: its syntax problems, and the kept sections (the grammar is
+    configtree's: SECTIONS opens sub-modes, EXITS closes them, TOP_LEVEL the known words)."""
+    root: Kids = {}
+    problems: list[SyntaxProblem] = []
+    stack: list[_Frame] = [(-1, "", [0, root], _TOP, True)]
+    ended = 0
+    lines = _LINES
+    for number, raw in enumerate(text.splitlines(), start=1):
+        stripped, indent, kind, word, known = lines[raw]
+        if kind == _BLANK:
+            continue
+        if ended:
+            problems.append(
+                SyntaxProblem(
+                    "ios.exit",
+                    number,
+                    f"{stripped!r} after `end` (line {ended}) is never applied",
+                    "`end` must be the last line; move the text above it",
+                )
+            )
+            continue
+        if kind == _BANG:
+            if indent == 0:  # a bang at column 0 closes every open section
+                del stack[1:]
+            continue
+        if kind == _END:
+            ended = number
+            continue
+        sibling = None  # the frame closed at this very indent: an exit may sit beside it
+        while indent <= stack[-1][0]:
+            popped = stack.pop()
+            if popped[0] == indent:
+                sibling = popped
+        _, parent_text, parent, parent_section, parent_top = stack[-1]
+        if kind == _EXIT:
+            _exit(stripped, number, stack, sibling, problems)
+            continue
+        if parent_top:
+            if indent > 0:
+                problems.append(
+                    SyntaxProblem(
+                        "ios.indent",
+                        number,
+                        f"{stripped!r} is indented but no section is open",
+                        "indent only the commands of a section (interface, ip sla, route-map, ...)",
+                    )
+                )
+            elif not known:
+                problems.append(
+                    SyntaxProblem(
+                        "ios.unknown",
+                        number,
+                        f"unknown top-level command {word!r} (stray text?)",
+                        "fix the template: every top-level line must be an IOS-XE global command",
+                    )
+                )
+        elif parent_section is None:
+            problems.append(
+                SyntaxProblem(
+                    "ios.indent",
+                    number,
+                    f"{stripped!r} is indented under {parent_text!r}, which opens no section",
+                    "align it with its section's other commands",
+                )
+            )
+        kids = parent[1]
+        if kids is None:  # below a leaf command (a syntax problem above): kept all the same
+            kids = parent[1] = {}
+        entry = kids.get(stripped)
+        if entry is None:
+            entry = kids[stripped] = [number, None]
+        # the sub-mode this line opens, if any (parent_section.opened_by(stripped), inlined)
+        section = None if parent_section is None else parent_section.seen[stripped]
+        stack.append((indent, stripped, entry, section, False))
+    if not ended:
+        problems.append(
+            SyntaxProblem(
+                "ios.exit",
+                max(1, text.count("\n")),
+                "the configuration does not close with `end`",
+                "end the file with `end` so a paste leaves configuration mode",
+            )
+        )
+    return root, problems
+
+
+def _exit(
+    word: str,
+    number: int,
+    stack: list[_Frame],
+    sibling: _Frame | None,
+    problems: list[SyntaxProblem],
+) -> None:
+    """An exit closes the sub-mode it is indented in, or the one just above it at its own
+    indent (IOS prints `exit-address-family` level with `address-family`)."""
+    _, text, _, section, top = stack[-1]
+    if not top and section is not None and section.exit == word:
+        stack.pop()
+        return
+    if sibling is not None and sibling[3] is not None and sibling[3].exit == word:
+        return
+    where = "at top level" if top else f"in {text!r}"
+    hint = (
+        "at top level `exit` leaves configuration mode: every later line fails"
+        if top
+        else "an exit must end the sub-mode it belongs to (exit-vrrp ends "
+        "`vrrp N address-family ...`)"
+    )
+    problems.append(
+        SyntaxProblem("ios.exit", number, f"`{word}` {where} closes no open sub-mode", hint)
+    )
+
+
+def load(text: str) -> tuple[Node, list[SyntaxProblem]]:
+    """The config as a tree of nodes (repeated sections merged; each node's line is where
+    its text is first seen) and its syntax problems: the remediation planner's view."""
+    root, problems = walk(text)
+    return _nodes(Node(), root), problems
+
+
+def _nodes(node: Node, kids: Kids | None) -> Node:
+    for text, (line, below) in (kids or {}).items():
+        child = add(node, text, line)
+        _nodes(child, below)
+    return node
