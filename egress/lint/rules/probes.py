@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from functools import cache
 
 from egress.lint.findings import Issue, Severity
 from egress.lint.model import DeviceView
@@ -81,6 +82,7 @@ def probe_referenced(view: DeviceView) -> Iterable[Issue]:
             )
 
 
+@cache  # looked up once per platform, not at each device (an import_module call each)
 def _follows(platform: str) -> Callable[[DeviceView, Uplink], Iterator[Issue]]:
     """How the platform makes a route follow a probe: its folder's ``lint.probe_follows``."""
     follows: Callable[[DeviceView, Uplink], Iterator[Issue]] = PLATFORMS.module(

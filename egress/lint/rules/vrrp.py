@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 from ipaddress import IPv4Address
+from types import ModuleType
 
 from egress.lint.facts import ConfigFacts, VrrpFact, address_of
 from egress.lint.findings import Issue
@@ -126,8 +128,13 @@ def pair_preempt(pair: Pair) -> Iterable[Issue]:
 def _trackable(platform: str, facts: ConfigFacts) -> set[str]:
     """What a VRRP track may name on the platform (a track object, an interface or route, a
     probed address): its folder's ``lint.trackable``."""
-    found: set[str] = PLATFORMS.module(platform, "lint").trackable(facts)
+    found: set[str] = _lint_module(platform).trackable(facts)
     return found
+
+
+@cache  # looked up once per platform, not at each device (an import_module call each)
+def _lint_module(platform: str) -> ModuleType:
+    return PLATFORMS.module(platform, "lint")
 
 
 @rule("E205", title="VRRP tracks an object that does not exist")

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 from ipaddress import IPv4Interface
+from typing import Any
 
-from egress.lint.config.tree import Node, add, first, line_of, starting, text_of
 from egress.lint.facts import (
     BfdFact,
     ConfigFacts,
@@ -61,22 +61,30 @@ def _read_line(raw: str) -> tuple[str, str]:
 _LINES: Memo[str, tuple[str, str]] = Memo(_read_line)
 
 
-def load(text: str) -> tuple[Node, list[SyntaxProblem]]:
-    root = Node()
+# What the one pass keeps of a config: per `config`/`edit` block, [the line first seen, its
+# lines' texts -> what is below them] (a re-opened block merges, as FortiOS does), where a
+# statement's value is the line first seen and a block's is its own [line, texts]. No object
+# per line: a `set` line costs one dict store.
+_Block = list[Any]  # [line, dict[str, int | _Block]]
+
+
+def load(text: str) -> tuple[_Block, list[SyntaxProblem]]:
+    """FortiOS text in one pass: its syntax problems and its blocks. FortiOS reads structure
+    from the keywords (config ... end, edit ... next), and so does this walk."""
+    root: _Block = [0, {}]
     problems: list[SyntaxProblem] = []
-    # (node, kind, line): kind "config" closes with end, "edit" closes with next
-    stack: list[tuple[Node, str, int]] = [(root, "root", 0)]
+    # (block, kind, line, text): kind "config" closes with end, "edit" closes with next
+    stack: list[tuple[_Block, str, int, str]] = [(root, "root", 0, "")]
+    kind = "root"
+    kids: dict[str, Any] = root[1]  # the open block's lines
     lines = _LINES
     for number, raw in enumerate(text.splitlines(), start=1):
         stripped, word = lines[raw]
         if not word:
             continue
-        node, kind, _ = stack[-1]
         if word == "set" and kind != "root":  # most lines: the last branch below, inlined
-            child = node.children.get(stripped)
-            if child is None:
-                child = node.children[stripped] = Node(stripped)
-            child.lines.append(number)
+            if stripped not in kids:
+                kids[stripped] = number
             continue
         if word not in STATEMENTS:
             problems.append(
@@ -87,8 +95,9 @@ def load(text: str) -> tuple[Node, list[SyntaxProblem]]:
                     "lines are config/edit/set/unset/next/end; remove the stray text",
                 )
             )
-        elif word == "config":  # nesting is legal: `config cluster-peer` in standalone-cluster
-            stack.append((add(node, stripped, number), "config", number))
+            continue
+        if word == "config":  # nesting is legal: `config cluster-peer` in standalone-cluster
+            stack.append((_open(kids, stripped, number), "config", number, stripped))
         elif word == "end":
             if kind != "config":
                 problems.append(
@@ -97,18 +106,20 @@ def load(text: str) -> tuple[Node, list[SyntaxProblem]]:
                         number,
                         "`end` without an open `config`"
                         if kind == "root"
-                        else f"`end` while `{text_of(node)}` (line {stack[-1][2]}) is open",
+                        else f"`end` while `{stack[-1][3]}` (line {stack[-1][2]}) is open",
                         "close an `edit` with `next` before `end`"
                         if kind == "edit"
                         else "remove the `end` or add its `config` line",
                     )
                 )
-                if kind == "edit":  # recover as FortiOS does: end closes both
+                if kind != "edit":
+                    continue
+                # recover as FortiOS does: end closes both
+                stack.pop()
+                if len(stack) > 1:  # an `edit` outside any table has no `config` to close
                     stack.pop()
-                    if len(stack) > 1:  # an `edit` outside any table has no `config` to close
-                        stack.pop()
-                continue
-            stack.pop()
+            else:
+                stack.pop()
         elif word == "edit":
             if kind != "config":
                 problems.append(
@@ -119,7 +130,7 @@ def load(text: str) -> tuple[Node, list[SyntaxProblem]]:
                         "an `edit` lives inside `config <table>`; close the previous entry first",
                     )
                 )
-            stack.append((add(node, stripped, number), "edit", number))
+            stack.append((_open(kids, stripped, number), "edit", number, stripped))
         elif word == "next":
             if kind != "edit":
                 problems.append(
@@ -142,17 +153,47 @@ def load(text: str) -> tuple[Node, list[SyntaxProblem]]:
                         "a set/unset belongs inside `config ...` (and `edit ...` for tables)",
                     )
                 )
-            add(node, stripped, number)
-    for node, kind, opened in stack[1:]:
+            if stripped not in kids:
+                kids[stripped] = number
+            continue
+        block, kind = stack[-1][:2]
+        kids = block[1]
+    for _, kind, opened, stripped in stack[1:]:
         problems.append(
             SyntaxProblem(
                 "fortios.config" if kind == "config" else "fortios.edit",
                 opened,
-                f"`{text_of(node)}` is never closed with `{'end' if kind == 'config' else 'next'}`",
+                f"`{stripped}` is never closed with `{'end' if kind == 'config' else 'next'}`",
                 "every config needs its end and every edit its next",
             )
         )
     return root, problems
+
+
+def _open(kids: dict[str, Any], text: str, number: int) -> _Block:
+    """The block ``text`` opens under ``kids`` (re-entered where it was opened before)."""
+    block = kids.get(text)
+    if block is None:
+        block = kids[text] = [number, {}]
+    return block
+
+
+def _first(block: _Block, prefix: str) -> _Block | None:
+    return next((v for t, v in block[1].items() if t.startswith(prefix)), None)
+
+
+def _every_line(root: _Block) -> list[tuple[str, int]]:
+    """Every line kept, depth first, each (text, the line first seen)."""
+    found: list[tuple[str, int]] = []
+    todo = list(reversed(root[1].items()))
+    while todo:
+        text, value = todo.pop()
+        if isinstance(value, int):
+            found.append((text, value))
+        else:
+            found.append((text, value[0]))
+            todo.extend(reversed(value[1].items()))
+    return found
 
 
 # FortiOS quoting is simple ("..." with backslash escapes); shlex costs 10x more at scale
@@ -165,42 +206,47 @@ def _words(text: str) -> list[str]:
     return [quoted or bare for quoted, bare in _WORD.findall(text)]
 
 
-def _sets(node: Node) -> dict[str, tuple[list[str], int]]:
+# a `set` line's (unquoted values, line, first value or None)
+_Set = tuple[list[str], int, "str | None"]
+_NO_SET: _Set = ([], 0, None)
+
+
+def _sets(block: _Block) -> dict[str, _Set]:
     """`set key value...` children of ``node``: key -> (unquoted values, line). The values
     lists are shared by every config holding the same line: read, never changed."""
-    values: dict[str, tuple[list[str], int]] = {}
+    values: dict[str, _Set] = {}
     known = _SETS
-    for text, child in node.children.items():  # (the dict's own items: ~9 per entry)
+    for text, line in block[1].items():  # (the dict's own items: ~9 per entry)
         found = known[text]
-        if found is not None:
-            values[found[0]] = (found[1], child.lines[0])
+        if found is not None:  # a `set` line: its value is its line
+            values[found[0]] = (found[1], line, found[2])
     return values
 
 
-def _set_words(text: str) -> tuple[str, list[str]] | None:
+def _set_words(text: str) -> tuple[str, list[str], str | None] | None:
     if not text.startswith("set "):
         return None
     words = text.split() if '"' not in text else _words(text)
-    return (words[1], words[2:]) if len(words) >= 2 else None
+    return (words[1], words[2:], words[2] if len(words) > 2 else None) if len(words) >= 2 else None
 
 
 # a node's text -> (key, unquoted values) of a `set` line, else None; once per distinct text
-_SETS: Memo[str, tuple[str, list[str]] | None] = Memo(_set_words)
+_SETS: Memo[str, tuple[str, list[str], str | None] | None] = Memo(_set_words)
 
 
-def _edits(root: Node, table: str) -> list[tuple[str, Node]]:
-    block = root.children.get(f"config {table}")  # (re-opened blocks are one node)
+def _edits(root: _Block, table: str) -> list[tuple[str, _Block]]:
+    block = root[1].get(f"config {table}")  # (re-opened blocks are one)
     if block is None:
         return []
     return [(text[5:].strip().strip('"'), entry) for text, entry in _entries(block)]
 
 
-def _entries(block: Node) -> list[tuple[str, Node]]:
-    return [(text, entry) for text, entry in block.children.items() if text.startswith("edit ")]
+def _entries(block: _Block) -> list[tuple[str, _Block]]:
+    return [(text, entry) for text, entry in block[1].items() if text.startswith("edit ")]
 
 
-def _block(root: Node, table: str) -> list[Node]:
-    block = root.children.get(f"config {table}")
+def _block(root: _Block, table: str) -> list[_Block]:
+    block = root[1].get(f"config {table}")
     return [] if block is None else [block]
 
 
@@ -209,18 +255,18 @@ def parse(text: str) -> ConfigFacts:
     facts = ConfigFacts(problems=problems)
     for name, entry in _edits(root, "system interface"):
         _interface(facts, name, entry)
-    timers: dict[str, tuple[list[str], int]] = {}
+    timers: dict[str, _Set] = {}
     for block in _block(root, "system settings"):
         timers.update(_settings(facts, block))
     for _key, entry in _edits(root, "router static"):
         values = _sets(entry)
         gateway = values.get("gateway", ([""], 0))[0]
-        route = RouteFact(
-            prefix=_dst(values), gateway=gateway[0] if gateway else "", line=line_of(entry)
+        route = RouteFact(prefix=_dst(values), gateway=gateway[0] if gateway else "", line=entry[0])
+        route.interface = values.get("device", _NO_SET)[2]
+        route.distance = (
+            int(d) if (d := values.get("distance", _NO_SET)[2] or "").isdigit() else None
         )
-        route.interface = _one(values, "device")
-        route.distance = int(d) if (d := _one(values, "distance") or "").isdigit() else None
-        route.bfd = _one(values, "bfd") == "enable"
+        route.bfd = values.get("bfd", _NO_SET)[2] == "enable"
         facts.routes.append(route)
         if route.bfd:
             facts.bfd.append(
@@ -237,12 +283,7 @@ def parse(text: str) -> ConfigFacts:
     return facts
 
 
-def _one(values: dict[str, tuple[list[str], int]], key: str) -> str | None:
-    found = values.get(key)
-    return found[0][0] if found and found[0] else None
-
-
-def _dst(values: dict[str, tuple[list[str], int]]) -> str:
+def _dst(values: dict[str, _Set]) -> str:
     dst = values.get("dst")
     if not dst or len(dst[0]) < 1:
         return "0.0.0.0/0"
@@ -253,8 +294,8 @@ def _dst(values: dict[str, tuple[list[str], int]]) -> str:
         return " ".join(dst[0])
 
 
-def _interface(facts: ConfigFacts, name: str, entry: Node) -> None:
-    iface = facts.interface(name, line_of(entry))
+def _interface(facts: ConfigFacts, name: str, entry: _Block) -> None:
+    iface = facts.interface(name, entry[0])
     values = _sets(entry)
     if "ip" in values and len(values["ip"][0]) >= 2:
         iface.address = interface_address("/".join(values["ip"][0][:2]))
@@ -264,37 +305,37 @@ def _interface(facts: ConfigFacts, name: str, entry: Node) -> None:
             tuple(values["allowaccess"][0]),
             values["allowaccess"][1],
         )
-    if _one(values, "bfd") == "enable":
+    if values.get("bfd", _NO_SET)[2] == "enable":
         iface.bfd, iface.bfd_line = True, values["bfd"][1]
         facts.bfd.append(BfdFact(line=values["bfd"][1], peer=None, interface=name))
-    vrrp = first(entry, "config vrrp")
-    for group in starting(vrrp, "edit ") if vrrp else ():
-        _vrrp(facts, name, group)
+    vrrp = _first(entry, "config vrrp")
+    for text, group in _entries(vrrp) if vrrp else ():
+        _vrrp(facts, name, text, group)
 
 
-def _vrrp(facts: ConfigFacts, interface: str, group: Node) -> None:
-    number = group.text.split()[1]
+def _vrrp(facts: ConfigFacts, interface: str, text: str, group: _Block) -> None:
+    number = text.split()[1]
     fact = VrrpFact(
-        interface=interface, group=int(number) if number.isdigit() else -1, line=line_of(group)
+        interface=interface, group=int(number) if number.isdigit() else -1, line=group[0]
     )
     values = _sets(group)
     if "vrip" in values:
-        fact.vip, fact.vip_line = _one(values, "vrip"), values["vrip"][1]
-    if (p := _one(values, "priority")) is not None and p.isdigit():
+        fact.vip, fact.vip_line = values.get("vrip", _NO_SET)[2], values["vrip"][1]
+    if (p := values.get("priority", _NO_SET)[2]) is not None and p.isdigit():
         fact.priority, fact.priority_line = int(p), values["priority"][1]
     if "preempt" in values:
-        fact.preempt = "on" if _one(values, "preempt") == "enable" else "off"
+        fact.preempt = "on" if values.get("preempt", _NO_SET)[2] == "enable" else "off"
         fact.preempt_line = values["preempt"][1]
     if "vrdst" in values:
         fact.tracks.extend(Ref(v, values["vrdst"][1]) for v in values["vrdst"][0])
     facts.vrrp.append(fact)
 
 
-def _settings(facts: ConfigFacts, block: Node) -> dict[str, tuple[list[str], int]]:
+def _settings(facts: ConfigFacts, block: _Block) -> dict[str, _Set]:
     values = _sets(block)
     if "v4-ecmp-mode" in values:
         facts.ecmp = EcmpFact(
-            knob=_one(values, "v4-ecmp-mode") or "", line=values["v4-ecmp-mode"][1]
+            knob=values.get("v4-ecmp-mode", _NO_SET)[2] or "", line=values["v4-ecmp-mode"][1]
         )
     return {
         k: values[k]
@@ -303,7 +344,7 @@ def _settings(facts: ConfigFacts, block: Node) -> dict[str, tuple[list[str], int
     }
 
 
-def _fill_bfd_timers(facts: ConfigFacts, timers: dict[str, tuple[list[str], int]]) -> None:
+def _fill_bfd_timers(facts: ConfigFacts, timers: dict[str, _Set]) -> None:
     """FortiOS sets BFD timers once, globally: every BFD user (route, interface) gets them."""
     if not timers:
         return
@@ -313,68 +354,71 @@ def _fill_bfd_timers(facts: ConfigFacts, timers: dict[str, tuple[list[str], int]
         return int(found[0][0]) if found and found[0] and found[0][0].isdigit() else None
 
     line = min(found[1] for found in timers.values())
+    tx, rx = value("bfd-desired-min-tx"), value("bfd-required-min-rx")
+    multiplier = value("bfd-detect-mult")
     for bfd in facts.bfd:
-        bfd.tx_ms, bfd.rx_ms = value("bfd-desired-min-tx"), value("bfd-required-min-rx")
-        bfd.multiplier, bfd.timers_line = value("bfd-detect-mult"), line
+        bfd.tx_ms, bfd.rx_ms, bfd.multiplier, bfd.timers_line = tx, rx, multiplier, line
 
 
-def _policy(facts: ConfigFacts, key: str, entry: Node) -> None:
+def _policy(facts: ConfigFacts, key: str, entry: _Block) -> None:
     values = _sets(entry)
-    facts.pbr.policies.setdefault("router policy", line_of(entry))
-    rule = PbrRuleFact(name=f"policy {key}", line=line_of(entry))
+    facts.pbr.policies.setdefault("router policy", entry[0])
+    rule = PbrRuleFact(name=f"policy {key}", line=entry[0])
     if "gateway" in values:
-        rule.next_hop = Ref(_one(values, "gateway") or "", values["gateway"][1])
+        rule.next_hop = Ref(values.get("gateway", _NO_SET)[2] or "", values["gateway"][1])
     if "output-device" in values:
-        rule.out_interface = Ref(_one(values, "output-device") or "", values["output-device"][1])
+        rule.out_interface = Ref(
+            values.get("output-device", _NO_SET)[2] or "", values["output-device"][1]
+        )
     facts.pbr.rules.append(rule)
     if "input-device" in values:
         for device in values["input-device"][0]:
             facts.pbr.applied.append((device, "router policy", values["input-device"][1]))
 
 
-def _probe(facts: ConfigFacts, key: str, entry: Node) -> None:
+def _probe(facts: ConfigFacts, key: str, entry: _Block) -> None:
     values = _sets(entry)
-    probe = ProbeFact(key=key, name=key, line=line_of(entry))
-    probe.type = _one(values, "protocol")
-    probe.target = _one(values, "server")
-    probe.source = _one(values, "srcintf")
-    probe.gateway = _one(values, "gateway-ip")
-    if (v := _one(values, "interval")) and v.isdigit():
+    probe = ProbeFact(key=key, name=key, line=entry[0])
+    probe.type = values.get("protocol", _NO_SET)[2]
+    probe.target = values.get("server", _NO_SET)[2]
+    probe.source = values.get("srcintf", _NO_SET)[2]
+    probe.gateway = values.get("gateway-ip", _NO_SET)[2]
+    if (v := values.get("interval", _NO_SET)[2]) and v.isdigit():
         probe.interval_ms, probe.timing_line = float(v), values["interval"][1]
-    if (v := _one(values, "probe-timeout")) and v.isdigit():
+    if (v := values.get("probe-timeout", _NO_SET)[2]) and v.isdigit():
         probe.timeout_ms = probe.threshold_ms = float(v)
         probe.timing_line = values["probe-timeout"][1]
     if "update-static-route" in values:
-        probe.follows_route = _one(values, "update-static-route") == "enable"
+        probe.follows_route = values.get("update-static-route", _NO_SET)[2] == "enable"
         probe.follows_line = values["update-static-route"][1]
     facts.probes[key] = probe
 
 
-def _ha(facts: ConfigFacts, block: Node, *, cluster_block: list[Node]) -> None:
+def _ha(facts: ConfigFacts, block: _Block, *, cluster_block: list[_Block]) -> None:
     values = _sets(block)
     if "group-id" in values or "mode" in values or not cluster_block:
-        ha = HaFact(line=line_of(block), form="cluster")
-        if (g := _one(values, "group-id")) and g.isdigit():
+        ha = HaFact(line=block[0], form="cluster")
+        if (g := values.get("group-id", _NO_SET)[2]) and g.isdigit():
             ha.group_id, ha.group_line = int(g), values["group-id"][1]
         if "mode" in values:
-            ha.mode, ha.mode_line = _one(values, "mode"), values["mode"][1]
+            ha.mode, ha.mode_line = values.get("mode", _NO_SET)[2], values["mode"][1]
         if "hbdev" in values:
             ha.links.extend(Ref(v, values["hbdev"][1]) for v in values["hbdev"][0][::2])
     else:
         fgsp = _sets(cluster_block[0])
-        ha = HaFact(line=line_of(cluster_block[0]), form="sync-pair")
-        if (g := _one(fgsp, "standalone-group-id")) and g.isdigit():
+        ha = HaFact(line=cluster_block[0][0], form="sync-pair")
+        if (g := fgsp.get("standalone-group-id", _NO_SET)[2]) and g.isdigit():
             ha.group_id, ha.group_line = int(g), fgsp["standalone-group-id"][1]
         if "session-sync-dev" in fgsp:
-            devices, line = fgsp["session-sync-dev"]
+            devices, line, _ = fgsp["session-sync-dev"]
             ha.links.extend(Ref(v, line) for v in devices)
-        peers = first(cluster_block[0], "config cluster-peer")
-        for entry in starting(peers, "edit ") if peers else ():
+        peers = _first(cluster_block[0], "config cluster-peer")
+        for _, entry in _entries(peers) if peers else ():
             peer = _sets(entry)
             if "peerip" in peer:
-                ha.peer_address, ha.peer_line = _one(peer, "peerip"), peer["peerip"][1]
+                ha.peer_address, ha.peer_line = peer.get("peerip", _NO_SET)[2], peer["peerip"][1]
     if "session-pickup" in values:
-        ha.session_sync = _one(values, "session-pickup") == "enable"
+        ha.session_sync = values.get("session-pickup", _NO_SET)[2] == "enable"
         ha.session_line = values["session-pickup"][1]
     facts.ha = ha
 
@@ -400,13 +444,13 @@ def _may_hold_secret(text: str) -> bool:
     return any(part in text for part in _SECRET_PARTS)
 
 
-def _security(facts: ConfigFacts, root: Node, text: str) -> None:
+def _security(facts: ConfigFacts, root: _Block, text: str) -> None:
     trusted = False
     for _name, admin in _edits(root, "system admin"):
         values = _sets(admin)
         trusted = trusted or any(k.startswith("trusthost") for k in values)
-    for node in root.all_children() if _may_hold_secret(text) else ():
-        words = node.text.split(maxsplit=2)
+    for line, number in _every_line(root) if _may_hold_secret(text) else ():
+        words = line.split(maxsplit=2)
         # `ENC ...` is FortiOS' own encrypted form
         if (
             words[0] == "set"
@@ -414,7 +458,7 @@ def _security(facts: ConfigFacts, root: Node, text: str) -> None:
             and words[1] in _SECRET_KEYS
             and not words[2].startswith("ENC ")
         ):
-            facts.secrets.append((_SECRET_KEYS[words[1]], line_of(node)))
+            facts.secrets.append((_SECRET_KEYS[words[1]], number))
     for _name, community in _edits(root, "system snmp community"):
         name = _sets(community).get("name")
         if name is not None:

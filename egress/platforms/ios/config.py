@@ -1,8 +1,9 @@
-"""Cisco IOS-XE: the facts lint reads from a rendered config's line-numbered tree.
+"""Cisco IOS-XE: the facts lint reads from a rendered config, in one pass over its lines.
 
-The tree and its grammar tables (which commands open a sub-mode, which close one, which
-top-level words exist) are in ``egress.platforms.ios.configtree``; ``load`` is re-exported
-here for the remediation planner.
+The grammar tables and the walk are in ``egress.platforms.ios.configtree``: it keeps each
+distinct command once (a list, no object per line), and ``parse`` reads the facts from what
+it kept (docs/adr.md, "lint's readers in one pass"). ``load`` (the same walk as a node tree)
+is re-exported here for the remediation planner.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from functools import lru_cache
 from ipaddress import IPv4Interface
 from typing import Any
 
-from egress.lint.config.tree import Node, first, line_of
 from egress.lint.facts import (
     BfdFact,
     ConfigFacts,
@@ -31,45 +31,54 @@ from egress.platforms.ios.configtree import (
     EXITS,
     SECTIONS,
     TOP_LEVEL,
+    Entry,
+    Kids,
     Section,
     load,
+    walk,
 )
 
 __all__ = ["EXITS", "SECTIONS", "TOP_LEVEL", "Section", "load", "parse"]
 
 
 def parse(text: str) -> ConfigFacts:
-    root, problems = load(text)
+    root, problems = walk(text)
     facts = ConfigFacts(problems=problems)
     # the top-level lines each step below reads, in one pass (the prefixes exclude each other)
-    interfaces: list[Node] = []
-    globals_: list[Node] = []  # the lines _global reads (most top-level lines are none)
-    routers: list[Node] = []
-    maps: list[Node] = []
-    vtys: list[Node] = []
-    for line, node in root.children.items():
-        if line.startswith("interface "):
-            interfaces.append(node)
-        elif line.startswith(_GLOBAL_WORDS):
-            globals_.append(node)
-        elif line.startswith("route"):
-            if line.startswith("router bgp "):
-                routers.append(node)
-            elif line.startswith("route-map "):
-                maps.append(node)
-        elif line.startswith("line vty"):
-            vtys.append(node)
-    for node in interfaces:
-        _interface(facts, node)
-    for node in globals_:
-        _global(facts, node, root)
+    interfaces: list[tuple[str, Entry]] = []
+    globals_: list[tuple[str, int]] = []  # the lines _global reads (most top-level lines are none)
+    routers: list[Entry] = []
+    maps: list[tuple[str, Entry]] = []
+    vtys: list[tuple[str, Entry]] = []
+    redundancy = None
+    tops = _TOPS
+    for line, entry in root.items():
+        kind = tops[line]
+        if kind == _T_NONE:
+            continue
+        if kind == _T_INTERFACE:
+            interfaces.append((line, entry))
+        elif kind == _T_GLOBAL:
+            globals_.append((line, entry[0]))
+        elif kind == _T_ROUTER:
+            routers.append(entry)
+        elif kind == _T_MAP:
+            maps.append((line, entry))
+        elif kind == _T_VTY:
+            vtys.append((line, entry))
+        elif redundancy is None:  # _T_REDUNDANCY: the first one is read
+            redundancy = entry
+    for line, entry in interfaces:
+        _interface(facts, line, entry)
+    for line, number in globals_:
+        _global(facts, line, number, root)
     # a route-map a BGP neighbor filters with (`route-map R out`) or advertises by
     # (`advertise-map A exist-map E`) is BGP policy, not policy-based routing
     bgp_maps = {
         name
         for router in routers
-        for node in (*router.children, *(c for af in router.children for c in af.children))
-        if len(words := node.text.split()) >= 4 and words[0] == "neighbor"
+        for text in _texts_two_deep(router)
+        if len(words := text.split()) >= 4 and words[0] == "neighbor"
         for name in (
             [words[3]]
             if words[2] == "route-map"
@@ -78,33 +87,73 @@ def parse(text: str) -> ConfigFacts:
             else []
         )
     }
-    for node in maps:
-        if node.text.split()[1] not in bgp_maps:
-            _route_map(facts, node)
-    redundancy = first(root, "redundancy")
-    app = first(redundancy, "application redundancy") if redundancy else None
-    group = first(app, "group ") if app else None
+    for line, entry in maps:
+        if line.split()[1] not in bgp_maps:
+            _route_map(facts, line, entry)
+    app = _first(redundancy[1], "application redundancy") if redundancy else None
+    group = _first(app[1][1], "group ") if app else None
     if group is not None:
-        _ha(facts, group)
+        _ha(facts, *group)
     _security(facts, root, text, vtys)
     return facts
 
 
-def _interface(facts: ConfigFacts, node: Node) -> None:
-    name = node.text.split(maxsplit=1)[1]
-    iface = facts.interface(name, line_of(node))
+_T_NONE, _T_INTERFACE, _T_GLOBAL, _T_ROUTER, _T_MAP, _T_VTY, _T_REDUNDANCY = range(7)
+
+
+def _top_kind(line: str) -> int:
+    """Which step of ``parse`` reads a top-level command (the prefixes exclude each other)."""
+    if line.startswith("interface "):
+        return _T_INTERFACE
+    if line.startswith(_GLOBAL_WORDS):
+        # a global line no branch of _global reads is skipped here already
+        return _T_NONE if _GLOBALS[line][0] == _G_NONE else _T_GLOBAL
+    if line.startswith("router bgp "):
+        return _T_ROUTER
+    if line.startswith("route-map "):
+        return _T_MAP
+    if line.startswith("line vty"):
+        return _T_VTY
+    if line.startswith("redundancy"):
+        return _T_REDUNDANCY
+    return _T_NONE
+
+
+# a top-level command's text -> which step reads it, once per distinct text of the run
+_TOPS: Memo[str, int] = Memo(_top_kind)
+
+
+def _first(kids: Kids | None, prefix: str) -> tuple[str, Entry] | None:
+    for text, entry in (kids or {}).items():
+        if text.startswith(prefix):
+            return text, entry
+    return None
+
+
+def _texts_two_deep(entry: Entry) -> list[str]:
+    """A section's sub-commands and theirs, each section's before its children's."""
+    kids: Kids = entry[1] or {}
+    return [*kids, *(text for child in kids.values() for text in (child[1] or {}))]
+
+
+def _interface(facts: ConfigFacts, line: str, entry: Entry) -> None:
+    name = line.split(maxsplit=1)[1]
+    iface = facts.interface(name, entry[0])
     known = _IFACE_LINES
-    for text, child in node.children.items():
+    for text, child in (entry[1] or _NONE).items():
         kind, value = known[text]
         if kind == _I_ADDRESS:
             iface.address = value
-            iface.address_line = child.lines[0]
+            iface.address_line = child[0]
         elif kind == _I_BFD:
-            iface.bfd, iface.bfd_line = True, child.lines[0]
+            iface.bfd, iface.bfd_line = True, child[0]
         elif kind == _I_POLICY:
-            facts.pbr.applied.append((name, value, child.lines[0]))
+            facts.pbr.applied.append((name, value, child[0]))
         elif kind == _I_VRRP:
             facts.vrrp.append(_vrrp(name, value, child))
+
+
+_NONE: Kids = {}
 
 
 _I_NONE, _I_ADDRESS, _I_BFD, _I_POLICY, _I_VRRP = range(5)
@@ -127,22 +176,22 @@ def _iface_line(text: str) -> tuple[int, Any]:
 _IFACE_LINES: Memo[str, tuple[int, Any]] = Memo(_iface_line)
 
 
-def _vrrp(interface: str, group: int, node: Node) -> VrrpFact:
-    fact = VrrpFact(interface=interface, group=group, line=line_of(node))
-    for child in node.children:
-        words = child.text.split()
+def _vrrp(interface: str, group: int, entry: Entry) -> VrrpFact:
+    fact = VrrpFact(interface=interface, group=group, line=entry[0])
+    for text, child in (entry[1] or _NONE).items():
+        words = text.split()
         if words[0] == "address" and len(words) >= 2:
-            fact.vip, fact.vip_line = words[1], line_of(child)
+            fact.vip, fact.vip_line = words[1], child[0]
         elif words[0] == "priority" and len(words) >= 2 and words[1].isdigit():
-            fact.priority, fact.priority_line = int(words[1]), line_of(child)
+            fact.priority, fact.priority_line = int(words[1]), child[0]
         elif words[0] == "preempt":
             # VRRPv3 preempts by default; only the delay (or `no preempt`) can differ
             fact.preempt = " ".join(["delay", words[-1]]) if "delay" in words else "on"
-            fact.preempt_line = line_of(child)
+            fact.preempt_line = child[0]
         elif words[:2] == ["no", "preempt"]:
-            fact.preempt, fact.preempt_line = "off", line_of(child)
+            fact.preempt, fact.preempt_line = "off", child[0]
         elif words[0] == "track" and len(words) >= 2:
-            fact.tracks.append(Ref(words[1], line_of(child)))
+            fact.tracks.append(Ref(words[1], child[0]))
     return fact
 
 
@@ -184,8 +233,7 @@ def _global_branch(text: str) -> tuple[int, list[str]]:
 _GLOBALS: Memo[str, tuple[int, list[str]]] = Memo(_global_branch)
 
 
-def _global(facts: ConfigFacts, node: Node, root: Node) -> None:
-    text, line = node.text, node.lines[0]
+def _global(facts: ConfigFacts, text: str, line: int, root: Kids) -> None:
     branch, words = _GLOBALS[text]
     if branch == _G_NONE:
         return
@@ -196,13 +244,19 @@ def _global(facts: ConfigFacts, node: Node, root: Node) -> None:
             _bfd_timers(fact, text=_bfd_line(root, words[4]), line=interface.bfd_line)
         facts.bfd.append(fact)
     elif branch == _G_ROUTE:
-        facts.routes.append(_route(words, line))
+        prefix, gateway, interface_name, distance, track = _ROUTES[text]
+        route = RouteFact(
+            prefix=prefix, gateway=gateway, line=line, interface=interface_name, distance=distance
+        )
+        if track is not None:
+            route.track = Ref(track, line)
+        facts.routes.append(route)
     elif branch == _G_ECMP:
         facts.ecmp = EcmpFact(knob=text[len(_ALGORITHM) :], line=line)
     elif branch == _G_ACL:
         facts.pbr.classes[words[3]] = line
     elif branch == _G_SLA:
-        _probe(facts, words[2], node)
+        _probe(facts, words[2], line, root[text])
     elif branch == _G_SCHEDULE:
         probe = facts.probes.get(words[3])
         if probe is not None:
@@ -216,40 +270,56 @@ def _global(facts: ConfigFacts, node: Node, root: Node) -> None:
         facts.tracks[words[1]] = TrackFact(key=words[1], probe=Ref(ref, line), line=line)
 
 
-def _bfd_line(root: Node, interface: str) -> str:
-    node = root.children.get(f"interface {interface}")
-    found = first(node, "bfd interval") if node else None
-    return found.text if found else ""
+def _bfd_line(root: Kids, interface: str) -> str:
+    node = root.get(f"interface {interface}")
+    found = _first(node[1], "bfd interval") if node else None
+    return found[0] if found else ""
 
 
 def _bfd_timers(fact: BfdFact, *, text: str, line: int) -> None:
+    fact.tx_ms, fact.rx_ms, fact.multiplier = _TIMERS[text]
+    fact.timers_line = line
+
+
+def _read_timers(text: str) -> tuple[int | None, int | None, int | None]:
     words = text.split()
     values = {words[i]: words[i + 1] for i in range(len(words) - 1)}
-    fact.tx_ms = _int(values.get("interval"))
-    fact.rx_ms = _int(values.get("min_rx"))
-    fact.multiplier = _int(values.get("multiplier"))
-    fact.timers_line = line
+    return (
+        _int(values.get("interval")),
+        _int(values.get("min_rx")),
+        _int(values.get("multiplier")),
+    )
+
+
+# `bfd interval` line -> its (interval, min_rx, multiplier), once per distinct text
+_TIMERS: Memo[str, tuple[int | None, int | None, int | None]] = Memo(_read_timers)
 
 
 def _int(value: str | None) -> int | None:
     return int(value) if value is not None and value.isdigit() else None
 
 
-def _route(words: list[str], line: int) -> RouteFact:
+def _route(text: str) -> tuple[str, str, str | None, int | None, str | None]:
+    """An `ip route` line's (prefix, gateway, interface, distance, track), whatever its line."""
     # ip route PREFIX MASK [INTERFACE] GATEWAY [DISTANCE] [name NAME] [track N]
+    words = text.split()
     prefix = _prefix(words[2], words[3])
     rest = words[4:]
     interface = None
     if rest and not _DOTTED.match(rest[0]):
         interface, rest = rest[0], rest[1:]
     gateway = rest[0] if rest else ""
-    route = RouteFact(prefix=prefix, gateway=gateway, line=line, interface=interface)
+    distance = track = None
     for i, word in enumerate(rest[1:], start=1):
         if word.isdigit() and i == 1:
-            route.distance = int(word)
+            distance = int(word)
         elif word == "track" and i + 1 < len(rest):
-            route.track = Ref(rest[i + 1], line)
-    return route
+            track = rest[i + 1]
+    return prefix, gateway, interface, distance, track
+
+
+# an `ip route` line -> what _route reads from it, once per distinct text
+_ROUTES: Memo[str, tuple[str, str, str | None, int | None, str | None]] = Memo(_route)
 
 
 @lru_cache(maxsize=4096)
@@ -262,15 +332,15 @@ def _prefix(address: str, mask: str) -> str:
         return f"{address}/{mask}"
 
 
-def _probe(facts: ConfigFacts, key: str, node: Node) -> None:
-    probe = ProbeFact(key=key, name=key, line=line_of(node), scheduled=False)
+def _probe(facts: ConfigFacts, key: str, line: int, entry: Entry) -> None:
+    probe = ProbeFact(key=key, name=key, line=line, scheduled=False)
     known = _PROBE_LINES
-    for text, child in node.children.items():
+    for text, child in (entry[1] or _NONE).items():
         sets, timing = known[text]
         for attr, value in sets:
             setattr(probe, attr, value)
         if timing:
-            probe.timing_line = child.lines[0]
+            probe.timing_line = child[0]
     facts.probes[key] = probe
 
 
@@ -306,38 +376,38 @@ def _after(words: list[str], keys: tuple[str, ...]) -> str | None:
     return None
 
 
-def _route_map(facts: ConfigFacts, node: Node) -> None:
-    words = node.text.split()
-    facts.pbr.policies.setdefault(words[1], line_of(node))
-    rule = PbrRuleFact(name=f"{words[1]} {words[-1]}", line=line_of(node))
-    for child in node.children:
-        cw = child.text.split()
+def _route_map(facts: ConfigFacts, line: str, entry: Entry) -> None:
+    words = line.split()
+    facts.pbr.policies.setdefault(words[1], entry[0])
+    rule = PbrRuleFact(name=f"{words[1]} {words[-1]}", line=entry[0])
+    for text, child in (entry[1] or _NONE).items():
+        cw = text.split()
         if cw[:3] == ["match", "ip", "address"]:
-            rule.classes.extend(Ref(name, line_of(child)) for name in cw[3:])
+            rule.classes.extend(Ref(name, child[0]) for name in cw[3:])
         elif cw[:3] == ["set", "ip", "next-hop"] and len(cw) >= 4:
             hop = cw[4] if cw[3] == "verify-availability" and len(cw) > 4 else cw[3]
-            rule.next_hop = Ref(hop, line_of(child))
+            rule.next_hop = Ref(hop, child[0])
             if "track" in cw and cw.index("track") + 1 < len(cw):
-                rule.classes.append(Ref(f"track {cw[cw.index('track') + 1]}", line_of(child)))
+                rule.classes.append(Ref(f"track {cw[cw.index('track') + 1]}", child[0]))
     facts.pbr.rules.append(rule)
 
 
-def _ha(facts: ConfigFacts, group: Node) -> None:
+def _ha(facts: ConfigFacts, line: str, group: Entry) -> None:
     # a box-to-box group is active/standby per group by nature: there is no mode to state
-    ha = HaFact(line=line_of(group), form="sync-pair")
-    ha.group_id, ha.group_line = int(group.text.split()[1]), line_of(group)
-    ha.session_sync, ha.session_line = False, line_of(group)
-    for child in group.children:
-        words = child.text.split()
+    ha = HaFact(line=group[0], form="sync-pair")
+    ha.group_id, ha.group_line = int(line.split()[1]), group[0]
+    ha.session_sync, ha.session_line = False, group[0]
+    for text, child in (group[1] or _NONE).items():
+        words = text.split()
         if words[0] == "control" and len(words) >= 2:
-            ha.links.append(Ref(words[1], line_of(child)))
+            ha.links.append(Ref(words[1], child[0]))
             if "protocol" in words and words[-1].isdigit() and int(words[-1]) != ha.group_id:
-                ha.group_id, ha.group_line = None, line_of(child)
+                ha.group_id, ha.group_line = None, child[0]
         elif words[0] == "data" and len(words) >= 2:
-            ha.links.append(Ref(words[1], line_of(child)))
-            ha.session_sync, ha.session_line = True, line_of(child)
+            ha.links.append(Ref(words[1], child[0]))
+            ha.session_sync, ha.session_line = True, child[0]
         elif words[0] == "track" and len(words) >= 2:
-            ha.tracks.append(Ref(words[1], line_of(child)))
+            ha.tracks.append(Ref(words[1], child[0]))
     facts.ha = ha
 
 
@@ -363,18 +433,29 @@ def _may_hold_secret(text: str) -> bool:
     return any(word in text for word in _SECRET_WORDS)
 
 
-def _security(facts: ConfigFacts, root: Node, text: str, vtys: list[Node]) -> None:
+def _security(facts: ConfigFacts, root: Kids, text: str, vtys: list[tuple[str, Entry]]) -> None:
     """Secrets in clear, and ``vtys`` (the `line vty` sections) open to any source."""
-    for node in root.all_children() if _may_hold_secret(text) else ():
-        text = node.text
-        if not _ANY_SECRET.match(text):
+    for command, line in _every_command(root) if _may_hold_secret(text) else ():
+        if not _ANY_SECRET.match(command):
             continue
-        if _HASHED.search(text) or " password 6 " in text:
+        if _HASHED.search(command) or " password 6 " in command:
             continue
         for pattern, what in _SECRETS:
-            if pattern.match(text):
-                facts.secrets.append((what, line_of(node)))
+            if pattern.match(command):
+                facts.secrets.append((what, line))
                 break
-    for line in vtys:
-        if first(line, "access-class ") is None:
-            facts.open_access.append((f"`{line.text}` without an access-class", line_of(line)))
+    for vty, entry in vtys:
+        if _first(entry[1], "access-class ") is None:
+            facts.open_access.append((f"`{vty}` without an access-class", entry[0]))
+
+
+def _every_command(root: Kids) -> list[tuple[str, int]]:
+    """Every command kept, depth first, each (text, the line first seen)."""
+    found: list[tuple[str, int]] = []
+    todo = list(reversed(root.items()))
+    while todo:
+        text, entry = todo.pop()
+        found.append((text, entry[0]))
+        if entry[1]:
+            todo.extend(reversed(entry[1].items()))
+    return found

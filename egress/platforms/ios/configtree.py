@@ -1,10 +1,12 @@
-"""Cisco IOS-XE: the indentation tree (line-numbered nodes) lint reads a rendered config into.
+"""Cisco IOS-XE: the grammar and the one walk over a config's lines (``walk``).
 
 hier_config's own loaders refuse a section that appears twice (DuplicateChildError), which
 every rendered merge snippet does (`interface X` for addresses, BFD, VRRP and PBR), and they
-drop line numbers. So the walk below is ours: it builds the tree with its lines, and knows
-which commands open a sub-mode, which close one, and which top-level words exist. The facts
-are read from the tree in ``egress.platforms.ios.config``.
+drop line numbers. So the walk is ours, and these tables are its one source of data: which
+commands open a sub-mode (SECTIONS), which close one (EXITS), which top-level words exist
+(TOP_LEVEL), and what a raw line says whatever its number (_LINES). ``walk`` gives the syntax
+problems and each distinct command once with its first line; lint's facts are read from that
+in ``egress.platforms.ios.config``, and ``load`` turns it into the remediation planner's tree.
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
-from egress.lint.config.tree import Node, text_of
+from egress.lint.config.tree import Node, add
 from egress.lint.facts import SyntaxProblem
 from egress.lint.memo import Memo
 
@@ -120,11 +123,6 @@ EXITS = frozenset({"exit", "exit-vrrp", "exit-address-family"})
 _TOP = Section(re.compile(""), SECTIONS, seen=Memo(_opener(SECTIONS)))
 
 
-# A frame of the open sections: (indent, node, the section it opened or None for a leaf
-# command under which nothing may be indented, whether it is the root). A tuple: one per
-# line, and a dataclass instance costs a Python-level __init__ call each.
-_Frame = tuple[int, Node, "Section | None", bool]
-
 # what a line says whatever its number: (stripped, indent, kind, first word, a known top-level
 # word). Read once per distinct line of the run: a fleet's configs repeat their lines (at
 # 2,000 generated devices an IOS line is one of ~8,500 distinct among ~61,000; docs/adr.md).
@@ -147,11 +145,23 @@ def _read_line(raw: str) -> tuple[str, int, int, str, bool]:
 _LINES: Memo[str, tuple[str, int, int, str, bool]] = Memo(_read_line)
 
 
-def load(text: str) -> tuple[Node, list[SyntaxProblem]]:
-    """Parse IOS text into a tree with line numbers, and its syntax problems."""
-    root = Node()
+# What the one pass keeps of the config: per command, [the line first seen, its
+# sub-commands or None] and per sub-commands, their texts (in the order first seen; a
+# re-opened section merges, as the router does) -> their entries. A list per distinct line,
+# not an object: no Python-level __init__ per line, and a dict only where something is below.
+Entry = list[Any]
+Kids = dict[str, Entry]
+# a frame of the open commands: (indent, text, its entry, the section it opened or None for
+# a leaf command, whether it is the root)
+_Frame = tuple[int, str, Entry, "Section | None", bool]
+
+
+def walk(text: str) -> tuple[Kids, list[SyntaxProblem]]:
+    """IOS text in one pass: its syntax problems, and the kept sections (the grammar is
+    configtree's: SECTIONS opens sub-modes, EXITS closes them, TOP_LEVEL the known words)."""
+    root: Kids = {}
     problems: list[SyntaxProblem] = []
-    stack: list[_Frame] = [(-1, root, _TOP, True)]
+    stack: list[_Frame] = [(-1, "", [0, root], _TOP, True)]
     ended = 0
     lines = _LINES
     for number, raw in enumerate(text.splitlines(), start=1):
@@ -180,46 +190,47 @@ def load(text: str) -> tuple[Node, list[SyntaxProblem]]:
             popped = stack.pop()
             if popped[0] == indent:
                 sibling = popped
-        _, parent_node, parent_section, parent_top = stack[-1]
+        _, parent_text, parent, parent_section, parent_top = stack[-1]
         if kind == _EXIT:
             _exit(stripped, number, stack, sibling, problems)
             continue
-        if parent_top and indent > 0:
-            problems.append(
-                SyntaxProblem(
-                    "ios.indent",
-                    number,
-                    f"{stripped!r} is indented but no section is open",
-                    "indent only the commands of a section (interface, ip sla, route-map, ...)",
+        if parent_top:
+            if indent > 0:
+                problems.append(
+                    SyntaxProblem(
+                        "ios.indent",
+                        number,
+                        f"{stripped!r} is indented but no section is open",
+                        "indent only the commands of a section (interface, ip sla, route-map, ...)",
+                    )
                 )
-            )
+            elif not known:
+                problems.append(
+                    SyntaxProblem(
+                        "ios.unknown",
+                        number,
+                        f"unknown top-level command {word!r} (stray text?)",
+                        "fix the template: every top-level line must be an IOS-XE global command",
+                    )
+                )
         elif parent_section is None:
             problems.append(
                 SyntaxProblem(
                     "ios.indent",
                     number,
-                    f"{stripped!r} is indented under {text_of(parent_node)!r}, "
-                    "which opens no section",
+                    f"{stripped!r} is indented under {parent_text!r}, which opens no section",
                     "align it with its section's other commands",
                 )
             )
-        if parent_top and indent == 0 and not known:
-            problems.append(
-                SyntaxProblem(
-                    "ios.unknown",
-                    number,
-                    f"unknown top-level command {word!r} (stray text?)",
-                    "fix the template: every top-level line must be an IOS-XE global command",
-                )
-            )
-        # add(parent_node, stripped, number), inlined: once per line
-        child = parent_node.children.get(stripped)
-        if child is None:
-            child = parent_node.children[stripped] = Node(stripped)
-        child.lines.append(number)
+        kids = parent[1]
+        if kids is None:  # below a leaf command (a syntax problem above): kept all the same
+            kids = parent[1] = {}
+        entry = kids.get(stripped)
+        if entry is None:
+            entry = kids[stripped] = [number, None]
         # the sub-mode this line opens, if any (parent_section.opened_by(stripped), inlined)
         section = None if parent_section is None else parent_section.seen[stripped]
-        stack.append((indent, child, section, False))
+        stack.append((indent, stripped, entry, section, False))
     if not ended:
         problems.append(
             SyntaxProblem(
@@ -241,13 +252,13 @@ def _exit(
 ) -> None:
     """An exit closes the sub-mode it is indented in, or the one just above it at its own
     indent (IOS prints `exit-address-family` level with `address-family`)."""
-    _, node, section, top = stack[-1]
+    _, text, _, section, top = stack[-1]
     if not top and section is not None and section.exit == word:
         stack.pop()
         return
-    if sibling is not None and sibling[2] is not None and sibling[2].exit == word:
+    if sibling is not None and sibling[3] is not None and sibling[3].exit == word:
         return
-    where = "at top level" if top else f"in {text_of(node)!r}"
+    where = "at top level" if top else f"in {text!r}"
     hint = (
         "at top level `exit` leaves configuration mode: every later line fails"
         if top
@@ -257,3 +268,17 @@ def _exit(
     problems.append(
         SyntaxProblem("ios.exit", number, f"`{word}` {where} closes no open sub-mode", hint)
     )
+
+
+def load(text: str) -> tuple[Node, list[SyntaxProblem]]:
+    """The config as a tree of nodes (repeated sections merged; each node's line is where
+    its text is first seen) and its syntax problems: the remediation planner's view."""
+    root, problems = walk(text)
+    return _nodes(Node(), root), problems
+
+
+def _nodes(node: Node, kids: Kids | None) -> Node:
+    for text, (line, below) in (kids or {}).items():
+        child = add(node, text, line)
+        _nodes(child, below)
+    return node

@@ -184,18 +184,10 @@ def _compile(pattern: tuple[str, ...]) -> tuple[int, tuple[tuple[int, str], ...]
 # run: a fleet's configs are mostly the same lines (at 2,000 generated devices a Junos line is
 # one of ~11,000 distinct among ~50,000), so tokenising and matching each distinct line once
 # leaves a dict look-up and one handler call per line (docs/adr.md, "lint's readers")
-class _Op(NamedTuple):
-    handler: Callable[[_Parse, tuple[Any, ...], int], None] | None
-    args: tuple[Any, ...]
-    secret: str | None  # what _secret reports on this line, if anything
-
-
-class _Problem(NamedTuple):
-    """A line's syntax problem, but for its line number."""
-
-    kind: str
-    message: str
-    hint: str
+# (the handler, its arguments): the loop calls ``handler(state, args, line)``; a syntax
+# problem and a secret in clear are handlers too, so a line costs one look-up and one call
+_Handler = Callable[["_Parse", tuple[Any, ...], int], None]
+_Op = tuple[_Handler, tuple[Any, ...]]
 
 
 class _Parse:
@@ -219,16 +211,8 @@ def parse(text: str) -> ConfigFacts:
     lines = _LINES
     for number, raw in enumerate(text.splitlines(), start=1):
         op = lines[raw]
-        if op is None:
-            continue
-        if isinstance(op, _Problem):
-            problems.append(SyntaxProblem(op.kind, number, op.message, op.hint))
-            continue
-        handler, args, secret = op
-        if handler is not None:
-            handler(state, args, number)
-        if secret is not None:
-            facts.secrets.append((secret, number))
+        if op is not None:
+            op[0](state, op[1], number)
     facts.vrrp.extend(state.vrrp.values())
     hash_layers = state.hash_layers
     if hash_layers:
@@ -240,29 +224,47 @@ def parse(text: str) -> ConfigFacts:
     return facts
 
 
-def _classify(raw: str) -> _Op | _Problem | None:
+def _classify(raw: str) -> _Op | None:
     """What ``raw`` does, whatever its line number: as :func:`load` then the statement's
     branch of the dispatch below would read it."""
     line = raw.strip()
-    tokens = line.split() if '"' not in line and "[" not in line and "]" not in line else []
+    listed = "[" in line or "]" in line
+    tokens = line.split() if '"' not in line and not listed else []
+    quoted = [] if tokens or listed or "\\" in line or line.count('"') % 2 else _TOKEN.findall(line)
     if tokens and tokens[0] == "set" and len(tokens) > 1 and tokens[1] in TOP_LEVEL:
         w = tuple(tokens[1:])  # a plain `set` statement (most lines): what load makes of it
+    elif quoted and quoted[0] == "set" and len(quoted) > 1 and quoted[1].strip('"') in TOP_LEVEL:
+        # balanced quotes, no list, no escape (a description): what load makes of it too
+        w = tuple(token.strip('"') for token in quoted[1:])
     else:
         statements, problems = load(raw)
         if problems:
-            return _Problem(problems[0].kind, problems[0].message, problems[0].hint)
+            return _on_problem, (problems[0].kind, problems[0].message, problems[0].hint)
         if not statements or statements[0].verb != "set":
             return None
         w = statements[0].words
     handler, args = _dispatch(w)
     secret = None if _SECRET_WORDS.keys().isdisjoint(w) else _secret_what(w)
-    if handler is None and secret is None:
+    if secret is not None:
+        return _on_secret, (handler, args, secret)
+    if handler is None:
         return None
-    return _Op(handler, args, secret)
+    return handler, args
 
 
-# a line -> its _Op, or its _Problem, or None (no effect): once per distinct line of the run
-_LINES: Memo[str, _Op | _Problem | None] = Memo(_classify)
+# a line -> its handler and arguments, or None (no effect): once per distinct line of the run
+_LINES: Memo[str, _Op | None] = Memo(_classify)
+
+
+def _on_problem(state: _Parse, args: tuple[Any, ...], n: int) -> None:
+    state.facts.problems.append(SyntaxProblem(args[0], n, args[1], args[2]))
+
+
+def _on_secret(state: _Parse, args: tuple[Any, ...], n: int) -> None:
+    handler, inner, what = args
+    if handler is not None:
+        handler(state, inner, n)
+    state.facts.secrets.append((what, n))
 
 
 def _dispatch(
@@ -298,7 +300,7 @@ def _dispatch(
             return _on_term, m
     elif top == "services":
         if m := _match(w, "services", "rpm", "probe", "*", "test", "*"):
-            return _on_rpm, m
+            return _on_rpm, _rpm_args(m)
         if m := _match(w, "services", "ip-monitoring", "policy", "*"):
             return _on_monitoring, m
     elif top == "chassis":
@@ -314,10 +316,6 @@ def _dispatch(
     return None, ()
 
 
-def _on_address(state: _Parse, args: tuple[Any, ...], n: int) -> None:
-    _address(state.facts, state.vrrp, args, n)
-
-
 def _on_filter_input(state: _Parse, m: tuple[Any, ...], n: int) -> None:
     state.facts.pbr.applied.append((m[0], m[2], n))
     state.filtered_lo0 = state.filtered_lo0 or m[0] == "lo0"
@@ -325,16 +323,12 @@ def _on_filter_input(state: _Parse, m: tuple[Any, ...], n: int) -> None:
 
 def _on_fabric(state: _Parse, m: tuple[Any, ...], n: int) -> None:
     state.facts.interface(m[0], n)
-    _cluster(state.facts, ("fabric", m[1]), n)
+    _on_cluster(state, ("fabric", m[1]), n)
 
 
 def _on_interface(state: _Parse, args: tuple[Any, ...], n: int) -> None:
     if args[0] not in state.facts.interfaces:
         state.facts.interface(args[0], n)
-
-
-def _on_static(state: _Parse, m: tuple[Any, ...], n: int) -> None:
-    _static(state.facts, m, n)
 
 
 def _on_instance_route(state: _Parse, m: tuple[Any, ...], n: int) -> None:
@@ -349,36 +343,12 @@ def _on_hash(state: _Parse, m: tuple[Any, ...], n: int) -> None:
     state.hash_layers.append((m[0], n))
 
 
-def _on_term(state: _Parse, m: tuple[Any, ...], n: int) -> None:
-    _filter_term(state.facts, state.filters, m, n)
-
-
-def _on_rpm(state: _Parse, m: tuple[Any, ...], n: int) -> None:
-    _rpm(state.facts, m, n)
-
-
-def _on_monitoring(state: _Parse, m: tuple[Any, ...], n: int) -> None:
-    _monitoring(state.facts, m, n)
-
-
-def _on_cluster(state: _Parse, m: tuple[Any, ...], n: int) -> None:
-    _cluster(state.facts, m, n)
-
-
-def _on_zone(state: _Parse, m: tuple[Any, ...], n: int) -> None:
-    _zone(state.facts, m, n)
-
-
 def _on_service(state: _Parse, m: tuple[Any, ...], n: int) -> None:
     state.services.append((m[0], n))
 
 
-def _address(
-    facts: ConfigFacts,
-    vrrp: dict[tuple[str, int], VrrpFact],
-    m: tuple[str, ...],
-    n: int,
-) -> None:
+def _on_address(state: _Parse, m: tuple[Any, ...], n: int) -> None:
+    facts, vrrp = state.facts, state.vrrp
     name, rest = m[0], m[3:]
     iface = facts.interface(name, n)
     if iface.address is None:
@@ -405,7 +375,8 @@ def _address(
         group.tracks.append(Ref(what[2], n))  # an interface, or a route's prefix
 
 
-def _static(facts: ConfigFacts, m: tuple[str, ...], n: int) -> None:
+def _on_static(state: _Parse, m: tuple[Any, ...], n: int) -> None:
+    facts = state.facts
     prefix, hop, rest = m[0], m[1], m[2:]
     route = next(
         (r for r in facts.routes if r.prefix == prefix and r.gateway == hop and r.instance is None),
@@ -430,9 +401,8 @@ def _static(facts: ConfigFacts, m: tuple[str, ...], n: int) -> None:
         route.line = n
 
 
-def _filter_term(
-    facts: ConfigFacts, filters: dict[str, PbrRuleFact], m: tuple[str, ...], n: int
-) -> None:
+def _on_term(state: _Parse, m: tuple[Any, ...], n: int) -> None:
+    facts, filters = state.facts, state.filters
     name, term, rest = m[0], m[1], m[2:]
     facts.pbr.policies.setdefault(name, n)
     rule = filters.get(f"{name} {term}")
@@ -443,32 +413,46 @@ def _filter_term(
         rule.classes.append(Ref(rest[2], n))
 
 
-def _rpm(facts: ConfigFacts, m: tuple[str, ...], n: int) -> None:
-    owner, test, rest = m[0], m[1], m[2:]
-    probe = facts.probes.get(owner)
+def _on_rpm(state: _Parse, m: tuple[Any, ...], n: int) -> None:
+    # m: (owner, test, the probe field the line sets or None, its value, sets the timing line)
+    probes = state.facts.probes
+    probe = probes.get(m[0])
     if probe is None:
-        probe = facts.probes[owner] = ProbeFact(key=owner, name=test, line=n)
-    if not rest or len(rest) < 2:
-        return
+        probe = probes[m[0]] = ProbeFact(key=m[0], name=m[1], line=n)
+    if m[2] is not None:
+        setattr(probe, m[2], m[3])
+        if m[4]:
+            probe.timing_line = n
+
+
+_URL_HOST = re.compile(r"^https?://([^/:]+).*")
+
+
+def _rpm_args(m: tuple[str, ...]) -> tuple[Any, ...]:
+    """What an RPM test's line sets, read once per distinct line (see _on_rpm)."""
+    owner, test, rest = m[0], m[1], m[2:]
+    if len(rest) < 2:
+        return owner, test, None, None, False
     key, value = rest[0], rest[1]
     if key == "probe-type":
-        probe.type = value
-    elif key == "target" and len(rest) > 2:
-        target = rest[2]
-        probe.target = re.sub(r"^https?://([^/:]+).*", r"\1", target)
-    elif key == "source-address":
-        probe.source = value
-    elif key == "next-hop":
-        probe.gateway = value
-    elif key == "test-interval" and value.isdigit():
-        probe.interval_ms, probe.timing_line = float(value) * 1000, n
-    elif key == "probe-timeout" and value.isdigit():
-        probe.timeout_ms = float(value) * 1000
-    elif key == "thresholds" and value == "rtt" and len(rest) > 2 and rest[2].isdigit():
-        probe.threshold_ms = int(rest[2]) / 1000
+        return owner, test, "type", value, False
+    if key == "target" and len(rest) > 2:
+        return owner, test, "target", _URL_HOST.sub(r"\1", rest[2]), False
+    if key == "source-address":
+        return owner, test, "source", value, False
+    if key == "next-hop":
+        return owner, test, "gateway", value, False
+    if key == "test-interval" and value.isdigit():
+        return owner, test, "interval_ms", float(value) * 1000, True
+    if key == "probe-timeout" and value.isdigit():
+        return owner, test, "timeout_ms", float(value) * 1000, False
+    if key == "thresholds" and value == "rtt" and len(rest) > 2 and rest[2].isdigit():
+        return owner, test, "threshold_ms", int(rest[2]) / 1000, False
+    return owner, test, None, None, False
 
 
-def _monitoring(facts: ConfigFacts, m: tuple[str, ...], n: int) -> None:
+def _on_monitoring(state: _Parse, m: tuple[Any, ...], n: int) -> None:
+    facts = state.facts
     policy, rest = m[0], m[1:]
     if rest[:2] == ("match", "rpm-probe") and len(rest) > 2:
         facts.tracks[policy] = TrackFact(key=policy, probe=Ref(rest[2], n), line=n)
@@ -480,7 +464,8 @@ def _monitoring(facts: ConfigFacts, m: tuple[str, ...], n: int) -> None:
             facts.tracks[policy].routes.append(rest[3])
 
 
-def _zone(facts: ConfigFacts, m: tuple[str, ...], n: int) -> None:
+def _on_zone(state: _Parse, m: tuple[Any, ...], n: int) -> None:
+    facts = state.facts
     name, rest = m[0], m[1:]
     zone = facts.zones.get(name) or facts.zones.setdefault(name, ZoneFact(name=name, line=n))
     protocols = zone.protocols
@@ -499,7 +484,8 @@ def _zone(facts: ConfigFacts, m: tuple[str, ...], n: int) -> None:
         protocols.setdefault(rest[2], n)
 
 
-def _cluster(facts: ConfigFacts, m: tuple[str, ...], n: int) -> None:
+def _on_cluster(state: _Parse, m: tuple[Any, ...], n: int) -> None:
+    facts = state.facts
     if facts.ha is None:
         facts.ha = HaFact(line=n, form="cluster", mode="a-p")
     if m and m[0] == "fabric":  # SRX replicates sessions over the fabric link: sync is on
