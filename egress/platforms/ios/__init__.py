@@ -26,6 +26,7 @@ PROFILE = PlatformProfile(
         ("E101", "ios.indent", "IOS-XE indentation does not follow the section hierarchy"),
         ("E102", "ios.unknown", "IOS-XE unknown top-level command or stray text"),
         ("E103", "ios.exit", "IOS-XE unbalanced exit / end"),
+        ("E104", "ios.value", "IOS-XE value that is not the whole number the command takes"),
     ),
     listed=0,
     session="netmiko",

@@ -22,6 +22,7 @@ from egress.lint.facts import (
     ProbeFact,
     Ref,
     RouteFact,
+    SyntaxProblem,
     TrackFact,
     VrrpFact,
     interface_address,
@@ -337,6 +338,9 @@ def _probe(facts: ConfigFacts, key: str, line: int, entry: Entry) -> None:
     known = _PROBE_LINES
     for text, child in (entry[1] or _NONE).items():
         sets, timing = known[text]
+        if sets is None:
+            facts.problems.append(_not_a_number(text, child[0]))
+            continue
         for attr, value in sets:
             setattr(probe, attr, value)
         if timing:
@@ -344,7 +348,18 @@ def _probe(facts: ConfigFacts, key: str, line: int, entry: Entry) -> None:
     facts.probes[key] = probe
 
 
-def _probe_line(text: str) -> tuple[tuple[tuple[str, Any], ...], bool]:
+# the IP SLA timers IOS-XE takes as whole numbers: `threshold` and `timeout` in ms,
+# `frequency` in seconds (Cisco IOS IP SLAs Command Reference); anything else is refused
+_SLA_NUMBERS = {
+    "threshold": ("threshold_ms", 1.0),
+    "timeout": ("timeout_ms", 1.0),
+    "frequency": ("interval_ms", 1000.0),
+}
+
+
+def _probe_line(text: str) -> tuple[tuple[tuple[str, Any], ...] | None, bool]:
+    """The probe fields an `ip sla` sub-command sets and whether it is the timing line;
+    None for the fields where a timer is not a whole number (a syntax problem)."""
     words = text.split()
     if words[0] in ("icmp-echo", "tcp-connect") and len(words) >= 2:
         source = _after(words, ("source-interface", "source-ip"))
@@ -355,18 +370,29 @@ def _probe_line(text: str) -> tuple[tuple[tuple[str, Any], ...], bool]:
         return (("type", "http"), ("target", target), ("source", source)), False
     if words[0] == "tag" and len(words) >= 2:
         return (("name", words[1]),), False
-    if words[0] == "threshold" and len(words) >= 2:
-        return (("threshold_ms", float(words[1])),), False
-    if words[0] == "timeout" and len(words) >= 2:
-        return (("timeout_ms", float(words[1])),), True
-    if words[0] == "frequency" and len(words) >= 2:
-        return (("interval_ms", float(words[1]) * 1000),), False
+    if words[0] in _SLA_NUMBERS and len(words) >= 2:
+        attr, scale = _SLA_NUMBERS[words[0]]
+        timing = words[0] == "timeout"
+        if not words[1].isdigit():
+            return None, timing
+        return ((attr, float(words[1]) * scale),), timing
     return (), False
 
 
 # an `ip sla` sub-command's text -> the probe fields it sets (in order) and whether its line
 # is the probe's timing line; once per distinct text (the same few on every device)
-_PROBE_LINES: Memo[str, tuple[tuple[tuple[str, Any], ...], bool]] = Memo(_probe_line)
+_PROBE_LINES: Memo[str, tuple[tuple[tuple[str, Any], ...] | None, bool]] = Memo(_probe_line)
+
+
+def _not_a_number(text: str, line: int) -> SyntaxProblem:
+    """A command whose number is not one: IOS-XE answers `% Invalid input detected` and
+    the line is not applied, so lint says so rather than reading it as a value."""
+    return SyntaxProblem(
+        "ios.value",
+        line,
+        f"{text!r}: IOS-XE takes a whole number here",
+        "fix the template or the inventory value it prints",
+    )
 
 
 def _after(words: list[str], keys: tuple[str, ...]) -> str | None:
@@ -395,7 +421,10 @@ def _route_map(facts: ConfigFacts, line: str, entry: Entry) -> None:
 def _ha(facts: ConfigFacts, line: str, group: Entry) -> None:
     # a box-to-box group is active/standby per group by nature: there is no mode to state
     ha = HaFact(line=group[0], form="sync-pair")
-    ha.group_id, ha.group_line = int(line.split()[1]), group[0]
+    number = line.split()[1]
+    ha.group_id, ha.group_line = (int(number) if number.isdigit() else None), group[0]
+    if ha.group_id is None:
+        facts.problems.append(_not_a_number(line, group[0]))
     ha.session_sync, ha.session_line = False, group[0]
     for text, child in (group[1] or _NONE).items():
         words = text.split()

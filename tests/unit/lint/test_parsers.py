@@ -34,6 +34,29 @@ def test_ios_grammar(text: str, expected: list[tuple[str, int]]) -> None:
     assert _kinds(ios.parse(text).problems) == expected
 
 
+def test_ios_timers_and_group_that_are_not_whole_numbers_are_problems_not_values() -> None:
+    # IOS-XE refuses each of these lines (% Invalid input detected): a template or inventory
+    # that prints one is a finding at its line, never a crash of the reader nor a value read
+    text = (
+        "ip sla 10\n icmp-echo 192.0.2.1 source-interface Gi1\n threshold 5x\n"
+        " timeout 500.0\n frequency 5\n"
+        "redundancy\n application redundancy\n  group one\n   control Gi3 protocol 1\n"
+        "end\n"
+    )
+    facts = ios.parse(text)
+    # `group one` opens no sub-mode either: its commands are indented under nothing
+    assert sorted(_kinds(facts.problems)) == [
+        ("ios.indent", 9),
+        ("ios.value", 3),
+        ("ios.value", 4),
+        ("ios.value", 8),
+    ]
+    probe = facts.probes["10"]
+    assert probe.threshold_ms is None and probe.timeout_ms is None
+    assert probe.interval_ms == 5000.0 and probe.timing_line is None  # the line is refused
+    assert facts.ha is not None and facts.ha.group_id is None
+
+
 def test_ios_tree_merges_repeated_sections_and_keeps_lines() -> None:
     root, _ = ios.load(
         "interface Gi1\n description a\n!\ninterface Gi1\n bfd interval 50 "
