@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from nornir.core import Nornir
 from nornir.core.inventory import Host
-from nornir.core.task import Result, Task
+from nornir.core.task import AggregatedResult, Result, Task
 from nornir.plugins.runners import ThreadedRunner
 
 from egress.change.changes import PLAN, SUMMARY, ChangeDir, RecordError
@@ -278,10 +278,7 @@ def _run_wave(
                 release=release,
                 on_failed=True,
             )
-            settle_lost(nr, outcomes, change=change, options=options)
-            with lock:
-                for host, multi in outcomes.items():
-                    result.hosts[host] = multi[0].result
+            _settle(nr, outcomes, change=change, options=options, result=result, lock=lock)
     finally:  # no session opens behind the change's back, even on a bug's exception
         if opening is not None:
             opening.join()
@@ -299,14 +296,28 @@ def _run_wave(
             release=release,
             on_failed=True,
         )
-        settle_lost(nr, outcomes, change=change, options=options)
-        with lock:
-            for host, multi in outcomes.items():
-                result.hosts[host] = multi[0].result
+        _settle(nr, outcomes, change=change, options=options, result=result, lock=lock)
     with lock:
         return not any(
             result.hosts[p.host].outcome.failed for p in members if p.host in result.hosts
         )
+
+
+def _settle(
+    nr: Nornir,
+    outcomes: AggregatedResult,
+    *,
+    change: ChangeDir,
+    options: DeployOptions,
+    result: ChangeResult,
+    lock: threading.Lock,
+) -> None:
+    """A wave's run ended: a device whose session was lost mid-commit is settled (recovery),
+    then every device's outcome is recorded in the change's result."""
+    settle_lost(nr, outcomes, change=change, options=options)
+    with lock:
+        for host, multi in outcomes.items():
+            result.hosts[host] = multi[0].result
 
 
 def _open_ahead(
