@@ -8,7 +8,7 @@ this module tokenises each line itself: quoted strings and `[ ... ]` lists are s
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from egress.lint.facts import (
@@ -516,9 +516,3 @@ def _secret_what(words: tuple[str, ...]) -> str | None:
         # $9$ is Junos' own encrypted form
         return None if value.startswith("$9$") else what
     return None
-
-
-def iter_paths(text: str) -> Iterator[tuple[int, tuple[str, ...]]]:
-    statements, _ = load(text)
-    for st in statements:
-        yield st.line, st.words

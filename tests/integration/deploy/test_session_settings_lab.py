@@ -19,12 +19,13 @@ def _configs(lab: Lab, host: str) -> dict[str, str]:
         driver.close()
 
 
-def _commit(lab: Lab, host: str) -> dict[str, str]:
+def _commit(lab: Lab, *hosts: str) -> dict[str, dict[str, str]]:
+    """Each host's summary of one `egress commit` of ``hosts`` (held by a confirm timer)."""
     result = egress(
         "commit",
         *lab.args(),
         "--hosts",
-        host,
+        ",".join(hosts),
         "--yes",
         "--json",
         "--confirm",
@@ -32,12 +33,12 @@ def _commit(lab: Lab, host: str) -> dict[str, str]:
         "--no-post-check",
     )
     assert result.exit_code == 0, result.output
-    outcome: dict[str, str] = summary(result)["hosts"][host]
-    return outcome
+    outcomes: dict[str, dict[str, str]] = summary(result)["hosts"]
+    return outcomes
 
 
 def test_ios_startup_config_keeps_no_file_prompt_quiet_after_a_commit(lab: Lab) -> None:
-    assert _commit(lab, IOS)["outcome"] == "committed"
+    assert _commit(lab, IOS)[IOS]["outcome"] == "committed"
     configs = _configs(lab, IOS)
     assert "vrrp 10" in configs["startup"]  # the change was saved ...
     assert "file prompt quiet" not in configs["startup"]  # ... napalm's session line not
@@ -120,19 +121,7 @@ def test_fgcp_cluster_commit_leaves_both_members_console_as_it_found_it(lab: Lab
     `config system console`, is left with no session's `output standard` on either unit."""
     before = {host: _saved(lab, host) for host in FGCP}
     assert not any("set output standard" in text for text in before.values())
-    result = egress(
-        "commit",
-        *lab.args(),
-        "--hosts",
-        ",".join(FGCP),
-        "--yes",
-        "--json",
-        "--confirm",
-        "600",
-        "--no-post-check",
-    )
-    assert result.exit_code == 0, result.output
-    hosts = summary(result)["hosts"]
+    hosts = _commit(lab, *FGCP)
     assert (hosts[FGCP[0]]["outcome"], hosts[FGCP[1]]["outcome"]) == ("committed", "mirrored")
     for host in FGCP:
         assert "set output standard" not in _saved(lab, host), host

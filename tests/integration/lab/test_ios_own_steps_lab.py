@@ -97,6 +97,20 @@ def test_confirm_refuses_with_napalms_words_when_nothing_is_pending(ios: Network
         confirm.confirm(ios)
 
 
+def _find_prompt_calls(ios: NetworkDriver, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """A list that grows by one each time netmiko's find_prompt runs on this session."""
+    netmiko = ios.device  # type: ignore[attr-defined]
+    calls: list[str] = []
+    real = netmiko.find_prompt
+
+    def counted(*args: Any, **kwargs: Any) -> str:
+        calls.append("find_prompt")
+        return str(real(*args, **kwargs))
+
+    monkeypatch.setattr(netmiko, "find_prompt", counted)
+    return calls
+
+
 @pytest.mark.parametrize(
     "command", ["show vrrp brief", "show running-config", "show ip route 0.0.0.0"]
 )
@@ -104,15 +118,7 @@ def test_a_show_command_reads_what_napalm_cli_reads_without_find_prompt(
     ios: NetworkDriver, monkeypatch: pytest.MonkeyPatch, command: str
 ) -> None:
     expected = ios.cli([command])[command]
-    netmiko = ios.device  # type: ignore[attr-defined]
-    prompts: list[str] = []
-    real = netmiko.find_prompt
-
-    def counted(*args: Any, **kwargs: Any) -> str:
-        prompts.append("find_prompt")
-        return str(real(*args, **kwargs))
-
-    monkeypatch.setattr(netmiko, "find_prompt", counted)
+    prompts = _find_prompt_calls(ios, monkeypatch)
     assert show.show(ios, command) == expected
     assert prompts == []  # the prompt it waits for is known: no timed read first
     assert ios.cli([command])[command] == expected and prompts  # napalm's own path asks
@@ -123,14 +129,6 @@ def test_the_running_config_reads_what_napalm_get_config_reads_without_find_prom
 ) -> None:
     expected = ios.get_config(retrieve="running")["running"]
     assert "hostname edge1" in expected and "Building configuration" not in expected
-    netmiko = ios.device  # type: ignore[attr-defined]
-    prompts: list[str] = []
-    real = netmiko.find_prompt
-
-    def counted(*args: Any, **kwargs: Any) -> str:
-        prompts.append("find_prompt")
-        return str(real(*args, **kwargs))
-
-    monkeypatch.setattr(netmiko, "find_prompt", counted)
+    prompts = _find_prompt_calls(ios, monkeypatch)
     assert show.running(ios) == expected
     assert prompts == []
