@@ -193,12 +193,25 @@ _Op = tuple[_Handler, tuple[Any, ...]]
 class _Parse:
     """One config's reading: the facts and what parse gathers before it fills some in."""
 
-    __slots__ = ("facts", "vrrp", "filters", "hash_layers", "services", "filtered_lo0")
+    __slots__ = (
+        "facts",
+        "vrrp",
+        "filters",
+        "routes",
+        "bfd",
+        "hash_layers",
+        "services",
+        "filtered_lo0",
+    )
 
     def __init__(self, facts: ConfigFacts) -> None:
         self.facts = facts
         self.vrrp: dict[tuple[str, int], VrrpFact] = {}
         self.filters: dict[str, PbrRuleFact] = {}
+        # facts.routes of the main table by (prefix, next hop), facts.bfd by peer: a look-up,
+        # not a scan of the list per static-route line (each is appended only here)
+        self.routes: dict[tuple[str, str], RouteFact] = {}
+        self.bfd: dict[str, BfdFact] = {}
         self.hash_layers: list[tuple[str, int]] = []
         self.services: list[tuple[str, int]] = []
         self.filtered_lo0 = False
@@ -208,11 +221,10 @@ def parse(text: str) -> ConfigFacts:
     problems: list[SyntaxProblem] = []
     facts = ConfigFacts(problems=problems)
     state = _Parse(facts)
-    lines = _LINES
-    for number, raw in enumerate(text.splitlines(), start=1):
-        op = lines[raw]
-        if op is not None:
-            op[0](state, op[1], number)
+    # every line has a handler (a line without effect a no-op: cheaper than testing for one);
+    # the memo is read at C speed through map, only a miss calls back into Python
+    for number, (handler, args) in enumerate(map(_LINES.__getitem__, text.splitlines()), 1):
+        handler(state, args, number)
     facts.vrrp.extend(state.vrrp.values())
     hash_layers = state.hash_layers
     if hash_layers:
@@ -224,7 +236,7 @@ def parse(text: str) -> ConfigFacts:
     return facts
 
 
-def _classify(raw: str) -> _Op | None:
+def _classify(raw: str) -> _Op:
     """What ``raw`` does, whatever its line number: as :func:`load` then the statement's
     branch of the dispatch below would read it."""
     line = raw.strip()
@@ -241,19 +253,25 @@ def _classify(raw: str) -> _Op | None:
         if problems:
             return _on_problem, (problems[0].kind, problems[0].message, problems[0].hint)
         if not statements or statements[0].verb != "set":
-            return None
+            return _NOTHING
         w = statements[0].words
     handler, args = _dispatch(w)
     secret = None if _SECRET_WORDS.keys().isdisjoint(w) else _secret_what(w)
     if secret is not None:
         return _on_secret, (handler, args, secret)
     if handler is None:
-        return None
+        return _NOTHING
     return handler, args
 
 
-# a line -> its handler and arguments, or None (no effect): once per distinct line of the run
-_LINES: Memo[str, _Op | None] = Memo(_classify)
+def _on_nothing(state: _Parse, args: tuple[Any, ...], n: int) -> None:
+    """A line that changes no fact (a host name, a `delete`, a comment)."""
+
+
+_NOTHING: _Op = (_on_nothing, ())
+
+# a line -> its handler and arguments: once per distinct line of the run
+_LINES: Memo[str, _Op] = Memo(_classify)
 
 
 def _on_problem(state: _Parse, args: tuple[Any, ...], n: int) -> None:
@@ -275,7 +293,7 @@ def _dispatch(
     # dispatch on the hierarchy first: most statements are tried against one pattern
     if top == "interfaces":
         if m := _match(w, "interfaces", "*", "unit", "*", "family", "inet", "address", "*"):
-            return _on_address, m
+            return _on_address, _address_args(m)
         if m := _match(w, "interfaces", "*", "unit", "*", "family", "inet", "filter", "input"):
             return (_on_filter_input, m) if len(m) > 2 else (None, ())
         if m := _match(w, "interfaces", "*", "fabric-options", "member-interfaces", "*"):
@@ -284,7 +302,7 @@ def _dispatch(
             return _on_interface, (w[1],)
     elif top == "routing-options":
         if m := _match(w, "routing-options", "static", "route", "*", "qualified-next-hop", "*"):
-            return _on_static, m
+            return _static_op(m)
     elif top == "routing-instances":
         if m := _match(
             w, "routing-instances", "*", "routing-options", "static", "route", "*", "next-hop", "*"
@@ -297,18 +315,22 @@ def _dispatch(
             return _on_hash, m
     elif top == "firewall":
         if m := _match(w, "firewall", "family", "inet", "filter", "*", "term", "*"):
-            return _on_term, m
+            rest = m[2:]
+            routes_to = (
+                rest[2] if rest[:2] == ("then", "routing-instance") and len(rest) > 2 else None
+            )
+            return _on_term, (m[0], f"{m[0]} {m[1]}", routes_to)
     elif top == "services":
         if m := _match(w, "services", "rpm", "probe", "*", "test", "*"):
             return _on_rpm, _rpm_args(m)
         if m := _match(w, "services", "ip-monitoring", "policy", "*"):
-            return _on_monitoring, m
+            return _monitoring_op(m)
     elif top == "chassis":
         if (m := _match(w, "chassis", "cluster")) is not None:
             return _on_cluster, m
     elif top == "security":
         if m := _match(w, "security", "zones", "security-zone", "*"):
-            return _on_zone, m
+            return _on_zone, _zone_args(m)
     elif top == "system":
         m = _match(w, "system", "services", "*")
         if m and m[0] in MANAGEMENT:
@@ -347,70 +369,106 @@ def _on_service(state: _Parse, m: tuple[Any, ...], n: int) -> None:
     state.services.append((m[0], n))
 
 
-def _on_address(state: _Parse, m: tuple[Any, ...], n: int) -> None:
-    facts, vrrp = state.facts, state.vrrp
-    name, rest = m[0], m[3:]
-    iface = facts.interface(name, n)
+def _address_args(m: tuple[str, ...]) -> tuple[Any, ...]:
+    """An address line's (interface, address, VRRP group key or None, the group's field the
+    line sets or None, that field's line attribute, its value): read once per distinct line,
+    so the handler of each line only stores."""
+    name, spec, rest = m[0], m[2], m[3:]
+    if len(rest) < 3 or rest[0] != "vrrp-group" or not rest[1].isdigit():
+        return name, spec, None, None, None, None
+    key = (name, int(rest[1]))
+    what = rest[2:]
+    if what[0] == "virtual-address" and len(what) > 1:
+        return name, spec, key, "vip", "vip_line", what[1]
+    if what[0] == "priority" and len(what) > 1 and what[1].isdigit():
+        return name, spec, key, "priority", "priority_line", int(what[1])
+    if what[0] == "preempt":  # Junos preempts by default; hold-time is what can differ
+        return (
+            name,
+            spec,
+            key,
+            "preempt",
+            "preempt_line",
+            f"delay {what[2]}" if len(what) > 2 else "on",
+        )
+    if what[0] == "no-preempt":
+        return name, spec, key, "preempt", "preempt_line", "off"
+    if what[0] == "track" and len(what) > 2 and what[1] in ("interface", "route"):
+        return name, spec, key, "tracks", None, what[2]  # an interface, or a route's prefix
+    return name, spec, key, None, None, None
+
+
+def _on_address(state: _Parse, args: tuple[Any, ...], n: int) -> None:
+    name, spec, key, field, field_line, value = args
+    iface = state.facts.interface(name, n)
     if iface.address is None:
         # read once per address of the run, shared (an IPv4Interface never changes)
-        address = interface_address(m[2])
+        address = interface_address(spec)
         if address is not None:
             iface.address = address
         iface.address_line = n
-    if len(rest) < 3 or rest[0] != "vrrp-group" or not rest[1].isdigit():
+    if key is None:
         return
-    key = (name, int(rest[1]))
-    group = vrrp.get(key) or vrrp.setdefault(key, VrrpFact(interface=name, group=key[1], line=n))
-    what = rest[2:]
-    if what[0] == "virtual-address" and len(what) > 1:
-        group.vip, group.vip_line = what[1], n
-    elif what[0] == "priority" and len(what) > 1 and what[1].isdigit():
-        group.priority, group.priority_line = int(what[1]), n
-    elif what[0] == "preempt":  # Junos preempts by default; hold-time is what can differ
-        group.preempt = f"delay {what[2]}" if len(what) > 2 else "on"
-        group.preempt_line = n
-    elif what[0] == "no-preempt":
-        group.preempt, group.preempt_line = "off", n
-    elif what[0] == "track" and len(what) > 2 and what[1] in ("interface", "route"):
-        group.tracks.append(Ref(what[2], n))  # an interface, or a route's prefix
+    vrrp = state.vrrp
+    group = vrrp.get(key)
+    if group is None:
+        group = vrrp[key] = VrrpFact(interface=name, group=key[1], line=n)
+    if field_line is not None:
+        setattr(group, field, value)
+        setattr(group, field_line, n)
+    elif field is not None:
+        group.tracks.append(Ref(value, n))
 
 
-def _on_static(state: _Parse, m: tuple[Any, ...], n: int) -> None:
-    facts = state.facts
+def _static_op(m: tuple[str, ...]) -> _Op:
+    """A static route's line: BFD towards its next hop (a timer or not), or the route (its
+    preference or not); read once per distinct line."""
     prefix, hop, rest = m[0], m[1], m[2:]
-    route = next(
-        (r for r in facts.routes if r.prefix == prefix and r.gateway == hop and r.instance is None),
-        None,
-    )
     if rest and rest[0] == "bfd-liveness-detection":
-        bfd = next((b for b in facts.bfd if b.peer == hop), None)
-        if bfd is None:
-            bfd = BfdFact(line=n, peer=hop, interface=None)
-            facts.bfd.append(bfd)
-        if len(rest) > 2 and rest[1] == "minimum-interval" and rest[2].isdigit():
-            bfd.tx_ms = bfd.rx_ms = int(rest[2])
-            bfd.timers_line = n
-        elif len(rest) > 2 and rest[1] == "multiplier" and rest[2].isdigit():
-            bfd.multiplier = int(rest[2])
-        return
+        if len(rest) > 2 and rest[1] in ("minimum-interval", "multiplier") and rest[2].isdigit():
+            return _on_static_bfd, (hop, rest[1], int(rest[2]))
+        return _on_static_bfd, (hop, None, None)
+    distance = (
+        int(rest[1]) if len(rest) > 1 and rest[0] == "preference" and rest[1].isdigit() else None
+    )
+    return _on_static, ((prefix, hop), distance)
+
+
+def _on_static_bfd(state: _Parse, args: tuple[Any, ...], n: int) -> None:
+    hop, timer, value = args
+    bfd = state.bfd.get(hop)
+    if bfd is None:
+        bfd = state.bfd[hop] = BfdFact(line=n, peer=hop, interface=None)
+        state.facts.bfd.append(bfd)
+    if timer == "minimum-interval":
+        bfd.tx_ms = bfd.rx_ms = value
+        bfd.timers_line = n
+    elif timer == "multiplier":
+        bfd.multiplier = value
+
+
+def _on_static(state: _Parse, args: tuple[Any, ...], n: int) -> None:
+    key, distance = args
+    route = state.routes.get(key)
     if route is None:
-        route = RouteFact(prefix=prefix, gateway=hop, line=n)
-        facts.routes.append(route)
-    if len(rest) > 1 and rest[0] == "preference" and rest[1].isdigit():
-        route.distance = int(rest[1])
+        route = state.routes[key] = RouteFact(prefix=key[0], gateway=key[1], line=n)
+        state.facts.routes.append(route)
+    if distance is not None:
+        route.distance = distance
         route.line = n
 
 
-def _on_term(state: _Parse, m: tuple[Any, ...], n: int) -> None:
+def _on_term(state: _Parse, args: tuple[Any, ...], n: int) -> None:
+    # args: (filter, "filter term", the routing instance the term sends to or None)
+    name, key, routes_to = args
     facts, filters = state.facts, state.filters
-    name, term, rest = m[0], m[1], m[2:]
     facts.pbr.policies.setdefault(name, n)
-    rule = filters.get(f"{name} {term}")
+    rule = filters.get(key)
     if rule is None:
-        rule = filters[f"{name} {term}"] = PbrRuleFact(name=f"{name} {term}", line=n)
+        rule = filters[key] = PbrRuleFact(name=key, line=n)
         facts.pbr.rules.append(rule)
-    if rest[:2] == ("then", "routing-instance") and len(rest) > 2:
-        rule.classes.append(Ref(rest[2], n))
+    if routes_to is not None:
+        rule.classes.append(Ref(routes_to, n))
 
 
 def _on_rpm(state: _Parse, m: tuple[Any, ...], n: int) -> None:
@@ -451,6 +509,46 @@ def _rpm_args(m: tuple[str, ...]) -> tuple[Any, ...]:
     return owner, test, None, None, False
 
 
+def _monitoring_op(m: tuple[str, ...]) -> tuple[_Handler | None, tuple[Any, ...]]:
+    """An ip-monitoring policy's line, read once per distinct line: the probe it matches, a
+    withdraw, or the next hop (and route) it reroutes to; what is odd goes to the handler
+    that reads the words at each line (_on_monitoring)."""
+    policy, rest = m[0], m[1:]
+    if rest[:2] == ("match", "rpm-probe") and len(rest) > 2:
+        return _on_monitoring_match, (policy, rest[2])
+    if rest[:3] == ("then", "preferred-route", "withdraw"):
+        return _on_monitoring_withdraw, (policy,)
+    if "preferred-route" in rest and "next-hop" in rest:
+        hop = rest.index("next-hop") + 1
+        if hop >= len(rest):  # no hop after the word: as the plain handler reads it
+            return _on_monitoring, m
+        route = (
+            rest[3] if rest[:3] == ("then", "preferred-route", "route") and len(rest) > 3 else None
+        )
+        return _on_monitoring_reroute, (policy, rest[hop], route)
+    return None, ()
+
+
+def _on_monitoring_match(state: _Parse, args: tuple[Any, ...], n: int) -> None:
+    policy, probe = args
+    state.facts.tracks[policy] = TrackFact(key=policy, probe=Ref(probe, n), line=n)
+
+
+def _on_monitoring_withdraw(state: _Parse, args: tuple[Any, ...], n: int) -> None:
+    track = state.facts.tracks.get(args[0])
+    if track is not None:
+        track.withdraw = True
+
+
+def _on_monitoring_reroute(state: _Parse, args: tuple[Any, ...], n: int) -> None:
+    policy, hop, route = args
+    track = state.facts.tracks.get(policy)
+    if track is not None:
+        track.reroutes_to = hop
+        if route is not None:
+            track.routes.append(route)
+
+
 def _on_monitoring(state: _Parse, m: tuple[Any, ...], n: int) -> None:
     facts = state.facts
     policy, rest = m[0], m[1:]
@@ -464,24 +562,42 @@ def _on_monitoring(state: _Parse, m: tuple[Any, ...], n: int) -> None:
             facts.tracks[policy].routes.append(rest[3])
 
 
-def _on_zone(state: _Parse, m: tuple[Any, ...], n: int) -> None:
-    facts = state.facts
+def _zone_args(m: tuple[str, ...]) -> tuple[Any, ...]:
+    """A zone's line, read once per distinct line: (zone, the unit it binds or None, whether
+    the line sets that unit's own host-inbound protocols, the protocol it admits or None)."""
     name, rest = m[0], m[1:]
-    zone = facts.zones.get(name) or facts.zones.setdefault(name, ZoneFact(name=name, line=n))
-    protocols = zone.protocols
+    unit, own = None, False
     if rest[:1] == ("interfaces",) and len(rest) > 1:
         unit, rest = rest[1], rest[2:]
-        zone.unit_lines.setdefault(unit, n)
-        zone.units.setdefault(unit, None)
-        if rest[:2] != ("host-inbound-traffic", "protocols"):
-            return
-        protocols = zone.units[unit] = zone.units[unit] or {}
-    if (
-        rest[:2] == ("host-inbound-traffic", "protocols")
+        own = rest[:2] == ("host-inbound-traffic", "protocols")
+        if not own:
+            return name, unit, False, None
+    protocol = (
+        rest[2]
+        if rest[:2] == ("host-inbound-traffic", "protocols")
         and len(rest) > 2
         and ("except" not in rest[3:])
-    ):
-        protocols.setdefault(rest[2], n)
+        else None
+    )
+    return name, unit, own, protocol
+
+
+def _on_zone(state: _Parse, args: tuple[Any, ...], n: int) -> None:
+    name, unit, own, protocol = args
+    zones = state.facts.zones
+    zone = zones.get(name)
+    if zone is None:
+        zone = zones[name] = ZoneFact(name=name, line=n)
+    protocols = zone.protocols
+    if unit is not None:
+        zone.unit_lines.setdefault(unit, n)
+        units = zone.units
+        units.setdefault(unit, None)
+        if not own:
+            return
+        protocols = units[unit] = units[unit] or {}
+    if protocol is not None:
+        protocols.setdefault(protocol, n)
 
 
 def _on_cluster(state: _Parse, m: tuple[Any, ...], n: int) -> None:
