@@ -55,37 +55,53 @@ def _read_line(raw: str) -> tuple[str, str]:
     stripped = raw.strip()
     if not stripped or stripped.startswith("#"):
         return stripped, ""
-    return stripped, stripped.split(None, 1)[0]
+    word = stripped.split(None, 1)[0]
+    # a `set` line that may set a secret leaves load's common path (word == "set"), which
+    # then records that the config needs the secret scan (_security)
+    return stripped, _SET_SECRET if word == "set" and _may_hold_secret(stripped) else word
 
+
+# no first word of a line: it holds no whitespace
+_SET_SECRET = "set (may set a secret)"
 
 _LINES: Memo[str, tuple[str, str]] = Memo(_read_line)
 
 
 # What the one pass keeps of a config: per `config`/`edit` block, [the line first seen, its
-# lines' texts -> what is below them] (a re-opened block merges, as FortiOS does), where a
-# statement's value is the line first seen and a block's is its own [line, texts]. No object
-# per line: a `set` line costs one dict store.
-_Block = list[Any]  # [line, dict[str, int | _Block]]
+# lines' texts -> what is below them, its blocks in the order first opened] (a re-opened
+# block merges, as FortiOS does), where a statement's value is the line first seen and a
+# block's is its own [line, texts, blocks]. No object per line: a `set` line costs one dict
+# store; the readers of tables and sub-blocks go through a block's blocks, not its lines.
+_Block = list[Any]  # [line, dict[str, int | _Block], list[tuple[str, _Block]]]
 
 
 def load(text: str) -> tuple[_Block, list[SyntaxProblem]]:
     """FortiOS text in one pass: its syntax problems and its blocks. FortiOS reads structure
     from the keywords (config ... end, edit ... next), and so does this walk."""
-    root: _Block = [0, {}]
+    root, problems, _ = _load(text)
+    return root, problems
+
+
+def _load(text: str) -> tuple[_Block, list[SyntaxProblem], bool]:
+    """load, and whether a kept statement may set a secret (a key of _SECRET_KEYS in it)."""
+    root: _Block = [0, {}, []]
     problems: list[SyntaxProblem] = []
     # (block, kind, line, text): kind "config" closes with end, "edit" closes with next
     stack: list[tuple[_Block, str, int, str]] = [(root, "root", 0, "")]
     kind = "root"
+    block = root
     kids: dict[str, Any] = root[1]  # the open block's lines
-    lines = _LINES
-    for number, raw in enumerate(text.splitlines(), start=1):
-        stripped, word = lines[raw]
-        if not word:
-            continue
+    secret = False
+    # the memo is read at C speed through map; only a line never seen calls into Python
+    for number, (stripped, word) in enumerate(map(_LINES.__getitem__, text.splitlines()), 1):
         if word == "set" and kind != "root":  # most lines: the last branch below, inlined
             if stripped not in kids:
                 kids[stripped] = number
             continue
+        if not word:
+            continue
+        if word is _SET_SECRET:
+            word = "set"
         if word not in STATEMENTS:
             problems.append(
                 SyntaxProblem(
@@ -97,7 +113,7 @@ def load(text: str) -> tuple[_Block, list[SyntaxProblem]]:
             )
             continue
         if word == "config":  # nesting is legal: `config cluster-peer` in standalone-cluster
-            stack.append((_open(kids, stripped, number), "config", number, stripped))
+            stack.append((_open(block, stripped, number), "config", number, stripped))
         elif word == "end":
             if kind != "config":
                 problems.append(
@@ -130,7 +146,7 @@ def load(text: str) -> tuple[_Block, list[SyntaxProblem]]:
                         "an `edit` lives inside `config <table>`; close the previous entry first",
                     )
                 )
-            stack.append((_open(kids, stripped, number), "edit", number, stripped))
+            stack.append((_open(block, stripped, number), "edit", number, stripped))
         elif word == "next":
             if kind != "edit":
                 problems.append(
@@ -155,6 +171,7 @@ def load(text: str) -> tuple[_Block, list[SyntaxProblem]]:
                 )
             if stripped not in kids:
                 kids[stripped] = number
+            secret = secret or _may_hold_secret(stripped)
             continue
         block, kind = stack[-1][:2]
         kids = block[1]
@@ -167,19 +184,21 @@ def load(text: str) -> tuple[_Block, list[SyntaxProblem]]:
                 "every config needs its end and every edit its next",
             )
         )
-    return root, problems
+    return root, problems, secret
 
 
-def _open(kids: dict[str, Any], text: str, number: int) -> _Block:
-    """The block ``text`` opens under ``kids`` (re-entered where it was opened before)."""
-    block = kids.get(text)
+def _open(parent: _Block, text: str, number: int) -> _Block:
+    """The block ``text`` opens under ``parent`` (re-entered where it was opened before)."""
+    block = parent[1].get(text)
     if block is None:
-        block = kids[text] = [number, {}]
+        block = parent[1][text] = [number, {}, []]
+        parent[2].append((text, block))
     return block
 
 
 def _first(block: _Block, prefix: str) -> _Block | None:
-    return next((v for t, v in block[1].items() if t.startswith(prefix)), None)
+    # (a statement's text never starts with `config `: only a block's can match)
+    return next((v for t, v in block[2] if t.startswith(prefix)), None)
 
 
 def _every_line(root: _Block) -> list[tuple[str, int]]:
@@ -242,7 +261,7 @@ def _edits(root: _Block, table: str) -> list[tuple[str, _Block]]:
 
 
 def _entries(block: _Block) -> list[tuple[str, _Block]]:
-    return [(text, entry) for text, entry in block[1].items() if text.startswith("edit ")]
+    return [(text, entry) for text, entry in block[2] if text.startswith("edit ")]
 
 
 def _block(root: _Block, table: str) -> list[_Block]:
@@ -251,7 +270,7 @@ def _block(root: _Block, table: str) -> list[_Block]:
 
 
 def parse(text: str) -> ConfigFacts:
-    root, problems = load(text)
+    root, problems, secret = _load(text)
     facts = ConfigFacts(problems=problems)
     for name, entry in _edits(root, "system interface"):
         _interface(facts, name, entry)
@@ -279,7 +298,7 @@ def parse(text: str) -> ConfigFacts:
         _probe(facts, key, entry)
     for block in _block(root, "system ha"):
         _ha(facts, block, cluster_block=_block(root, "system standalone-cluster"))
-    _security(facts, root, text)
+    _security(facts, root, secret)
     return facts
 
 
@@ -444,12 +463,12 @@ def _may_hold_secret(text: str) -> bool:
     return any(part in text for part in _SECRET_PARTS)
 
 
-def _security(facts: ConfigFacts, root: _Block, text: str) -> None:
+def _security(facts: ConfigFacts, root: _Block, secret: bool) -> None:
     trusted = False
     for _name, admin in _edits(root, "system admin"):
         values = _sets(admin)
         trusted = trusted or any(k.startswith("trusthost") for k in values)
-    for line, number in _every_line(root) if _may_hold_secret(text) else ():
+    for line, number in _every_line(root) if secret else ():
         words = line.split(maxsplit=2)
         # `ENC ...` is FortiOS' own encrypted form
         if (
