@@ -137,7 +137,7 @@ end
 
 
 def test_fortios_tables_and_sub_blocks_are_read_through_their_blocks() -> None:
-    caches = [fortios._LINES, fortios._SETS, lint_facts._ADDRESSES]
+    caches: list[dict[Any, Any]] = [fortios._LINES, fortios._SETS, lint_facts._ADDRESSES]
     facts = _read_three_ways(fortios.parse, VRRP_PORT, caches)
     assert list(facts.interfaces) == ["port2", "port3"]
     # the re-opened interface and its re-opened `config vrrp` merge, as FortiOS does
