@@ -51,20 +51,24 @@ MANAGEMENT = frozenset({"ssh", "https", "http", "telnet"})
 # raw line -> (stripped, first word; "" for a blank line or a comment), read once per
 # distinct line of the run: a fleet's configs repeat their lines (at 2,000 generated devices
 # a FortiOS line is one of ~6,400 distinct among ~84,000; docs/adr.md)
-def _read_line(raw: str) -> tuple[str, str]:
+def _read_line(raw: str) -> _Line:
     stripped = raw.strip()
     if not stripped or stripped.startswith("#"):
-        return stripped, ""
+        return stripped, "", None
     word = stripped.split(None, 1)[0]
+    if word != "set":
+        return stripped, word, None
     # a `set` line that may set a secret leaves load's common path (word == "set"), which
     # then records that the config needs the secret scan (_security)
-    return stripped, _SET_SECRET if word == "set" and _may_hold_secret(stripped) else word
+    return stripped, _SET_SECRET if _may_hold_secret(stripped) else "set", _SETS[stripped]
 
 
 # no first word of a line: it holds no whitespace
 _SET_SECRET = "set (may set a secret)"
 
-_LINES: Memo[str, tuple[str, str]] = Memo(_read_line)
+# (stripped, first word, the `set` line's key, values and first value, or None)
+_Line = tuple[str, str, "tuple[str, list[str], str | None] | None"]
+_LINES: Memo[str, _Line] = Memo(_read_line)
 
 
 # What the one pass keeps of a config: per `config`/`edit` block, [the line first seen, its
@@ -72,7 +76,7 @@ _LINES: Memo[str, tuple[str, str]] = Memo(_read_line)
 # block merges, as FortiOS does), where a statement's value is the line first seen and a
 # block's is its own [line, texts, blocks]. No object per line: a `set` line costs one dict
 # store; the readers of tables and sub-blocks go through a block's blocks, not its lines.
-_Block = list[Any]  # [line, dict[str, int | _Block], list[tuple[str, _Block]]]
+_Block = list[Any]  # [line, dict[str, int | _Block], list[tuple[str, _Block]], sets]
 
 
 def load(text: str) -> tuple[_Block, list[SyntaxProblem]]:
@@ -84,19 +88,22 @@ def load(text: str) -> tuple[_Block, list[SyntaxProblem]]:
 
 def _load(text: str) -> tuple[_Block, list[SyntaxProblem], bool]:
     """load, and whether a kept statement may set a secret (a key of _SECRET_KEYS in it)."""
-    root: _Block = [0, {}, []]
+    root: _Block = [0, {}, [], {}]
     problems: list[SyntaxProblem] = []
     # (block, kind, line, text): kind "config" closes with end, "edit" closes with next
     stack: list[tuple[_Block, str, int, str]] = [(root, "root", 0, "")]
     kind = "root"
     block = root
     kids: dict[str, Any] = root[1]  # the open block's lines
+    sets: dict[str, _Set] = root[3]  # and its `set` lines by key (_sets)
     secret = False
     # the memo is read at C speed through map; only a line never seen calls into Python
-    for number, (stripped, word) in enumerate(map(_LINES.__getitem__, text.splitlines()), 1):
+    for number, (stripped, word, found) in enumerate(map(_LINES.__getitem__, text.splitlines()), 1):
         if word == "set" and kind != "root":  # most lines: the last branch below, inlined
             if stripped not in kids:
                 kids[stripped] = number
+                if found is not None:
+                    sets[found[0]] = (found[1], number, found[2])
             continue
         if not word:
             continue
@@ -171,10 +178,12 @@ def _load(text: str) -> tuple[_Block, list[SyntaxProblem], bool]:
                 )
             if stripped not in kids:
                 kids[stripped] = number
+                if found is not None:
+                    sets[found[0]] = (found[1], number, found[2])
             secret = secret or _may_hold_secret(stripped)
             continue
         block, kind = stack[-1][:2]
-        kids = block[1]
+        kids, sets = block[1], block[3]
     for _, kind, opened, stripped in stack[1:]:
         problems.append(
             SyntaxProblem(
@@ -191,14 +200,18 @@ def _open(parent: _Block, text: str, number: int) -> _Block:
     """The block ``text`` opens under ``parent`` (re-entered where it was opened before)."""
     block = parent[1].get(text)
     if block is None:
-        block = parent[1][text] = [number, {}, []]
+        block = parent[1][text] = [number, {}, [], {}]
         parent[2].append((text, block))
     return block
 
 
 def _first(block: _Block, prefix: str) -> _Block | None:
-    # (a statement's text never starts with `config `: only a block's can match)
-    return next((v for t, v in block[2] if t.startswith(prefix)), None)
+    # (a statement's text never starts with `config `: only a block's can match; most
+    # blocks hold none, so a plain loop, not a generator made per call)
+    for text, sub in block[2]:
+        if text.startswith(prefix):
+            return sub
+    return None
 
 
 def _every_line(root: _Block) -> list[tuple[str, int]]:
@@ -231,15 +244,11 @@ _NO_SET: _Set = ([], 0, None)
 
 
 def _sets(block: _Block) -> dict[str, _Set]:
-    """`set key value...` children of ``node``: key -> (unquoted values, line). The values
-    lists are shared by every config holding the same line: read, never changed."""
-    values: dict[str, _Set] = {}
-    known = _SETS
-    for text, line in block[1].items():  # (the dict's own items: ~9 per entry)
-        found = known[text]
-        if found is not None:  # a `set` line: its value is its line
-            values[found[0]] = (found[1], line, found[2])
-    return values
+    """`set key value...` children of ``block``: key -> (unquoted values, line, first value),
+    gathered by load as it keeps each new line: the text first seen last wins a key, at its
+    first line. Read, never changed (the values lists are shared by every config)."""
+    sets: dict[str, _Set] = block[3]
+    return sets
 
 
 def _set_words(text: str) -> tuple[str, list[str], str | None] | None:
