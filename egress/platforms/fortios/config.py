@@ -462,8 +462,8 @@ _SECRET_KEYS = {
 }
 
 
-# a part of every secret key above: a config without any of them (most) sets no secret,
-# and a node's text is one of its lines, so no walk over every node is needed
+# a part of every secret key above: a line without any of them sets no secret, so load
+# tells parse whether a kept line holds one, and most configs need no walk over every line
 _SECRET_PARTS = ("passw", "secret", "key", "-pwd")
 assert all(any(part in key for part in _SECRET_PARTS) for key in _SECRET_KEYS)
 
