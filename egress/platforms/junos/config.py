@@ -93,7 +93,8 @@ class _Parse:
         self.vrrp: dict[tuple[str, int], VrrpFact] = {}
         self.filters: dict[str, PbrRuleFact] = {}
         # facts.routes of the main table by (prefix, next hop), facts.bfd by peer: a look-up,
-        # not a scan of the list per static-route line (each is appended only here)
+        # not a scan of the list per static-route line (only the static-route handlers
+        # append those routes and the BFD peers, one per key)
         self.routes: dict[tuple[str, str], RouteFact] = {}
         self.bfd: dict[str, BfdFact] = {}
         self.hash_layers: list[tuple[str, int]] = []
