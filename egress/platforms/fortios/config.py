@@ -49,8 +49,9 @@ MANAGEMENT = frozenset({"ssh", "https", "http", "telnet"})
 
 
 # raw line -> (stripped, first word ("" for a blank line or a comment), a `set` line's key,
-# values and first value or None), read once per distinct line of the run: a fleet's configs repeat their lines (at 2,000 generated devices
-# a FortiOS line is one of ~6,400 distinct among ~84,000; docs/adr.md)
+# values and first value or None), read once per distinct line of the run: a fleet's configs
+# repeat their lines (at 2,000 generated devices a FortiOS line is one of ~6,400 distinct
+# among ~84,000; docs/adr.md)
 def _read_line(raw: str) -> _Line:
     stripped = raw.strip()
     if not stripped or stripped.startswith("#"):
