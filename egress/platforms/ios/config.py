@@ -30,20 +30,21 @@ from egress.lint.facts import (
 from egress.lint.memo import Memo
 from egress.platforms.ios.configtree import (
     EXITS,
+    SECRET_WORDS,
     SECTIONS,
     TOP_LEVEL,
     Entry,
     Kids,
     Section,
     load,
-    walk,
+    read,
 )
 
 __all__ = ["EXITS", "SECTIONS", "TOP_LEVEL", "Section", "load", "parse"]
 
 
 def parse(text: str) -> ConfigFacts:
-    root, problems = walk(text)
+    root, problems, secret_words = read(text)
     facts = ConfigFacts(problems=problems)
     # the top-level lines each step below reads, in one pass (the prefixes exclude each other)
     interfaces: list[tuple[str, Entry]] = []
@@ -95,7 +96,7 @@ def parse(text: str) -> ConfigFacts:
     group = _first(app[1][1], "group ") if app else None
     if group is not None:
         _ha(facts, *group)
-    _security(facts, root, text, vtys)
+    _security(facts, root, secret_words, vtys)
     return facts
 
 
@@ -452,19 +453,17 @@ _SECRETS = (
 _HASHED = re.compile(r"\b(secret|password) [5689] \S+|key-string 6 \S+")
 # any of them at all: one match per line instead of one per pattern (most lines hold none)
 _ANY_SECRET = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in _SECRETS))
-# a word every secret pattern above holds: a config without any of them (most) holds no
-# secret line, and a node's text is one of its lines, so no walk over every node is needed
-_SECRET_WORDS = ("password", "secret", "community", "key")
-assert all(any(word in p.pattern for word in _SECRET_WORDS) for p, _ in _SECRETS)
+# a word every secret pattern above holds: a config none of whose kept commands holds one
+# (most) holds no secret line, so no walk over every command is needed (the walk says)
+assert all(any(word in p.pattern for word in SECRET_WORDS) for p, _ in _SECRETS)
 
 
-def _may_hold_secret(text: str) -> bool:
-    return any(word in text for word in _SECRET_WORDS)
-
-
-def _security(facts: ConfigFacts, root: Kids, text: str, vtys: list[tuple[str, Entry]]) -> None:
-    """Secrets in clear, and ``vtys`` (the `line vty` sections) open to any source."""
-    for command, line in _every_command(root) if _may_hold_secret(text) else ():
+def _security(
+    facts: ConfigFacts, root: Kids, secret_words: bool, vtys: list[tuple[str, Entry]]
+) -> None:
+    """Secrets in clear, and ``vtys`` (the `line vty` sections) open to any source;
+    ``secret_words``: whether a kept command holds one of SECRET_WORDS."""
+    for command, line in _every_command(root) if secret_words else ():
         if not _ANY_SECRET.match(command):
             continue
         if _HASHED.search(command) or " password 6 " in command:
