@@ -25,7 +25,7 @@ from egress.lint.facts import (
     SyntaxProblem,
     TrackFact,
     VrrpFact,
-    interface_address,
+    read_interface_address,
 )
 from egress.lint.memo import Memo
 from egress.platforms.ios.configtree import (
@@ -164,7 +164,8 @@ _I_NONE, _I_ADDRESS, _I_BFD, _I_POLICY, _I_VRRP = range(5)
 def _iface_line(text: str) -> tuple[int, Any]:
     words = text.split()
     if words[:2] == ["ip", "address"] and len(words) >= 4:
-        return _I_ADDRESS, interface_address(f"{words[2]}/{words[3]}")
+        # the line is read once per distinct text already: no second memo for its address
+        return _I_ADDRESS, read_interface_address(f"{words[2]}/{words[3]}")
     if words[0] == "bfd" and "interval" in words:
         return _I_BFD, None
     if words[:2] == ["ip", "policy"] and len(words) >= 4:
@@ -200,6 +201,7 @@ def _vrrp(interface: str, group: int, entry: Entry) -> VrrpFact:
 _ALGORITHM = "ip cef load-sharing algorithm "
 # compiled once (re.match with a pattern string looks it up in re's cache at every line)
 _SLA = re.compile(r"ip sla \d+$")
+_URL_HOST = re.compile(r"^https?://([^/:]+).*")
 _DOTTED = re.compile(r"\d+\.\d+\.\d+\.\d+$")
 
 
@@ -366,7 +368,7 @@ def _probe_line(text: str) -> tuple[tuple[tuple[str, Any], ...] | None, bool]:
         source = _after(words, ("source-interface", "source-ip"))
         return (("type", words[0]), ("target", words[1]), ("source", source)), False
     if words[:2] == ["http", "get"] and len(words) >= 3:
-        target = re.sub(r"^https?://([^/:]+).*", r"\1", words[2])
+        target = _URL_HOST.sub(r"\1", words[2])
         source = _after(words, ("source-interface", "source-ip"))
         return (("type", "http"), ("target", target), ("source", source)), False
     if words[0] == "tag" and len(words) >= 2:
