@@ -48,20 +48,21 @@ def parse(text: str) -> ConfigFacts:
     facts = ConfigFacts(problems=problems)
     # the top-level lines each step below reads, in one pass (the prefixes exclude each other)
     interfaces: list[tuple[str, Entry]] = []
-    globals_: list[tuple[str, int]] = []  # the lines _global reads (most top-level lines are none)
+    # the lines _global reads (most top-level lines are none), with what they say
+    globals_: list[tuple[str, int, _Global]] = []
     routers: list[Entry] = []
     maps: list[tuple[str, Entry]] = []
     vtys: list[tuple[str, Entry]] = []
     redundancy = None
     tops = _TOPS
     for line, entry in root.items():
-        kind = tops[line]
+        kind, said = tops[line]
         if kind == _T_NONE:
             continue
         if kind == _T_INTERFACE:
             interfaces.append((line, entry))
         elif kind == _T_GLOBAL:
-            globals_.append((line, entry[0]))
+            globals_.append((line, entry[0], said))
         elif kind == _T_ROUTER:
             routers.append(entry)
         elif kind == _T_MAP:
@@ -72,8 +73,8 @@ def parse(text: str) -> ConfigFacts:
             redundancy = entry
     for line, entry in interfaces:
         _interface(facts, line, entry)
-    for line, number in globals_:
-        _global(facts, line, number, root)
+    for line, number, said in globals_:
+        _global(facts, line, number, root, said)
     # a route-map a BGP neighbor filters with (`route-map R out`) or advertises by
     # (`advertise-map A exist-map E`) is BGP policy, not policy-based routing
     bgp_maps = {
@@ -103,26 +104,30 @@ def parse(text: str) -> ConfigFacts:
 _T_NONE, _T_INTERFACE, _T_GLOBAL, _T_ROUTER, _T_MAP, _T_VTY, _T_REDUNDANCY = range(7)
 
 
-def _top_kind(line: str) -> int:
-    """Which step of ``parse`` reads a top-level command (the prefixes exclude each other)."""
+def _top_kind(line: str) -> tuple[int, _Global]:
+    """Which step of ``parse`` reads a top-level command (the prefixes exclude each other),
+    and for _global's lines what they say."""
     if line.startswith("interface "):
-        return _T_INTERFACE
+        return _T_INTERFACE, _SAYS_NOTHING
     if line.startswith(_GLOBAL_WORDS):
         # a global line no branch of _global reads is skipped here already
-        return _T_NONE if _GLOBALS[line][0] == _G_NONE else _T_GLOBAL
+        said = _global_branch(line)
+        return (_T_NONE, said) if said[0] == _G_NONE else (_T_GLOBAL, said)
     if line.startswith("router bgp "):
-        return _T_ROUTER
+        return _T_ROUTER, _SAYS_NOTHING
     if line.startswith("route-map "):
-        return _T_MAP
+        return _T_MAP, _SAYS_NOTHING
     if line.startswith("line vty"):
-        return _T_VTY
+        return _T_VTY, _SAYS_NOTHING
     if line.startswith("redundancy"):
-        return _T_REDUNDANCY
-    return _T_NONE
+        return _T_REDUNDANCY, _SAYS_NOTHING
+    return _T_NONE, _SAYS_NOTHING
 
 
-# a top-level command's text -> which step reads it, once per distinct text of the run
-_TOPS: Memo[str, int] = Memo(_top_kind)
+# a top-level command's text -> which step reads it and, for _global's lines, what they say:
+# once per distinct text of the run (most are the same on every device: the default route,
+# the SLA schedules and tracks, the hash algorithm), one memo where a new line is one miss
+_TOPS: Memo[str, tuple[int, _Global]] = Memo(_top_kind)
 
 
 def _first(kids: Kids | None, prefix: str) -> tuple[str, Entry] | None:
@@ -201,7 +206,7 @@ def _vrrp(interface: str, group: int, entry: Entry) -> VrrpFact:
 _ALGORITHM = "ip cef load-sharing algorithm "
 # compiled once (re.match with a pattern string looks it up in re's cache at every line)
 _SLA = re.compile(r"ip sla \d+$")
-_URL_HOST = re.compile(r"^https?://([^/:]+).*")
+_URL_HOST = re.compile(r"https?://([^/:]+)")
 _DOTTED = re.compile(r"\d+\.\d+\.\d+\.\d+$")
 
 
@@ -212,35 +217,35 @@ _GLOBAL_WORDS = ("ip ", "track ")
 _G_NONE, _G_BFD, _G_ROUTE, _G_ECMP, _G_ACL, _G_SLA, _G_SCHEDULE, _G_TRACK = range(8)
 
 
-def _global_branch(text: str) -> tuple[int, list[str]]:
+# which of _global's branches reads a line, its words, and for an `ip route` what _route reads
+_Global = tuple[int, list[str], "_Route | None"]
+
+
+# what a line read by no branch of _global says (shared: never changed)
+_SAYS_NOTHING: _Global = (_G_NONE, [], None)
+
+
+def _global_branch(text: str) -> _Global:
     words = text.split()
     if text.startswith("ip route static bfd ") and len(words) >= 6:
-        return _G_BFD, words
+        return _G_BFD, words, None
     if text.startswith("ip route ") and len(words) >= 5:
-        return _G_ROUTE, words
+        return _G_ROUTE, words, _route(text)
     if text.startswith(_ALGORITHM):
-        return _G_ECMP, words
+        return _G_ECMP, words, None
     if text.startswith("ip access-list ") and len(words) >= 4:
-        return _G_ACL, words
+        return _G_ACL, words, None
     if _SLA.match(text):
-        return _G_SLA, words
+        return _G_SLA, words, None
     if text.startswith("ip sla schedule ") and len(words) >= 4:
-        return _G_SCHEDULE, words
+        return _G_SCHEDULE, words, None
     if text.startswith("track ") and len(words) >= 4 and words[2:4] == ["ip", "sla"]:
-        return _G_TRACK, words
-    return _G_NONE, words
+        return _G_TRACK, words, None
+    return _G_NONE, words, None
 
 
-# a top-level line's text -> (which of _global's branches reads it, its words): once per
-# distinct line of the run (most are the same on every device: the default route, the SLA
-# schedules and tracks, the hash algorithm)
-_GLOBALS: Memo[str, tuple[int, list[str]]] = Memo(_global_branch)
-
-
-def _global(facts: ConfigFacts, text: str, line: int, root: Kids) -> None:
-    branch, words = _GLOBALS[text]
-    if branch == _G_NONE:
-        return
+def _global(facts: ConfigFacts, text: str, line: int, root: Kids, said: _Global) -> None:
+    branch, words, route_said = said
     if branch == _G_BFD:
         interface = facts.interfaces.get(words[4])
         fact = BfdFact(line=line, peer=words[5], interface=words[4])
@@ -248,7 +253,8 @@ def _global(facts: ConfigFacts, text: str, line: int, root: Kids) -> None:
             _bfd_timers(fact, text=_bfd_line(root, words[4]), line=interface.bfd_line)
         facts.bfd.append(fact)
     elif branch == _G_ROUTE:
-        prefix, gateway, interface_name, distance, track = _ROUTES[text]
+        assert route_said is not None
+        prefix, gateway, interface_name, distance, track = route_said
         route = RouteFact(
             prefix=prefix, gateway=gateway, line=line, interface=interface_name, distance=distance
         )
@@ -303,7 +309,10 @@ def _int(value: str | None) -> int | None:
     return int(value) if value is not None and value.isdigit() else None
 
 
-def _route(text: str) -> tuple[str, str, str | None, int | None, str | None]:
+_Route = tuple[str, str, str | None, int | None, str | None]
+
+
+def _route(text: str) -> _Route:
     """An `ip route` line's (prefix, gateway, interface, distance, track), whatever its line."""
     # ip route PREFIX MASK [INTERFACE] GATEWAY [DISTANCE] [name NAME] [track N]
     words = text.split()
@@ -320,10 +329,6 @@ def _route(text: str) -> tuple[str, str, str | None, int | None, str | None]:
         elif word == "track" and i + 1 < len(rest):
             track = rest[i + 1]
     return prefix, gateway, interface, distance, track
-
-
-# an `ip route` line -> what _route reads from it, once per distinct text
-_ROUTES: Memo[str, tuple[str, str, str | None, int | None, str | None]] = Memo(_route)
 
 
 @lru_cache(maxsize=4096)
@@ -368,7 +373,8 @@ def _probe_line(text: str) -> tuple[tuple[tuple[str, Any], ...] | None, bool]:
         source = _after(words, ("source-interface", "source-ip"))
         return (("type", words[0]), ("target", words[1]), ("source", source)), False
     if words[:2] == ["http", "get"] and len(words) >= 3:
-        target = _URL_HOST.sub(r"\1", words[2])
+        url = _URL_HOST.match(words[2])  # the host of the URL, or the word as it is
+        target = url[1] if url else words[2]
         source = _after(words, ("source-interface", "source-ip"))
         return (("type", "http"), ("target", target), ("source", source)), False
     if words[0] == "tag" and len(words) >= 2:

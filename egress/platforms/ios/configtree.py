@@ -155,6 +155,15 @@ _COMMAND, _BLANK, _BANG, _END, _EXIT, _SECRET_WORD = range(6)
 SECRET_WORDS = ("password", "secret", "community", "key")
 
 
+def _holds_secret_word(text: str) -> bool:
+    # SECRET_WORDS written out: a third of what a loop over them costs, once per new line
+    return "password" in text or "secret" in text or "community" in text or "key" in text
+
+
+assert all(_holds_secret_word(word) for word in SECRET_WORDS)
+assert not _holds_secret_word(" ".join(word[:-1] for word in SECRET_WORDS))
+
+
 def _read_line(raw: str) -> tuple[str, int, int, str, bool]:
     stripped = raw.strip()
     if not stripped:
@@ -167,7 +176,7 @@ def _read_line(raw: str) -> tuple[str, int, int, str, bool]:
     word = stripped.split(None, 1)[0]
     if word in EXITS:
         kind = _EXIT
-    elif any(secret in stripped for secret in SECRET_WORDS):
+    elif _holds_secret_word(stripped):
         kind = _SECRET_WORD  # a command all the same: the walk notes it and keeps it
     else:
         kind = _COMMAND

@@ -179,11 +179,9 @@ next
 CACHES: dict[str, list[dict[Any, Any]]] = {
     "ios": [
         ios_tree._LINES,
-        ios._GLOBALS,
         ios._IFACE_LINES,
         ios._PROBE_LINES,
         ios._TOPS,
-        ios._ROUTES,
         ios._TIMERS,
         *(s.seen for s in _sections(ios_tree._TOP)),
     ],
