@@ -211,6 +211,9 @@ def read(text: str) -> tuple[Kids, list[SyntaxProblem], bool]:
     problems: list[SyntaxProblem] = []
     top = _TOP
     stack: list[_Frame] = [(-1, "", [0, root], top)]
+    # the previous command's frame, pushed only when the next line is indented below it:
+    # most commands are leaves, closed by the next line (a push and a pop saved per line)
+    last: _Frame | None = None
     secret_words = False
     lines = _LINES
     numbered = enumerate(text.splitlines(), start=1)
@@ -222,11 +225,15 @@ def read(text: str) -> tuple[Kids, list[SyntaxProblem], bool]:
             if kind == _BANG:
                 if indent == 0:  # a bang at column 0 closes every open section
                     del stack[1:]
+                    last = None
                 continue
             if kind == _END:
                 _after_end(numbered, number, problems)
                 break
             if kind == _EXIT:
+                if last is not None:
+                    stack.append(last)
+                    last = None
                 sibling = None  # the frame closed at this very indent: an exit may sit beside it
                 while indent <= stack[-1][0]:
                     popped = stack.pop()
@@ -235,6 +242,8 @@ def read(text: str) -> tuple[Kids, list[SyntaxProblem], bool]:
                 _exit(stripped, number, stack, sibling, problems)
                 continue
             secret_words = True  # _SECRET_WORD: a command, kept below like any other
+        if last is not None and indent > last[0]:
+            stack.append(last)
         while indent <= stack[-1][0]:
             stack.pop()
         frame = stack[-1]
@@ -276,7 +285,7 @@ def read(text: str) -> tuple[Kids, list[SyntaxProblem], bool]:
         # the sub-mode this line opens, if any (section.opened_by(stripped), inlined)
         if section is not None:
             section = section.seen[stripped] if word in section.opens else None
-        stack.append((indent, stripped, entry, section))
+        last = (indent, stripped, entry, section)
     else:
         problems.append(
             SyntaxProblem(
