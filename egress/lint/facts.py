@@ -31,6 +31,17 @@ class Ref:
     line: int
 
 
+def _ref(key: tuple[str, int]) -> Ref:
+    return Ref(*key)
+
+
+# (value, line) -> its Ref, for every reader of a run: a fleet's configs put the same
+# references on the same lines (1,668 generated IOS configs make 14 each, 854 distinct), and
+# a frozen dataclass costs ~0.33 µs to make against ~0.08 µs for this look-up. A Ref is never
+# changed, so one object serves every config that holds it (as an IPv4Interface does).
+REFS: Memo[tuple[str, int], Ref] = Memo(_ref)
+
+
 @dataclass(slots=True)
 class IfaceFact:
     name: str

@@ -14,13 +14,13 @@ from ipaddress import IPv4Interface
 from typing import Any
 
 from egress.lint.facts import (
+    REFS,
     BfdFact,
     ConfigFacts,
     EcmpFact,
     HaFact,
     PbrRuleFact,
     ProbeFact,
-    Ref,
     RouteFact,
     SyntaxProblem,
     TrackFact,
@@ -199,7 +199,7 @@ def _vrrp(interface: str, group: int, entry: Entry) -> VrrpFact:
         elif words[:2] == ["no", "preempt"]:
             fact.preempt, fact.preempt_line = "off", child[0]
         elif words[0] == "track" and len(words) >= 2:
-            fact.tracks.append(Ref(words[1], child[0]))
+            fact.tracks.append(REFS[words[1], child[0]])
     return fact
 
 
@@ -259,7 +259,7 @@ def _global(facts: ConfigFacts, text: str, line: int, root: Kids, said: _Global)
             prefix=prefix, gateway=gateway, line=line, interface=interface_name, distance=distance
         )
         if track is not None:
-            route.track = Ref(track, line)
+            route.track = REFS[track, line]
         facts.routes.append(route)
     elif branch == _G_ECMP:
         facts.ecmp = EcmpFact(knob=text[len(_ALGORITHM) :], line=line)
@@ -273,11 +273,11 @@ def _global(facts: ConfigFacts, text: str, line: int, root: Kids, said: _Global)
             probe.scheduled = True
         else:  # schedule of an undefined operation: keep it as a reference to check
             facts.tracks[f"schedule {words[3]}"] = TrackFact(
-                key=f"schedule {words[3]}", probe=Ref(words[3], line), line=line
+                key=f"schedule {words[3]}", probe=REFS[words[3], line], line=line
             )
     else:  # _G_TRACK
         ref = words[4] if len(words) > 4 else ""
-        facts.tracks[words[1]] = TrackFact(key=words[1], probe=Ref(ref, line), line=line)
+        facts.tracks[words[1]] = TrackFact(key=words[1], probe=REFS[ref, line], line=line)
 
 
 def _bfd_line(root: Kids, interface: str) -> str:
@@ -418,12 +418,12 @@ def _route_map(facts: ConfigFacts, line: str, entry: Entry) -> None:
     for text, child in (entry[1] or _NONE).items():
         cw = text.split()
         if cw[:3] == ["match", "ip", "address"]:
-            rule.classes.extend(Ref(name, child[0]) for name in cw[3:])
+            rule.classes.extend(REFS[name, child[0]] for name in cw[3:])
         elif cw[:3] == ["set", "ip", "next-hop"] and len(cw) >= 4:
             hop = cw[4] if cw[3] == "verify-availability" and len(cw) > 4 else cw[3]
-            rule.next_hop = Ref(hop, child[0])
+            rule.next_hop = REFS[hop, child[0]]
             if "track" in cw and cw.index("track") + 1 < len(cw):
-                rule.classes.append(Ref(f"track {cw[cw.index('track') + 1]}", child[0]))
+                rule.classes.append(REFS[f"track {cw[cw.index('track') + 1]}", child[0]])
     facts.pbr.rules.append(rule)
 
 
@@ -438,14 +438,14 @@ def _ha(facts: ConfigFacts, line: str, group: Entry) -> None:
     for text, child in (group[1] or _NONE).items():
         words = text.split()
         if words[0] == "control" and len(words) >= 2:
-            ha.links.append(Ref(words[1], child[0]))
+            ha.links.append(REFS[words[1], child[0]])
             if "protocol" in words and words[-1].isdigit() and int(words[-1]) != ha.group_id:
                 ha.group_id, ha.group_line = None, child[0]
         elif words[0] == "data" and len(words) >= 2:
-            ha.links.append(Ref(words[1], child[0]))
+            ha.links.append(REFS[words[1], child[0]])
             ha.session_sync, ha.session_line = True, child[0]
         elif words[0] == "track" and len(words) >= 2:
-            ha.tracks.append(Ref(words[1], child[0]))
+            ha.tracks.append(REFS[words[1], child[0]])
     facts.ha = ha
 
 

@@ -196,7 +196,7 @@ CACHES: dict[str, list[dict[Any, Any]]] = {
 def test_a_config_reads_the_same_the_first_time_and_from_remembered_lines(
     platform: str, text: str
 ) -> None:
-    caches = [facts._ADDRESSES, *CACHES[platform]]
+    caches = [facts._ADDRESSES, facts.REFS, *CACHES[platform]]
     for cache in caches:
         cache.clear()
     first = PARSERS[platform](text)
