@@ -9,7 +9,9 @@ cases' edits (tests/fixtures/lint), and ``--damaged`` copies of those with rando
 (lines deleted, duplicated, re-indented or cut, words changed or dropped, ``end``/``exit``/
 ``next`` lines removed, sections left open). Each reader runs in its own process (this tree's
 and ``--base``'s, ``PYTHONPATH``), dumps ``repr`` of every ``ConfigFacts`` (or of the error it
-raised), and the two dumps must be equal. Exit 1 on the first difference, printed.
+raised) and, for IOS, the remediation planner's tree (``load``: texts, first lines, children
+in order, and the syntax problems), and the two dumps must be equal. Exit 1 on the first
+difference, printed.
 
 With ``--lint``, also ``egress lint --format json`` of both trees on the generated inventory
 and on a findings-rich variant of it (every lint case that edits only templates/ applied at
@@ -125,13 +127,33 @@ _DUMP = """
 import pickle, sys, gc
 gc.disable()
 from egress.lint.config import PARSERS
+from egress.platforms.ios.config import load
 corpus = pickle.load(open(sys.argv[1], "rb"))
 out = []
-for platform, text in corpus:
+
+
+def tree(node):
+    return (node.text, tuple(node.lines), tuple(tree(child) for child in node.children))
+
+
+def read(platform, text):
     try:
-        out.append(repr(PARSERS[platform](text)))
+        return repr(PARSERS[platform](text))
     except Exception as exc:
-        out.append("raised " + repr(exc))
+        return "raised " + repr(exc)
+
+
+def planned(text):
+    # the IOS remediation planner's tree, from the same walk as lint's reader
+    try:
+        root, problems = load(text)
+        return "\\ntree " + repr(tree(root)) + " " + repr(problems)
+    except Exception as exc:
+        return "\\ntree raised " + repr(exc)
+
+
+for platform, text in corpus:
+    out.append(read(platform, text) + (planned(text) if platform == "ios" else ""))
 pickle.dump(out, open(sys.argv[2], "wb"))
 """
 

@@ -14,53 +14,55 @@ from ipaddress import IPv4Interface
 from typing import Any
 
 from egress.lint.facts import (
+    REFS,
     BfdFact,
     ConfigFacts,
     EcmpFact,
     HaFact,
     PbrRuleFact,
     ProbeFact,
-    Ref,
     RouteFact,
     SyntaxProblem,
     TrackFact,
     VrrpFact,
-    interface_address,
+    read_interface_address,
 )
 from egress.lint.memo import Memo
 from egress.platforms.ios.configtree import (
     EXITS,
+    SECRET_WORDS,
     SECTIONS,
     TOP_LEVEL,
     Entry,
     Kids,
     Section,
     load,
-    walk,
+    read,
 )
 
 __all__ = ["EXITS", "SECTIONS", "TOP_LEVEL", "Section", "load", "parse"]
 
 
 def parse(text: str) -> ConfigFacts:
-    root, problems = walk(text)
+    root, problems, secret_words = read(text)
     facts = ConfigFacts(problems=problems)
     # the top-level lines each step below reads, in one pass (the prefixes exclude each other)
     interfaces: list[tuple[str, Entry]] = []
-    globals_: list[tuple[str, int]] = []  # the lines _global reads (most top-level lines are none)
+    # the lines _global reads (most top-level lines are none), with what they say
+    globals_: list[tuple[str, int, _Global]] = []
     routers: list[Entry] = []
     maps: list[tuple[str, Entry]] = []
     vtys: list[tuple[str, Entry]] = []
     redundancy = None
     tops = _TOPS
     for line, entry in root.items():
-        kind = tops[line]
+        kind, said = tops[line]
         if kind == _T_NONE:
             continue
         if kind == _T_INTERFACE:
             interfaces.append((line, entry))
         elif kind == _T_GLOBAL:
-            globals_.append((line, entry[0]))
+            globals_.append((line, entry[0], said))
         elif kind == _T_ROUTER:
             routers.append(entry)
         elif kind == _T_MAP:
@@ -71,8 +73,8 @@ def parse(text: str) -> ConfigFacts:
             redundancy = entry
     for line, entry in interfaces:
         _interface(facts, line, entry)
-    for line, number in globals_:
-        _global(facts, line, number, root)
+    for line, number, said in globals_:
+        _global(facts, line, number, root, said)
     # a route-map a BGP neighbor filters with (`route-map R out`) or advertises by
     # (`advertise-map A exist-map E`) is BGP policy, not policy-based routing
     bgp_maps = {
@@ -95,33 +97,37 @@ def parse(text: str) -> ConfigFacts:
     group = _first(app[1][1], "group ") if app else None
     if group is not None:
         _ha(facts, *group)
-    _security(facts, root, text, vtys)
+    _security(facts, root, secret_words, vtys)
     return facts
 
 
 _T_NONE, _T_INTERFACE, _T_GLOBAL, _T_ROUTER, _T_MAP, _T_VTY, _T_REDUNDANCY = range(7)
 
 
-def _top_kind(line: str) -> int:
-    """Which step of ``parse`` reads a top-level command (the prefixes exclude each other)."""
+def _top_kind(line: str) -> tuple[int, _Global]:
+    """Which step of ``parse`` reads a top-level command (the prefixes exclude each other),
+    and for _global's lines what they say."""
     if line.startswith("interface "):
-        return _T_INTERFACE
+        return _T_INTERFACE, _SAYS_NOTHING
     if line.startswith(_GLOBAL_WORDS):
         # a global line no branch of _global reads is skipped here already
-        return _T_NONE if _GLOBALS[line][0] == _G_NONE else _T_GLOBAL
+        said = _global_branch(line)
+        return (_T_NONE, said) if said[0] == _G_NONE else (_T_GLOBAL, said)
     if line.startswith("router bgp "):
-        return _T_ROUTER
+        return _T_ROUTER, _SAYS_NOTHING
     if line.startswith("route-map "):
-        return _T_MAP
+        return _T_MAP, _SAYS_NOTHING
     if line.startswith("line vty"):
-        return _T_VTY
+        return _T_VTY, _SAYS_NOTHING
     if line.startswith("redundancy"):
-        return _T_REDUNDANCY
-    return _T_NONE
+        return _T_REDUNDANCY, _SAYS_NOTHING
+    return _T_NONE, _SAYS_NOTHING
 
 
-# a top-level command's text -> which step reads it, once per distinct text of the run
-_TOPS: Memo[str, int] = Memo(_top_kind)
+# a top-level command's text -> which step reads it and, for _global's lines, what they say:
+# once per distinct text of the run (most are the same on every device: the default route,
+# the SLA schedules and tracks, the hash algorithm), one memo where a new line is one miss
+_TOPS: Memo[str, tuple[int, _Global]] = Memo(_top_kind)
 
 
 def _first(kids: Kids | None, prefix: str) -> tuple[str, Entry] | None:
@@ -163,7 +169,8 @@ _I_NONE, _I_ADDRESS, _I_BFD, _I_POLICY, _I_VRRP = range(5)
 def _iface_line(text: str) -> tuple[int, Any]:
     words = text.split()
     if words[:2] == ["ip", "address"] and len(words) >= 4:
-        return _I_ADDRESS, interface_address(f"{words[2]}/{words[3]}")
+        # the line is read once per distinct text already: no second memo for its address
+        return _I_ADDRESS, read_interface_address(f"{words[2]}/{words[3]}")
     if words[0] == "bfd" and "interval" in words:
         return _I_BFD, None
     if words[:2] == ["ip", "policy"] and len(words) >= 4:
@@ -192,13 +199,14 @@ def _vrrp(interface: str, group: int, entry: Entry) -> VrrpFact:
         elif words[:2] == ["no", "preempt"]:
             fact.preempt, fact.preempt_line = "off", child[0]
         elif words[0] == "track" and len(words) >= 2:
-            fact.tracks.append(Ref(words[1], child[0]))
+            fact.tracks.append(REFS[words[1], child[0]])
     return fact
 
 
 _ALGORITHM = "ip cef load-sharing algorithm "
 # compiled once (re.match with a pattern string looks it up in re's cache at every line)
 _SLA = re.compile(r"ip sla \d+$")
+_URL_HOST = re.compile(r"https?://([^/:]+)")
 _DOTTED = re.compile(r"\d+\.\d+\.\d+\.\d+$")
 
 
@@ -209,35 +217,35 @@ _GLOBAL_WORDS = ("ip ", "track ")
 _G_NONE, _G_BFD, _G_ROUTE, _G_ECMP, _G_ACL, _G_SLA, _G_SCHEDULE, _G_TRACK = range(8)
 
 
-def _global_branch(text: str) -> tuple[int, list[str]]:
+# which of _global's branches reads a line, its words, and for an `ip route` what _route reads
+_Global = tuple[int, list[str], "_Route | None"]
+
+
+# what a line read by no branch of _global says (shared: never changed)
+_SAYS_NOTHING: _Global = (_G_NONE, [], None)
+
+
+def _global_branch(text: str) -> _Global:
     words = text.split()
     if text.startswith("ip route static bfd ") and len(words) >= 6:
-        return _G_BFD, words
+        return _G_BFD, words, None
     if text.startswith("ip route ") and len(words) >= 5:
-        return _G_ROUTE, words
+        return _G_ROUTE, words, _route(text)
     if text.startswith(_ALGORITHM):
-        return _G_ECMP, words
+        return _G_ECMP, words, None
     if text.startswith("ip access-list ") and len(words) >= 4:
-        return _G_ACL, words
+        return _G_ACL, words, None
     if _SLA.match(text):
-        return _G_SLA, words
+        return _G_SLA, words, None
     if text.startswith("ip sla schedule ") and len(words) >= 4:
-        return _G_SCHEDULE, words
+        return _G_SCHEDULE, words, None
     if text.startswith("track ") and len(words) >= 4 and words[2:4] == ["ip", "sla"]:
-        return _G_TRACK, words
-    return _G_NONE, words
+        return _G_TRACK, words, None
+    return _G_NONE, words, None
 
 
-# a top-level line's text -> (which of _global's branches reads it, its words): once per
-# distinct line of the run (most are the same on every device: the default route, the SLA
-# schedules and tracks, the hash algorithm)
-_GLOBALS: Memo[str, tuple[int, list[str]]] = Memo(_global_branch)
-
-
-def _global(facts: ConfigFacts, text: str, line: int, root: Kids) -> None:
-    branch, words = _GLOBALS[text]
-    if branch == _G_NONE:
-        return
+def _global(facts: ConfigFacts, text: str, line: int, root: Kids, said: _Global) -> None:
+    branch, words, route_said = said
     if branch == _G_BFD:
         interface = facts.interfaces.get(words[4])
         fact = BfdFact(line=line, peer=words[5], interface=words[4])
@@ -245,12 +253,13 @@ def _global(facts: ConfigFacts, text: str, line: int, root: Kids) -> None:
             _bfd_timers(fact, text=_bfd_line(root, words[4]), line=interface.bfd_line)
         facts.bfd.append(fact)
     elif branch == _G_ROUTE:
-        prefix, gateway, interface_name, distance, track = _ROUTES[text]
+        assert route_said is not None
+        prefix, gateway, interface_name, distance, track = route_said
         route = RouteFact(
             prefix=prefix, gateway=gateway, line=line, interface=interface_name, distance=distance
         )
         if track is not None:
-            route.track = Ref(track, line)
+            route.track = REFS[track, line]
         facts.routes.append(route)
     elif branch == _G_ECMP:
         facts.ecmp = EcmpFact(knob=text[len(_ALGORITHM) :], line=line)
@@ -264,11 +273,11 @@ def _global(facts: ConfigFacts, text: str, line: int, root: Kids) -> None:
             probe.scheduled = True
         else:  # schedule of an undefined operation: keep it as a reference to check
             facts.tracks[f"schedule {words[3]}"] = TrackFact(
-                key=f"schedule {words[3]}", probe=Ref(words[3], line), line=line
+                key=f"schedule {words[3]}", probe=REFS[words[3], line], line=line
             )
     else:  # _G_TRACK
         ref = words[4] if len(words) > 4 else ""
-        facts.tracks[words[1]] = TrackFact(key=words[1], probe=Ref(ref, line), line=line)
+        facts.tracks[words[1]] = TrackFact(key=words[1], probe=REFS[ref, line], line=line)
 
 
 def _bfd_line(root: Kids, interface: str) -> str:
@@ -300,7 +309,10 @@ def _int(value: str | None) -> int | None:
     return int(value) if value is not None and value.isdigit() else None
 
 
-def _route(text: str) -> tuple[str, str, str | None, int | None, str | None]:
+_Route = tuple[str, str, str | None, int | None, str | None]
+
+
+def _route(text: str) -> _Route:
     """An `ip route` line's (prefix, gateway, interface, distance, track), whatever its line."""
     # ip route PREFIX MASK [INTERFACE] GATEWAY [DISTANCE] [name NAME] [track N]
     words = text.split()
@@ -317,10 +329,6 @@ def _route(text: str) -> tuple[str, str, str | None, int | None, str | None]:
         elif word == "track" and i + 1 < len(rest):
             track = rest[i + 1]
     return prefix, gateway, interface, distance, track
-
-
-# an `ip route` line -> what _route reads from it, once per distinct text
-_ROUTES: Memo[str, tuple[str, str, str | None, int | None, str | None]] = Memo(_route)
 
 
 @lru_cache(maxsize=4096)
@@ -365,7 +373,8 @@ def _probe_line(text: str) -> tuple[tuple[tuple[str, Any], ...] | None, bool]:
         source = _after(words, ("source-interface", "source-ip"))
         return (("type", words[0]), ("target", words[1]), ("source", source)), False
     if words[:2] == ["http", "get"] and len(words) >= 3:
-        target = re.sub(r"^https?://([^/:]+).*", r"\1", words[2])
+        url = _URL_HOST.match(words[2])  # the host of the URL, or the word as it is
+        target = url[1] if url else words[2]
         source = _after(words, ("source-interface", "source-ip"))
         return (("type", "http"), ("target", target), ("source", source)), False
     if words[0] == "tag" and len(words) >= 2:
@@ -409,12 +418,12 @@ def _route_map(facts: ConfigFacts, line: str, entry: Entry) -> None:
     for text, child in (entry[1] or _NONE).items():
         cw = text.split()
         if cw[:3] == ["match", "ip", "address"]:
-            rule.classes.extend(Ref(name, child[0]) for name in cw[3:])
+            rule.classes.extend(REFS[name, child[0]] for name in cw[3:])
         elif cw[:3] == ["set", "ip", "next-hop"] and len(cw) >= 4:
             hop = cw[4] if cw[3] == "verify-availability" and len(cw) > 4 else cw[3]
-            rule.next_hop = Ref(hop, child[0])
+            rule.next_hop = REFS[hop, child[0]]
             if "track" in cw and cw.index("track") + 1 < len(cw):
-                rule.classes.append(Ref(f"track {cw[cw.index('track') + 1]}", child[0]))
+                rule.classes.append(REFS[f"track {cw[cw.index('track') + 1]}", child[0]])
     facts.pbr.rules.append(rule)
 
 
@@ -429,14 +438,14 @@ def _ha(facts: ConfigFacts, line: str, group: Entry) -> None:
     for text, child in (group[1] or _NONE).items():
         words = text.split()
         if words[0] == "control" and len(words) >= 2:
-            ha.links.append(Ref(words[1], child[0]))
+            ha.links.append(REFS[words[1], child[0]])
             if "protocol" in words and words[-1].isdigit() and int(words[-1]) != ha.group_id:
                 ha.group_id, ha.group_line = None, child[0]
         elif words[0] == "data" and len(words) >= 2:
-            ha.links.append(Ref(words[1], child[0]))
+            ha.links.append(REFS[words[1], child[0]])
             ha.session_sync, ha.session_line = True, child[0]
         elif words[0] == "track" and len(words) >= 2:
-            ha.tracks.append(Ref(words[1], child[0]))
+            ha.tracks.append(REFS[words[1], child[0]])
     facts.ha = ha
 
 
@@ -452,19 +461,17 @@ _SECRETS = (
 _HASHED = re.compile(r"\b(secret|password) [5689] \S+|key-string 6 \S+")
 # any of them at all: one match per line instead of one per pattern (most lines hold none)
 _ANY_SECRET = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in _SECRETS))
-# a word every secret pattern above holds: a config without any of them (most) holds no
-# secret line, and a node's text is one of its lines, so no walk over every node is needed
-_SECRET_WORDS = ("password", "secret", "community", "key")
-assert all(any(word in p.pattern for word in _SECRET_WORDS) for p, _ in _SECRETS)
+# a word every secret pattern above holds: a config none of whose kept commands holds one
+# (most) holds no secret line, so no walk over every command is needed (the walk says)
+assert all(any(word in p.pattern for word in SECRET_WORDS) for p, _ in _SECRETS)
 
 
-def _may_hold_secret(text: str) -> bool:
-    return any(word in text for word in _SECRET_WORDS)
-
-
-def _security(facts: ConfigFacts, root: Kids, text: str, vtys: list[tuple[str, Entry]]) -> None:
-    """Secrets in clear, and ``vtys`` (the `line vty` sections) open to any source."""
-    for command, line in _every_command(root) if _may_hold_secret(text) else ():
+def _security(
+    facts: ConfigFacts, root: Kids, secret_words: bool, vtys: list[tuple[str, Entry]]
+) -> None:
+    """Secrets in clear, and ``vtys`` (the `line vty` sections) open to any source;
+    ``secret_words``: whether a kept command holds one of SECRET_WORDS."""
+    for command, line in _every_command(root) if secret_words else ():
         if not _ANY_SECRET.match(command):
             continue
         if _HASHED.search(command) or " password 6 " in command:

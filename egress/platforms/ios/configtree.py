@@ -12,7 +12,7 @@ in ``egress.platforms.ios.config``, and ``load`` turns it into the remediation p
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,10 +34,14 @@ class Section:
     seen: Memo[str, Section | None] = field(
         default_factory=lambda: Memo(_never), compare=False, hash=False, repr=False
     )
+    # the first words the children's patterns can match: a line starting with another word
+    # opens nothing, known without a look-up in ``seen`` (a line unique to one device, an
+    # interface's description or address, would be a miss there: ~1 µs, stored for nothing)
+    opens: frozenset[str] = field(default=frozenset(), compare=False, hash=False, repr=False)
 
     def opened_by(self, line: str) -> Section | None:
         """The first child section ``line`` opens, if any."""
-        return self.seen[line]
+        return self.seen[line] if line.split(None, 1)[0] in self.opens else None
 
 
 def _never(line: str) -> None:
@@ -45,7 +49,23 @@ def _never(line: str) -> None:
 
 
 def _s(pattern: str, *children: Section, exit: str = "exit") -> Section:
-    return Section(re.compile(pattern), children, exit, Memo(_opener(children)))
+    return Section(
+        re.compile(pattern), children, exit, Memo(_opener(children)), _first_words(children)
+    )
+
+
+# a pattern's first word, or its alternatives: `(class-map|policy-map) .+`, `redundancy$`
+_FIRST_WORDS = re.compile(r"\(?([\w|-]+)\)?(?: |\$)")
+
+
+def _first_words(children: tuple[Section, ...]) -> frozenset[str]:
+    words: set[str] = set()
+    for child in children:
+        found = _FIRST_WORDS.match(child.pattern.pattern)
+        # every pattern starts with literal words; one that did not would open nothing here
+        assert found is not None, child.pattern.pattern
+        words.update(found.group(1).split("|"))
+    return frozenset(words)
 
 
 def _opener(children: tuple[Section, ...]) -> Callable[[str], Section | None]:
@@ -120,13 +140,28 @@ TOP_LEVEL = frozenset(
     )
 )
 EXITS = frozenset({"exit", "exit-vrrp", "exit-address-family"})
-_TOP = Section(re.compile(""), SECTIONS, seen=Memo(_opener(SECTIONS)))
+_TOP = Section(re.compile(""), SECTIONS, seen=Memo(_opener(SECTIONS)), opens=_first_words(SECTIONS))
 
 
 # what a line says whatever its number: (stripped, indent, kind, first word, a known top-level
 # word). Read once per distinct line of the run: a fleet's configs repeat their lines (at
 # 2,000 generated devices an IOS line is one of ~8,500 distinct among ~61,000; docs/adr.md).
-_BLANK, _BANG, _END, _EXIT, _COMMAND = range(5)
+# A plain command is kind 0, so the walk's common case is one falsy test.
+_COMMAND, _BLANK, _BANG, _END, _EXIT, _SECRET_WORD = range(6)
+
+# a word every secret pattern of egress.platforms.ios.config holds (it asserts so): a config
+# none of whose kept commands holds one holds no secret, known here once per distinct line
+# instead of scanning each config's whole text for each word (~3 µs a config)
+SECRET_WORDS = ("password", "secret", "community", "key")
+
+
+def _holds_secret_word(text: str) -> bool:
+    # SECRET_WORDS written out: a third of what a loop over them costs, once per new line
+    return "password" in text or "secret" in text or "community" in text or "key" in text
+
+
+assert all(_holds_secret_word(word) for word in SECRET_WORDS)
+assert not _holds_secret_word(" ".join(word[:-1] for word in SECRET_WORDS))
 
 
 def _read_line(raw: str) -> tuple[str, int, int, str, bool]:
@@ -139,7 +174,13 @@ def _read_line(raw: str) -> tuple[str, int, int, str, bool]:
     if stripped == "end" and indent == 0:
         return stripped, indent, _END, "", True
     word = stripped.split(None, 1)[0]
-    return stripped, indent, _EXIT if word in EXITS else _COMMAND, word, word in TOP_LEVEL
+    if word in EXITS:
+        kind = _EXIT
+    elif _holds_secret_word(stripped):
+        kind = _SECRET_WORD  # a command all the same: the walk notes it and keeps it
+    else:
+        kind = _COMMAND
+    return stripped, indent, kind, word, word in TOP_LEVEL
 
 
 _LINES: Memo[str, tuple[str, int, int, str, bool]] = Memo(_read_line)
@@ -152,49 +193,62 @@ _LINES: Memo[str, tuple[str, int, int, str, bool]] = Memo(_read_line)
 Entry = list[Any]
 Kids = dict[str, Entry]
 # a frame of the open commands: (indent, text, its entry, the section it opened or None for
-# a leaf command, whether it is the root)
-_Frame = tuple[int, str, Entry, "Section | None", bool]
+# a leaf command; _TOP for the root)
+_Frame = tuple[int, str, Entry, "Section | None"]
 
 
 def walk(text: str) -> tuple[Kids, list[SyntaxProblem]]:
     """IOS text in one pass: its syntax problems, and the kept sections (the grammar is
     configtree's: SECTIONS opens sub-modes, EXITS closes them, TOP_LEVEL the known words)."""
+    root, problems, _ = read(text)
+    return root, problems
+
+
+def read(text: str) -> tuple[Kids, list[SyntaxProblem], bool]:
+    """``walk``, and whether a kept command holds one of SECRET_WORDS (lint's secret check
+    reads the kept commands only then)."""
     root: Kids = {}
     problems: list[SyntaxProblem] = []
-    stack: list[_Frame] = [(-1, "", [0, root], _TOP, True)]
-    ended = 0
+    top = _TOP
+    stack: list[_Frame] = [(-1, "", [0, root], top)]
+    # the previous command's frame, pushed only when the next line is indented below it:
+    # most commands are leaves, closed by the next line (a push and a pop saved per line)
+    last: _Frame | None = None
+    secret_words = False
     lines = _LINES
-    for number, raw in enumerate(text.splitlines(), start=1):
+    numbered = enumerate(text.splitlines(), start=1)
+    for number, raw in numbered:
         stripped, indent, kind, word, known = lines[raw]
-        if kind == _BLANK:
-            continue
-        if ended:
-            problems.append(
-                SyntaxProblem(
-                    "ios.exit",
-                    number,
-                    f"{stripped!r} after `end` (line {ended}) is never applied",
-                    "`end` must be the last line; move the text above it",
-                )
-            )
-            continue
-        if kind == _BANG:
-            if indent == 0:  # a bang at column 0 closes every open section
-                del stack[1:]
-            continue
-        if kind == _END:
-            ended = number
-            continue
-        sibling = None  # the frame closed at this very indent: an exit may sit beside it
+        if kind:  # anything but a plain command: rare, so tested once here
+            if kind == _BLANK:
+                continue
+            if kind == _BANG:
+                if indent == 0:  # a bang at column 0 closes every open section
+                    del stack[1:]
+                    last = None
+                continue
+            if kind == _END:
+                _after_end(numbered, number, problems)
+                break
+            if kind == _EXIT:
+                if last is not None:
+                    stack.append(last)
+                    last = None
+                sibling = None  # the frame closed at this very indent: an exit may sit beside it
+                while indent <= stack[-1][0]:
+                    popped = stack.pop()
+                    if popped[0] == indent:
+                        sibling = popped
+                _exit(stripped, number, stack, sibling, problems)
+                continue
+            secret_words = True  # _SECRET_WORD: a command, kept below like any other
+        if last is not None and indent > last[0]:
+            stack.append(last)
         while indent <= stack[-1][0]:
-            popped = stack.pop()
-            if popped[0] == indent:
-                sibling = popped
-        _, parent_text, parent, parent_section, parent_top = stack[-1]
-        if kind == _EXIT:
-            _exit(stripped, number, stack, sibling, problems)
-            continue
-        if parent_top:
+            stack.pop()
+        frame = stack[-1]
+        section = frame[3]
+        if section is top:
             if indent > 0:
                 problems.append(
                     SyntaxProblem(
@@ -213,25 +267,26 @@ def walk(text: str) -> tuple[Kids, list[SyntaxProblem]]:
                         "fix the template: every top-level line must be an IOS-XE global command",
                     )
                 )
-        elif parent_section is None:
+        elif section is None:
             problems.append(
                 SyntaxProblem(
                     "ios.indent",
                     number,
-                    f"{stripped!r} is indented under {parent_text!r}, which opens no section",
+                    f"{stripped!r} is indented under {frame[1]!r}, which opens no section",
                     "align it with its section's other commands",
                 )
             )
+        parent = frame[2]
         kids = parent[1]
         if kids is None:  # below a leaf command (a syntax problem above): kept all the same
             kids = parent[1] = {}
-        entry = kids.get(stripped)
-        if entry is None:
-            entry = kids[stripped] = [number, None]
-        # the sub-mode this line opens, if any (parent_section.opened_by(stripped), inlined)
-        section = None if parent_section is None else parent_section.seen[stripped]
-        stack.append((indent, stripped, entry, section, False))
-    if not ended:
+        # the list is made whatever: a config rarely repeats a command within one section
+        entry = kids.setdefault(stripped, [number, None])
+        # the sub-mode this line opens, if any (section.opened_by(stripped), inlined)
+        if section is not None:
+            section = section.seen[stripped] if word in section.opens else None
+        last = (indent, stripped, entry, section)
+    else:
         problems.append(
             SyntaxProblem(
                 "ios.exit",
@@ -240,7 +295,25 @@ def walk(text: str) -> tuple[Kids, list[SyntaxProblem]]:
                 "end the file with `end` so a paste leaves configuration mode",
             )
         )
-    return root, problems
+    return root, problems, secret_words
+
+
+def _after_end(
+    numbered: Iterator[tuple[int, str]], ended: int, problems: list[SyntaxProblem]
+) -> None:
+    """The lines after `end`: each one that is not blank is never applied."""
+    lines = _LINES
+    for number, raw in numbered:
+        stripped, _, kind, _, _ = lines[raw]
+        if kind != _BLANK:
+            problems.append(
+                SyntaxProblem(
+                    "ios.exit",
+                    number,
+                    f"{stripped!r} after `end` (line {ended}) is never applied",
+                    "`end` must be the last line; move the text above it",
+                )
+            )
 
 
 def _exit(
@@ -252,7 +325,8 @@ def _exit(
 ) -> None:
     """An exit closes the sub-mode it is indented in, or the one just above it at its own
     indent (IOS prints `exit-address-family` level with `address-family`)."""
-    _, text, _, section, top = stack[-1]
+    _, text, _, section = stack[-1]
+    top = section is _TOP
     if not top and section is not None and section.exit == word:
         stack.pop()
         return

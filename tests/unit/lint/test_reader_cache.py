@@ -67,6 +67,8 @@ def test_an_address_is_what_ipaddress_reads() -> None:
         assert got == want and repr(got) == repr(want), spec
         if want is not None:
             assert got is not None and got.network == want.network and got.netmask == want.netmask
+            # made without ipaddress' __init__: alike in everything it keeps
+            assert facts.same_interface(got, want), spec
 
 
 def _outcome(read: Any, spec: Any) -> tuple[object, object]:
@@ -75,6 +77,30 @@ def _outcome(read: Any, spec: Any) -> tuple[object, object]:
     except ValueError as exc:
         return None, (type(exc), str(exc))
     return (found, repr(found)), None
+
+
+def test_an_interface_made_without_the_constructor_is_the_constructors() -> None:
+    assert facts._interface is facts._made_interface  # the check at import passed here
+    rng = random.Random(31)
+    pairs = [(ip, n) for n in range(33) for ip in (0, 1, 0x7F000001, 0xFFFFFFFF)]
+    pairs += [(rng.getrandbits(32), rng.randint(0, 32)) for _ in range(20000)]
+    for ip, length in pairs:
+        made, built = facts._made_interface(ip, length), IPv4Interface((ip, length))
+        assert facts.same_interface(made, built), (ip, length)
+        assert made == built and hash(made) == hash(built) and repr(made) == repr(built)
+        assert (made.ip, made.network, made.netmask, made.hostmask, made.with_prefixlen) == (
+            built.ip,
+            built.network,
+            built.netmask,
+            built.hostmask,
+            built.with_prefixlen,
+        )
+        network = made.network
+        assert network.broadcast_address == built.network.broadcast_address
+        assert network.num_addresses == built.network.num_addresses
+        if length >= 29:
+            assert list(network.hosts()) == list(built.network.hosts())
+        assert (made.ip in network) and (made.network.subnet_of(built.network))
 
 
 def test_an_ipv4_address_is_what_ipaddress_reads() -> None:
@@ -153,11 +179,9 @@ next
 CACHES: dict[str, list[dict[Any, Any]]] = {
     "ios": [
         ios_tree._LINES,
-        ios._GLOBALS,
         ios._IFACE_LINES,
         ios._PROBE_LINES,
         ios._TOPS,
-        ios._ROUTES,
         ios._TIMERS,
         *(s.seen for s in _sections(ios_tree._TOP)),
     ],
@@ -172,7 +196,7 @@ CACHES: dict[str, list[dict[Any, Any]]] = {
 def test_a_config_reads_the_same_the_first_time_and_from_remembered_lines(
     platform: str, text: str
 ) -> None:
-    caches = [facts._ADDRESSES, *CACHES[platform]]
+    caches = [facts._ADDRESSES, facts.REFS, *CACHES[platform]]
     for cache in caches:
         cache.clear()
     first = PARSERS[platform](text)
