@@ -66,21 +66,23 @@ def inventory_secret(fleet: Fleet) -> Iterable[Issue]:
                 )
 
 
-# Every key SECRET_KEY finds contains one of these (lower case). A file holding none of them
-# has no such key, so at fleet scale its megabytes are not parsed and walked a second time
-# (that was a tenth of lint's time in one process). Non-ASCII text or a backslash (a quoted
-# key may spell a letter as an escape, Unicode case folding has its own forms): walk it.
-_STEMS = ("pass", "secret", "community", "psk", "shared", "key", "token")
+# Every key SECRET_KEY finds contains one of these (lower case; "pre-shared-key" holds "key").
+# A file holding none of them has no such key, so at fleet scale its megabytes are not parsed
+# and walked a second time (that was a tenth of lint's time in one process). Non-ASCII text
+# or a backslash (a quoted key may spell a letter as an escape, Unicode case folding has its
+# own forms): walk it. Read as bytes: ASCII needs no decoding (a quarter of the check's time
+# on a 3.4 MB hosts.yaml).
+_STEMS = (b"pass", b"secret", b"community", b"psk", b"key", b"token")
 
 
 def _may_hold_secrets(path: Path) -> bool:
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        raw = path.read_bytes()
+    except OSError:
         return path.exists()  # let the full read report or skip it as before
-    if not text.isascii() or "\\" in text:
-        return True
-    lowered = text.lower()
+    if not raw.isascii() or b"\\" in raw:
+        return True  # (undecodable UTF-8 too: the full read skips it as before)
+    lowered = raw.lower()
     return any(stem in lowered for stem in _STEMS)
 
 

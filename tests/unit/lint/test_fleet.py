@@ -2,24 +2,32 @@
 
 from __future__ import annotations
 
+import multiprocessing
 from pathlib import Path
 
 import pytest
 
+from egress.errors import InputError
+from egress.lint import engine
+from egress.lint.rules import security
 from egress.lint.run import lint_inventory
 from tests.unit.lint.cases import build_tree, load_cases
 
 
+@pytest.mark.parametrize("aside", [False, True], ids=["judged-here", "judged-aside"])
 @pytest.mark.parametrize(
     "spelling",
     [
         "{secret: cisco123}",  # the plain key: found by the cheap text check
         '{"s\\x65cret": cisco123}',  # an escape spells the key: no stem in the raw text
+        "{pre-shared-key: cisco123}",  # no "shared" stem needed: it holds "key"
     ],
 )
 def test_an_inventory_secret_is_found_however_its_key_is_written(
-    tmp_path: Path, spelling: str
+    tmp_path: Path, spelling: str, aside: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # judged aside: in the process FilesJudge forks at fleet scale (any size here)
+    monkeypatch.setattr(engine, "ASIDE_MIN_BYTES", 0 if aside else 1 << 40)
     edit = {
         "file": "inventory/groups.yaml",
         "replace": "ios:\n  platform: ios\n",
@@ -44,3 +52,28 @@ def test_the_inventory_rules_judge_in_inventory_order_whatever_the_workers(
     for workers in (2, 3, 5):
         assert lint_inventory(inventory, templates_dir=templates, workers=workers) == one
     assert [f.rule for f in one.findings] == ["E902"] * len(one.findings) != []
+
+
+def test_a_run_that_fails_leaves_no_process_judging_the_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(engine, "ASIDE_MIN_BYTES", 0)
+    inventory, templates = build_tree(tmp_path, ())
+    with pytest.raises(InputError, match="unknown host"):
+        lint_inventory(inventory, templates_dir=templates, hosts="no-such-host")
+    assert multiprocessing.active_children() == []
+
+
+def test_an_error_judging_the_files_aside_is_raised_in_the_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(engine, "ASIDE_MIN_BYTES", 0)
+
+    def broken(path: Path) -> bool:
+        raise PermissionError(f"{path}: cannot read")
+
+    monkeypatch.setattr(security, "_may_hold_secrets", broken)
+    inventory, templates = build_tree(tmp_path, ())
+    with pytest.raises(PermissionError, match="cannot read"):
+        lint_inventory(inventory, templates_dir=templates)
+    assert multiprocessing.active_children() == []
