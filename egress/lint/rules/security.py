@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from ipaddress import IPv4Interface
 from pathlib import Path
 from typing import Any
 
@@ -131,15 +130,8 @@ def zone_admits(view: DeviceView) -> Iterable[Issue]:
                 f"bind {unit} to the LAN zone with host-inbound-traffic protocols vrrp",
             )
     for bfd in facts.bfd:
-        iface = next(
-            (
-                i
-                for i in facts.interfaces.values()
-                if i.address is not None and bfd.peer is not None and _within(bfd.peer, i.address)
-            ),
-            None,
-        )
-        name = bfd.interface or (iface.name if iface else None)
+        # the interface whose subnet holds the peer, only looked for when BFD names none
+        name = bfd.interface or _holding(facts, bfd.peer)
         if name is None:
             continue  # the next hop is on no interface: another rule's concern
         unit = view.profile.unit_format.format(name=name)
@@ -151,11 +143,19 @@ def zone_admits(view: DeviceView) -> Iterable[Issue]:
             )
 
 
-def _within(address: str, interface: IPv4Interface) -> bool:
+def _holding(facts: ConfigFacts, peer: str | None) -> str | None:
+    """The first interface whose subnet holds ``peer`` (None: no such interface, or the
+    peer is no address)."""
+    if peer is None:
+        return None
     try:
-        return address_of(address) in interface.network
+        address = address_of(peer)  # read once, not once per interface
     except ValueError:
-        return False
+        return None
+    for iface in facts.interfaces.values():
+        if iface.address is not None and address in iface.address.network:
+            return iface.name
+    return None
 
 
 def _refused(facts: ConfigFacts, unit: str, protocol: str, what: str) -> str:

@@ -139,9 +139,12 @@ def _lint_module(platform: str) -> ModuleType:
 
 @rule("E205", title="VRRP tracks an object that does not exist")
 def tracked_exists(view: DeviceView) -> Iterable[Issue]:
-    known = _trackable(view.platform, view.facts)
-    wanted = {(g.interface, g.group): g for g in view.intent.vrrp}
-    for group in view.facts.vrrp:
+    groups = view.facts.vrrp
+    if not groups:
+        return
+    # what a track may name, built only for a group that tracks something
+    known = _trackable(view.platform, view.facts) if any(g.tracks for g in groups) else set()
+    for group in groups:
         for ref in group.tracks:
             if ref.value not in known:
                 yield view.at_ref(
@@ -149,8 +152,17 @@ def tracked_exists(view: DeviceView) -> Iterable[Issue]:
                     f"VRRP {group.group} tracks {ref.value!r}, which is not defined in this config",
                     "track an object the config defines",
                 )
-        intended = wanted.get((group.interface, group.group))
-        if intended is not None and intended.tracks and not group.tracks:
+        if group.tracks:
+            continue
+        intended = next(
+            (
+                g
+                for g in reversed(view.intent.vrrp)  # the last one, as a dict by key kept
+                if g.interface == group.interface and g.group == group.group
+            ),
+            None,
+        )
+        if intended is not None and intended.tracks:
             yield view.at(
                 group.line,
                 f"VRRP {group.group} tracks nothing, the design tracks "
