@@ -10,7 +10,7 @@ from egress.lint.facts import address_of
 from egress.lint.findings import Issue, Where
 from egress.lint.model import DeviceView, Pair
 from egress.lint.registry import Fleet, Scope, rule
-from egress.model.intent import HA, LAN
+from egress.model.intent import HA, LAN, Interface
 from egress.model.sites import InventoryFiles
 from egress.model.yamlfile import line_of
 
@@ -125,25 +125,25 @@ def _prefix_key(item: Prefix) -> tuple[str, tuple[str | int, ...]]:
     return (item[4] if item[6] else item[2], item[5])
 
 
-def _addresses(view: DeviceView) -> Iterable[Address]:
+def _fresh_addresses(view: DeviceView) -> list[Address]:
+    """The device's addresses and VIPs as written in the design, none in the link-local
+    range (169.254.0.0/16, as a canonical text starts)."""
     intent = view.intent
     host, site, group = intent.host, intent.site, view.site_group
     cluster = intent.ha_sync is not None and intent.ha_sync.form == "cluster"
+    found: list[Address] = []
     for iface in intent.interfaces:
-        if iface.address is None:
+        address = iface.address
+        if address is None or address.startswith("169.254."):
             continue
         if cluster and iface.role == LAN:
-            yield iface.address, host, site, group, _LAN_VIP, True
+            found.append((address, host, site, group, _LAN_VIP, True))
         elif not (cluster and intent.role == "secondary"):  # a cluster shares the primary's
-            keys = _role_address(iface.role)
-            yield iface.address, host, site, group, keys, False
+            found.append((address, host, site, group, _role_address(iface.role), False))
     for vrrp in intent.vrrp:
-        yield vrrp.vip, host, site, group, _LAN_VIP, True
-
-
-def _fresh_addresses(view: DeviceView) -> list[Address]:
-    # none in the link-local range (169.254.0.0/16), as a canonical text starts
-    return [a for a in _addresses(view) if not a[0].startswith("169.254.")]
+        if not vrrp.vip.startswith("169.254."):
+            found.append((vrrp.vip, host, site, group, _LAN_VIP, True))
+    return found
 
 
 @rule(
@@ -172,46 +172,33 @@ def _prefix(address: str, prefix: int) -> tuple[int, int]:
     return _segment(address, prefix)  # raises, as it always did
 
 
-def _segments(view: DeviceView) -> Iterable[Prefix]:
-    """The site's prefixes as written in its design (LAN, links, sync link)."""
-    intent = view.intent
-    host, site, group = intent.host, intent.site, view.site_group
-    yield_lan = next((i for i in intent.interfaces if i.role == LAN), None)
-    if yield_lan is not None and yield_lan.address and yield_lan.prefix_length:
-        yield (
-            *_prefix(yield_lan.address, yield_lan.prefix_length),
-            host,
-            site,
-            group,
-            _LAN_PREFIX,
-            True,
-        )
-    for index, uplink in enumerate(intent.uplinks):
-        iface = next((i for i in intent.interfaces if i.role == uplink.link), None)
-        if iface is not None and iface.address and iface.prefix_length:
-            yield (
-                *_prefix(iface.address, iface.prefix_length),
-                host,
-                site,
-                group,
-                _link_prefix(index),
-                True,
-            )
-    ha = next((i for i in intent.interfaces if i.role == HA), None)
-    if ha is not None and ha.address and ha.prefix_length:
-        yield (*_prefix(ha.address, ha.prefix_length), host, site, group, _HA_PREFIX, True)
-
-
 def _end(start: int, prefixlen: int) -> int:
     return start | (_ALL_ONES >> prefixlen)
 
 
 def _primary_segments(view: DeviceView) -> list[Prefix]:
-    # one entry per segment: both members of a pair sit on the same segments; none inside
-    # the link-local range (n.subnet_of(_LINK_LOCAL))
-    if view.intent.role != "primary":
+    """The site's prefixes as written in its design (LAN, links, sync link): one entry per
+    segment, from its primary (both members of a pair sit on the same segments), none inside
+    the link-local range (n.subnet_of(_LINK_LOCAL))."""
+    intent = view.intent
+    if intent.role != "primary":
         return []
-    return [p for p in _segments(view) if not (p[0] >= _LL_START and _end(p[0], p[1]) <= _LL_END)]
+    first: dict[str, Interface] = {}
+    for iface in intent.interfaces:
+        first.setdefault(iface.role, iface)  # a role's first interface, as next() found it
+    wanted = [(LAN, _LAN_PREFIX)]
+    wanted += [(uplink.link, _link_prefix(i)) for i, uplink in enumerate(intent.uplinks)]
+    wanted.append((HA, _HA_PREFIX))
+    host, site, group = intent.host, intent.site, view.site_group
+    found: list[Prefix] = []
+    for role, keys in wanted:
+        assigned = first.get(role)
+        if assigned is None or not assigned.address or not assigned.prefix_length:
+            continue
+        start, length = _prefix(assigned.address, assigned.prefix_length)
+        if not (start >= _LL_START and _end(start, length) <= _LL_END):
+            found.append((start, length, host, site, group, keys, True))
+    return found
 
 
 @rule(
