@@ -13,6 +13,8 @@ from egress.lint.model import DeviceView, Pair
 from egress.lint.registry import Scope, rule
 from egress.platforms import PLATFORMS
 
+_ALL_ONES = 0xFFFFFFFF
+
 
 @rule("E201", title="VRRP virtual address outside the interface subnet")
 def vip_in_subnet(view: DeviceView) -> Iterable[Issue]:
@@ -35,18 +37,19 @@ def vip_in_subnet(view: DeviceView) -> Iterable[Issue]:
             continue
         vip = _address(group.vip)
         network = iface.address.network
-        if (
-            vip is None
-            or vip not in network
-            or vip in (network.network_address, network.broadcast_address)
-        ):
+        # in the subnet and neither its network nor its broadcast address, as ints: the
+        # ipaddress comparisons (and the broadcast address computed for each device's own
+        # network object) were half of this rule's time
+        first = int(network.network_address)
+        last = first | (_ALL_ONES >> network.prefixlen)
+        if vip is None or not first < int(vip) < last:
             yield view.at(
                 line,
                 f"VRRP {group.group} virtual address {group.vip} is not a host "
                 f"address of {group.interface} subnet {network}",
                 "the VIP must be a usable address in the LAN prefix",
             )
-        elif vip == iface.address.ip:
+        elif int(vip) == int(iface.address):  # the interface's own address
             yield view.at(
                 line,
                 f"VRRP {group.group} virtual address {group.vip} is the interface's own address",
