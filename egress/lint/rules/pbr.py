@@ -29,15 +29,15 @@ def pbr_next_hop(view: DeviceView) -> Iterable[Issue]:
     hops = _next_hops(view)
     if not hops:
         return
-    connected = [i.address.network for i in view.facts.interfaces.values() if i.address]
+    interfaces = view.facts.interfaces.values()
     for name, hop in hops:
         try:
             address = address_of(hop.value)
         except ValueError:
             yield view.at_ref(hop, f"policy {name} next hop {hop.value!r} is not an address")
             continue
-        for net in connected:
-            if address in net:
+        for iface in interfaces:  # a connected subnet holds it
+            if iface.address is not None and address in iface.address.network:
                 break
         else:
             yield view.at_ref(
