@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import multiprocessing
+import random
+from ipaddress import IPv4Network
 from pathlib import Path
 
 import pytest
 
 from egress.errors import InputError
 from egress.lint import engine
-from egress.lint.rules import security
+from egress.lint.registry import Fleet
+from egress.lint.rules import inventory, security
 from egress.lint.run import lint_inventory
+from egress.model.sites import InventoryFiles
 from tests.unit.lint.cases import build_tree, load_cases
 
 
@@ -77,3 +81,54 @@ def test_an_error_judging_the_files_aside_is_raised_in_the_run(
     with pytest.raises(PermissionError, match="cannot read"):
         lint_inventory(inventory, templates_dir=templates)
     assert multiprocessing.active_children() == []
+
+
+def _overlaps_as_ipaddress(segments: list[tuple[IPv4Network, str, int]]) -> list[str]:
+    """E902 as it was written with ipaddress objects: one segment per (site, link), sorted
+    by (network address, longer prefix first), each overlapping an earlier open one."""
+    kept: dict[tuple[str, int], tuple[IPv4Network, str, int]] = {}
+    for segment in segments:
+        kept.setdefault((segment[1], segment[2]), segment)
+    ordered = sorted(kept.values(), key=lambda s: (s[0].network_address, -s[0].prefixlen))
+    found: list[str] = []
+    open_: list[tuple[IPv4Network, str, int]] = []
+    for network, site, link in ordered:
+        open_ = [o for o in open_ if o[0].broadcast_address >= network.network_address]
+        other = next((o for o in open_ if o[0].overlaps(network)), None)
+        if other is not None:
+            found.append(f"{network} overlaps {other[0]} (site {other[1]} links.{other[2]}.prefix)")
+        open_.append((network, site, link))
+    return found
+
+
+def test_overlapping_segments_are_the_ones_ipaddress_finds(tmp_path: Path) -> None:
+    # the workers send each prefix as ints with its sort key (first address, longer prefix
+    # first) packed in one int, and a clean fleet is told in one pass: the same findings, in
+    # the same order, as IPv4Network's own comparisons, overlaps and ties included
+    rng = random.Random(902)
+    files = InventoryFiles.in_dir(tmp_path)
+    rounds = {True: 0, False: 0}
+    for _ in range(200):
+        segments = []
+        for _ in range(rng.randint(0, 30)):
+            length = rng.choice([8, 16, 22, 24, 24, 26, 28, 29, 30, 32])
+            address = f"10.{rng.randint(0, 3)}.{rng.randint(0, 3)}.{rng.randint(0, 255)}"
+            network = IPv4Network(f"{address}/{length}", strict=False)
+            segments.append((network, f"s{rng.randint(0, 9)}", rng.randint(0, 1)))
+        start = [int(n.network_address) for n, _, _ in segments]
+        items = [
+            (
+                s << 6 | (32 - n.prefixlen),
+                s,
+                n.prefixlen,
+                f"site_{site}",
+                ("links", link, "prefix"),
+                "h",
+                site,
+            )
+            for s, (n, site, link) in zip(start, segments, strict=True)
+        ]
+        issues = list(inventory.overlapping_subnets(Fleet(files, items)))
+        assert [i.message for i in issues] == _overlaps_as_ipaddress(segments)
+        rounds[bool(issues)] += 1
+    assert rounds[True] > 20 and rounds[False] > 20  # clean fleets and overlapping ones
