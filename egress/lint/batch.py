@@ -4,8 +4,9 @@
 Each worker derives the intents of its own sites, renders each device in memory, reads the
 text back into the facts the rules compare (the rendered text is what a device would get, so
 a template bug shows there), runs the device and pair rules site by site, and takes what the
-inventory rules need from each device (their ``collect`` step). Only findings and those
-small items cross a process boundary, never intents, configs or facts.
+inventory rules need from each device (their ``collect`` step). Only findings, those
+small items and each host's platform cross a process boundary, never intents, configs or
+facts.
 """
 
 from __future__ import annotations
