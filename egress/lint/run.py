@@ -45,9 +45,6 @@ def lint_inventory(
     workers: int | None = None,
 ) -> LintResult:
     """Lint the selected hosts. Pair rules see each selected host's peer even if filtered out."""
-    # Millions of long-lived small objects: the cyclic GC would rescan them for nothing (and
-    # nothing lint builds per device holds a reference cycle: each site's trees and facts are
-    # freed by reference counting as soon as its rules ran).
     files = InventoryFiles.in_dir(inventory)
     rules = all_rules()
     # the rules that read the inventory files alone start now, beside the load (FilesJudge)
