@@ -14,7 +14,9 @@ def bfd_minimum(view: DeviceView) -> Iterable[Issue]:
     floor = view.profile.bfd_min_interval_ms
     seen: set[int | None] = set()
     for bfd in view.facts.bfd:
-        low = min((t for t in (bfd.tx_ms, bfd.rx_ms) if t is not None), default=None)
+        # min((t for t in (tx, rx) if t is not None), default=None) without a generator
+        tx, rx = bfd.tx_ms, bfd.rx_ms
+        low = tx if rx is None else rx if tx is None else tx if tx <= rx else rx
         if low is None or low >= floor or bfd.timers_line in seen:
             continue
         seen.add(bfd.timers_line)
@@ -76,16 +78,26 @@ def bfd_pair(pair: Pair) -> Iterable[Issue]:
 
 @rule("E304", title="BFD peer is not a next hop of any route")
 def bfd_peer_known(view: DeviceView) -> Iterable[Issue]:
+    if not view.facts.bfd:
+        return
     routes = [r for r in view.facts.routes if r.instance is None]
-    hops = {(r.interface, r.gateway) for r in routes}
-    gateways = {r.gateway for r in routes}
-    devices = {r.interface for r in routes}
+    binds = view.profile.bfd_binds_route_interface
+    # each set built when a BFD entry first needs it (a platform's entries use one or two)
+    hops: set[tuple[str | None, str]] | None = None
+    gateways: set[str] | None = None
+    devices: set[str | None] | None = None
     for bfd in view.facts.bfd:
         if bfd.peer is None:  # FortiOS interface BFD: some route must leave by it
+            if devices is None:
+                devices = {r.interface for r in routes}
             known = bfd.interface in devices
-        elif bfd.interface is not None and view.profile.bfd_binds_route_interface:
+        elif bfd.interface is not None and binds:
+            if hops is None:
+                hops = {(r.interface, r.gateway) for r in routes}
             known = (bfd.interface, bfd.peer) in hops
         else:
+            if gateways is None:
+                gateways = {r.gateway for r in routes}
             known = bfd.peer in gateways
         if not known:
             who = bfd.peer or f"interface {bfd.interface}"
@@ -98,10 +110,18 @@ def bfd_peer_known(view: DeviceView) -> Iterable[Issue]:
 
 @rule("E305", title="an intended BFD peer has no BFD session")
 def bfd_peer_rendered(view: DeviceView) -> Iterable[Issue]:
-    peers = {b.peer for b in view.facts.bfd} | {b.interface for b in view.facts.bfd}
+    # the BFD entries' peers and interfaces, the latter looked at only for a peer not found
+    # among the former (mostly none)
+    peers: set[str | None] = {b.peer for b in view.facts.bfd}
+    interfaces: set[str | None] | None = None
     for peer in view.intent.bfd.peers:
-        if peer.address not in peers and not (
-            view.profile.bfd_per_interface and peer.interface in peers
+        if peer.address in peers:
+            continue
+        if interfaces is None:
+            interfaces = {b.interface for b in view.facts.bfd}
+        if peer.address not in interfaces and not (
+            view.profile.bfd_per_interface
+            and (peer.interface in peers or peer.interface in interfaces)
         ):
             route = next((r for r in view.facts.routes if r.gateway == peer.address), None)
             yield view.at(

@@ -12,6 +12,8 @@ from egress.lint.registry import rule
 
 def _next_hops(view: DeviceView) -> list[tuple[str, Ref]]:
     """(rule name, next hop) of every policy rule; Junos FBF hops live in its instances."""
+    if not view.facts.pbr.rules:
+        return []
     found = [(r.name, r.next_hop) for r in view.facts.pbr.rules if r.next_hop is not None]
     instances = {r.instance: r for r in view.facts.routes if r.instance is not None}
     for rule_fact in view.facts.pbr.rules:
@@ -24,14 +26,20 @@ def _next_hops(view: DeviceView) -> list[tuple[str, Ref]]:
 
 @rule("E501", title="policy-route next hop not reachable through a connected subnet")
 def pbr_next_hop(view: DeviceView) -> Iterable[Issue]:
-    connected = [i.address.network for i in view.facts.interfaces.values() if i.address]
-    for name, hop in _next_hops(view):
+    hops = _next_hops(view)
+    if not hops:
+        return
+    interfaces = view.facts.interfaces.values()
+    for name, hop in hops:
         try:
             address = address_of(hop.value)
         except ValueError:
             yield view.at_ref(hop, f"policy {name} next hop {hop.value!r} is not an address")
             continue
-        if not any(address in net for net in connected):
+        for iface in interfaces:  # a connected subnet holds it
+            if iface.address is not None and address in iface.address.network:
+                break
+        else:
             yield view.at_ref(
                 hop,
                 f"policy {name} next hop {address} is in no connected subnet",

@@ -15,6 +15,8 @@ from egress.platforms import PLATFORMS
 @rule("E601", title="probe without a target or a source")
 def probe_complete(view: DeviceView) -> Iterable[Issue]:
     for probe in view.facts.probes.values():
+        if probe.target and probe.source:
+            continue
         missing = [
             what
             for what, value in (("target", probe.target), ("source", probe.source))
@@ -30,7 +32,6 @@ def probe_complete(view: DeviceView) -> Iterable[Issue]:
 
 @rule("E602", title="probe thresholds not below its interval")
 def probe_timing(view: DeviceView) -> Iterable[Issue]:
-    designed = {p.name: p for p in view.intent.probes}
     for probe in view.facts.probes.values():
         line = probe.timing_line or probe.line
         limit, threshold, timeout = probe.interval_ms, probe.threshold_ms, probe.timeout_ms
@@ -51,6 +52,7 @@ def probe_timing(view: DeviceView) -> Iterable[Issue]:
             continue
         message = f"probe {probe.name} {problem}"
         hint = "keep threshold <= timeout < interval: a probe must finish before the next"
+        designed = {p.name: p for p in view.intent.probes}  # only for a problem: rare
         intent = designed.get(probe.name)
         if intent is not None and _as_designed(
             probe.timeout_ms, probe.threshold_ms, probe.interval_ms, intent
@@ -93,9 +95,10 @@ def _follows(platform: str) -> Callable[[DeviceView, Uplink], Iterator[Issue]]:
 
 @rule("E604", title="route that should follow a probe does not")
 def route_follows_probe(view: DeviceView) -> Iterable[Issue]:
+    follows = _follows(view.platform)
     for uplink in view.intent.uplinks:
         if uplink.probe_name is not None:
-            yield from _follows(view.platform)(view, uplink)
+            yield from follows(view, uplink)
 
 
 @rule(

@@ -13,6 +13,8 @@ from egress.lint.model import DeviceView, Pair
 from egress.lint.registry import Scope, rule
 from egress.platforms import PLATFORMS
 
+_ALL_ONES = 0xFFFFFFFF
+
 
 @rule("E201", title="VRRP virtual address outside the interface subnet")
 def vip_in_subnet(view: DeviceView) -> Iterable[Issue]:
@@ -35,18 +37,19 @@ def vip_in_subnet(view: DeviceView) -> Iterable[Issue]:
             continue
         vip = _address(group.vip)
         network = iface.address.network
-        if (
-            vip is None
-            or vip not in network
-            or vip in (network.network_address, network.broadcast_address)
-        ):
+        # in the subnet and neither its network nor its broadcast address, as ints: the
+        # ipaddress comparisons (and the broadcast address computed for each device's own
+        # network object) were half of this rule's time
+        first = int(network.network_address)
+        last = first | (_ALL_ONES >> network.prefixlen)
+        if vip is None or not first < int(vip) < last:
             yield view.at(
                 line,
                 f"VRRP {group.group} virtual address {group.vip} is not a host "
                 f"address of {group.interface} subnet {network}",
                 "the VIP must be a usable address in the LAN prefix",
             )
-        elif vip == iface.address.ip:
+        elif int(vip) == int(iface.address):  # the interface's own address
             yield view.at(
                 line,
                 f"VRRP {group.group} virtual address {group.vip} is the interface's own address",
@@ -139,9 +142,12 @@ def _lint_module(platform: str) -> ModuleType:
 
 @rule("E205", title="VRRP tracks an object that does not exist")
 def tracked_exists(view: DeviceView) -> Iterable[Issue]:
-    known = _trackable(view.platform, view.facts)
-    wanted = {(g.interface, g.group): g for g in view.intent.vrrp}
-    for group in view.facts.vrrp:
+    groups = view.facts.vrrp
+    if not groups:
+        return
+    # what a track may name, built only for a group that tracks something
+    known = _trackable(view.platform, view.facts) if any(g.tracks for g in groups) else set()
+    for group in groups:
         for ref in group.tracks:
             if ref.value not in known:
                 yield view.at_ref(
@@ -149,8 +155,17 @@ def tracked_exists(view: DeviceView) -> Iterable[Issue]:
                     f"VRRP {group.group} tracks {ref.value!r}, which is not defined in this config",
                     "track an object the config defines",
                 )
-        intended = wanted.get((group.interface, group.group))
-        if intended is not None and intended.tracks and not group.tracks:
+        if group.tracks:
+            continue
+        intended = next(
+            (
+                g
+                for g in reversed(view.intent.vrrp)  # the last one, as a dict by key kept
+                if g.interface == group.interface and g.group == group.group
+            ),
+            None,
+        )
+        if intended is not None and intended.tracks:
             yield view.at(
                 group.line,
                 f"VRRP {group.group} tracks nothing, the design tracks "
