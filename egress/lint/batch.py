@@ -16,6 +16,7 @@ from pathlib import Path
 
 from egress.lint.config import PARSERS, Reader
 from egress.lint.engine import RulePlan, collected, run_rules
+from egress.lint.facts import ConfigFacts
 from egress.lint.findings import Finding
 from egress.lint.model import DeviceView
 from egress.lint.origin import template_origin
@@ -128,19 +129,28 @@ def build_views(
 ) -> list[DeviceView]:
     """Each device rendered and read back. ``readers`` (platform -> its reader) is filled as
     platforms come: a worker passes one for all its sites (PARSERS imports the reader's module
-    at each lookup)."""
+    at each lookup).
+
+    A text rendered twice is read once: the two nodes of an SRX chassis cluster are one
+    configuration (the cluster keeps it in sync, so egress renders the same text for both; a
+    quarter of the generated Junos devices), and their views share its facts (the rules only
+    read facts). At 10,000 devices that is ~0.05 CPU-s a worker."""
     known = readers if readers is not None else {}
+    read: dict[tuple[str, str], ConfigFacts] = {}  # (platform, text) -> its facts
     views = []
     for name, intent in intents.items():
         text = render_device(intent, templates_dir=templates_dir)
-        reader = known.get(intent.platform)
-        if reader is None:
-            reader = known[intent.platform] = PARSERS[intent.platform]
+        facts = read.get((intent.platform, text))
+        if facts is None:
+            reader = known.get(intent.platform)
+            if reader is None:
+                reader = known[intent.platform] = PARSERS[intent.platform]
+            facts = read[intent.platform, text] = reader(text)
         views.append(
             DeviceView(
                 intent=intent,
                 text=text,
-                facts=reader(text),
+                facts=facts,
                 config_file=config_dir / f"{name}.cfg",
                 files=files,
                 site_group=site_groups.get(name, ""),
