@@ -39,10 +39,6 @@ class Section:
     # interface's description or address, would be a miss there: ~1 µs, stored for nothing)
     opens: frozenset[str] = field(default=frozenset(), compare=False, hash=False, repr=False)
 
-    def opened_by(self, line: str) -> Section | None:
-        """The first child section ``line`` opens, if any."""
-        return self.seen[line] if line.split(None, 1)[0] in self.opens else None
-
 
 def _never(line: str) -> None:
     return None
@@ -282,7 +278,7 @@ def read(text: str) -> tuple[Kids, list[SyntaxProblem], bool]:
             kids = parent[1] = {}
         # the list is made whatever: a config rarely repeats a command within one section
         entry = kids.setdefault(stripped, [number, None])
-        # the sub-mode this line opens, if any (section.opened_by(stripped), inlined)
+        # the sub-mode this line opens, if any: only a word a child section starts with may
         if section is not None:
             section = section.seen[stripped] if word in section.opens else None
         last = (indent, stripped, entry, section)
